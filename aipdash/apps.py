@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AipdashConfig(AppConfig):
+    name = "aipdash"
+    verbose_name = "AIP Dashboard"
