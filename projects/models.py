@@ -303,8 +303,8 @@ class Participation(Provenance):
         null=True,
         blank=True,
         validators=[
-            MinValueValidator(0, "A stake runs from 0 to 100 %."),
-            MaxValueValidator(100, "A stake runs from 0 to 100 %."),
+            MinValueValidator(0, "A stake runs from 0 to 100 percent."),
+            MaxValueValidator(100, "A stake runs from 0 to 100 percent."),
         ],
         help_text="Equity stake in the project; empty for roles without one.",
     )
@@ -323,7 +323,7 @@ class Participation(Provenance):
                 condition=Q(stake_percent__gte=0, stake_percent__lte=100)
                 | Q(stake_percent__isnull=True),
                 name="participation_stake_between_0_and_100",
-                violation_error_message="A stake runs from 0 to 100 %.",
+                violation_error_message="A stake runs from 0 to 100 percent.",
             ),
             *Provenance.provenance_constraints("participation"),
         ]

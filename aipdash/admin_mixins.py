@@ -1,0 +1,81 @@
+"""What every portfolio admin shares: the audit trail, provenance grouping and inheritance,
+and figures shown for people.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from simple_history.admin import SimpleHistoryAdmin
+
+from aipdash import formatting
+
+PROVENANCE_FIELDS = ("source_title", "source_url", "as_of", "illustrative")
+PROVENANCE_FIELDSET = (
+    "Provenance",
+    {
+        "fields": PROVENANCE_FIELDS,
+        "description": "Where these figures come from. A record that is not illustrative "
+        "needs a source URL; illustrative records are demo data and are flagged on every page.",
+    },
+)
+
+
+class PortfolioAdmin(SimpleHistoryAdmin):
+    """Admin of a portfolio model: history with before/after and revert, provenance filters."""
+
+    list_per_page = 50
+    save_on_top = True
+    # Record changes against the user who made them (simple-history's middleware sets it too).
+    history_list_display = ["changed_fields"]
+
+    @admin.display(description="changed fields")
+    def changed_fields(self, record):
+        previous = record.prev_record
+        if previous is None:
+            return "created" if record.history_type == "+" else "—"
+        return ", ".join(change.field for change in record.diff_against(previous).changes) or "—"
+
+
+def usd_column(field, description):
+    @admin.display(description=description, ordering=field)
+    def column(model_admin, obj):
+        return formatting.usd(getattr(obj, field))
+
+    return column
+
+
+def power_column(field, description):
+    @admin.display(description=description, ordering=field)
+    def column(model_admin, obj):
+        return formatting.power(getattr(obj, field))
+
+    return column
+
+
+class InheritProvenanceForm(forms.ModelForm):
+    """An inline row whose provenance may be left empty: it then takes its parent's.
+
+    Editors enter a project with its phases from one source; they type the source once.
+    """
+
+    def __init__(self, *args, parent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent = parent
+        if "as_of" in self.fields:
+            self.fields["as_of"].required = False
+            self.fields["as_of"].help_text = "Empty: the same source as the record above."
+
+    def clean(self):
+        cleaned = super().clean()
+        given = any(cleaned.get(field) for field in ("source_title", "source_url", "as_of"))
+        if not given and self.parent is not None:
+            for field in PROVENANCE_FIELDS:
+                cleaned[field] = getattr(self.parent, field)
+        if not cleaned.get("as_of") and not self.has_error("as_of"):
+            self.add_error("as_of", "Give the as-of date of this row's source.")
+        return cleaned
+
+
+class InheritProvenanceFormSet(BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "parent": self.instance}

@@ -1,0 +1,43 @@
+"""Make sure a first run has a login, and print where and how to log in.
+
+The first call creates a superuser with a random password and keeps the password in a file
+under var/ (git-ignored, readable by its owner only) so that later runs can print it again.
+Later calls change nothing.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Create the first-run login if missing and print URL, user name and password."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--username", default="admin")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/")
+
+    def handle(self, *args, username, url, **options):
+        User = get_user_model()
+        password_file = settings.VAR_DIR / f"{username}.password"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            password = secrets.token_urlsafe(12)
+            User.objects.create_superuser(username, email="", password=password)
+            settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+            password_file.touch(mode=0o600)
+            password_file.write_text(password + "\n")
+        elif password_file.exists():
+            password = password_file.read_text().strip()
+        else:
+            password = "(unchanged; set a new one with: manage.py changepassword " + username + ")"
+
+        self.stdout.write(
+            self.style.SUCCESS("\nAIP Dashboard is starting.\n")
+            + f"  Open:     {url}\n"
+            + f"  User:     {username}\n"
+            + f"  Password: {password}\n"
+            + f"  Admin:    {url}admin/\n"
+        )

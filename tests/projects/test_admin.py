@@ -1,0 +1,278 @@
+"""Data entry through the admin's real forms: rules shown on their fields, nothing half saved."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from projects.models import FundraisingUpdate, Participation, Project, ProjectPhase
+from tests.factories import (
+    CommitmentFactory,
+    InvestmentFactory,
+    MarketIndicatorFactory,
+    ParticipationFactory,
+    PartnerFactory,
+    ProjectFactory,
+    ProjectPhaseFactory,
+    TargetFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:projects_project_add")
+INLINES = ("phases", "participations", "commitments")
+
+
+def project_post(*, phases=(), participations=(), **fields):
+    """The POST body of the project add form, with its three inlines."""
+    data = {
+        "name": "Lakeside Campus",
+        "slug": "lakeside-campus",
+        "kind": "data_centre",
+        "stage": "construction",
+        "investment": "",
+        "country": "US",
+        "region": "Ohio",
+        "latitude": "40.0",
+        "longitude": "-83.0",
+        "energy_source": "",
+        "capacity_mw": "300",
+        "announced_on": "2025-02-01",
+        "expected_online": "2027-06-30",
+        "capital_cost_usd": "3000000000",
+        "description": "",
+        "source_title": "Company release",
+        "source_url": "https://example.com/release",
+        "as_of": "2025-02-01",
+    }
+    data.update(fields)
+    rows = {"phases": list(phases), "participations": list(participations), "commitments": []}
+    for prefix in INLINES:
+        data |= {
+            f"{prefix}-TOTAL_FORMS": str(len(rows[prefix])),
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+        for i, row in enumerate(rows[prefix]):
+            data |= {f"{prefix}-{i}-{key}": value for key, value in row.items()}
+    return data
+
+
+def phase(sequence, mw, online, **extra):
+    return {
+        "sequence": str(sequence),
+        "name": "",
+        "stage": "construction",
+        "capacity_mw": str(mw),
+        "expected_online": online,
+        **extra,
+    }
+
+
+def participation(partner, role, stake):
+    return {"partner": str(partner.pk), "role": role, "stake_percent": str(stake)}
+
+
+def form_errors(response):
+    return response.context["adminform"].form.errors
+
+
+def inline_errors(response, prefix):
+    for inline in response.context["inline_admin_formsets"]:
+        if inline.formset.prefix == prefix:
+            return [form.errors for form in inline.formset.forms]
+    raise AssertionError(f"no inline {prefix}")
+
+
+def test_editor_adds_a_project_with_phases_and_participations(editor_client):
+    msft, gip = PartnerFactory(short_name="MSFT"), PartnerFactory(short_name="GIP")
+    response = editor_client.post(
+        ADD_URL,
+        project_post(
+            phases=[phase(1, 150, "2026-06-30"), phase(2, 150, "2027-06-30")],
+            participations=[
+                participation(gip, "equity_investor", 60),
+                participation(msft, "offtaker", ""),
+            ],
+        ),
+    )
+    assert response.status_code == 302, form_errors(response)
+    project = Project.objects.get(slug="lakeside-campus")
+    assert project.capacity_mw == Decimal("300.0")
+    phases = list(project.phases.order_by("sequence"))
+    assert [p.capacity_mw for p in phases] == [Decimal("150.0"), Decimal("150.0")]
+    # Rows left without a source take the project's.
+    assert phases[0].source_url == "https://example.com/release"
+    assert phases[0].as_of == dt.date(2025, 2, 1)
+    assert project.participations.get(partner=gip).stake_percent == Decimal("60.00")
+
+    page = editor_client.get(project.get_absolute_url())
+    assert page.status_code == 200
+    assert "Lakeside Campus" in page.text
+    assert "300 MW" in page.text
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"capacity_mw": "-5"}, "capacity_mw", "Capacity cannot be negative."),
+        ({"capital_cost_usd": "-1"}, "capital_cost_usd", "An amount cannot be negative."),
+        ({"latitude": "91"}, "latitude", "Latitude runs from -90 to 90."),
+        ({"longitude": "-200"}, "longitude", "Longitude runs from -180 to 180."),
+        (
+            {"stage": "operational", "expected_online": ""},
+            "expected_online",
+            "An operational project needs its online date.",
+        ),
+        (
+            {"kind": "generation", "energy_source": ""},
+            "energy_source",
+            "A generation or storage project needs its energy source.",
+        ),
+        (
+            {"source_url": ""},
+            "source_url",
+            "A record that is not illustrative needs a source URL.",
+        ),
+    ],
+)
+def test_a_rule_broken_in_the_admin_is_a_message_on_its_field(
+    editor_client, fields, field, message
+):
+    response = editor_client.post(ADD_URL, project_post(**fields))
+    assert response.status_code == 200
+    assert message in form_errors(response)[field]
+    assert not Project.objects.exists()
+
+
+def test_duplicate_slug_is_a_message_on_the_slug(editor_client):
+    ProjectFactory(slug="lakeside-campus")
+    response = editor_client.post(ADD_URL, project_post())
+    assert response.status_code == 200
+    assert "slug" in form_errors(response)
+    assert Project.objects.count() == 1
+
+
+def test_stakes_over_100_are_refused_on_the_stake_fields(editor_client):
+    a, b = PartnerFactory(), PartnerFactory()
+    response = editor_client.post(
+        ADD_URL,
+        project_post(
+            participations=[
+                participation(a, "equity_investor", 70),
+                participation(b, "equity_investor", "30.5"),
+            ]
+        ),
+    )
+    assert response.status_code == 200
+    errors = inline_errors(response, "participations")
+    assert all("100.5%" in e["stake_percent"][0] for e in errors)
+    assert not Project.objects.exists()
+    assert not Participation.objects.exists()
+
+
+def test_a_phase_before_the_announcement_is_refused_on_its_date(editor_client):
+    response = editor_client.post(
+        ADD_URL, project_post(phases=[phase(1, 100, "2024-12-31")], announced_on="2025-02-01")
+    )
+    assert response.status_code == 200
+    errors = inline_errors(response, "phases")
+    assert "announced" in errors[0]["expected_online"][0]
+    assert not ProjectPhase.objects.exists()
+
+
+def test_moving_stakes_between_existing_rows_is_allowed(editor_client):
+    first = ParticipationFactory(stake_percent=Decimal("60"))
+    second = ParticipationFactory(project=first.project, stake_percent=Decimal("40"))
+    project = first.project
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    data = project_post(
+        name=project.name,
+        slug=project.slug,
+        announced_on=project.announced_on.isoformat(),
+        expected_online=project.expected_online.isoformat(),
+    )
+    rows = [(first, "40"), (second, "60")]
+    data["participations-TOTAL_FORMS"] = "2"
+    data["participations-INITIAL_FORMS"] = "2"
+    for i, (row, stake) in enumerate(rows):
+        data |= {
+            f"participations-{i}-id": str(row.pk),
+            f"participations-{i}-project": str(project.pk),
+            f"participations-{i}-partner": str(row.partner.pk),
+            f"participations-{i}-role": row.role,
+            f"participations-{i}-stake_percent": stake,
+            f"participations-{i}-source_title": row.source_title,
+            f"participations-{i}-source_url": row.source_url,
+            f"participations-{i}-as_of": row.as_of.isoformat(),
+            f"participations-{i}-illustrative": "on",
+        }
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, inline_errors(response, "participations")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.stake_percent, second.stake_percent) == (Decimal("40"), Decimal("60"))
+
+
+def test_viewer_cannot_reach_the_admin(viewer_client):
+    project = ProjectFactory()
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:projects_project_changelist"),
+        reverse("admin:projects_project_change", args=[project.pk]),
+        ADD_URL,
+    ):
+        response = viewer_client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
+
+
+def test_editor_may_not_delete_a_project_or_manage_users(editor_client):
+    project = ProjectFactory()
+    assert (
+        editor_client.get(reverse("admin:projects_project_delete", args=[project.pk])).status_code
+        == 403
+    )
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_admin_lists_show_figures_formatted(editor_client):
+    ProjectFactory(name="Big Campus", capacity_mw=Decimal("1300"))
+    response = editor_client.get(reverse("admin:projects_project_changelist"))
+    assert "1.3 GW" in response.text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "partners_partner",
+        "projects_project",
+        "projects_investment",
+        "projects_projectphase",
+        "projects_participation",
+        "projects_commitment",
+        "projects_target",
+        "projects_fundraisingupdate",
+        "projects_marketindicator",
+    ],
+)
+def test_every_admin_page_answers(admin_client, name):
+    commitment = CommitmentFactory(project=ParticipationFactory().project)
+    ProjectPhaseFactory(project=commitment.project)
+    FundraisingUpdate.objects.create(
+        target=TargetFactory(),
+        amount_raised_usd=Decimal("1"),
+        as_of=dt.date(2026, 1, 15),
+        illustrative=True,
+    )
+    MarketIndicatorFactory()
+    InvestmentFactory()
+    assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"admin:{name}_add")).status_code == 200
+    assert admin_client.get(reverse(f"admin:{name}_changelist"), {"q": "x"}).status_code == 200
+    obj = apps.get_model(*name.split("_")).objects.first()
+    assert admin_client.get(reverse(f"admin:{name}_change", args=[obj.pk])).status_code == 200
+    assert admin_client.get(reverse(f"admin:{name}_history", args=[obj.pk])).status_code == 200

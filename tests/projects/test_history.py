@@ -1,0 +1,78 @@
+"""The audit trail: every change with who, when, before and after; an earlier version restored."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ProjectFactory
+from tests.projects.test_admin import project_post
+
+pytestmark = pytest.mark.django_db
+
+
+def change_capacity(client, project, mw, **extra):
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    data = project_post(
+        name=project.name,
+        slug=project.slug,
+        capacity_mw=str(mw),
+        announced_on=project.announced_on.isoformat(),
+        expected_online=project.expected_online.isoformat(),
+        **extra,
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    project.refresh_from_db()
+
+
+def test_an_admin_change_is_recorded_with_its_user_and_values(editor_client, editor):
+    project = ProjectFactory(capacity_mw=Decimal("200"))
+    change_capacity(editor_client, project, 250)
+
+    latest, created = project.history.all()[:2]
+    assert latest.history_user == editor
+    assert latest.history_type == "~"
+    delta = latest.diff_against(created)
+    capacity = next(change for change in delta.changes if change.field == "capacity_mw")
+    assert (capacity.old, capacity.new) == (Decimal("200.0"), Decimal("250.0"))
+
+    page = editor_client.get(reverse("admin:projects_project_history", args=[project.pk]))
+    assert page.status_code == 200
+    assert "editor" in page.text
+    assert "capacity_mw" in page.text or "Capacity (MW)" in page.text
+    assert "200.0" in page.text and "250.0" in page.text
+
+
+def test_an_earlier_version_can_be_restored(editor_client):
+    project = ProjectFactory(capacity_mw=Decimal("200"))
+    change_capacity(editor_client, project, 250)
+    original = project.history.earliest()
+
+    url = reverse("admin:projects_project_simple_history", args=[project.pk, original.pk])
+    form_page = editor_client.get(url)
+    assert form_page.status_code == 200
+    assert form_page.context["adminform"].form.initial["capacity_mw"] == Decimal("200.0")
+
+    data = project_post(
+        name=project.name,
+        slug=project.slug,
+        capacity_mw=str(original.capacity_mw),
+        announced_on=project.announced_on.isoformat(),
+        expected_online=project.expected_online.isoformat(),
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.capacity_mw == Decimal("200.0")
+    assert project.history.count() == 3
+
+
+def test_a_deleted_record_can_be_brought_back_from_its_history():
+    project = ProjectFactory(name="Gone Campus")
+    pk = project.pk
+    project.delete()
+    last = project.history.model.objects.filter(id=pk).latest("history_date")
+    assert last.history_type == "-"
+    last.instance.save()
+    assert type(project).objects.get(pk=pk).name == "Gone Campus"
