@@ -1,11 +1,20 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from aipdash import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on every page, the admin's included.
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"))),
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("partners/", include("partners.urls")),
     path("projects/", include("projects.urls")),

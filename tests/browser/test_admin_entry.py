@@ -1,0 +1,96 @@
+"""An editor enters a project with a phase and a participation in the admin, in Chromium."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
+
+from projects.models import Project
+from tests.factories import PartnerFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def editor_page(page, live_server):
+    user = User.objects.create_user("ed", password="ed-pass-12345", is_staff=True)
+    user.groups.add(Group.objects.get(name="editor"))
+    problems = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", "ed-pass-12345")
+    page.click("input[type=submit]")
+    expect(page.locator("#site-name")).to_contain_text("AIP Dashboard")
+    page.problems = problems
+    return page
+
+
+def test_editor_enters_a_project_in_the_admin(editor_page, live_server):
+    page = editor_page
+    PartnerFactory(name="Global Infrastructure Partners", short_name="GIP")
+    page.goto(f"{live_server.url}/admin/projects/project/add/")
+    page.locator("#id_name").press_sequentially("Lakeside Campus")
+    expect(page.locator("#id_slug")).to_have_value("lakeside-campus")  # prepopulated
+    page.select_option("#id_kind", "data_centre")
+    page.select_option("#id_stage", "construction")
+    page.select_option("#id_country", "US")
+    page.fill("#id_region", "Ohio")
+    page.fill("#id_capacity_mw", "300")
+    page.fill("#id_announced_on", "2025-02-01")
+    page.fill("#id_expected_online", "2027-06-30")
+    page.fill("#id_source_title", "Company release")
+    page.fill("#id_source_url", "https://example.com/release")
+    page.fill("#id_as_of", "2025-02-01")
+
+    page.locator("#phases-group").get_by_text("Add another").click()
+    page.fill("#id_phases-0-capacity_mw", "300")
+    page.fill("#id_phases-0-expected_online", "2027-06-30")
+
+    page.locator("#participations-group").get_by_text("Add another").click()
+    # Autocomplete (select2): type and pick the partner.
+    page.locator("#participations-0 .select2-selection").click()
+    page.locator(".select2-search__field").fill("Global")
+    page.locator(".select2-results__option", has_text="Global Infrastructure Partners").click()
+    page.select_option("#id_participations-0-role", "equity_investor")
+    page.fill("#id_participations-0-stake_percent", "60")
+
+    page.screenshot(path="test-results/admin-project-add.png", full_page=True)
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    project = Project.objects.get(slug="lakeside-campus")
+    assert project.phases.get().capacity_mw == 300
+    assert project.participations.get().partner.short_name == "GIP"
+    assert page.problems == []
+
+    page.goto(f"{live_server.url}{project.get_absolute_url()}")
+    expect(page.locator("body")).to_contain_text("Lakeside Campus")
+    expect(page.locator("body")).to_contain_text(re.compile(r"300 MW"))
+
+
+def test_a_broken_rule_shows_on_its_field(editor_page, live_server):
+    page = editor_page
+    page.goto(f"{live_server.url}/admin/projects/project/add/")
+    page.fill("#id_name", "Bad Campus")
+    page.select_option("#id_kind", "data_centre")
+    page.select_option("#id_stage", "operational")
+    page.select_option("#id_country", "US")
+    page.fill("#id_capacity_mw", "-3")
+    page.fill("#id_announced_on", "2025-02-01")
+    page.fill("#id_as_of", "2025-02-01")
+    page.check("#id_illustrative")
+    page.click("input[name=_save]")
+    expect(page.locator(".field-capacity_mw .errorlist")).to_contain_text(
+        "Capacity cannot be negative."
+    )
+    expect(page.locator(".field-expected_online .errorlist")).to_contain_text(
+        "An operational project needs its online date."
+    )
+    page.screenshot(path="test-results/admin-project-errors.png", full_page=True)
+    assert not Project.objects.exists()
