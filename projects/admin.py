@@ -217,7 +217,7 @@ class CommitmentAdmin(PortfolioAdmin):
         "illustrative",
     ]
     list_filter = ["instrument", "status", "partner", "illustrative"]
-    search_fields = ["partner__name", "project__name", "note"]
+    search_fields = ["partner__name", "project__name", "reference", "note"]
     autocomplete_fields = ["partner", "project"]
     list_select_related = ["partner", "project"]
     date_hierarchy = "committed_on"
@@ -230,7 +230,7 @@ class CommitmentAdmin(PortfolioAdmin):
                     "project",
                     ("instrument", "status"),
                     ("amount_usd", "committed_on"),
-                    "note",
+                    ("reference", "note"),
                 ]
             },
         ),

@@ -381,6 +381,11 @@ class Commitment(Provenance):
     status = models.CharField(max_length=10, choices=Status)
     amount_usd = money_field("amount (USD)")
     committed_on = models.DateField("date")
+    reference = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="The agreement's or capital call's own reference; unique when given.",
+    )
     note = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
@@ -389,6 +394,12 @@ class Commitment(Provenance):
         ordering = ["committed_on", "partner"]
         constraints = [
             not_negative("amount_usd", "commitment"),
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="commitment_unique_reference",
+                violation_error_message="Another commitment already has this reference.",
+            ),
             *Provenance.provenance_constraints("commitment"),
         ]
         indexes = [models.Index(fields=["committed_on"], name="commitment_date")]

@@ -571,12 +571,15 @@ def _commitments(campus):
                     "status": _status(rng, committed_on),
                     "amount_usd": Decimal(unit * TRANCHE_STEP_M * 1_000_000),
                     "committed_on": committed_on,
+                    "reference": f"demo-{partner}-equity-{number}",
                     "note": f"Illustrative equity tranche {number} of {tranches} to the "
                     "partnership",
                     **provenance(),
                 }
             )
-    for partner, project, instrument, amount_m, committed_on, status, note in OTHER_COMMITMENTS:
+    for number, (partner, project, instrument, amount_m, committed_on, status, note) in enumerate(
+        OTHER_COMMITMENTS, start=1
+    ):
         rows.append(
             {
                 "partner": partner,
@@ -585,6 +588,7 @@ def _commitments(campus):
                 "status": status,
                 "amount_usd": Decimal(amount_m * 1_000_000),
                 "committed_on": committed_on,
+                "reference": f"demo-{partner}-{instrument}-{number}",
                 "note": note,
                 **provenance(max(AS_OF, committed_on)),
             }

@@ -1,16 +1,15 @@
 """Load the demo data: the public facts (public_facts.toml) and the illustrative portfolio.
 
-`load_demo()` upserts every demo record inside one transaction, matching rows that are
-already there by natural key, so that running it again changes nothing and duplicates
-nothing. A record is saved only when it is new or differs from the demo, and always after
-`full_clean()`, so every model rule holds. Records that are not part of the demo (an
-editor's own projects, commitments, participations...) are never read for change, changed
-or deleted.
+`load_demo()` creates the demo records that are missing, inside one transaction, matching
+rows that are already there by natural key, so that running it again duplicates nothing.
+A demo record that is already there is kept as it is, edits included (`make run` loads the
+demo on every start and must not undo an editor's work); `load_demo(refresh=True)` puts the
+demo values back. Every save follows `full_clean()`, so every model rule holds. Records that
+are not part of the demo (an editor's own projects, commitments...) are never touched.
 
 Natural keys: slug (Partner, Target, Investment, Project); (target, as of) for a fundraising
 update; (series, region, scenario, year, as of) for a market indicator; (project, sequence)
-for a phase; (project, partner, role) for a participation; (partner, project, instrument,
-date, amount) for a commitment.
+for a phase; (project, partner, role) for a participation; the reference of a commitment.
 """
 
 import logging
@@ -62,9 +61,10 @@ def read_public_facts(path=PUBLIC_FACTS):
 
 
 class _Upsert:
-    """Creates or updates rows by natural key; saves only what is new or changed."""
+    """Creates missing rows by natural key; with `refresh`, also restores changed ones."""
 
-    def __init__(self):
+    def __init__(self, refresh=False):
+        self.refresh = refresh
         self.counts = Counter()
         self.changes = Counter()
 
@@ -73,6 +73,8 @@ class _Upsert:
         if obj is None:
             obj = model(**values)
             action = "created"
+        elif not self.refresh:
+            action = "unchanged"
         else:
             action = "unchanged"
             for name, value in values.items():
@@ -193,28 +195,24 @@ def _load_portfolio(upsert, portfolio, partners, investments):
         upsert(Participation, existing, (project.pk, partner.pk, record["role"]), values)
 
     existing = {
-        (c.partner_id, c.project_id, c.instrument, c.committed_on, c.amount_usd): c
-        for c in Commitment.objects.filter(partner__in=partners.values())
+        c.reference: c
+        for c in Commitment.objects.filter(
+            reference__in=[c["reference"] for c in portfolio.commitments]
+        )
     }
     for record in portfolio.commitments:
         partner = partners[record["partner"]]
         project = projects[record["project"]] if record["project"] else None
         values = {**record, "partner": partner, "project": project}
-        key = (
-            partner.pk,
-            project.pk if project else None,
-            record["instrument"],
-            record["committed_on"],
-            record["amount_usd"],
-        )
-        upsert(Commitment, existing, key, values)
+        upsert(Commitment, existing, record["reference"], values)
 
 
-def load_demo() -> dict[str, int]:
-    """Create or update every demo record; return how many records of each model the demo has."""
+def load_demo(*, refresh: bool = False) -> dict[str, int]:
+    """Create the missing demo records (with `refresh`, also restore changed ones to their
+    demo values); return how many records of each model the demo has."""
     facts = read_public_facts()
     portfolio = illustrative.generate()
-    upsert = _Upsert()
+    upsert = _Upsert(refresh=refresh)
     with transaction.atomic():
         partners = _load_partners(upsert, facts["partners"])
         _load_targets(upsert, facts)

@@ -151,13 +151,29 @@ def test_the_generator_is_pure_and_deterministic():
     assert illustrative.generate() == illustrative.generate()
 
 
-def test_a_second_run_restores_edited_demo_values(demo):
+def test_a_second_run_keeps_an_editors_change_to_a_demo_record(demo):
+    campus = campuses().get(slug="aligned-dallas-01")
+    commitment = Commitment.objects.filter(reference__startswith="demo-").first()
+    campus.capacity_mw += 1
+    campus.save()
+    commitment.amount_usd += 1
+    commitment.committed_on += dt.timedelta(days=1)
+    commitment.save()
+    edited = [snapshot(campus), snapshot(commitment)]
+
+    assert load_demo() == demo
+
+    assert [snapshot(campus), snapshot(commitment)] == edited
+    assert Commitment.objects.count() == demo["Commitment"]  # no second copy of the original
+
+
+def test_refresh_puts_the_demo_values_back(demo):
     campus = campuses().get(slug="aligned-dallas-01")
     capacity = campus.capacity_mw
     campus.capacity_mw = capacity + 1
     campus.save()
 
-    load_demo()
+    load_demo(refresh=True)
 
     campus.refresh_from_db()
     assert campus.capacity_mw == capacity

@@ -1,6 +1,7 @@
 """Load (or refresh) the demo data: public facts about AIP and the illustrative portfolio.
 
-Idempotent: a second run finds every record in place and changes nothing.
+Idempotent: a second run finds every record in place and changes nothing; demo records an
+editor changed keep the change unless --refresh is given.
 """
 
 import time
@@ -12,13 +13,20 @@ from aipdash.demo.loader import load_demo
 
 class Command(BaseCommand):
     help = (
-        "Create or update the demo data (public facts with their sources, and illustrative "
-        "records flagged as such). Safe to run again; leaves other records alone."
+        "Create the missing demo data (public facts with their sources, and illustrative "
+        "records flagged as such). Safe to run again; keeps edits and other records."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--refresh",
+            action="store_true",
+            help="Also put back the demo values of demo records that were changed since.",
+        )
+
+    def handle(self, *args, refresh, **options):
         started = time.perf_counter()
-        counts = load_demo()
+        counts = load_demo(refresh=refresh)
         elapsed = time.perf_counter() - started
         width = max(len(name) for name in counts)
         for name, count in counts.items():
