@@ -1,14 +1,46 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from partners import selectors as partner_selectors
+from projects import selectors as project_selectors
 
 
 @require_GET
 def home(request):
-    return HttpResponse("AIP Dashboard")
+    """Key figures, deals, partners and projects, each figure with its source."""
+    fundraising = project_selectors.fundraising()
+    committed = project_selectors.committed_by_instrument()
+    capacity = project_selectors.capacity_by_stage()
+    investments = list(project_selectors.investment_rows())
+    partners = list(partner_selectors.partner_rows())
+    projects = list(project_selectors.project_rows())
+    headline_records = [fundraising.equity_target, fundraising.total_target, fundraising.raised]
+    illustrative = (
+        any(r is not None and r.illustrative for r in headline_records)
+        or any(row.total.illustrative for row in committed)
+        or any(bucket.illustrative for bucket in capacity)
+        or any(r.illustrative for r in [*investments, *partners, *projects])
+    )
+    return render(
+        request,
+        "home.html",
+        {
+            "fundraising": fundraising,
+            "committed": committed,
+            "committed_records": sum(row.total.records for row in committed),
+            "committed_illustrative": sum(row.total.illustrative_records for row in committed),
+            "capacity": capacity,
+            "investments": investments,
+            "partners": partners,
+            "projects": projects,
+            "illustrative": illustrative,
+        },
+    )
 
 
 @require_GET

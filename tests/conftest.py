@@ -1,7 +1,13 @@
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group, User
 
+from aipdash.roles import ensure_groups
+
 CHROMIUM = "/usr/bin/chromium"
+# Not test-results/: pytest-playwright empties that folder at the start of every session.
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-screenshots"
 
 
 @pytest.fixture(autouse=True)
@@ -20,14 +26,31 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
-def viewer(db):
+def groups(db):
+    """The groups of the data migration; transactional tests flush them, so make sure."""
+    ensure_groups()
+
+
+@pytest.fixture
+def screenshot(page):
+    """Save a full-page screenshot under test-screenshots/ for a person to look at."""
+
+    def take(name):
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+    return take
+
+
+@pytest.fixture
+def viewer(db, groups):
     user = User.objects.create_user("viewer", password="viewer-pass-1234")
     user.groups.add(Group.objects.get(name="viewer"))
     return user
 
 
 @pytest.fixture
-def editor(db):
+def editor(db, groups):
     user = User.objects.create_user("editor", password="editor-pass-1234", is_staff=True)
     user.groups.add(Group.objects.get(name="editor"))
     return user

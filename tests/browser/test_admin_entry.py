@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from projects.models import Project
@@ -16,22 +15,20 @@ pytestmark = [
 
 
 @pytest.fixture
-def editor_page(page, live_server):
-    user = User.objects.create_user("ed", password="ed-pass-12345", is_staff=True)
-    user.groups.add(Group.objects.get(name="editor"))
+def editor_page(page, live_server, editor):
     problems = []
     page.on("console", lambda m: m.type == "error" and problems.append(m.text))
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "ed")
-    page.fill("#id_password", "ed-pass-12345")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", "editor-pass-1234")
     page.click("input[type=submit]")
     expect(page.locator("#site-name")).to_contain_text("AIP Dashboard")
     page.problems = problems
     return page
 
 
-def test_editor_enters_a_project_in_the_admin(editor_page, live_server):
+def test_editor_enters_a_project_in_the_admin(editor_page, live_server, screenshot):
     page = editor_page
     PartnerFactory(name="Global Infrastructure Partners", short_name="GIP")
     page.goto(f"{live_server.url}/admin/projects/project/add/")
@@ -60,7 +57,7 @@ def test_editor_enters_a_project_in_the_admin(editor_page, live_server):
     page.select_option("#id_participations-0-role", "equity_investor")
     page.fill("#id_participations-0-stake_percent", "60")
 
-    page.screenshot(path="test-results/admin-project-add.png", full_page=True)
+    screenshot("admin-project-add")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
 
@@ -74,7 +71,7 @@ def test_editor_enters_a_project_in_the_admin(editor_page, live_server):
     expect(page.locator("body")).to_contain_text(re.compile(r"300 MW"))
 
 
-def test_a_broken_rule_shows_on_its_field(editor_page, live_server):
+def test_a_broken_rule_shows_on_its_field(editor_page, live_server, screenshot):
     page = editor_page
     page.goto(f"{live_server.url}/admin/projects/project/add/")
     page.fill("#id_name", "Bad Campus")
@@ -92,5 +89,5 @@ def test_a_broken_rule_shows_on_its_field(editor_page, live_server):
     expect(page.locator(".field-expected_online .errorlist")).to_contain_text(
         "An operational project needs its online date."
     )
-    page.screenshot(path="test-results/admin-project-errors.png", full_page=True)
+    screenshot("admin-project-errors")
     assert not Project.objects.exists()

@@ -1,0 +1,304 @@
+"""The pages in a real browser (Debian's Chromium): sign in through the form, open home, a partner
+and a project, at desktop width and at 390 px, with no console error and no CSP violation.
+
+Screenshots go to test-screenshots/ (git-ignored) so that a person can look at them.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+
+from projects.models import Commitment, FundraisingUpdate, Participation, Target
+from tests.factories import (
+    CommitmentFactory,
+    InvestmentFactory,
+    ParticipationFactory,
+    PartnerFactory,
+    ProjectFactory,
+    ProjectPhaseFactory,
+    TargetFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "browser-pass-1234"
+
+# Collects every CSP violation the page reports; read back with page.evaluate.
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+def sourced(title, url, as_of):
+    return {"illustrative": False, "source_title": title, "source_url": url, "as_of": as_of}
+
+
+def build_portfolio():
+    launch = sourced(
+        "Microsoft-backed partnership aims to raise $100 billion for AI infrastructure (PYMNTS)",
+        "https://example.com/launch",
+        dt.date(2024, 9, 17),
+    )
+    deal_news = sourced(
+        "AIP, MGX and GIP to acquire all equity in Aligned Data Centers (Business Wire)",
+        "https://example.com/aligned",
+        dt.date(2025, 10, 15),
+    )
+    equity = TargetFactory(
+        name="Equity target", scope=Target.Scope.EQUITY, amount_usd=Decimal("30000000000"), **launch
+    )
+    TargetFactory(
+        name="Total investment",
+        scope=Target.Scope.TOTAL,
+        amount_usd=Decimal("100000000000"),
+        **launch,
+    )
+    FundraisingUpdate.objects.create(
+        target=equity,
+        amount_raised_usd=Decimal("12500000000"),
+        **sourced(
+            "BlackRock says AI partnership raises $12.5B toward $30B goal (PYMNTS)",
+            "https://example.com/raised",
+            dt.date(2026, 1, 15),
+        ),
+    )
+    blackrock = PartnerFactory(
+        name="BlackRock",
+        short_name="BlackRock",
+        slug="blackrock",
+        role="founding_member",
+        joined_on=dt.date(2024, 9, 17),
+        headquarters_country="US",
+        colour="#1f3a93",
+        **launch,
+    )
+    gip = PartnerFactory(
+        name="Global Infrastructure Partners",
+        short_name="GIP",
+        slug="gip",
+        kind="infrastructure_investor",
+        role="founding_member",
+        parent=blackrock,
+        joined_on=dt.date(2024, 9, 17),
+        headquarters_country="US",
+        website="https://www.global-infra.com/",
+        description="Infrastructure investor; part of BlackRock since 1 October 2024.",
+        colour="#2ca02c",
+        **launch,
+    )
+    mgx = PartnerFactory(
+        name="MGX",
+        short_name="MGX",
+        slug="mgx",
+        kind="sovereign_investor",
+        role="founding_member",
+        joined_on=dt.date(2024, 9, 17),
+        headquarters_country="AE",
+        colour="#d62728",
+        **launch,
+    )
+    PartnerFactory(
+        name="Cisco",
+        short_name="Cisco",
+        slug="cisco",
+        kind="technology_company",
+        role="technology_partner",
+        colour="#17becf",
+        **launch,
+    )
+    aligned = InvestmentFactory(
+        name="Aligned Data Centers",
+        slug="aligned",
+        enterprise_value_usd=Decimal("40000000000"),
+        announced_on=dt.date(2025, 10, 15),
+        expected_close_by=dt.date(2026, 6, 30),
+        stated_sites=50,
+        stated_capacity_mw=Decimal(5000),
+        **deal_news,
+    )
+    campuses = [
+        ("Dallas campus", "dallas", "US", "Texas", "operational", 650, (32.7767, -96.797)),
+        ("Phoenix campus", "phoenix", "US", "Arizona", "construction", 1300, (33.4484, -112.074)),
+        ("Northern Virginia campus", "nova", "US", "Virginia", "development", 480, (39.04, -77.49)),
+        ("Querétaro campus", "queretaro", "MX", "Querétaro", "announced", 300, (20.59, -100.39)),
+    ]
+    projects = {}
+    for name, slug, country, region, stage, mw, (lat, lon) in campuses:
+        projects[slug] = ProjectFactory(
+            name=name,
+            slug=slug,
+            country=country,
+            region=region,
+            stage=stage,
+            capacity_mw=Decimal(mw),
+            latitude=Decimal(str(lat)),
+            longitude=Decimal(str(lon)),
+            announced_on=dt.date(2025, 10, 15),
+            expected_online=dt.date(2027, 6, 30),
+            capital_cost_usd=Decimal(mw) * Decimal(10_000_000),
+            investment=aligned,
+        )
+    phoenix = projects["phoenix"]
+    ProjectPhaseFactory(
+        project=phoenix,
+        sequence=1,
+        name="Building A",
+        stage="operational",
+        capacity_mw=600,
+        expected_online=dt.date(2025, 12, 1),
+    )
+    ProjectPhaseFactory(
+        project=phoenix,
+        sequence=2,
+        name="Building B",
+        stage="construction",
+        capacity_mw=700,
+        expected_online=dt.date(2027, 6, 30),
+    )
+    for project in projects.values():
+        ParticipationFactory(project=project, partner=gip, stake_percent=Decimal(60))
+        ParticipationFactory(project=project, partner=mgx, stake_percent=Decimal(40))
+    ParticipationFactory(
+        project=phoenix, partner=gip, role=Participation.Role.OPERATOR, stake_percent=None
+    )
+    CommitmentFactory(
+        partner=gip, amount_usd=Decimal("7500000000"), committed_on=dt.date(2025, 3, 1)
+    )
+    CommitmentFactory(
+        partner=mgx, amount_usd=Decimal("5000000000"), committed_on=dt.date(2025, 3, 1)
+    )
+    CommitmentFactory(
+        partner=gip,
+        project=phoenix,
+        instrument=Commitment.Instrument.DEBT,
+        status=Commitment.Status.ANNOUNCED,
+        amount_usd=Decimal("2400000000"),
+        committed_on=dt.date(2025, 11, 20),
+        note="Construction facility",
+    )
+
+
+@pytest.fixture
+def site(live_server, groups):
+    build_portfolio()
+    User.objects.create_user("analyst", password=PASSWORD, first_name="Ada", last_name="Analyst")
+    return live_server.url
+
+
+@pytest.fixture
+def watched(page):
+    """The page, with console errors, failed requests and CSP violations collected."""
+    problems = []
+    page.add_init_script(WATCH_CSP)
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type in ("error", "warning")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on(
+        "response",
+        lambda r: problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None,
+    )
+    page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
+    page.problems = problems
+    return page
+
+
+@pytest.fixture
+def check(screenshot):
+    return lambda page, name: _check(page, name, screenshot)
+
+
+def _check(page, name, screenshot):
+    """No CSP violation, nothing wider than the window, and a screenshot."""
+    page.wait_for_load_state("load")
+    violations = page.evaluate("window.__cspViolations")
+    assert violations == [], violations
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{name} scrolls sideways: {width}px"
+    screenshot(name)
+
+
+def sign_in(page, site):
+    page.goto(f"{site}/")
+    assert "/accounts/login/" in page.url
+    page.get_by_label("Username").fill("analyst")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{site}/")
+
+
+def test_sign_in_and_read_the_pages(site, watched, check):
+    page = watched
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{site}/accounts/login/")
+    check(page, "login-desktop")
+
+    # A wrong password: a clear error, and the form again.
+    page.get_by_label("Username").fill("analyst")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").inner_text().startswith("Please enter a correct username")
+    check(page, "login-error-desktop")
+
+    sign_in(page, site)
+    assert page.get_by_role("heading", name="Portfolio overview").is_visible()
+    equity = page.locator("#kpi-equity-target").inner_text()
+    assert "$30bn" in equity and "$100bn" in equity
+    raised = page.locator("#kpi-raised").inner_text()
+    assert "$12.5bn" in raised and "15 Jan 2026" in raised
+    assert "$12.5bn" in page.locator("#kpi-committed").inner_text()
+    assert "1.25 GW" in page.locator("#kpi-capacity-operational").inner_text()
+    assert "Figures marked illustrative are demo data" in page.content()
+    assert page.get_by_text("Ada Analyst").is_visible()
+    assert page.get_by_role("link", name="Admin").count() == 0
+    check(page, "home-desktop")
+
+    page.get_by_role("link", name="Global Infrastructure Partners").first.click()
+    page.wait_for_url(f"{site}/partners/gip/")
+    assert page.get_by_role("heading", name="Global Infrastructure Partners").is_visible()
+    assert "$7.5bn" in page.locator("section:has(#commitments)").inner_text()
+    assert "BlackRock" in page.locator(".facts").inner_text()
+    assert "$2.4bn" in page.content()
+    check(page, "partner-desktop")
+
+    page.get_by_role("link", name="Phoenix campus").first.click()
+    page.wait_for_url(f"{site}/projects/phoenix/")
+    assert page.get_by_role("heading", name="Phoenix campus").is_visible()
+    assert "1.3 GW" in page.locator("section:has(#figures)").inner_text()
+    assert "Building B" in page.content()
+    check(page, "project-desktop")
+
+    page.set_viewport_size(PHONE)
+    for name, path in [
+        ("home", "/"),
+        ("partner", "/partners/gip/"),
+        ("project", "/projects/phoenix/"),
+    ]:
+        page.goto(f"{site}{path}")
+        check(page, f"{name}-390")
+
+    before = len(page.problems)
+    page.goto(f"{site}/projects/atlantis/")
+    expected_404 = [p for p in page.problems[before:] if "404" in p]
+    assert expected_404, "the unknown project did not answer 404"
+    page.problems[before:] = [p for p in page.problems[before:] if "404" not in p]
+    assert page.get_by_role("heading", name="This page does not exist").is_visible()
+    check(page, "not-found-390")
+
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/login/")
+    check(page, "login-390")
+
+    assert page.problems == []

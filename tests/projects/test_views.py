@@ -1,0 +1,195 @@
+"""The project page: facts, deal, phases, participations, commitments and sources."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from projects.models import Participation, Project
+from projects.views import coordinates
+from tests.factories import (
+    CommitmentFactory,
+    InvestmentFactory,
+    ParticipationFactory,
+    PartnerFactory,
+    ProjectFactory,
+    ProjectPhaseFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DEAL_SOURCE = "AIP, MGX and GIP to acquire Aligned Data Centers"
+DEAL_URL = "https://example.com/aligned"
+
+
+@pytest.fixture
+def campus():
+    deal = InvestmentFactory(
+        name="Aligned Data Centers",
+        enterprise_value_usd=Decimal("40000000000"),
+        announced_on=dt.date(2025, 10, 15),
+        expected_close_by=dt.date(2026, 6, 30),
+        illustrative=False,
+        source_title=DEAL_SOURCE,
+        source_url=DEAL_URL,
+        as_of=dt.date(2025, 10, 15),
+    )
+    return ProjectFactory(
+        name="Dallas campus",
+        slug="dallas",
+        kind=Project.Kind.DATA_CENTRE,
+        stage="construction",
+        country="US",
+        region="Texas",
+        latitude=Decimal("32.77670"),
+        longitude=Decimal("-96.79700"),
+        capacity_mw=Decimal("1300"),
+        announced_on=dt.date(2025, 10, 15),
+        expected_online=dt.date(2027, 6, 30),
+        capital_cost_usd=Decimal("9500000000"),
+        investment=deal,
+        description="A campus of the Aligned portfolio.",
+    )
+
+
+def url(project):
+    return reverse("projects:detail", args=[project.slug])
+
+
+def test_coordinates():
+    assert coordinates(Decimal("32.77670"), Decimal("-96.79700")) == "32.7767° N, 96.797° W"
+    assert coordinates(Decimal("-33.45"), Decimal("0")) == "33.45° S, 0° E"
+    assert coordinates(None, None) == ""
+
+
+def test_anonymous_user_is_sent_to_login(client, campus):
+    response = client.get(url(campus))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_unknown_slug_is_404(viewer_client):
+    assert viewer_client.get(reverse("projects:detail", args=["atlantis"])).status_code == 404
+
+
+def test_facts_and_deal(viewer_client, campus):
+    html = viewer_client.get(url(campus)).text
+    assert "Dallas campus" in html
+    assert "Data-centre campus" in html
+    assert "badge--construction" in html
+    assert "United States of America" in html
+    assert "Texas" in html
+    assert "32.7767° N, 96.797° W" in html
+    assert "15 Oct 2025" in html
+    assert "Jun 2027" in html
+    figures = html.split('id="figures"')[1].split("</section>")[0]
+    assert "1.3 GW" in figures
+    assert "IT load" in figures
+    assert "$9.5bn" in figures
+    assert "Aligned Data Centers" in figures
+    assert "$40bn" in figures
+    assert "by Jun 2026" in figures
+    assert f'href="{DEAL_URL}"' in figures
+    assert "badge--illustrative" in figures  # the project itself is demo data
+    assert "A campus of the Aligned portfolio." in html
+    assert "Energy source" not in html
+
+
+def test_energy_source_of_a_generation_project(viewer_client):
+    plant = ProjectFactory(
+        kind=Project.Kind.GENERATION, energy_source="natural_gas", capacity_mw=Decimal("600")
+    )
+    html = viewer_client.get(url(plant)).text
+    assert "Energy source" in html and "Natural gas" in html
+    assert "nameplate" in html
+    assert "600 MW" in html
+
+
+def test_phases(viewer_client, campus):
+    ProjectPhaseFactory(
+        project=campus,
+        sequence=2,
+        name="Building B",
+        stage="construction",
+        capacity_mw=Decimal("700"),
+        expected_online=dt.date(2027, 6, 30),
+    )
+    ProjectPhaseFactory(
+        project=campus,
+        sequence=1,
+        name="Building A",
+        stage="operational",
+        capacity_mw=Decimal("600"),
+        expected_online=dt.date(2025, 12, 1),
+    )
+    html = viewer_client.get(url(campus)).text
+    table = html.split('id="phases"')[1].split("</table>")[0]
+    assert table.index("Building A") < table.index("Building B")
+    first = table.split("Building A")[1].split("</tr>")[0]
+    assert "badge--operational" in first and "600 MW" in first and "Dec 2025" in first
+    second = table.split("Building B")[1].split("</tr>")[0]
+    assert "badge--construction" in second and "700 MW" in second and "Jun 2027" in second
+    figures = html.split('id="figures"')[1].split("</section>")[0]
+    assert "In 2 phases" in figures
+
+
+def test_participations_and_commitments(viewer_client, campus):
+    gip = PartnerFactory(name="Global Infrastructure Partners", slug="gip")
+    mgx = PartnerFactory(name="MGX", slug="mgx")
+    ParticipationFactory(project=campus, partner=mgx, stake_percent=Decimal("40"))
+    ParticipationFactory(project=campus, partner=gip, stake_percent=Decimal("60"))
+    ParticipationFactory(
+        project=campus, partner=gip, role=Participation.Role.OPERATOR, stake_percent=None
+    )
+    CommitmentFactory(
+        partner=gip, project=campus, amount_usd=Decimal("2000000000"), note="First close"
+    )
+    html = viewer_client.get(url(campus)).text
+    table = html.split('id="participations"')[1].split("</table>")[0]
+    rows = table.split("<tbody>")[1].split("</tr>")
+    assert "Global Infrastructure Partners" in rows[0] and "60%" in rows[0]
+    assert "MGX" in rows[1] and "40%" in rows[1]
+    assert "Operator" in rows[2] and "—" in rows[2]
+    assert 'href="/partners/gip/"' in table
+    commitments = html.split('id="commitments"')[1].split("</table>")[0]
+    assert 'href="/partners/gip/"' in commitments
+    assert "$2bn" in commitments
+    assert "First close" in commitments
+    assert "badge--illustrative" in commitments
+
+
+def test_sources(viewer_client, campus):
+    html = viewer_client.get(url(campus)).text
+    sources = html.split('id="sources"')[1].split("</section>")[0]
+    assert f'href="{DEAL_URL}"' in sources
+    assert DEAL_SOURCE in sources
+    assert "as of 15 Oct 2025" in sources
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_queries_do_not_grow_with_rows(viewer_client, campus, django_assert_num_queries, size):
+    for n in range(size):
+        partner = PartnerFactory()
+        ProjectPhaseFactory(project=campus, sequence=n + 1)
+        ParticipationFactory(project=campus, partner=partner, stake_percent=Decimal("10"))
+        CommitmentFactory(project=campus, partner=partner)
+    # session, user, project with deal, phases, participations, commitments
+    with django_assert_num_queries(6):
+        response = viewer_client.get(url(campus))
+    assert response.status_code == 200
+    assert response.text.count('href="/partners/partner-') == 2 * size
+
+
+def test_illustrative_records_without_a_source_are_counted_not_cited(viewer_client, campus):
+    demo = {"illustrative": True, "source_title": "Illustrative demo data", "source_url": ""}
+    Project.objects.filter(pk=campus.pk).update(**demo)
+    ProjectPhaseFactory(project=campus, **demo)
+    html = viewer_client.get(url(campus)).text
+    sources = html.split('id="sources"')[1].split("</section>")[0]
+    assert "Illustrative demo data" not in sources
+    assert DEAL_SOURCE in sources
+    assert "2 records on this page are illustrative: demo data, not public fact." in sources
+    facts = html.split('id="facts"')[1].split("</section>")[0]
+    assert "badge--illustrative" in facts
+    assert "Illustrative demo data" not in facts  # the badge says it
