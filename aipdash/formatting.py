@@ -3,7 +3,7 @@
 One place for the rules so that pages, the admin and (later) charts agree.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 BILLION = Decimal(1_000_000_000)
 MILLION = Decimal(1_000_000)
@@ -11,6 +11,8 @@ THOUSAND = Decimal(1_000)
 
 
 def _trim(value: Decimal, places: int) -> str:
+    """Rounded half up (as people round), with trailing zeros dropped: 12.50 → 12.5."""
+    value = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     text = f"{value:,.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -25,7 +27,7 @@ def usd(amount) -> str:
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
     if amount >= BILLION:
-        return f"{sign}${_trim(amount / BILLION, 2 if amount < 10 * BILLION else 1)}bn"
+        return f"{sign}${_trim(amount / BILLION, 2)}bn"
     if amount >= MILLION:
         return f"{sign}${_trim(amount / MILLION, 1)}m"
     return f"{sign}${_trim(amount, 0)}"

@@ -1,0 +1,48 @@
+"""Figures for people: the same rules on every page and in the admin."""
+
+from decimal import Decimal
+
+import pytest
+
+from aipdash.formatting import percent, power, usd
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (Decimal("40000000000"), "$40bn"),
+        (Decimal("12500000000"), "$12.5bn"),
+        (Decimal("12950000000"), "$12.95bn"),  # not rounded up to "$13bn" next to $12.5bn
+        (Decimal("100000000000"), "$100bn"),
+        (Decimal("4370000000"), "$4.37bn"),
+        (Decimal("350000000"), "$350m"),
+        (Decimal("1250000"), "$1.3m"),
+        (Decimal("12000"), "$12,000"),
+        (Decimal("0"), "$0"),
+        (Decimal("-2000000000"), "-$2bn"),
+        (None, "—"),
+    ],
+)
+def test_usd(amount, text):
+    assert usd(amount) == text
+
+
+@pytest.mark.parametrize(
+    ("mw", "text"),
+    [
+        (Decimal("600"), "600 MW"),
+        (Decimal("1300"), "1.3 GW"),
+        (Decimal("5040"), "5.04 GW"),
+        (Decimal("85.5"), "85.5 MW"),
+        (Decimal("999.9"), "999.9 MW"),
+        (None, "—"),
+    ],
+)
+def test_power(mw, text):
+    assert power(mw) == text
+
+
+def test_percent():
+    assert percent(Decimal("41.6667")) == "41.7%"
+    assert percent(Decimal("100.00")) == "100%"
+    assert percent(None) == "—"
