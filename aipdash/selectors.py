@@ -1,0 +1,497 @@
+"""Reads for the dashboard: one aggregation query per chart, plain rows out (`ChartData`).
+
+Every function takes the validated `DashboardFilters` and runs a fixed number of queries,
+whatever the size of the portfolio: the rows are grouped and summed by the database, and the
+provenance of the records behind them (newest as-of date, illustrative or not, sources) comes
+from one more grouped query. No function loads all rows of a table into Python, except the
+map, which needs a point per project.
+
+How the filters apply:
+- projects: kind, stage, energy source, country, expected-online year range, and partner (a
+  project counts for a partner that takes part in it);
+- commitments: partner (its own commitments); the project filters narrow the commitments made
+  to projects, while commitments to the partnership as a whole, which belong to no project,
+  stay in (each commitment chart says so when a project filter is on);
+- the market context is the same whatever the filters.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+
+from aipdash.chartdata import ChartData, Column, Source
+from aipdash.filters import DashboardFilters
+from partners.models import Partner
+from projects.models import (
+    Commitment,
+    FundraisingUpdate,
+    MarketIndicator,
+    Participation,
+    Project,
+    ProjectPhase,
+    Stage,
+    Target,
+)
+
+DC_SERIES = "dc-electricity"
+REFERENCE_SERIES = "india-electricity"
+POWER_KINDS = (Project.Kind.GENERATION, Project.Kind.STORAGE)
+
+
+def partner_slugs() -> frozenset[str]:
+    return frozenset(Partner.objects.values_list("slug", flat=True))
+
+
+# Filtered base querysets -------------------------------------------------------------------
+
+
+def projects(filters: DashboardFilters) -> QuerySet[Project]:
+    qs = Project.objects.all()
+    if filters.kind:
+        qs = qs.filter(kind__in=filters.kind)
+    if filters.stage:
+        qs = qs.filter(stage__in=filters.stage)
+    if filters.energy_source:
+        qs = qs.filter(energy_source__in=filters.energy_source)
+    if filters.country:
+        qs = qs.filter(country__in=filters.country)
+    start, end = filters.online_range()
+    if start:
+        qs = qs.filter(expected_online__gte=start)
+    if end:
+        qs = qs.filter(expected_online__lte=end)
+    if filters.partner:
+        qs = qs.filter(
+            Exists(
+                Participation.objects.filter(
+                    project=OuterRef("pk"), partner__slug__in=filters.partner
+                )
+            )
+        )
+    return qs
+
+
+def commitments(filters: DashboardFilters) -> QuerySet[Commitment]:
+    qs = Commitment.objects.all()
+    if filters.partner:
+        qs = qs.filter(partner__slug__in=filters.partner)
+    if filters.narrows_projects:
+        qs = qs.filter(Q(project__isnull=True) | Q(project__in=projects(filters).values("pk")))
+    return qs
+
+
+def phases(filters: DashboardFilters) -> QuerySet[ProjectPhase]:
+    return ProjectPhase.objects.filter(project__in=projects(filters).values("pk"))
+
+
+# Provenance --------------------------------------------------------------------------------
+
+
+def provenance(qs: QuerySet) -> dict:
+    """Newest as-of date, whether any record is illustrative, and the cited sources: one query."""
+    rows = list(
+        qs.order_by()
+        .values("source_title", "source_url")
+        .annotate(
+            newest=Max("as_of"),
+            n_illustrative=Count("pk", filter=Q(illustrative=True)),
+            n=Count("pk"),
+        )
+    )
+    sources = sorted(
+        (
+            Source(title=r["source_title"], url=r["source_url"], as_of=r["newest"])
+            for r in rows
+            if r["source_url"]
+        ),
+        key=lambda s: (s.as_of or dt.date.min, s.title),
+        reverse=True,
+    )
+    return {
+        "as_of": max((r["newest"] for r in rows), default=None),
+        "illustrative": any(r["n_illustrative"] for r in rows),
+        "sources": tuple(sources),
+    }
+
+
+def merged(*parts: dict) -> dict:
+    return {
+        "as_of": max((p["as_of"] for p in parts if p["as_of"]), default=None),
+        "illustrative": any(p["illustrative"] for p in parts),
+        "sources": tuple(dict.fromkeys(s for p in parts for s in p["sources"])),
+    }
+
+
+def _targets() -> tuple[list[dict], QuerySet]:
+    qs = Target.objects.order_by("amount_usd")
+    rows = [
+        {
+            "name": t.name,
+            "scope": t.scope,
+            "amount_usd": float(t.amount_usd),
+            "source_title": t.source_title,
+            "source_url": t.source_url,
+            "as_of": t.as_of,
+        }
+        for t in qs
+    ]
+    return rows, qs
+
+
+COMMITMENT_NOTE = (
+    "Project filters narrow commitments made to projects; commitments to the partnership as a "
+    "whole belong to no project and stay in."
+)
+
+
+def _partner_rows(rows: Iterable[dict]) -> list[dict]:
+    """`partner` is a field of Commitment, so the query names the short name partner_name."""
+    return [{"partner": row.pop("partner_name"), **row} for row in map(dict, rows)]
+
+
+def _floats(rows: Iterable[dict], *keys: str) -> tuple[dict, ...]:
+    out = []
+    for row in rows:
+        row = dict(row)
+        for key in keys:
+            if row.get(key) is not None:
+                row[key] = float(row[key])
+        out.append(row)
+    return tuple(out)
+
+
+# Charts ------------------------------------------------------------------------------------
+
+
+def commitments_by_partner(filters: DashboardFilters) -> ChartData:
+    qs = commitments(filters)
+    rows = (
+        qs.order_by("partner__short_name", "instrument", "status")
+        .values(
+            "instrument",
+            "status",
+            partner_name=F("partner__short_name"),
+            partner_slug=F("partner__slug"),
+            colour=F("partner__colour"),
+        )
+        .annotate(amount_usd=Sum("amount_usd"))
+    )
+    targets, target_qs = _targets()
+    return ChartData(
+        chart="commitments_by_partner",
+        title="Commitments by partner",
+        columns=(
+            Column("partner", "Partner"),
+            Column("instrument", "Instrument"),
+            Column("status", "Status"),
+            Column("amount_usd", "Amount", "USD"),
+        ),
+        rows=_floats(_partner_rows(rows), "amount_usd"),
+        note=COMMITMENT_NOTE if filters.narrows_projects else "",
+        extras={"targets": targets},
+        **merged(provenance(qs), provenance(target_qs)),
+    )
+
+
+def commitments_over_time(filters: DashboardFilters) -> ChartData:
+    qs = commitments(filters)
+    rows = (
+        qs.order_by("committed_on", "partner__short_name", "instrument")
+        .values(
+            "instrument",
+            date=F("committed_on"),
+            partner_name=F("partner__short_name"),
+            partner_slug=F("partner__slug"),
+            colour=F("partner__colour"),
+        )
+        .annotate(amount_usd=Sum("amount_usd"))
+    )
+    targets, target_qs = _targets()
+    return ChartData(
+        chart="commitments_over_time",
+        title="Commitments over time",
+        columns=(
+            Column("date", "Date"),
+            Column("partner", "Partner"),
+            Column("instrument", "Instrument"),
+            Column("amount_usd", "Amount", "USD"),
+        ),
+        rows=_floats(_partner_rows(rows), "amount_usd"),
+        note=COMMITMENT_NOTE if filters.narrows_projects else "",
+        extras={"targets": targets},
+        **merged(provenance(qs), provenance(target_qs)),
+    )
+
+
+def capacity_pipeline(filters: DashboardFilters) -> ChartData:
+    qs = projects(filters)
+    rows = (
+        qs.order_by("stage", "kind")
+        .values("stage", "kind")
+        .annotate(mw=Sum("capacity_mw"), projects=Count("pk"))
+    )
+    return ChartData(
+        chart="capacity_pipeline",
+        title="Capacity pipeline by stage",
+        columns=(
+            Column("stage", "Stage"),
+            Column("kind", "Project kind"),
+            Column("mw", "Capacity", "MW"),
+            Column("projects", "Projects"),
+        ),
+        rows=_floats(rows, "mw"),
+        note="Data-centre capacity is IT load; generation and storage capacity is nameplate.",
+        **provenance(qs),
+    )
+
+
+SIDE = Case(
+    When(project__kind=Project.Kind.DATA_CENTRE, then=Value("demand")),
+    default=Value("supply"),
+)
+
+
+def capacity_online(filters: DashboardFilters) -> ChartData:
+    """Phases coming online, demand (data-centre IT load) against supply (generation and
+    storage); cancelled projects and phases are left out, grid projects carry no MW here."""
+    phase_qs = (
+        phases(filters)
+        .exclude(stage=Stage.CANCELLED)
+        .exclude(project__stage=Stage.CANCELLED)
+        .exclude(project__kind=Project.Kind.GRID)
+    )
+    rows = list(
+        phase_qs.order_by()
+        .values(date=F("expected_online"), side=SIDE)
+        .annotate(mw=Sum("capacity_mw"))
+        .order_by("date", "side")
+    )
+    # Projects entered without phases come online as a whole on their own date.
+    whole_qs = (
+        projects(filters)
+        .exclude(stage=Stage.CANCELLED)
+        .exclude(kind=Project.Kind.GRID)
+        .filter(expected_online__isnull=False)
+        .exclude(Exists(ProjectPhase.objects.filter(project=OuterRef("pk"))))
+    )
+    whole_side = Case(
+        When(kind=Project.Kind.DATA_CENTRE, then=Value("demand")), default=Value("supply")
+    )
+    rows += list(
+        whole_qs.order_by()
+        .values(date=F("expected_online"), side=whole_side)
+        .annotate(mw=Sum("capacity_mw"))
+    )
+    rows.sort(key=lambda r: (r["date"], r["side"]))
+    return ChartData(
+        chart="capacity_online",
+        title="Capacity coming online: the power balance",
+        columns=(
+            Column("date", "Expected online"),
+            Column("side", "Side"),
+            Column("mw", "Capacity", "MW"),
+        ),
+        rows=_floats(rows, "mw"),
+        note="Cumulative MW by expected online date of each phase: data-centre IT load "
+        "against the generation and storage capacity secured for it. Cancelled capacity is "
+        "left out.",
+        **merged(provenance(phase_qs), provenance(whole_qs)),
+    )
+
+
+def energy_mix(filters: DashboardFilters) -> ChartData:
+    qs = projects(filters).filter(kind__in=POWER_KINDS)
+    rows = (
+        qs.order_by("energy_source", "stage")
+        .values("energy_source", "stage")
+        .annotate(mw=Sum("capacity_mw"), projects=Count("pk"))
+    )
+    return ChartData(
+        chart="energy_mix",
+        title="Energy mix",
+        columns=(
+            Column("energy_source", "Energy source"),
+            Column("stage", "Stage"),
+            Column("mw", "Capacity", "MW"),
+            Column("projects", "Projects"),
+        ),
+        rows=_floats(rows, "mw"),
+        note="Nameplate capacity of generation and storage projects.",
+        **provenance(qs),
+    )
+
+
+def project_map(filters: DashboardFilters) -> ChartData:
+    qs = projects(filters).filter(latitude__isnull=False, longitude__isnull=False)
+    rows = []
+    for row in qs.order_by("-capacity_mw", "slug").values(
+        "slug",
+        "name",
+        "kind",
+        "stage",
+        "country",
+        "region",
+        "latitude",
+        "longitude",
+        "illustrative",
+        mw=F("capacity_mw"),
+    ):
+        row["url"] = f"/projects/{row['slug']}/"
+        rows.append(row)
+    return ChartData(
+        chart="project_map",
+        title="Projects on the map",
+        columns=(
+            Column("name", "Project"),
+            Column("kind", "Kind"),
+            Column("stage", "Stage"),
+            Column("country", "Country"),
+            Column("region", "Region"),
+            Column("latitude", "Latitude"),
+            Column("longitude", "Longitude"),
+            Column("mw", "Capacity", "MW"),
+        ),
+        rows=_floats(rows, "mw", "latitude", "longitude"),
+        note="Sized by capacity, coloured by stage. Select a point to open its project.",
+        **provenance(qs),
+    )
+
+
+def market_context(filters: DashboardFilters) -> ChartData:
+    """The same whatever the filters: published series points, each with its source."""
+    qs = MarketIndicator.objects.filter(series__in=[DC_SERIES, REFERENCE_SERIES])
+    points = list(
+        qs.order_by("series", "region", "scenario", "year", "as_of").values(
+            "series",
+            "label",
+            "region",
+            "scenario",
+            "year",
+            "value",
+            "unit",
+            "source_title",
+            "source_url",
+            "as_of",
+        )
+    )
+    rows = [p for p in points if p["series"] == DC_SERIES]
+    reference = next((p for p in reversed(points) if p["series"] == REFERENCE_SERIES), None)
+    extras = {}
+    if reference:
+        extras["reference"] = {
+            "label": f"{reference['region']}'s annual electricity use",
+            "value": float(reference["value"]),
+            "unit": reference["unit"],
+            "year": reference["year"],
+            "source_title": reference["source_title"],
+            "source_url": reference["source_url"],
+            "as_of": reference["as_of"],
+        }
+    return ChartData(
+        chart="market_context",
+        title="Market context: data-centre electricity demand",
+        columns=(
+            Column("year", "Year"),
+            Column("region", "Region"),
+            Column("scenario", "Scenario"),
+            Column("value", "Demand", "TWh"),
+            Column("source_title", "Source"),
+            Column("as_of", "As of"),
+        ),
+        rows=_floats(rows, "value"),
+        note="Published estimates and projections; the same whatever the filters.",
+        extras=extras,
+        **provenance(qs),
+    )
+
+
+CHARTS = {
+    f.__name__: f
+    for f in (
+        commitments_by_partner,
+        commitments_over_time,
+        capacity_pipeline,
+        capacity_online,
+        energy_mix,
+        project_map,
+        market_context,
+    )
+}
+
+
+# Headline tiles ----------------------------------------------------------------------------
+
+
+def headline(filters: DashboardFilters) -> dict:
+    """The headline tiles: capital against the targets, capacity by state, counts; each with
+    its as-of date and provenance. A fixed number of queries."""
+    commitment_qs = commitments(filters)
+    money = commitment_qs.aggregate(
+        equity=Sum("amount_usd", filter=Q(instrument=Commitment.Instrument.EQUITY)),
+        total=Sum("amount_usd"),
+    )
+    targets, target_qs = _targets()
+    equity_target = next((t for t in reversed(targets) if t["scope"] == "equity"), None)
+    total_target = next((t for t in reversed(targets) if t["scope"] == "total"), None)
+    raised = (
+        FundraisingUpdate.objects.filter(target__scope=Target.Scope.EQUITY)
+        .order_by("-as_of")
+        .values("amount_raised_usd", "as_of", "source_title", "source_url", "illustrative")
+        .first()
+    )
+
+    project_qs = projects(filters)
+    dc = Q(kind=Project.Kind.DATA_CENTRE)
+    power = Q(kind__in=POWER_KINDS)
+    pipeline = Q(stage__in=[Stage.ANNOUNCED, Stage.DEVELOPMENT, Stage.CONSTRUCTION])
+    operational = Q(stage=Stage.OPERATIONAL)
+    capacity = project_qs.aggregate(
+        projects=Count("pk"),
+        dc_operational=Sum("capacity_mw", filter=dc & operational),
+        dc_pipeline=Sum("capacity_mw", filter=dc & pipeline),
+        power_operational=Sum("capacity_mw", filter=power & operational),
+        power_pipeline=Sum("capacity_mw", filter=power & pipeline),
+    )
+    partner_qs = Partner.objects.filter(
+        Exists(Participation.objects.filter(partner=OuterRef("pk"), project__in=project_qs))
+        | Exists(commitment_qs.filter(partner=OuterRef("pk")))
+    )
+    if filters.partner:
+        partner_qs = partner_qs.filter(slug__in=filters.partner)
+
+    def number(value):
+        return float(value) if value is not None else 0.0
+
+    equity = number(money["equity"])
+    return {
+        "equity_committed": equity,
+        "total_committed": number(money["total"]),
+        "equity_target": equity_target,
+        "total_target": total_target,
+        "equity_percent": equity * 100 / equity_target["amount_usd"]
+        if equity_target and equity_target["amount_usd"]
+        else None,
+        "raised": raised,
+        "raised_percent": float(raised["amount_raised_usd"]) * 100 / equity_target["amount_usd"]
+        if raised and equity_target and equity_target["amount_usd"]
+        else None,
+        "projects": capacity["projects"],
+        "partners": partner_qs.count(),
+        "mw": {key: number(capacity[key]) for key in capacity if key != "projects"},
+        "commitments": provenance(commitment_qs),
+        "capacity": provenance(project_qs),
+        "targets": provenance(target_qs),
+    }
