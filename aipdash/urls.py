@@ -8,7 +8,10 @@ from django.views.generic import RedirectView
 from aipdash import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views.dashboard_view, name="dashboard"),
+    path("charts/<slug:chart>/", views.chart_partial, name="chart"),
+    path("charts/<slug:chart>.csv", views.chart_csv, name="chart-csv"),
+    path("portfolio/", views.portfolio, name="portfolio"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on every page, the admin's included.
     path(

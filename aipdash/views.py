@@ -1,17 +1,84 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from aipdash import dashboard
+from aipdash.filters import FIELD_LABELS, DashboardFilters, FilterError
 from partners import selectors as partner_selectors
 from projects import selectors as project_selectors
 
 
+def _filters_or_errors(request) -> tuple[DashboardFilters | None, dict]:
+    try:
+        return DashboardFilters.from_query(
+            request.GET, partner_slugs=dashboard.partner_slugs()
+        ), {}
+    except FilterError as error:
+        return None, error.errors
+
+
+def _bad_filters(request, errors, template="dashboard/index.html"):
+    """400: the page (or, for htmx, the charts region) saying which field is wrong."""
+    context = {
+        "errors": [(FIELD_LABELS.get(field, field), message) for field, message in errors.items()],
+        "options": dashboard.filter_options(),
+        "filters": DashboardFilters(),
+        "raw": request.GET,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#charts"
+    return render(request, template, context, status=400)
+
+
 @require_GET
-def home(request):
+def dashboard_view(request):
+    """The dashboard: the whole page, or for htmx only the charts region (one round trip)."""
+    filters, errors = _filters_or_errors(request)
+    if errors:
+        return _bad_filters(request, errors)
+    template = "dashboard/index.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#charts"
+    return render(request, template, dashboard.context(filters))
+
+
+@require_GET
+def chart_partial(request, chart):
+    """One chart's block (figure, notes, data table), for the same filters."""
+    if chart not in dashboard.CHART_NAMES:
+        raise Http404("No such chart.")
+    filters, errors = _filters_or_errors(request)
+    if errors:
+        return _bad_filters(request, errors)
+    return render(
+        request,
+        "dashboard/index.html#chart",
+        {"chart": dashboard.chart(chart, filters), "filters": filters},
+    )
+
+
+@require_GET
+def chart_csv(request, chart):
+    """A chart's data as CSV, streamed; the same rows as its table, for the same filters."""
+    if chart not in dashboard.CHART_NAMES:
+        raise Http404("No such chart.")
+    filters, errors = _filters_or_errors(request)
+    if errors:
+        return _bad_filters(request, errors)
+    data = dashboard.chart(chart, filters).data
+    response = StreamingHttpResponse(dashboard.csv_lines(data), content_type="text/csv")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{dashboard.csv_filename(data, filters)}"'
+    )
+    return response
+
+
+@require_GET
+def portfolio(request):
     """Key figures, deals, partners and projects, each figure with its source."""
     fundraising = project_selectors.fundraising()
     committed = project_selectors.committed_by_instrument()
@@ -28,7 +95,7 @@ def home(request):
     )
     return render(
         request,
-        "home.html",
+        "portfolio.html",
         {
             "fundraising": fundraising,
             "committed": committed,

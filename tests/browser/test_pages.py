@@ -253,6 +253,7 @@ def test_sign_in_and_read_the_pages(site, watched, check):
     check(page, "login-error-desktop")
 
     sign_in(page, site)
+    page.goto(f"{site}/portfolio/")
     assert page.get_by_role("heading", name="Portfolio overview").is_visible()
     equity = page.locator("#kpi-equity-target").inner_text()
     assert "$30bn" in equity and "$100bn" in equity
@@ -282,7 +283,7 @@ def test_sign_in_and_read_the_pages(site, watched, check):
 
     page.set_viewport_size(PHONE)
     for name, path in [
-        ("home", "/"),
+        ("portfolio", "/portfolio/"),
         ("partner", "/partners/gip/"),
         ("project", "/projects/phoenix/"),
     ]:

@@ -73,7 +73,7 @@ def portfolio(size):
 
 
 def test_anonymous_user_is_sent_to_login(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("portfolio"))
     assert response.status_code == 302
     assert response.url == f"{reverse('login')}?next=/"
 
@@ -93,16 +93,16 @@ def test_login_page_shows_a_clear_error(client, viewer):
     assert "Please enter a correct username and password" in response.text
 
 
-def test_login_through_the_form_lands_on_home(client, viewer):
+def test_login_through_the_form_lands_on_the_dashboard(client, viewer):
     response = client.post(
         reverse("login"), {"username": "viewer", "password": "viewer-pass-1234"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("home")
-    assert "Portfolio overview" in response.text
+    assert response.redirect_chain[-1][0] == reverse("dashboard")
+    assert response.status_code == 200
 
 
 def test_logout_is_a_post_form_with_csrf(viewer_client):
-    response = viewer_client.get(reverse("home"))
+    response = viewer_client.get(reverse("portfolio"))
     html = response.text
     form = re.search(r'<form[^>]*action="/accounts/logout/"[^>]*>(.*?)</form>', html, re.S)
     assert form, "no logout form"
@@ -110,20 +110,20 @@ def test_logout_is_a_post_form_with_csrf(viewer_client):
     assert "csrfmiddlewaretoken" in form.group(1)
     assert "viewer" in html
     assert viewer_client.post(reverse("logout")).status_code == 302
-    assert viewer_client.get(reverse("home")).status_code == 302
+    assert viewer_client.get(reverse("portfolio")).status_code == 302
 
 
 def test_no_admin_link_for_a_viewer(viewer_client):
-    assert f'href="{reverse("admin:index")}"' not in viewer_client.get(reverse("home")).text
+    assert f'href="{reverse("admin:index")}"' not in viewer_client.get(reverse("portfolio")).text
 
 
 def test_admin_link_for_staff(editor_client):
-    assert f'href="{reverse("admin:index")}"' in editor_client.get(reverse("home")).text
+    assert f'href="{reverse("admin:index")}"' in editor_client.get(reverse("portfolio")).text
 
 
 def test_headline_figures_carry_their_sources(viewer_client):
     public_targets()
-    html = viewer_client.get(reverse("home")).text
+    html = viewer_client.get(reverse("portfolio")).text
     equity = html.split('id="kpi-equity-target"')[1].split("</article>")[0]
     assert "$30bn" in equity
     assert "$100bn" in equity
@@ -141,7 +141,7 @@ def test_headline_figures_carry_their_sources(viewer_client):
 def test_no_illustrative_note_when_everything_is_sourced(viewer_client):
     public_targets()
     PartnerFactory(**sourced())
-    html = viewer_client.get(reverse("home")).text
+    html = viewer_client.get(reverse("portfolio")).text
     assert "demo data, not public fact" in html  # the footer explains the badge
     assert "notice--illustrative" not in html
 
@@ -149,7 +149,7 @@ def test_no_illustrative_note_when_everything_is_sourced(viewer_client):
 def test_illustrative_data_is_flagged(viewer_client):
     public_targets()
     ProjectFactory(name="Demo campus", illustrative=True)
-    html = viewer_client.get(reverse("home")).text
+    html = viewer_client.get(reverse("portfolio")).text
     assert "notice--illustrative" in html
     assert "Figures marked illustrative are demo data, not public fact" in html
     row = html.split("Demo campus")[1].split("</tr>")[0]
@@ -160,7 +160,7 @@ def test_committed_totals_by_instrument(viewer_client):
     CommitmentFactory(amount_usd=Decimal("1000000000"), instrument=Commitment.Instrument.EQUITY)
     CommitmentFactory(amount_usd=Decimal("2500000000"), instrument=Commitment.Instrument.EQUITY)
     CommitmentFactory(amount_usd=Decimal("500000000"), instrument=Commitment.Instrument.DEBT)
-    html = viewer_client.get(reverse("home")).text
+    html = viewer_client.get(reverse("portfolio")).text
     card = html.split('id="kpi-committed"')[1].split("</article>")[0]
     assert re.search(r"Equity</dt><dd[^>]*>\$3\.5bn", card)
     assert re.search(r"Debt</dt><dd[^>]*>\$500m", card)
@@ -188,7 +188,7 @@ def test_capacity_figures_on_the_page(viewer_client):
     ProjectPhaseFactory(project=campus, stage="operational", capacity_mw=Decimal("600"))
     ProjectPhaseFactory(project=campus, stage="construction", capacity_mw=Decimal("700"))
     ProjectFactory(stage="development", capacity_mw=Decimal("2500"))
-    html = viewer_client.get(reverse("home")).text
+    html = viewer_client.get(reverse("portfolio")).text
 
     def card(key):
         return html.split(f'id="kpi-capacity-{key}"')[1].split("</article>")[0]
@@ -215,7 +215,7 @@ def test_partners_table(viewer_client):
     CommitmentFactory(partner=blackrock, instrument="debt", amount_usd=Decimal("350000000"))
     PartnerFactory(name="Cisco", joined_on=None)
 
-    html = viewer_client.get(reverse("home")).text
+    html = viewer_client.get(reverse("portfolio")).text
     table = html.split('id="partners-table"')[1].split("</table>")[0]
     row = table.split("BlackRock")[1].split("</tr>")[0]
     assert 'href="/partners/blackrock/"' in table
@@ -243,7 +243,7 @@ def test_projects_table(viewer_client):
         expected_online=dt.date(2027, 6, 30),
         investment=deal,
     )
-    html = viewer_client.get(reverse("home")).text
+    html = viewer_client.get(reverse("portfolio")).text
     table = html.split('id="projects-table"')[1].split("</table>")[0]
     row = table.split("Dallas campus")[1].split("</tr>")[0]
     assert 'href="/projects/dallas/"' in table
@@ -259,7 +259,7 @@ def test_projects_table(viewer_client):
 
 def test_page_is_safe_under_the_strict_csp(viewer_client):
     portfolio(2)
-    response = viewer_client.get(reverse("home"))
+    response = viewer_client.get(reverse("portfolio"))
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert " style=" not in response.text
     assert "<style" not in response.text
@@ -272,7 +272,7 @@ def test_queries_do_not_grow_with_rows(viewer_client, django_assert_num_queries,
     portfolio(size)
     # session, user, 2 fundraising, 1 committed, 2 capacity, deals, partners, projects
     with django_assert_num_queries(10):
-        response = viewer_client.get(reverse("home"))
+        response = viewer_client.get(reverse("portfolio"))
     assert response.status_code == 200
     assert response.text.count('href="/projects/campus-') >= size
 

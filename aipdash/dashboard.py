@@ -1,0 +1,157 @@
+"""The dashboard assembled: for each chart, the cached payload of (chart, filters, data version).
+
+A payload holds the chart's rows (`ChartData`, for its table and CSV), its figure as JSON ready
+for a data island, and its table cells formatted for people. Views call `context()`,
+`chart()` and `csv_lines()`; they hold no query and no figure logic.
+"""
+
+import csv
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max, Min
+from django.utils.html import _json_script_escapes
+
+from aipdash import charts, formatting, selectors
+from aipdash.chartdata import LABELS, ChartData, Column
+from aipdash.datacache import cached
+from aipdash.filters import DashboardFilters
+from projects.models import Project
+
+CHART_NAMES = tuple(selectors.CHARTS)
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    name: str
+    data: ChartData
+    figure_json: str  # escaped for a <script type="application/json"> island
+    header: tuple[str, ...]
+    cells: tuple[tuple[str, ...], ...]
+
+    @property
+    def dom_id(self) -> str:
+        return self.name.replace("_", "-")
+
+
+def _cell(column: Column, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if column.key in LABELS:
+        return LABELS[column.key].get(value, str(value))
+    if column.unit == "USD":
+        return formatting.usd(value)
+    if column.unit == "MW":
+        return formatting.power(value)
+    if column.unit == "TWh":
+        return f"{value:,.0f} TWh"
+    if isinstance(value, dt.date):
+        return f"{value:%d %b %Y}"
+    return str(value)
+
+
+def _header(column: Column) -> str:
+    return f"{column.label} ({column.unit})" if column.unit else column.label
+
+
+def _build(name: str, filters: DashboardFilters) -> ChartBlock:
+    data = selectors.CHARTS[name](filters)
+    figure = charts.build(data)
+    text = json.dumps(figure, cls=DjangoJSONEncoder, separators=(",", ":"))
+    return ChartBlock(
+        name=name,
+        data=data,
+        figure_json=text.translate(_json_script_escapes),
+        header=tuple(_header(c) for c in data.columns),
+        cells=tuple(tuple(_cell(c, row.get(c.key)) for c in data.columns) for row in data.rows),
+    )
+
+
+def chart(name: str, filters: DashboardFilters) -> ChartBlock:
+    return cached(f"chart:{name}", filters.canonical(), lambda: _build(name, filters))
+
+
+def headline(filters: DashboardFilters) -> dict:
+    return cached("headline", filters.canonical(), lambda: selectors.headline(filters))
+
+
+def partner_slugs() -> frozenset[str]:
+    return cached("partner-slugs", "", selectors.partner_slugs)
+
+
+def filter_options() -> dict:
+    return cached("filter-options", "", _filter_options)
+
+
+def _filter_options() -> dict:
+    from django_countries import countries
+
+    from partners.models import Partner
+
+    span = Project.objects.aggregate(first=Min("expected_online"), last=Max("expected_online"))
+    years = list(range(span["first"].year, span["last"].year + 1)) if span["first"] else []
+    present = Project.objects.order_by().values_list("country", flat=True).distinct()
+    return {
+        "partner": [
+            (p["slug"], p["short_name"], p["colour"])
+            for p in Partner.objects.order_by("short_name").values("slug", "short_name", "colour")
+        ],
+        "kind": list(LABELS["kind"].items()),
+        "stage": list(LABELS["stage"].items()),
+        "energy_source": list(LABELS["energy_source"].items()),
+        "country": sorted(((c, countries.name(c)) for c in set(present)), key=lambda c: c[1]),
+        "years": years,
+    }
+
+
+def options_for(filters: DashboardFilters) -> dict:
+    """The filter form's choices, always able to show what the URL holds (a year outside the
+    portfolio's span, say), so that the controls match the address."""
+    options = filter_options()
+    chosen = {y for y in (filters.online_from, filters.online_to) if y is not None}
+    if chosen - set(options["years"]):
+        options = {**options, "years": sorted(set(options["years"]) | chosen)}
+    return options
+
+
+def context(filters: DashboardFilters) -> dict:
+    return {
+        "filters": filters,
+        "canonical": filters.canonical(),
+        "options": options_for(filters),
+        "headline": headline(filters),
+        "charts": [chart(name, filters) for name in CHART_NAMES],
+    }
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_lines(data: ChartData):
+    """The chart's rows as CSV lines: plain numbers (USD, MW, TWh as in the header)."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow([_header(c) for c in data.columns])
+    for row in data.rows:
+        yield writer.writerow([_csv_value(c, row.get(c.key)) for c in data.columns])
+
+
+def _csv_value(column: Column, value):
+    """Numbers stay numbers (full USD, MW, TWh); codes become their labels, as in the table."""
+    if value is None:
+        return ""
+    if column.key in LABELS:
+        return LABELS[column.key].get(value, value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # never a formula when opened in a spreadsheet
+    return value
+
+
+def csv_filename(data: ChartData, filters: DashboardFilters) -> str:
+    suffix = "-filtered" if not filters.is_default else ""
+    return f"aip-{data.chart.replace('_', '-')}{suffix}-{dt.date.today():%Y-%m-%d}.csv"

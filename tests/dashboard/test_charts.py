@@ -1,0 +1,628 @@
+"""Chart builders: rows in, a Plotly figure dict out. No database."""
+
+import datetime as dt
+import json
+import random
+import time
+from decimal import Decimal
+
+import plotly.graph_objects as go
+import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+
+from aipdash import charts
+from aipdash.chartdata import ORDER, ChartData, Column
+
+CHARTS = tuple(charts.BUILDERS)
+
+TARGETS = [
+    {
+        "name": "Equity capital target",
+        "scope": "equity",
+        "amount_usd": Decimal("30000000000"),
+        "source_title": "PYMNTS: partnership aims to raise $100 billion",
+        "source_url": "https://example.org/pymnts",
+        "as_of": dt.date(2024, 9, 17),
+    },
+    {
+        "name": "Total investment potential, including debt",
+        "scope": "total",
+        "amount_usd": 100_000_000_000,
+        "source_title": "APPA news item",
+        "source_url": "https://example.org/appa",
+        "as_of": dt.date(2024, 9, 17),
+    },
+]
+INDIA = {
+    "label": "India's annual electricity demand, FY2024-25 (1,694 billion units)",
+    "value": 1694.0,
+    "unit": "TWh",
+    "year": 2025,
+    "source_title": "Indian Energy Exchange: management discussion",
+    "source_url": "https://example.org/iex",
+    "as_of": dt.date(2025, 3, 31),
+}
+PARTNERS = {
+    # slug: (short name, colour)
+    "blackrock": ("BlackRock", "#0072B2"),
+    "mgx": ("MGX", "#009E73"),
+    "microsoft": ("Microsoft", "#E69F00"),
+}
+
+
+def chart_data(chart, rows, **extras):
+    return ChartData(
+        chart=chart,
+        title=charts.TITLES[chart],
+        columns=(Column("value", "Value"),),
+        rows=tuple(rows),
+        as_of=dt.date(2026, 1, 15),
+        illustrative=True,
+        extras=extras,
+    )
+
+
+def commitment(slug, instrument, status, amount_usd, **more):
+    name, colour = PARTNERS[slug]
+    return {
+        "partner": name,
+        "partner_slug": slug,
+        "colour": colour,
+        "instrument": instrument,
+        "status": status,
+        "amount_usd": amount_usd,
+        **more,
+    }
+
+
+def sample(chart):
+    """A small hand-made `ChartData` for each chart."""
+    if chart == "commitments_by_partner":
+        rows = [
+            commitment("blackrock", "equity", "called", Decimal("12500000000")),
+            commitment("blackrock", "debt", "committed", 5_000_000_000),
+            commitment("mgx", "equity", "committed", 7_000_000_000.0),
+            commitment("mgx", "equity", "announced", 1_000_000_000),
+            commitment("microsoft", "equity", "announced", 2_000_000_000),
+        ]
+        return chart_data(chart, rows, targets=TARGETS)
+    if chart == "commitments_over_time":
+        rows = [
+            {**commitment("blackrock", "equity", "", 10e9), "date": dt.date(2024, 9, 17)},
+            {**commitment("mgx", "equity", "", 4e9), "date": dt.date(2024, 10, 1)},
+            {**commitment("blackrock", "debt", "", 6e9), "date": dt.date(2025, 3, 19)},
+            {**commitment("blackrock", "equity", "", 2.5e9), "date": dt.date(2026, 1, 15)},
+        ]
+        for row in rows:
+            del row["status"]
+        return chart_data(chart, rows, targets=TARGETS)
+    if chart == "capacity_pipeline":
+        rows = [
+            {"stage": "operational", "kind": "data_centre", "mw": Decimal(600), "projects": 10},
+            {"stage": "announced", "kind": "data_centre", "mw": 1580.0, "projects": 13},
+            {"stage": "construction", "kind": "data_centre", "mw": 700.0, "projects": 9},
+            {"stage": "construction", "kind": "generation", "mw": 1234.0, "projects": 1},
+            {"stage": "development", "kind": "storage", "mw": 200.0, "projects": 2},
+        ]
+        return chart_data(chart, rows)
+    if chart == "capacity_online":
+        rows = [
+            {"date": dt.date(2026, 6, 30), "side": "demand", "mw": 300.0},
+            {"date": dt.date(2026, 3, 31), "side": "supply", "mw": 500.0},
+            {"date": dt.date(2027, 6, 30), "side": "demand", "mw": 900.0},
+            {"date": dt.date(2028, 1, 1), "side": "supply", "mw": 400.0},
+        ]
+        return chart_data(chart, rows)
+    if chart == "energy_mix":
+        rows = [
+            {"energy_source": "solar", "stage": "construction", "mw": 400.0, "projects": 2},
+            {"energy_source": "solar", "stage": "operational", "mw": 150.0, "projects": 1},
+            {"energy_source": "natural_gas", "stage": "development", "mw": 700.0, "projects": 1},
+            {"energy_source": "battery", "stage": "announced", "mw": 100.0, "projects": 1},
+        ]
+        return chart_data(chart, rows)
+    if chart == "project_map":
+        rows = [
+            project(
+                "ashburn",
+                "data_centre",
+                "operational",
+                Decimal("100.0"),
+                Decimal("39.04"),
+                Decimal("-77.49"),
+                "US",
+            ),
+            project("dallas", "data_centre", "construction", 25.0, 32.78, -96.80, "US"),
+            project("solar-tx", "generation", "construction", 400.0, 31.0, -100.0, "US"),
+            project("santiago", "data_centre", "announced", None, -33.45, -70.67, "CL"),
+        ]
+        return chart_data(chart, rows)
+    if chart == "market_context":
+        rows = [
+            indicator("World", "historical", 2024, 415, "IEA via Business Standard"),
+            indicator("World", "base", 2030, 945, "IEA via Business Standard"),
+            indicator("World", "base", 2035, 1200, "Summary of IEA Energy and AI"),
+            indicator("World", "high", 2035, 1720, "Data Centre Magazine"),
+            indicator("World", "projection", 2034, 1580, "Bloomberg News"),
+            indicator("United States", "historical", 2024, 183, "IEA: Energy and AI"),
+            indicator("United States", "base", 2030, 426, "IEA: Energy and AI"),
+        ]
+        return chart_data(chart, rows, reference=INDIA)
+    raise AssertionError(chart)
+
+
+def project(slug, kind, stage, mw, latitude, longitude, country, illustrative=True):
+    return {
+        "slug": slug,
+        "name": slug.replace("-", " ").title(),
+        "kind": kind,
+        "stage": stage,
+        "country": country,
+        "region": "Region of " + slug,
+        "latitude": latitude,
+        "longitude": longitude,
+        "mw": mw,
+        "illustrative": illustrative,
+        "url": f"/projects/{slug}/",
+    }
+
+
+def indicator(region, scenario, year, value, source_title):
+    return {
+        "series": "dc-electricity",
+        "label": f"Data-centre electricity consumption, {scenario}",
+        "region": region,
+        "scenario": scenario,
+        "year": year,
+        "value": float(value),
+        "unit": "TWh",
+        "source_title": source_title,
+        "source_url": f"https://example.org/{source_title.split()[0].lower()}",
+        "as_of": dt.date(2025, 4, 10),
+    }
+
+
+def traces_by_name(fig):
+    return {trace["name"]: trace for trace in fig["data"]}
+
+
+def test_every_chart_has_a_builder_a_title_and_a_unit():
+    assert set(charts.BUILDERS) == set(charts.TITLES) == set(charts.UNITS)
+    assert len(CHARTS) == 7
+    assert charts.TITLES["capacity_online"] == "Capacity coming online: the power balance"
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_plotly_accepts_the_figure(chart):
+    fig = charts.build(sample(chart))
+    assert fig["data"]
+    go.Figure(fig)  # raises ValueError on any invalid property or value
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_figure_is_json_and_keeps_the_common_look(chart):
+    fig = charts.build(sample(chart))
+    text = charts.figure_json(fig)
+    assert json.loads(text) == json.loads(json.dumps(fig, cls=DjangoJSONEncoder))
+    assert "Decimal" not in repr(fig)
+    layout = fig["layout"]
+    assert "title" not in layout  # the page renders the title
+    assert "template" not in layout  # plotly's default template stays out of the payload
+    assert layout["autosize"] is True
+    assert layout["font"]["family"].startswith("system-ui")
+    assert layout["paper_bgcolor"] == layout["plot_bgcolor"] == "rgba(0,0,0,0)"
+    assert layout["legend"]["orientation"] == "h"
+    assert layout["meta"]["chart"] == chart
+    assert layout["meta"]["unit"] in {"$bn", "MW", "GW", "TWh"}
+
+
+def test_json_holds_no_float_noise_or_numpy():
+    fig = charts.build(sample("commitments_by_partner"))
+    assert "12.5," in charts.figure_json(fig)
+    for trace in fig["data"]:
+        assert all(type(x) is float for x in trace["x"])
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_empty_state(chart):
+    fig = charts.build(chart_data(chart, [], targets=TARGETS, reference=INDIA))
+    assert fig["data"] == []
+    (note,) = fig["layout"]["annotations"]
+    assert note["text"] == "No data for these filters"
+    assert (note["x"], note["y"], note["xref"], note["yref"]) == (0.5, 0.5, "paper", "paper")
+    assert note["showarrow"] is False
+    assert fig["layout"]["xaxis"]["visible"] is False
+    assert fig["layout"]["yaxis"]["visible"] is False
+    assert "shapes" not in fig["layout"]  # no target or reference line over an empty plot
+    go.Figure(fig)
+    charts.figure_json(fig)
+
+
+def test_build_refuses_an_unknown_chart():
+    with pytest.raises(KeyError, match="nope"):
+        charts.build(chart_data("commitments_by_partner", []).__class__("nope", "", (), ()))
+
+
+def test_builders_do_not_change_their_input():
+    data = sample("commitments_by_partner")
+    before = [dict(row) for row in data.rows]
+    charts.build(data)
+    assert [dict(row) for row in data.rows] == before
+
+
+# --- Commitments by partner ----------------------------------------------------------------
+
+
+def test_commitments_by_partner_traces_by_instrument_and_status():
+    fig = charts.commitments_by_partner(sample("commitments_by_partner"))
+    assert [trace["name"] for trace in fig["data"]] == [
+        "Equity · Called / deployed",
+        "Equity · Committed",
+        "Equity · Announced",
+        "Debt · Committed",
+    ]
+    for trace in fig["data"]:
+        assert trace["type"] == "bar"
+        assert trace["orientation"] == "h"
+        assert "bn" in trace["hovertemplate"] and "$" in trace["hovertemplate"]
+        assert "%{y}" in trace["hovertemplate"] and trace["name"] in trace["hovertemplate"]
+    traces = traces_by_name(fig)
+    # Status by opacity (the alpha of each colour, so the legend shows it): announced lighter,
+    # called full; debt hatched, equity solid.
+    assert traces["Equity · Called / deployed"]["marker"]["color"][0] == "#566275"
+    assert traces["Equity · Committed"]["marker"]["color"][0] == "rgba(86,98,117,0.7)"
+    assert traces["Equity · Announced"]["marker"]["color"][0] == "rgba(86,98,117,0.4)"
+    assert traces["Debt · Committed"]["marker"]["pattern"]["shape"] == "/"
+    assert "pattern" not in traces["Equity · Committed"]["marker"]
+    assert fig["layout"]["barmode"] == "stack"
+
+
+def test_commitments_by_partner_values_in_bn_with_partner_colours_and_drill_down():
+    fig = charts.commitments_by_partner(sample("commitments_by_partner"))
+    called = traces_by_name(fig)["Equity · Called / deployed"]
+    assert called["y"] == ["All partners", "BlackRock"]
+    assert called["x"] == [12.5, 12.5]  # 12.5e9 USD on a $bn axis
+    assert called["marker"]["color"] == [charts.ALL_PARTNERS_COLOUR, "#0072B2"]
+    assert called["customdata"] == [[""], ["?partner=blackrock"]]
+    committed = traces_by_name(fig)["Equity · Committed"]
+    assert committed["y"] == ["All partners", "MGX"]
+    assert committed["x"] == [7.0, 7.0]
+    assert committed["marker"]["color"][1] == "rgba(0,158,115,0.7)"  # MGX's #009E73
+    assert committed["customdata"][1] == ["?partner=mgx"]
+    xaxis = fig["layout"]["xaxis"]
+    assert "$bn" in xaxis["title"]["text"]
+    assert (xaxis["tickprefix"], xaxis["ticksuffix"]) == ("$", "bn")
+
+
+def test_commitments_by_partner_sorted_by_total_with_all_partners_on_top():
+    fig = charts.commitments_by_partner(sample("commitments_by_partner"))
+    yaxis = fig["layout"]["yaxis"]
+    # Plotly draws the first category at the bottom: smallest first, the total row last.
+    assert yaxis["categoryorder"] == "array"
+    assert yaxis["categoryarray"] == ["Microsoft", "MGX", "BlackRock", "All partners"]
+
+
+def test_commitments_by_partner_target_lines():
+    fig = charts.commitments_by_partner(sample("commitments_by_partner"))
+    shapes = fig["layout"]["shapes"]
+    assert [(s["x0"], s["x1"]) for s in shapes] == [(30.0, 30.0), (100.0, 100.0)]
+    for shape in shapes:
+        assert shape["type"] == "line"
+        assert shape["yref"] == "paper" and (shape["y0"], shape["y1"]) == (0, 1)
+        assert shape["line"]["dash"] == "dash"
+    labels = fig["layout"]["annotations"]
+    assert [label["text"] for label in labels] == [
+        "$30bn equity target",
+        "$100bn total incl. debt",
+    ]
+    assert [label["x"] for label in labels] == [30.0, 100.0]
+    assert "PYMNTS" in labels[0]["hovertext"]  # the target cites its source
+
+
+def test_commitments_by_partner_with_nothing_above_zero_is_empty():
+    rows = [commitment("mgx", "equity", "called", 0), commitment("mgx", "debt", "called", None)]
+    fig = charts.commitments_by_partner(chart_data("commitments_by_partner", rows))
+    assert fig["data"] == [] and fig["layout"]["annotations"][0]["text"] == charts.EMPTY_TEXT
+
+
+def test_commitments_by_partner_without_targets_has_no_lines():
+    data = sample("commitments_by_partner")
+    fig = charts.commitments_by_partner(chart_data(data.chart, data.rows))
+    assert fig["layout"]["shapes"] == [] and fig["layout"]["annotations"] == []
+
+
+# --- Commitments over time -----------------------------------------------------------------
+
+
+def test_commitments_over_time_cumulative_stacked_by_partner():
+    fig = charts.commitments_over_time(sample("commitments_over_time"))
+    traces = traces_by_name(fig)
+    assert list(traces) == ["BlackRock", "MGX", "Equity, all partners"]  # largest at the bottom
+    days = ["2024-09-17", "2024-10-01", "2025-03-19", "2026-01-15"]
+    blackrock, mgx, equity = traces.values()
+    assert blackrock["x"] == mgx["x"] == equity["x"] == days
+    assert blackrock["y"] == [10.0, 10.0, 16.0, 18.5]  # equity and debt, cumulative, $bn
+    assert mgx["y"] == [0.0, 4.0, 4.0, 4.0]
+    assert equity["y"] == [10.0, 14.0, 14.0, 16.5]  # debt left out
+    assert blackrock["stackgroup"] == mgx["stackgroup"] and "stackgroup" not in equity
+    assert blackrock["line"]["color"] == "#0072B2" and mgx["line"]["color"] == "#009E73"
+    assert blackrock["line"]["shape"] == "hv"
+    assert "$,.2f}bn" in blackrock["hovertemplate"]
+    layout = fig["layout"]
+    assert "$bn" in layout["yaxis"]["title"]["text"]
+    assert layout["hovermode"] == "x unified"
+    assert layout["xaxis"]["type"] == "date" and layout["xaxis"]["hoverformat"]
+
+
+def test_commitments_over_time_target_lines_are_horizontal():
+    fig = charts.commitments_over_time(sample("commitments_over_time"))
+    shapes = fig["layout"]["shapes"]
+    assert [(s["y0"], s["y1"]) for s in shapes] == [(30.0, 30.0), (100.0, 100.0)]
+    assert all(s["xref"] == "paper" and s["line"]["dash"] == "dash" for s in shapes)
+    texts = [label["text"] for label in fig["layout"]["annotations"]]
+    assert texts == ["$30bn equity target", "$100bn total incl. debt"]
+
+
+@pytest.mark.parametrize("chart", ["commitments_over_time", "capacity_online"])
+def test_time_series_skip_undated_rows(chart):
+    rows = [{**row, "date": None} for row in sample(chart).rows]
+    assert charts.build(chart_data(chart, rows))["data"] == []
+    rows[0] = sample(chart).rows[0]
+    assert all(
+        trace["x"] == [rows[0]["date"].isoformat()]
+        for trace in charts.build(chart_data(chart, rows))["data"]
+    )
+
+
+# --- Capacity ------------------------------------------------------------------------------
+
+
+def test_capacity_pipeline_stacked_by_kind_in_stage_order():
+    fig = charts.capacity_pipeline(sample("capacity_pipeline"))
+    assert [trace["name"] for trace in fig["data"]] == [
+        "Data-centre campus",
+        "Power generation",
+        "Energy storage",
+    ]
+    assert fig["layout"]["barmode"] == "stack"
+    assert fig["layout"]["xaxis"]["categoryarray"] == [
+        "Announced",
+        "Development",
+        "Construction",
+        "Operational",
+    ]
+    data_centres, generation, storage = fig["data"]
+    assert data_centres["x"] == ["Announced", "Construction", "Operational"]
+    # The construction bar stacks to 1,934 MW: the chart speaks GW.
+    assert data_centres["y"] == [1.58, 0.7, 0.6]
+    assert generation["y"] == [1.234]
+    assert fig["layout"]["yaxis"]["title"]["text"] == "Capacity (GW)"
+    assert fig["layout"]["meta"]["unit"] == "GW"
+    assert data_centres["marker"]["color"] == charts.KIND_COLOURS["data_centre"]
+    assert generation["marker"]["color"] == charts.KIND_COLOURS["generation"]
+    assert storage["customdata"] == [["?stage=development&kind=storage", "200 MW", "2 projects"]]
+    assert generation["customdata"][0][1:] == ["1.23 GW", "1 project"]
+    assert "%{customdata[1]} (%{customdata[2]})" in generation["hovertemplate"]
+
+
+def test_capacity_pipeline_speaks_mw_below_a_gigawatt():
+    rows = [{"stage": "construction", "kind": "data_centre", "mw": 999.0, "projects": 3}]
+    fig = charts.capacity_pipeline(chart_data("capacity_pipeline", rows))
+    assert fig["layout"]["yaxis"]["title"]["text"] == "Capacity (MW)"
+    assert fig["data"][0]["y"] == [999.0]
+    assert fig["data"][0]["customdata"][0][1:] == ["999 MW", "3 projects"]
+
+
+def test_capacity_online_cumulative_steps_demand_against_supply():
+    fig = charts.capacity_online(sample("capacity_online"))
+    demand, supply = fig["data"]
+    assert demand["name"] == "Data-centre demand (IT load)"
+    assert supply["name"] == "Generation secured"
+    days = ["2026-03-31", "2026-06-30", "2027-06-30", "2028-01-01"]
+    assert demand["x"] == supply["x"] == days
+    # Demand reaches 1,200 MW: the chart speaks GW (the largest cumulative value decides).
+    assert demand["y"] == [0.0, 0.3, 1.2, 1.2]
+    assert supply["y"] == [0.5, 0.5, 0.5, 0.9]
+    assert demand["line"]["shape"] == supply["line"]["shape"] == "hv"
+    assert demand["line"]["color"] != supply["line"]["color"]
+    assert demand["text"][2] == "1.2 GW" and supply["text"][0] == "500 MW"
+    assert "%{text}" in demand["hovertemplate"]
+    assert fig["layout"]["yaxis"]["title"]["text"] == "Cumulative capacity online (GW)"
+    assert fig["layout"]["meta"]["unit"] == "GW"
+
+
+def test_energy_mix_by_source_stacked_by_stage():
+    fig = charts.energy_mix(sample("energy_mix"))
+    assert [trace["name"] for trace in fig["data"]] == [
+        "Announced",
+        "Development",
+        "Construction",
+        "Operational",
+    ]
+    stages = ["announced", "development", "construction", "operational"]
+    for trace, stage in zip(fig["data"], stages, strict=True):
+        assert trace["type"] == "bar" and trace["orientation"] == "h"
+        assert trace["marker"]["color"] == charts.STAGE_COLOURS[stage]
+    # Largest on top: plotly draws the first category at the bottom.
+    assert fig["layout"]["yaxis"]["categoryarray"] == ["Battery storage", "Solar", "Natural gas"]
+    construction = traces_by_name(fig)["Construction"]
+    assert construction["x"] == [400.0] and construction["y"] == ["Solar"]
+    assert construction["customdata"] == [["?energy_source=solar", "400 MW", "2 projects"]]
+    assert fig["layout"]["xaxis"]["title"]["text"] == "Capacity (MW)"
+
+
+# --- Map -----------------------------------------------------------------------------------
+
+
+def test_project_map_one_trace_per_stage_sized_by_mw():
+    fig = charts.project_map(sample("project_map"))
+    assert [trace["name"] for trace in fig["data"]] == ["Announced", "Construction", "Operational"]
+    traces = traces_by_name(fig)
+    construction = traces["Construction"]
+    assert construction["type"] == "scattergeo"
+    assert construction["lat"] == [32.78, 31.0] and construction["lon"] == [-96.80, -100.0]
+    assert construction["marker"]["color"] == charts.STAGE_COLOURS["construction"]
+    marker = construction["marker"]
+    assert marker["sizemode"] == "area" and marker["sizemin"] >= 4
+    assert marker["size"] == [25.0, 400.0]
+    # The largest project (400 MW) gets the largest diameter.
+    assert marker["sizeref"] == pytest.approx(400 / charts.MAP_MAX_DIAMETER**2)
+    assert traces["Operational"]["marker"]["sizeref"] == marker["sizeref"]
+    assert construction["customdata"][0] == [
+        "/projects/dallas/",
+        "Dallas",
+        "Data-centre campus",
+        "25 MW",
+        "Region of dallas, US",
+        "<br><i>Illustrative data</i>",
+    ]
+    assert traces["Announced"]["customdata"][0][3] == "capacity not stated"
+    assert traces["Announced"]["marker"]["size"] == [0.0]
+    assert "Construction" in construction["hovertemplate"]
+
+
+def test_project_map_geo_layout():
+    geo = charts.project_map(sample("project_map"))["layout"]["geo"]
+    assert geo["projection"]["type"] == "natural earth"
+    assert geo["resolution"] == 110  # the app serves only world_110m
+    assert geo["fitbounds"] == "locations"
+    assert geo["showcountries"] is True and geo["showland"] is True
+    assert "topojsonURL" not in json.dumps(geo)
+
+
+def test_project_map_without_coordinates_is_empty():
+    row = project("nowhere", "grid", "announced", 10.0, None, None, "US")
+    fig = charts.project_map(chart_data("project_map", [row]))
+    assert fig["data"] == [] and fig["layout"]["annotations"][0]["text"] == charts.EMPTY_TEXT
+
+
+# --- Market context ------------------------------------------------------------------------
+
+
+def test_market_context_lines_by_region_and_scenario():
+    fig = charts.market_context(sample("market_context"))
+    traces = traces_by_name(fig)
+    assert list(traces) == [
+        "World · Historical",
+        "World · Base case",
+        "World · High case",
+        "World · Projection",
+        "United States · Historical",
+        "United States · Base case",
+    ]
+    assert traces["World · Historical"]["line"]["dash"] == "solid"
+    assert traces["World · Base case"]["line"]["dash"] == "dash"
+    assert traces["World · High case"]["line"]["dash"] == "dot"
+    assert traces["World · Projection"]["mode"] == "markers"
+    # A scenario starts from the last historical point of its region.
+    assert traces["World · Base case"]["x"] == [2024, 2030, 2035]
+    assert traces["World · Base case"]["y"] == [415.0, 945.0, 1200.0]
+    assert traces["United States · Base case"]["y"] == [183.0, 426.0]
+    assert (
+        traces["World · Base case"]["line"]["color"]
+        != traces["United States · Base case"]["line"]["color"]
+    )
+    assert "TWh" in fig["layout"]["yaxis"]["title"]["text"]
+
+
+def test_market_context_every_point_cites_its_source():
+    fig = charts.market_context(sample("market_context"))
+    for trace in fig["data"]:
+        assert "Source: %{customdata[1]}" in trace["hovertemplate"]
+        assert "TWh" in trace["hovertemplate"] and "%{x}" in trace["hovertemplate"]
+        assert "%{customdata[3]}" in trace["hovertemplate"]  # the scenario
+        for url, title, *_ in trace["customdata"]:
+            assert url.startswith("https://example.org/") and title
+    projection = traces_by_name(fig)["World · Projection"]
+    assert projection["customdata"] == [
+        [
+            "https://example.org/bloomberg",
+            "Bloomberg News",
+            "Data-centre electricity consumption, projection",
+            "Projection",
+        ]
+    ]
+
+
+def test_market_context_india_reference_line():
+    fig = charts.market_context(sample("market_context"))
+    (shape,) = fig["layout"]["shapes"]
+    assert (shape["y0"], shape["y1"], shape["xref"]) == (1694.0, 1694.0, "paper")
+    assert shape["line"]["dash"] == "dash"
+    (label,) = fig["layout"]["annotations"]
+    assert label["text"] == "India's annual electricity demand (1,694 TWh)"
+    assert label["y"] == 1694.0
+    assert "Indian Energy Exchange" in label["hovertext"]
+
+
+def test_market_context_reference_from_a_row_when_extras_lack_it():
+    rows = [*sample("market_context").rows, {**INDIA, "series": "india", "scenario": "reference"}]
+    fig = charts.market_context(chart_data("market_context", rows))
+    assert len(fig["data"]) == 6  # the reference row is a line, not a trace
+    assert fig["layout"]["shapes"][0]["y0"] == 1694.0
+
+
+def test_long_source_titles_wrap_in_hover():
+    row = indicator("World", "historical", 2024, 415, "word " * 40)
+    fig = charts.market_context(chart_data("market_context", [row]))
+    assert "<br>" in fig["data"][0]["customdata"][0][1]
+    assert "shapes" not in fig["layout"] or fig["layout"]["shapes"] == []
+
+
+# --- Speed ---------------------------------------------------------------------------------
+
+
+def many(chart, n, rng):
+    """A few hundred rows of one chart, shaped like the demo portfolio."""
+    slugs = list(PARTNERS)
+    stages = list(ORDER["stage"])
+    kinds = list(ORDER["kind"])
+    sources = list(ORDER["energy_source"])
+    day = dt.date(2024, 9, 17)
+    rows = []
+    for i in range(n):
+        if chart == "commitments_by_partner":
+            instrument, status = rng.choice(ORDER["instrument"]), rng.choice(ORDER["status"])
+            rows.append(commitment(rng.choice(slugs), instrument, status, rng.random() * 1e9))
+        elif chart == "commitments_over_time":
+            row = commitment(rng.choice(slugs), rng.choice(ORDER["instrument"]), "", 1e8 * i)
+            rows.append({**row, "date": day + dt.timedelta(days=3 * i)})
+        elif chart == "capacity_pipeline":
+            rows.append({"stage": stages[i % 6], "kind": kinds[i % 4], "mw": 50.0, "projects": 1})
+        elif chart == "capacity_online":
+            side = "demand" if i % 2 else "supply"
+            rows.append({"date": day + dt.timedelta(days=7 * i), "side": side, "mw": 40.0})
+        elif chart == "energy_mix":
+            rows.append(
+                {"energy_source": sources[i % 7], "stage": stages[i % 6], "mw": 80.0, "projects": 1}
+            )
+        elif chart == "project_map":
+            rows.append(
+                project(
+                    f"p-{i}",
+                    rng.choice(kinds),
+                    rng.choice(stages),
+                    rng.uniform(10, 500),
+                    rng.uniform(-40, 50),
+                    rng.uniform(-120, 10),
+                    "US",
+                )
+            )
+        elif chart == "market_context":
+            scenario = ("historical", "base", "high", "projection")[i % 4]
+            region = ("World", "United States", "Europe")[i % 3]
+            rows.append(indicator(region, scenario, 2000 + i % 40, 100 + i, f"Source {i}"))
+    return chart_data(chart, rows, targets=TARGETS, reference=INDIA)
+
+
+def test_all_seven_figures_build_fast():
+    rng = random.Random(7)
+    datasets = [many(chart, 300, rng) for chart in CHARTS]
+    for data in datasets:  # warm up; each must also be valid at this size
+        go.Figure(charts.build(data))
+    start = time.perf_counter()
+    for data in datasets:
+        charts.figure_json(charts.build(data))
+    elapsed = time.perf_counter() - start
+    print(f"\nseven figures of 300 rows each, built and serialised: {elapsed * 1000:.1f} ms")
+    assert elapsed < 0.5
