@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.templatetags.static import static
 from django.urls import include, path
@@ -18,7 +19,9 @@ urlpatterns = [
         "favicon.ico",
         login_not_required(RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"))),
     ),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Only log in and out: no e-mail is configured, so no public password-reset pages.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("partners/", include("partners.urls")),
     path("projects/", include("projects.urls")),
     path("admin/", admin.site.urls),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
@@ -125,7 +126,8 @@ def healthz(request):
     try:
         cache.set("healthz", "1", 5)
         ok = cache.get("healthz") == "1"
-        checks["cache"] = {"ok": ok, "backend": cache.__class__.__name__}
+        backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+        checks["cache"] = {"ok": ok, "backend": backend}
     except Exception as exc:
         checks["cache"] = {"ok": False, "error": exc.__class__.__name__}
     healthy = all(check["ok"] for check in checks.values())

@@ -72,3 +72,16 @@ def test_every_response_carries_the_strict_csp(client):
     assert "script-src 'self'" in policy
     assert "unsafe-eval" not in policy and "unsafe-inline" not in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_healthz_is_exempt_from_the_https_redirect(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/accounts/login/").status_code == 301
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/accounts/password_reset/", "/accounts/password_change/"])
+def test_no_password_reset_pages_without_email(client, path):
+    assert client.get(path).status_code in (302, 404)
