@@ -75,7 +75,7 @@ def portfolio(size):
 def test_anonymous_user_is_sent_to_login(client):
     response = client.get(reverse("portfolio"))
     assert response.status_code == 302
-    assert response.url == f"{reverse('login')}?next=/"
+    assert response.url == f"{reverse('login')}?next=/portfolio/"
 
 
 def test_healthz_and_login_need_no_login(client):
