@@ -12,12 +12,13 @@ install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
-# Migrate the SQLite file under var/, load the demo data, ensure a login, serve on 127.0.0.1:8000.
+# Migrate the SQLite file under var/, load the demo data (only into an empty portfolio, so that
+# editors' changes never make a start fail), ensure a login, serve on 127.0.0.1:8000.
 run: export DEBUG ?= true
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
-	$(MANAGE) load_demo
+	$(MANAGE) load_demo --if-empty
 	$(MANAGE) ensure_login --url http://$(HOST):$(PORT)/
 	$(MANAGE) runserver $(HOST):$(PORT)
 

@@ -2,10 +2,13 @@
 
 `load_demo()` creates the demo records that are missing, inside one transaction, matching
 rows that are already there by natural key, so that running it again duplicates nothing.
-A demo record that is already there is kept as it is, edits included (`make run` loads the
-demo on every start and must not undo an editor's work); `load_demo(refresh=True)` puts the
-demo values back. Every save follows `full_clean()`, so every model rule holds. Records that
-are not part of the demo (an editor's own projects, commitments...) are never touched.
+A demo record that is already there is kept as it is, edits included (an editor's work is never
+undone); `load_demo(refresh=True)` puts the demo values back. `make run` loads the demo only
+into an empty portfolio (`load_demo --if-empty`, see `portfolio_has_data()`): after an editor
+renamed or deleted demo records, loading again would add them back or break a rule that spans
+rows (the stakes of one project). Every save follows `full_clean()`, so every model rule
+holds. Records that are not part of the demo (an editor's own projects, commitments...) are
+never touched.
 
 Natural keys: slug (Partner, Target, Investment, Project); (target, as of) for a fundraising
 update; (series, region, scenario, year, as of) for a market indicator; (project, sequence)
@@ -18,6 +21,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from partners.models import Partner
@@ -60,6 +64,16 @@ def read_public_facts(path=PUBLIC_FACTS):
     return facts
 
 
+class DemoRecordInvalid(Exception):
+    """A demo record that cannot be saved as the demo has it (the whole load is rolled back)."""
+
+    def __init__(self, model, key, error):
+        messages = "; ".join(
+            f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()
+        )
+        super().__init__(f"{model._meta.verbose_name} {key!r}: {messages}")
+
+
 class _Upsert:
     """Creates missing rows by natural key; with `refresh`, also restores changed ones."""
 
@@ -82,7 +96,10 @@ class _Upsert:
                     setattr(obj, name, value)
                     action = "updated"
         if action != "unchanged":
-            obj.full_clean()
+            try:
+                obj.full_clean()
+            except ValidationError as error:
+                raise DemoRecordInvalid(model, key, error) from error
             obj._change_reason = CHANGE_REASON  # recorded by django-simple-history
             obj.save()
             existing[key] = obj
@@ -205,6 +222,12 @@ def _load_portfolio(upsert, portfolio, partners, investments):
         project = projects[record["project"]] if record["project"] else None
         values = {**record, "partner": partner, "project": project}
         upsert(Commitment, existing, record["reference"], values)
+
+
+def portfolio_has_data() -> bool:
+    """Whether the portfolio has any data yet (a partner: every other record needs one to mean
+    anything). `load_demo --if-empty` loads nothing then."""
+    return Partner.objects.exists()
 
 
 def load_demo(*, refresh: bool = False) -> dict[str, int]:

@@ -9,7 +9,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Sum
 
@@ -208,6 +208,52 @@ def test_the_command_prints_the_counts(demo):
         assert name in output
         assert str(count) in output
     assert "Demo data in place" in output
+
+
+def counts_in_database():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_if_empty_loads_nothing_once_the_portfolio_has_data(demo):
+    # An editor renames a demo partner and deletes a demo participation: a plain load would
+    # now recreate the partner under its demo slug (and break the stakes of its projects).
+    Partner.objects.filter(slug="gip").update(slug="global-infrastructure-partners")
+    Participation.objects.filter(partner__slug="microsoft").first().delete()
+    before, history_before = counts_in_database(), history_rows()
+
+    out = StringIO()
+    call_command("load_demo", "--if-empty", stdout=out)
+
+    assert out.getvalue().strip() == (
+        "Portfolio data present: demo not loaded; run `manage.py load_demo` to add missing "
+        "demo records"
+    )
+    assert counts_in_database() == before
+    assert history_rows() == history_before
+    assert not Partner.objects.filter(slug="gip").exists()
+
+
+def test_a_plain_load_that_would_break_a_rule_changes_nothing_and_says_why(demo):
+    Partner.objects.filter(slug="gip").update(slug="global-infrastructure-partners")
+    before = counts_in_database()
+
+    with pytest.raises(CommandError, match=r"nothing was changed.*Stakes in this project"):
+        call_command("load_demo", stdout=StringIO())
+
+    assert counts_in_database() == before
+
+
+def test_if_empty_loads_the_demo_into_an_empty_portfolio(demo):
+    for model in MODELS:
+        if model is Partner:
+            Partner.objects.filter(parent__isnull=False).delete()
+        model.objects.all().delete()
+
+    out = StringIO()
+    call_command("load_demo", "--if-empty", stdout=out)
+
+    assert "Demo data in place" in out.getvalue()
+    assert counts_in_database() == demo
 
 
 # --- Provenance ---------------------------------------------------------------------------

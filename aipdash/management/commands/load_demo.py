@@ -1,14 +1,16 @@
 """Load (or refresh) the demo data: public facts about AIP and the illustrative portfolio.
 
 Idempotent: a second run finds every record in place and changes nothing; demo records an
-editor changed keep the change unless --refresh is given.
+editor changed keep the change unless --refresh is given. With --if-empty (what `make run`
+uses) it loads nothing when the portfolio already has data, so that a start never fails or
+duplicates records after an editor renamed or deleted demo records.
 """
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from aipdash.demo.loader import load_demo
+from aipdash.demo.loader import DemoRecordInvalid, load_demo, portfolio_has_data
 
 
 class Command(BaseCommand):
@@ -23,10 +25,25 @@ class Command(BaseCommand):
             action="store_true",
             help="Also put back the demo values of demo records that were changed since.",
         )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load the demo only into an empty portfolio (no partner yet); otherwise do "
+            "nothing. Used by `make run`.",
+        )
 
-    def handle(self, *args, refresh, **options):
+    def handle(self, *args, refresh, if_empty, **options):
+        if if_empty and portfolio_has_data():
+            self.stdout.write(
+                "Portfolio data present: demo not loaded; run `manage.py load_demo` to add "
+                "missing demo records"
+            )
+            return
         started = time.perf_counter()
-        counts = load_demo(refresh=refresh)
+        try:
+            counts = load_demo(refresh=refresh)
+        except DemoRecordInvalid as error:
+            raise CommandError(f"Demo data not loaded, nothing was changed. {error}") from error
         elapsed = time.perf_counter() - started
         width = max(len(name) for name in counts)
         for name, count in counts.items():
