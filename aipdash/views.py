@@ -3,7 +3,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, JsonResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -41,10 +42,17 @@ def dashboard_view(request):
     filters, errors = _filters_or_errors(request)
     if errors:
         return _bad_filters(request, errors)
-    template = "dashboard/index.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#charts"
-    return render(request, template, dashboard.context(filters))
+    # One address per view: the canonical query string (sorted, no empty fields).
+    canonical = filters.canonical()
+    address = reverse("dashboard") + (f"?{canonical}" if canonical else "")
+    partial = request.htmx and not request.htmx.history_restore_request
+    if not partial and request.META.get("QUERY_STRING", "") != canonical:
+        return redirect(address)
+    template = "dashboard/index.html" + ("#charts" if partial else "")
+    response = render(request, template, dashboard.context(filters))
+    if partial:
+        response["HX-Push-Url"] = address  # not the form's raw fields, empty ones included
+    return response
 
 
 @require_GET

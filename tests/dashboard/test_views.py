@@ -60,6 +60,16 @@ def test_an_htmx_request_gets_only_the_charts_region(viewer_client, portfolio): 
     assert len(islands(html)) == len(CHART_NAMES)
 
 
+def test_every_view_has_one_address(viewer_client, portfolio):  # noqa: F811
+    response = viewer_client.get(DASHBOARD + "?stage=operational&kind=&country=US")
+    assert response.status_code == 302
+    assert response.url == DASHBOARD + "?country=US&stage=operational"
+    partial = viewer_client.get(
+        DASHBOARD + "?stage=operational&online_from=", HTTP_HX_REQUEST="true"
+    )
+    assert partial["HX-Push-Url"] == DASHBOARD + "?stage=operational"
+
+
 def test_a_history_restore_gets_the_whole_page(viewer_client, portfolio):  # noqa: F811
     response = viewer_client.get(
         DASHBOARD, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
@@ -68,7 +78,7 @@ def test_a_history_restore_gets_the_whole_page(viewer_client, portfolio):  # noq
 
 
 def test_checked_filters_reflect_the_url(viewer_client, portfolio):  # noqa: F811
-    html = viewer_client.get(DASHBOARD, {"partner": "mgx", "online_from": "2026"}).text
+    html = viewer_client.get(DASHBOARD, {"online_from": "2026", "partner": "mgx"}).text
     assert re.search(r'name="partner" value="mgx" checked', html)
     assert not re.search(r'name="partner" value="gip" checked', html)
     assert re.search(r'<option value="2026" selected>', html)

@@ -1,0 +1,238 @@
+/* charts.js: draws every Plotly figure on the page from its JSON data island.
+
+   Served as a static file: the Content Security Policy allows no inline script and no eval.
+   Markup it expects (nothing else on the page needs JavaScript):
+
+     <div class="plotly-chart" data-figure-id="chart-x-data"
+          data-filename="aip-x"                 optional: PNG name (default: the island's id)
+          data-drill-base="/"                   optional: where "?query" drill-downs go
+          data-topojson-url="/static/vendor/plotly/topojson/"></div>
+     <script type="application/json" id="chart-x-data">{"data": [...], "layout": {...}}</script>
+
+   data-topojson-url may sit on the div or on any ancestor (the charts region, <body>); without
+   it the folder is derived from plotly.min.js's own URL, so a map never asks the internet.
+
+   When: on DOMContentLoaded, on every htmx:load (new content swapped in), on htmx's history
+   restore and on pageshow (Back/Forward). Before htmx snapshots the page for its history cache,
+   drawn charts are purged so no SVG with style attributes is stored (restoring it would break
+   style-src 'self'); they are redrawn from their islands. Plain ES2017, no framework. */
+(function () {
+  "use strict";
+
+  // div -> the JSON text it was drawn from: the initial load triggers both DOMContentLoaded
+  // and htmx:load on <body>, and a figure is drawn once, not twice.
+  var drawn = new WeakMap();
+
+  var CHART = ".plotly-chart[data-figure-id]";
+
+  function topojsonURL(div) {
+    var holder = div.closest("[data-topojson-url]");
+    if (holder) return holder.dataset.topojsonUrl;
+    var script = document.querySelector('script[src*="vendor/plotly/plotly"]');
+    if (script) return new URL("topojson/", script.src).href;
+    return "/static/vendor/plotly/topojson/";
+  }
+
+  function config(div, fig) {
+    var meta = (fig.layout && fig.layout.meta) || {};
+    return {
+      responsive: true,
+      displaylogo: false,
+      topojsonURL: topojsonURL(div),
+      modeBarButtonsToRemove: ["lasso2d", "select2d"],
+      toImageButtonOptions: {
+        format: "png",
+        filename: div.dataset.filename || meta.chart || div.dataset.figureId,
+      },
+    };
+  }
+
+  // Drill-down: customdata[0] (or customdata itself when it is a string) says where to go.
+  //   "?partner=x"   the dashboard (data-drill-base, default this page) with that query
+  //   "/projects/x/" a page of this site
+  //   "https://..."  a source: opened in a new tab
+  //   ""             nothing
+  function onClick(div, event) {
+    var point = event && event.points && event.points[0];
+    if (!point) return;
+    var target = Array.isArray(point.customdata) ? point.customdata[0] : point.customdata;
+    if (typeof target !== "string" || target === "") return;
+    if (target.charAt(0) === "?") {
+      window.location.assign((div.dataset.drillBase || window.location.pathname) + target);
+    } else if (target.charAt(0) === "/" && target.charAt(1) !== "/") {
+      window.location.assign(target);
+    } else if (/^https?:\/\//i.test(target)) {
+      window.open(target, "_blank", "noopener,noreferrer");
+    }
+  }
+
+  function draw(div) {
+    if (typeof Plotly === "undefined") {
+      console.error("charts.js: plotly.min.js is not loaded");
+      return;
+    }
+    var island = document.getElementById(div.dataset.figureId);
+    if (!island) {
+      console.error("charts.js: no data island #" + div.dataset.figureId);
+      return;
+    }
+    var text = island.textContent;
+    if (drawn.get(div) === text) return;
+    var fig;
+    try {
+      fig = JSON.parse(text);
+    } catch (error) {
+      console.error("charts.js: bad JSON in #" + div.dataset.figureId, error);
+      return;
+    }
+    drawn.set(div, text);
+    Plotly.react(div, fig.data || [], fig.layout || {}, config(div, fig)).then(
+      function () {
+        if (typeof div.removeAllListeners === "function") div.removeAllListeners("plotly_click");
+        div.on("plotly_click", function (event) {
+          onClick(div, event);
+        });
+      },
+      function (error) {
+        drawn.delete(div);
+        console.error("charts.js: could not draw #" + div.dataset.figureId, error);
+      }
+    );
+  }
+
+  function drawAll(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    if (scope.matches && scope.matches(CHART)) draw(scope);
+    scope.querySelectorAll(CHART).forEach(draw);
+  }
+
+  function purge(div) {
+    drawn.delete(div);
+    if (typeof Plotly !== "undefined") Plotly.purge(div);
+    div.replaceChildren();
+    div.removeAttribute("style");
+    div.classList.remove("js-plotly-plot");
+  }
+
+  // The filter form follows the URL: after Back/Forward the browser may restore old control
+  // values while the address bar holds another query. Controls absent from the query go back to
+  // data-default (or empty). Setting values fires no change event, so no request is sent.
+  function syncFilters() {
+    var form = document.getElementById("dashboard-filters");
+    if (!form) return;
+    var params = new URLSearchParams(window.location.search);
+    Array.prototype.forEach.call(form.elements, function (control) {
+      if (!control.name || /^(hidden|submit|button|reset|file|image)$/.test(control.type)) return;
+      var values = params.getAll(control.name);
+      var fallback = control.dataset.default || "";
+      if (control.type === "checkbox" || control.type === "radio") {
+        control.checked = values.length
+          ? values.indexOf(control.value) !== -1
+          : control.type === "radio" && control.value === fallback;
+      } else if (control.tagName === "SELECT" && control.multiple) {
+        Array.prototype.forEach.call(control.options, function (option) {
+          option.selected = values.indexOf(option.value) !== -1;
+        });
+      } else if (control.tagName === "SELECT") {
+        control.value = values.length ? values[0] : fallback;
+        if (control.selectedIndex === -1) control.selectedIndex = 0;
+      } else {
+        control.value = values.length ? values[0] : fallback;
+      }
+    });
+  }
+
+  // A failed htmx request says so in #dashboard-error (role="alert"), in place.
+  function showError(detail) {
+    var box = document.getElementById("dashboard-error");
+    if (!box) return;
+    var xhr = detail && detail.xhr;
+    box.replaceChildren();
+    if (xhr && xhr.status && xhr.responseText) {
+      // The server's 400 fragment: keep its alert (or #dashboard-error's content), drop ids so
+      // none is duplicated on the page. DOMParser gives an inert document: nothing runs.
+      var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var inner = doc.getElementById("dashboard-error");
+      var nodes = inner ? inner.childNodes : [doc.querySelector('[role="alert"]') || doc.body];
+      Array.prototype.forEach.call(nodes, function (node) {
+        box.appendChild(document.importNode(node, true));
+      });
+      box.querySelectorAll("[id]").forEach(function (el) {
+        el.removeAttribute("id");
+      });
+      box.querySelectorAll("[aria-labelledby]").forEach(function (el) {
+        el.removeAttribute("aria-labelledby");
+      });
+      box.querySelectorAll('[role="alert"]').forEach(function (el) {
+        el.removeAttribute("role"); // the box itself is the alert
+      });
+      if (window.htmx) window.htmx.process(box);
+    } else {
+      var p = document.createElement("p");
+      p.textContent = "The dashboard could not be updated (network error). Try again.";
+      box.appendChild(p);
+    }
+    box.hidden = false;
+  }
+
+  function clearError() {
+    var box = document.getElementById("dashboard-error");
+    if (box && !box.hidden) {
+      box.hidden = true;
+      box.replaceChildren();
+    }
+  }
+
+  function start() {
+    syncFilters();
+    drawAll(document);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+
+  // htmx events bubble to document: listening here (rather than htmx.onLoad) works whatever the
+  // order of the script tags, even before htmx itself has loaded.
+  document.addEventListener("htmx:load", function (event) {
+    drawAll(event.detail && event.detail.elt);
+  });
+
+  // Content htmx removes (a swapped charts region): free each chart's listeners and memory.
+  document.addEventListener("htmx:beforeCleanupElement", function (event) {
+    var el = event.target;
+    if (el.classList && el.classList.contains("js-plotly-plot")) purge(el);
+  });
+
+  // Keep drawn SVG out of htmx's history snapshot, then draw again what is still on the page.
+  // plotly.js also keeps a hidden text-measuring <svg id="js-plotly-tester" style="..."> at the
+  // end of <body>: drop it too (plotly.js makes it again before its next plot).
+  document.addEventListener("htmx:beforeHistorySave", function (event) {
+    var root = (event.detail && event.detail.historyElt) || document.body;
+    root.querySelectorAll(CHART).forEach(purge);
+    var tester = document.getElementById("js-plotly-tester");
+    if (tester && root.contains(tester)) tester.remove();
+    window.setTimeout(function () {
+      drawAll(document);
+    }, 0);
+  });
+
+  document.addEventListener("htmx:historyRestore", start);
+
+  window.addEventListener("pageshow", function (event) {
+    syncFilters();
+    if (event.persisted) drawAll(document);
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    showError(event.detail);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showError(null);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail && event.detail.successful) clearError();
+  });
+})();
