@@ -4,6 +4,8 @@ and figures shown for people.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -20,11 +22,27 @@ PROVENANCE_FIELDSET = (
 )
 
 
+class PortfolioChangeList(ChangeList):
+    """A changelist that answers a date-hierarchy link outside the calendar (`?announced_on__
+    year=9999`: the next year does not exist) with the admin's "invalid filter" redirect, not
+    a 500. The models keep every date from 1990 to 2100, so only a typed address gets here."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
 class PortfolioAdmin(SimpleHistoryAdmin):
     """Admin of a portfolio model: history with before/after and revert, provenance filters."""
 
     list_per_page = 50
     save_on_top = True
+
+    def get_changelist(self, request, **kwargs):
+        return PortfolioChangeList
+
     # Record changes against the user who made them (simple-history's middleware sets it too).
     history_list_display = ["changed_fields"]
 

@@ -5,9 +5,40 @@ whether it is illustrative (demo data that is not public fact). Pages show the s
 figure and flag illustrative records.
 """
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+# Every date of the portfolio falls in this range; a date outside it is a typing error (and
+# a year such as 9999 breaks date arithmetic, the admin's date hierarchy among it).
+EARLIEST_DATE = dt.date(1990, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+DATE_RANGE_MESSAGE = "A date from 1990 to 2100."
+
+
+def plausible_date_validators():
+    """The field validators of a portfolio date: the admin shows a wrong date on its field."""
+    return [
+        MinValueValidator(EARLIEST_DATE, DATE_RANGE_MESSAGE),
+        MaxValueValidator(LATEST_DATE, DATE_RANGE_MESSAGE),
+    ]
+
+
+def plausible_date_constraint(field, prefix):
+    """The database rule of a portfolio date: empty, or from 1990 to 2100.
+
+    Named `<prefix>_<field>_in_range`. A field that is not null is never empty, so the empty
+    branch costs nothing there.
+    """
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": EARLIEST_DATE, f"{field}__lte": LATEST_DATE})
+        | Q(**{f"{field}__isnull": True}),
+        name=f"{prefix}_{field}_in_range",
+        violation_error_message=DATE_RANGE_MESSAGE,
+    )
 
 
 class Provenance(models.Model):
@@ -21,7 +52,9 @@ class Provenance(models.Model):
         "source URL", max_length=500, blank=True, help_text="Where the source can be read."
     )
     as_of = models.DateField(
-        "as of", help_text="Date on which the figures were true (the source's date)."
+        "as of",
+        validators=plausible_date_validators(),
+        help_text="Date on which the figures were true (the source's date).",
     )
     illustrative = models.BooleanField(
         default=False,
@@ -33,13 +66,15 @@ class Provenance(models.Model):
 
     @classmethod
     def provenance_constraints(cls, prefix):
-        """Database rule: a record that is not illustrative names its source."""
+        """Database rules of the model's provenance: a record that is not illustrative names
+        its source; its as-of date is plausible."""
         return [
             models.CheckConstraint(
                 condition=Q(illustrative=True) | ~Q(source_url=""),
                 name=f"{prefix}_sourced_unless_illustrative",
                 violation_error_message="A record that is not illustrative needs a source URL.",
-            )
+            ),
+            plausible_date_constraint("as_of", prefix),
         ]
 
     def clean(self):

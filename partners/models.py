@@ -6,7 +6,11 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from aipdash.provenance import Provenance
+from aipdash.provenance import (
+    Provenance,
+    plausible_date_constraint,
+    plausible_date_validators,
+)
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #RRGGBB, for example #1f77b4.")
 
@@ -44,7 +48,11 @@ class Partner(Provenance):
     )
     headquarters_country = CountryField(blank=True)
     joined_on = models.DateField(
-        "joined AIP on", null=True, blank=True, help_text="Leave empty when not published."
+        "joined AIP on",
+        null=True,
+        blank=True,
+        validators=plausible_date_validators(),
+        help_text="Leave empty when not published.",
     )
     website = models.URLField(blank=True)
     colour = models.CharField(
@@ -65,6 +73,7 @@ class Partner(Provenance):
                 name="partner_colour_is_hex",
                 violation_error_message="The chart colour must be #RRGGBB.",
             ),
+            plausible_date_constraint("joined_on", "partner"),
             *Provenance.provenance_constraints("partner"),
         ]
 

@@ -16,7 +16,11 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from aipdash.provenance import Provenance
+from aipdash.provenance import (
+    Provenance,
+    plausible_date_constraint,
+    plausible_date_validators,
+)
 
 ZERO = Decimal(0)
 
@@ -67,11 +71,14 @@ class Investment(Provenance):
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     enterprise_value_usd = money_field("enterprise value (USD)", null=True, blank=True)
-    announced_on = models.DateField()
+    announced_on = models.DateField(validators=plausible_date_validators())
     expected_close_by = models.DateField(
-        null=True, blank=True, help_text="Latest expected closing date (H1 2026 → 30 Jun 2026)."
+        null=True,
+        blank=True,
+        validators=plausible_date_validators(),
+        help_text="Latest expected closing date (H1 2026 → 30 Jun 2026).",
     )
-    closed_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True, validators=plausible_date_validators())
     stated_sites = models.PositiveIntegerField(
         null=True, blank=True, help_text="Number of sites the deal's announcement states."
     )
@@ -93,6 +100,10 @@ class Investment(Provenance):
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("announced_on")),
                 name="investment_closed_after_announced",
                 violation_error_message="A deal cannot close before it is announced.",
+            ),
+            *(
+                plausible_date_constraint(field, "investment")
+                for field in ("announced_on", "expected_close_by", "closed_on")
             ),
             *Provenance.provenance_constraints("investment"),
         ]
@@ -167,11 +178,12 @@ class Project(Provenance):
     capacity_mw = mw_field(
         "capacity (MW)", help_text="IT load for a data centre; nameplate for generation."
     )
-    announced_on = models.DateField()
+    announced_on = models.DateField(validators=plausible_date_validators())
     expected_online = models.DateField(
         "expected online",
         null=True,
         blank=True,
+        validators=plausible_date_validators(),
         help_text="Commercial operation date (actual, once operational).",
     )
     capital_cost_usd = money_field("capital cost (USD)", null=True, blank=True)
@@ -205,6 +217,8 @@ class Project(Provenance):
                 name="project_operational_has_online_date",
                 violation_error_message="An operational project needs its online date.",
             ),
+            plausible_date_constraint("announced_on", "project"),
+            plausible_date_constraint("expected_online", "project"),
             *Provenance.provenance_constraints("project"),
         ]
         indexes = [models.Index(fields=["kind", "stage"], name="project_kind_stage")]
@@ -239,7 +253,7 @@ class ProjectPhase(Provenance):
     name = models.CharField(max_length=100, blank=True)
     stage = models.CharField(max_length=20, choices=Stage, default=Stage.ANNOUNCED)
     capacity_mw = mw_field("capacity (MW)")
-    expected_online = models.DateField("expected online")
+    expected_online = models.DateField("expected online", validators=plausible_date_validators())
 
     history = HistoricalRecords()
 
@@ -252,6 +266,7 @@ class ProjectPhase(Provenance):
                 violation_error_message="This project already has a phase with this number.",
             ),
             not_negative("capacity_mw", "phase"),
+            plausible_date_constraint("expected_online", "phase"),
             *Provenance.provenance_constraints("phase"),
         ]
 
@@ -380,7 +395,7 @@ class Commitment(Provenance):
     instrument = models.CharField(max_length=10, choices=Instrument)
     status = models.CharField(max_length=10, choices=Status)
     amount_usd = money_field("amount (USD)")
-    committed_on = models.DateField("date")
+    committed_on = models.DateField("date", validators=plausible_date_validators())
     reference = models.CharField(
         max_length=80,
         blank=True,
@@ -394,6 +409,7 @@ class Commitment(Provenance):
         ordering = ["committed_on", "partner"]
         constraints = [
             not_negative("amount_usd", "commitment"),
+            plausible_date_constraint("committed_on", "commitment"),
             models.UniqueConstraint(
                 fields=["reference"],
                 condition=~Q(reference=""),
@@ -420,7 +436,7 @@ class Target(Provenance):
     slug = models.SlugField(max_length=80, unique=True)
     scope = models.CharField(max_length=10, choices=Scope)
     amount_usd = money_field("amount (USD)")
-    set_on = models.DateField()
+    set_on = models.DateField(validators=plausible_date_validators())
 
     history = HistoricalRecords()
 
@@ -428,6 +444,7 @@ class Target(Provenance):
         ordering = ["amount_usd"]
         constraints = [
             not_negative("amount_usd", "target"),
+            plausible_date_constraint("set_on", "target"),
             *Provenance.provenance_constraints("target"),
         ]
 

@@ -8,6 +8,7 @@ import factory
 from partners.models import Partner
 from projects.models import (
     Commitment,
+    FundraisingUpdate,
     Investment,
     MarketIndicator,
     Participation,
@@ -106,6 +107,15 @@ class TargetFactory(ProvenanceFactory):
 
     class Meta:
         model = Target
+
+
+class FundraisingUpdateFactory(ProvenanceFactory):
+    target = factory.SubFactory(TargetFactory)
+    amount_raised_usd = Decimal("12500000000")
+    as_of = dt.date(2026, 1, 15)
+
+    class Meta:
+        model = FundraisingUpdate
 
 
 class MarketIndicatorFactory(ProvenanceFactory):

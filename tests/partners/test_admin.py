@@ -89,3 +89,17 @@ def test_autocomplete_finds_partners_for_editors(editor_client):
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Autocomplete Partner"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"joined_on": "9999-12-31"}, "joined_on"),
+        ({"as_of": "1989-12-31"}, "as_of"),
+    ],
+)
+def test_a_date_out_of_range_is_a_message_on_its_field(editor_client, fields, field):
+    response = editor_client.post(reverse("admin:partners_partner_add"), partner_post(**fields))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field] == ["A date from 1990 to 2100."]
+    assert not Partner.objects.exists()

@@ -137,6 +137,9 @@ def test_editor_adds_a_project_with_phases_and_participations(editor_client):
             "source_url",
             "A record that is not illustrative needs a source URL.",
         ),
+        ({"announced_on": "9999-12-31"}, "announced_on", "A date from 1990 to 2100."),
+        ({"expected_online": "1989-12-31"}, "expected_online", "A date from 1990 to 2100."),
+        ({"as_of": "9999-01-01"}, "as_of", "A date from 1990 to 2100."),
     ],
 )
 def test_a_rule_broken_in_the_admin_is_a_message_on_its_field(
@@ -215,6 +218,23 @@ def test_moving_stakes_between_existing_rows_is_allowed(editor_client):
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.stake_percent, second.stake_percent) == (Decimal("40"), Decimal("60"))
+
+
+def test_a_date_out_of_range_in_a_phase_row_is_a_message_on_its_date(editor_client):
+    response = editor_client.post(ADD_URL, project_post(phases=[phase(1, 100, "9999-12-31")]))
+    assert response.status_code == 200
+    assert "A date from 1990 to 2100." in inline_errors(response, "phases")[0]["expected_online"]
+    assert not Project.objects.exists()
+    assert not ProjectPhase.objects.exists()
+
+
+def test_a_date_hierarchy_year_past_the_calendar_is_no_error(editor_client):
+    ProjectFactory()
+    url = reverse("admin:projects_project_changelist")
+    response = editor_client.get(url, {"announced_on__year": "9999"})
+    # The admin's answer to an invalid filter: back to the list, flagged, not a 500.
+    assert response.status_code == 302
+    assert response.url == f"{url}?e=1"
 
 
 def test_viewer_cannot_reach_the_admin(viewer_client):

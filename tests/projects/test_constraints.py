@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from projects.models import Participation
 from tests.factories import (
     CommitmentFactory,
+    FundraisingUpdateFactory,
     InvestmentFactory,
     MarketIndicatorFactory,
     ParticipationFactory,
@@ -67,6 +68,51 @@ CHECK_CONSTRAINTS = [
 ]
 
 
+# Every date of the portfolio runs from 1990 to 2100: (factory, field, constraint).
+YEAR_9999 = dt.date(9999, 12, 31)
+DATE_FIELDS = [
+    (PartnerFactory, "joined_on", "partner_joined_on_in_range"),
+    (InvestmentFactory, "announced_on", "investment_announced_on_in_range"),
+    (InvestmentFactory, "expected_close_by", "investment_expected_close_by_in_range"),
+    (InvestmentFactory, "closed_on", "investment_closed_on_in_range"),
+    (ProjectFactory, "announced_on", "project_announced_on_in_range"),
+    (ProjectFactory, "expected_online", "project_expected_online_in_range"),
+    (ProjectPhaseFactory, "expected_online", "phase_expected_online_in_range"),
+    (CommitmentFactory, "committed_on", "commitment_committed_on_in_range"),
+    (TargetFactory, "set_on", "target_set_on_in_range"),
+    # The provenance's as-of date, with its constraint on each model.
+    (PartnerFactory, "as_of", "partner_as_of_in_range"),
+    (InvestmentFactory, "as_of", "investment_as_of_in_range"),
+    (ProjectFactory, "as_of", "project_as_of_in_range"),
+    (ProjectPhaseFactory, "as_of", "phase_as_of_in_range"),
+    (ParticipationFactory, "as_of", "participation_as_of_in_range"),
+    (CommitmentFactory, "as_of", "commitment_as_of_in_range"),
+    (TargetFactory, "as_of", "target_as_of_in_range"),
+    (FundraisingUpdateFactory, "as_of", "fundraising_as_of_in_range"),
+    (MarketIndicatorFactory, "as_of", "indicator_as_of_in_range"),
+]
+DATES_OUT_OF_RANGE = (YEAR_9999, dt.date(1989, 12, 31))
+
+
+def dated(field, date):
+    """Values that put `date` in `field` and break no other rule of the database (a deal
+    closes on or after the day it is announced)."""
+    values = {field: date}
+    if field == "closed_on":
+        values["announced_on"] = dt.date(1990, 1, 1)
+    return values
+
+
+CHECK_CONSTRAINTS += [
+    (factory, dated(field, date), constraint)
+    for factory, field, constraint in DATE_FIELDS
+    for date in DATES_OUT_OF_RANGE
+    # A deal closed before 1990 was announced before 1990 or closed before its announcement:
+    # the database names one of those rules instead.
+    if not (field == "closed_on" and date < dt.date(1990, 1, 1))
+]
+
+
 @pytest.mark.parametrize(("factory", "values", "constraint"), CHECK_CONSTRAINTS)
 def test_database_refuses_the_row(factory, values, constraint):
     with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
@@ -84,6 +130,24 @@ def test_validation_names_the_problem_before_the_database_does(factory, values, 
     with pytest.raises(ValidationError) as error:
         obj.full_clean()
     assert error.value.message_dict, "validation must explain the refusal"
+
+
+@pytest.mark.parametrize(("factory", "field", "constraint"), DATE_FIELDS)
+@pytest.mark.parametrize("date", DATES_OUT_OF_RANGE)
+def test_a_date_out_of_range_is_an_error_on_its_field(factory, field, constraint, date):
+    obj = factory(**dated(field, dt.date(2026, 1, 1)))
+    setattr(obj, field, date)
+    with pytest.raises(ValidationError) as error:
+        obj.full_clean()
+    # Only on the field (a rule that compares dates may add its own message there).
+    assert set(error.value.message_dict) == {field}
+    assert "A date from 1990 to 2100." in error.value.message_dict[field]
+
+
+@pytest.mark.parametrize(("factory", "field", "constraint"), DATE_FIELDS)
+@pytest.mark.parametrize("date", [dt.date(1990, 1, 1), dt.date(2100, 12, 31)])
+def test_the_first_and_last_days_of_the_range_are_allowed(factory, field, constraint, date):
+    factory(**dated(field, date))  # the database agrees with the validators at both ends
 
 
 @pytest.mark.parametrize(
