@@ -128,6 +128,14 @@ class ProjectAdmin(PortfolioAdmin):
     ]
     capacity = power_column("capacity_mw", "capacity")
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        if isinstance(inline, PhaseInline):
+            # Every phase row, saved or new, is checked against the announcement date as
+            # submitted: the project's own check of its saved phases would refuse moving the
+            # announcement and the phases together.
+            obj.phase_dates_checked_elsewhere = True
+        return super().get_formset_kwargs(request, obj, inline, prefix)
+
 
 @admin.register(Investment)
 class InvestmentAdmin(PortfolioAdmin):

@@ -226,12 +226,30 @@ class Project(Provenance):
     def __str__(self):
         return self.name
 
+    # Set by the admin's change form, whose phase rows are each checked against the new
+    # announcement date (edited phases included); anything else checks the saved phases.
+    phase_dates_checked_elsewhere = False
+
     def get_absolute_url(self):
         return reverse("projects:detail", args=[self.slug])
 
     def clean(self):
         super().clean()
         errors = {}
+        if self.pk and self.announced_on and not self.phase_dates_checked_elsewhere:
+            # A phase cannot come online before the announcement: a later announcement date
+            # must not slip past the phases already saved (such as a revert from the history).
+            earliest = (
+                self.phases.filter(expected_online__lt=self.announced_on)
+                .order_by("expected_online")
+                .values_list("expected_online", flat=True)
+                .first()
+            )
+            if earliest:
+                errors["announced_on"] = (
+                    f"A phase of this project comes online on {earliest:%d %b %Y}, before this "
+                    "date; a project is announced before any phase comes online."
+                )
         if self.kind in self.KINDS_WITH_ENERGY_SOURCE and not self.energy_source:
             errors["energy_source"] = "A generation or storage project needs its energy source."
         if self.kind not in self.KINDS_WITH_ENERGY_SOURCE and self.energy_source:

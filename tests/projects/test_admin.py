@@ -237,6 +237,66 @@ def test_a_date_hierarchy_year_past_the_calendar_is_no_error(editor_client):
     assert response.url == f"{url}?e=1"
 
 
+def change_post(project, phases, **fields):
+    """The POST body of the project change form, its saved phases as rows of the inline."""
+    saved = {
+        "name": project.name,
+        "slug": project.slug,
+        "announced_on": project.announced_on.isoformat(),
+        "expected_online": project.expected_online.isoformat(),
+    }
+    data = project_post(**(saved | fields))
+    data["phases-TOTAL_FORMS"] = data["phases-INITIAL_FORMS"] = str(len(phases))
+    for i, (row, online) in enumerate(phases):
+        data |= {
+            f"phases-{i}-id": str(row.pk),
+            f"phases-{i}-project": str(project.pk),
+            f"phases-{i}-sequence": str(row.sequence),
+            f"phases-{i}-name": row.name,
+            f"phases-{i}-stage": row.stage,
+            f"phases-{i}-capacity_mw": str(row.capacity_mw),
+            f"phases-{i}-expected_online": online,
+            f"phases-{i}-source_title": row.source_title,
+            f"phases-{i}-source_url": row.source_url,
+            f"phases-{i}-as_of": row.as_of.isoformat(),
+            f"phases-{i}-illustrative": "on",
+        }
+    return data
+
+
+def test_the_announcement_and_the_phases_move_later_together(editor_client):
+    project = ProjectFactory(announced_on=dt.date(2025, 1, 1))
+    row = ProjectPhaseFactory(project=project, expected_online=dt.date(2025, 6, 30))
+    url = reverse("admin:projects_project_change", args=[project.pk])
+
+    response = editor_client.post(
+        url, change_post(project, [(row, "2025-12-31")], announced_on="2025-09-01")
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    project.refresh_from_db()
+    row.refresh_from_db()
+    assert (project.announced_on, row.expected_online) == (
+        dt.date(2025, 9, 1),
+        dt.date(2025, 12, 31),
+    )
+
+
+def test_an_announcement_after_a_phase_left_as_it_is_is_refused_on_the_phase(editor_client):
+    project = ProjectFactory(announced_on=dt.date(2025, 1, 1))
+    row = ProjectPhaseFactory(project=project, expected_online=dt.date(2025, 6, 30))
+    url = reverse("admin:projects_project_change", args=[project.pk])
+
+    response = editor_client.post(
+        url, change_post(project, [(row, "2025-06-30")], announced_on="2025-09-01")
+    )
+
+    assert response.status_code == 200
+    assert "announced" in inline_errors(response, "phases")[0]["expected_online"][0]
+    project.refresh_from_db()
+    assert project.announced_on == dt.date(2025, 1, 1)
+
+
 def test_viewer_cannot_reach_the_admin(viewer_client):
     project = ProjectFactory()
     for url in (

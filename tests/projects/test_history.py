@@ -1,11 +1,12 @@
 """The audit trail: every change with who, when, before and after; an earlier version restored."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from tests.factories import ProjectFactory
+from tests.factories import ProjectFactory, ProjectPhaseFactory
 from tests.projects.test_admin import project_post
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,35 @@ def test_an_earlier_version_can_be_restored(editor_client):
     project.refresh_from_db()
     assert project.capacity_mw == Decimal("200.0")
     assert project.history.count() == 3
+
+
+def test_a_revert_cannot_announce_the_project_after_its_phases(editor_client):
+    # Announced in September; moved to January; then a phase online in March was added.
+    project = ProjectFactory(announced_on=dt.date(2025, 9, 1), expected_online=dt.date(2027, 1, 1))
+    september = project.history.earliest()
+    project.announced_on = dt.date(2025, 1, 1)
+    project.save()
+    ProjectPhaseFactory(project=project, expected_online=dt.date(2025, 3, 1))
+
+    # simple-history's revert form saves the project alone, without its phase inline.
+    url = reverse("admin:projects_project_simple_history", args=[project.pk, september.pk])
+    assert editor_client.get(url).context["adminform"].form.initial["announced_on"] == (
+        dt.date(2025, 9, 1)
+    )
+    data = project_post(
+        name=project.name,
+        slug=project.slug,
+        announced_on="2025-09-01",
+        expected_online=project.expected_online.isoformat(),
+    )
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "comes online on 01 Mar 2025" in errors["announced_on"][0]
+    project.refresh_from_db()
+    assert project.announced_on == dt.date(2025, 1, 1)
+    assert project.history.count() == 2
 
 
 def test_a_deleted_record_can_be_brought_back_from_its_history():

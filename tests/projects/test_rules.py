@@ -44,6 +44,20 @@ def test_a_phase_cannot_come_online_before_the_project_is_announced():
     phase.full_clean()
 
 
+def test_a_project_cannot_be_announced_after_a_saved_phase_comes_online():
+    project = ProjectFactory(announced_on=dt.date(2025, 1, 1))
+    ProjectPhaseFactory(project=project, expected_online=dt.date(2025, 6, 30))
+    ProjectPhaseFactory(project=project, expected_online=dt.date(2026, 6, 30))
+    project.announced_on = dt.date(2025, 7, 1)
+    messages = errors_of(project)["announced_on"]
+    assert messages == [
+        "A phase of this project comes online on 30 Jun 2025, before this date; a project is "
+        "announced before any phase comes online."
+    ]
+    project.announced_on = dt.date(2025, 6, 30)  # the same day is fine
+    project.full_clean()
+
+
 def test_an_operational_project_needs_its_online_date():
     project = ProjectFactory.build(stage="operational", expected_online=None)
     assert errors_of(project)["expected_online"] == [
