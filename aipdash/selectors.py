@@ -421,11 +421,12 @@ def market_context(filters: DashboardFilters) -> ChartData:
 CHARTS = {
     f.__name__: f
     for f in (
+        # The page's order: half-width pairs first, then the wide charts.
         commitments_by_partner,
         commitments_over_time,
         capacity_pipeline,
-        capacity_online,
         energy_mix,
+        capacity_online,
         project_map,
         market_context,
     )

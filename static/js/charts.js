@@ -19,6 +19,9 @@
 (function () {
   "use strict";
 
+  // Pages style themselves for a browser that runs scripts (the filter form hides Apply).
+  document.documentElement.classList.add("js");
+
   // div -> the JSON text it was drawn from: the initial load triggers both DOMContentLoaded
   // and htmx:load on <body>, and a figure is drawn once, not twice.
   var drawn = new WeakMap();
