@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -97,3 +98,33 @@ class InheritProvenanceForm(forms.ModelForm):
 class InheritProvenanceFormSet(BaseInlineFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "parent": self.instance}
+
+    def validate_unique(self):
+        """Two rows that break one of the model's `constraint_error_fields` constraints: the
+        constraint's message on the later row's field, as for a row that repeats a saved one.
+        Django's own check then passes over that row (it is invalid) and checks the rest."""
+        error_fields = getattr(self.model, "constraint_error_fields", {})
+        for constraint in self.model._meta.constraints:
+            field = error_fields.get(constraint.name)
+            if field is None or constraint.condition is not None:
+                continue
+            seen = []
+            for form in self.forms:
+                if not form.is_valid() or self._should_delete_form(form):
+                    continue
+                if any(name not in form.cleaned_data for name in constraint.fields):
+                    continue
+                row = [form.cleaned_data[name] for name in constraint.fields]
+                if None in row:
+                    continue
+                if row in seen:  # by equality: an unsaved parent has no primary key to hash
+                    form.add_error(
+                        field,
+                        ValidationError(
+                            constraint.get_violation_error_message(),
+                            code=constraint.violation_error_code,
+                        ),
+                    )
+                else:
+                    seen.append(row)
+        super().validate_unique()

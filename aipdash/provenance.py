@@ -6,8 +6,9 @@ figure and flag illustrative records.
 """
 
 import datetime as dt
+from typing import ClassVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -61,6 +62,11 @@ class Provenance(models.Model):
         help_text="Demo data that is not public fact. Pages flag it as illustrative.",
     )
 
+    # Unique constraints over several fields whose violation is a message on one field of the
+    # form rather than above it: constraint name → field. Each such constraint sets its
+    # `violation_error_code` to its name, so that its error is told apart from any other.
+    constraint_error_fields: ClassVar[dict[str, str]] = {}
+
     class Meta:
         abstract = True
 
@@ -76,6 +82,25 @@ class Provenance(models.Model):
             ),
             plausible_date_constraint("as_of", prefix),
         ]
+
+    def validate_constraints(self, exclude=None):
+        """The model's constraints, with the errors of `constraint_error_fields` on their
+        field. A constraint is only checked when none of its fields is excluded, so the field
+        is on the form that shows the error."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            kept = []
+            for item in errors.pop(NON_FIELD_ERRORS, []):
+                field = self.constraint_error_fields.get(getattr(item, "code", None))
+                if field is None:
+                    kept.append(item)
+                else:
+                    errors.setdefault(field, []).append(item)
+            if kept:
+                errors[NON_FIELD_ERRORS] = kept
+            raise ValidationError(errors) from None
 
     def clean(self):
         super().clean()

@@ -275,12 +275,15 @@ class ProjectPhase(Provenance):
 
     history = HistoricalRecords()
 
+    constraint_error_fields = {"phase_unique_sequence_per_project": "sequence"}
+
     class Meta:
         ordering = ["project", "sequence"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "sequence"],
                 name="phase_unique_sequence_per_project",
+                violation_error_code="phase_unique_sequence_per_project",
                 violation_error_message="This project already has a phase with this number.",
             ),
             not_negative("capacity_mw", "phase"),
@@ -344,12 +347,15 @@ class Participation(Provenance):
 
     history = HistoricalRecords()
 
+    constraint_error_fields = {"participation_one_role_per_partner_per_project": "role"}
+
     class Meta:
         ordering = ["project", "-stake_percent", "partner"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "partner", "role"],
                 name="participation_one_role_per_partner_per_project",
+                violation_error_code="participation_one_role_per_partner_per_project",
                 violation_error_message="This partner already has this role in this project.",
             ),
             models.CheckConstraint(
@@ -423,6 +429,8 @@ class Commitment(Provenance):
 
     history = HistoricalRecords()
 
+    constraint_error_fields = {"commitment_unique_reference": "reference"}
+
     class Meta:
         ordering = ["committed_on", "partner"]
         constraints = [
@@ -432,6 +440,7 @@ class Commitment(Provenance):
                 fields=["reference"],
                 condition=~Q(reference=""),
                 name="commitment_unique_reference",
+                violation_error_code="commitment_unique_reference",
                 violation_error_message="Another commitment already has this reference.",
             ),
             *Provenance.provenance_constraints("commitment"),
@@ -479,6 +488,8 @@ class FundraisingUpdate(Provenance):
 
     history = HistoricalRecords()
 
+    constraint_error_fields = {"fundraising_one_update_per_target_per_day": "as_of"}
+
     class Meta:
         ordering = ["as_of"]
         constraints = [
@@ -486,6 +497,7 @@ class FundraisingUpdate(Provenance):
             models.UniqueConstraint(
                 fields=["target", "as_of"],
                 name="fundraising_one_update_per_target_per_day",
+                violation_error_code="fundraising_one_update_per_target_per_day",
                 violation_error_message="This target already has an update for this date.",
             ),
             *Provenance.provenance_constraints("fundraising"),
@@ -520,12 +532,15 @@ class MarketIndicator(Provenance):
 
     history = HistoricalRecords()
 
+    constraint_error_fields = {"indicator_unique_point": "year"}
+
     class Meta:
         ordering = ["series", "region", "scenario", "year"]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "region", "scenario", "year", "as_of"],
                 name="indicator_unique_point",
+                violation_error_code="indicator_unique_point",
                 violation_error_message="This series already has a value for this year, "
                 "scenario and as-of date.",
             ),

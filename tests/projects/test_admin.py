@@ -297,6 +297,131 @@ def test_an_announcement_after_a_phase_left_as_it_is_is_refused_on_the_phase(edi
     assert project.announced_on == dt.date(2025, 1, 1)
 
 
+def standalone_post(**fields):
+    """Provenance of a record entered on its own admin page."""
+    return {
+        "source_title": "Release",
+        "source_url": "https://example.com/release",
+        "as_of": "2025-10-15",
+        **fields,
+    }
+
+
+def saved_participation():
+    return ParticipationFactory(stake_percent=None, role="lender")
+
+
+def saved_phase():
+    return ProjectPhaseFactory(sequence=1)
+
+
+def saved_update():
+    return FundraisingUpdate.objects.create(
+        target=TargetFactory(),
+        amount_raised_usd=Decimal("1"),
+        as_of=dt.date(2026, 1, 15),
+        illustrative=True,
+    )
+
+
+def saved_indicator():
+    return MarketIndicatorFactory(year=2030, as_of=dt.date(2025, 4, 10))
+
+
+def saved_commitment():
+    return CommitmentFactory(reference="AIP-2025-001")
+
+
+UNIQUE_ON_A_FIELD = [
+    (
+        "participation",
+        saved_participation,
+        lambda p: {
+            "project": p.project.pk,
+            "partner": p.partner.pk,
+            "role": p.role,
+            "stake_percent": "",
+        },
+        "role",
+        "This partner already has this role in this project.",
+    ),
+    (
+        "projectphase",
+        saved_phase,
+        lambda p: {
+            "project": p.project.pk,
+            "sequence": p.sequence,
+            "name": "",
+            "stage": "construction",
+            "capacity_mw": "50",
+            "expected_online": "2027-06-30",
+        },
+        "sequence",
+        "This project already has a phase with this number.",
+    ),
+    (
+        "fundraisingupdate",
+        saved_update,
+        lambda u: {
+            "target": u.target.pk,
+            "amount_raised_usd": "2",
+            "statement": "",
+            "as_of": u.as_of.isoformat(),
+        },
+        "as_of",
+        "This target already has an update for this date.",
+    ),
+    (
+        "marketindicator",
+        saved_indicator,
+        lambda m: {
+            "series": m.series,
+            "label": m.label,
+            "region": m.region,
+            "scenario": m.scenario,
+            "year": m.year,
+            "value": "1",
+            "unit": "TWh",
+            "as_of": m.as_of.isoformat(),
+        },
+        "year",
+        "This series already has a value for this year, scenario and as-of date.",
+    ),
+    (
+        "commitment",
+        saved_commitment,
+        lambda c: {
+            "partner": c.partner.pk,
+            "project": "",
+            "instrument": "equity",
+            "status": "committed",
+            "amount_usd": "5",
+            "committed_on": "2025-06-01",
+            "reference": c.reference,
+            "note": "",
+        },
+        "reference",
+        "Another commitment already has this reference.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("model_name", "saved", "post", "field", "message"), UNIQUE_ON_A_FIELD)
+def test_a_unique_rule_broken_in_its_admin_form_is_a_message_on_its_field(
+    editor_client, model_name, saved, post, field, message
+):
+    record = saved()
+    model = type(record)
+    response = editor_client.post(
+        reverse(f"admin:projects_{model_name}_add"), standalone_post(**post(record))
+    )
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert errors[field] == [message]
+    assert "__all__" not in errors
+    assert model.objects.count() == 1
+
+
 def test_viewer_cannot_reach_the_admin(viewer_client):
     project = ProjectFactory()
     for url in (

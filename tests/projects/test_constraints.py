@@ -181,3 +181,37 @@ def test_phase_numbers_are_unique_per_project():
     phase = ProjectPhaseFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         ProjectPhaseFactory(project=phase.project, sequence=phase.sequence)
+
+
+def test_a_repeated_role_is_an_error_on_the_role():
+    first = ParticipationFactory(stake_percent=None)
+    again = Participation(
+        project=first.project,
+        partner=first.partner,
+        role=first.role,
+        source_url="https://example.com",
+        as_of=first.as_of,
+    )
+    with pytest.raises(ValidationError) as error:
+        again.full_clean()
+    assert error.value.message_dict == {
+        "role": ["This partner already has this role in this project."]
+    }
+    assert error.value.error_dict["role"][0].code == (
+        "participation_one_role_per_partner_per_project"
+    )
+
+
+def test_other_constraint_errors_stay_on_the_whole_record():
+    """Only the constraints a model maps to a field move; others keep Django's place."""
+    phase = ProjectPhaseFactory()
+    again = ProjectPhaseFactory.build(project=phase.project, sequence=phase.sequence)
+    with pytest.raises(ValidationError) as error:
+        again.validate_constraints()
+    assert error.value.message_dict == {
+        "sequence": ["This project already has a phase with this number."]
+    }
+    partner = PartnerFactory.build(colour="blue")
+    with pytest.raises(ValidationError) as error:
+        partner.validate_constraints()
+    assert error.value.message_dict == {"__all__": ["The chart colour must be #RRGGBB."]}
