@@ -6,12 +6,15 @@ import io
 import json
 import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aipdash.dashboard import CHART_NAMES
 from tests.dashboard.test_selectors import grow, portfolio  # noqa: F401 (fixture)
@@ -188,3 +191,28 @@ def test_a_warm_page_runs_no_portfolio_query(viewer_client, portfolio):  # noqa:
         viewer_client.get(DASHBOARD)
     tables = " ".join(q["sql"] for q in queries.captured_queries)
     assert "projects_" not in tables and "partners_" not in tables
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    query=st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["partner", "kind", "stage", "country", "online_from", "online_to", "q"]
+            ),
+            st.text(max_size=20),
+        ),
+        max_size=6,
+    ),
+    partial=st.booleans(),
+)
+def test_no_query_string_ever_makes_a_500(viewer_client, portfolio, query, partial):  # noqa: F811
+    headers = {"HTTP_HX_REQUEST": "true"} if partial else {}
+    response = viewer_client.get(DASHBOARD + "?" + urlencode(query), **headers)
+    assert response.status_code in (200, 302, 400)
+    csv_response = viewer_client.get(
+        reverse("chart-csv", args=["energy_mix"]) + "?" + urlencode(query)
+    )
+    assert csv_response.status_code in (200, 400)
