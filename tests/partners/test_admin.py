@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from partners.models import Partner
+from projects.models import Commitment
 from tests.factories import CommitmentFactory, ParticipationFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,14 @@ def test_a_date_out_of_range_is_a_message_on_its_field(editor_client, fields, fi
     assert response.status_code == 200
     assert response.context["adminform"].form.errors[field] == ["A date from 1990 to 2100."]
     assert not Partner.objects.exists()
+
+
+def test_a_duplicate_slug_is_a_message_on_the_slug(editor_client):
+    PartnerFactory(slug="excap")
+    response = editor_client.post(reverse("admin:partners_partner_add"), partner_post())
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "slug": ["Partner with this Slug already exists."]
+    }
+    assert Partner.objects.count() == 1
+    assert not Commitment.objects.exists()

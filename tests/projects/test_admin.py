@@ -422,6 +422,141 @@ def test_a_unique_rule_broken_in_its_admin_form_is_a_message_on_its_field(
     assert model.objects.count() == 1
 
 
+def test_one_role_per_partner_per_project_across_two_inline_rows(editor_client):
+    gip = PartnerFactory()
+    response = editor_client.post(
+        ADD_URL,
+        project_post(
+            participations=[
+                participation(gip, "equity_investor", 20),
+                participation(gip, "equity_investor", 30),
+            ]
+        ),
+    )
+    assert response.status_code == 200
+    first, second = inline_errors(response, "participations")
+    assert not first
+    assert second == {"role": ["This partner already has this role in this project."]}
+    assert not Project.objects.exists()
+    assert not Participation.objects.exists()
+
+
+@pytest.mark.parametrize("stake", ["150", "-1"])
+def test_a_single_stake_out_of_range_is_a_message_on_the_stake(editor_client, stake):
+    response = editor_client.post(
+        ADD_URL, project_post(participations=[participation(PartnerFactory(), "sponsor", stake)])
+    )
+    assert response.status_code == 200
+    assert inline_errors(response, "participations") == [
+        {"stake_percent": ["A stake runs from 0 to 100 percent."]}
+    ]
+    assert not Project.objects.exists()
+    assert not Participation.objects.exists()
+
+
+def test_a_negative_phase_capacity_is_a_message_on_its_capacity(editor_client):
+    response = editor_client.post(ADD_URL, project_post(phases=[phase(1, -10, "2026-06-30")]))
+    assert response.status_code == 200
+    assert inline_errors(response, "phases") == [{"capacity_mw": ["Capacity cannot be negative."]}]
+    assert not Project.objects.exists()
+    assert not ProjectPhase.objects.exists()
+
+
+def test_a_repeated_phase_number_is_a_message_on_the_number(editor_client):
+    response = editor_client.post(
+        ADD_URL,
+        project_post(phases=[phase(1, 100, "2026-06-30"), phase(1, 200, "2027-06-30")]),
+    )
+    assert response.status_code == 200
+    first, second = inline_errors(response, "phases")
+    assert not first
+    assert second == {"sequence": ["This project already has a phase with this number."]}
+    assert not Project.objects.exists()
+    assert not ProjectPhase.objects.exists()
+
+
+def deal_post(**fields):
+    return standalone_post(
+        **{
+            "name": "Example deal",
+            "slug": "example-deal",
+            "description": "",
+            "enterprise_value_usd": "1000000000",
+            "announced_on": "2025-10-15",
+            "expected_close_by": "2026-06-30",
+            "closed_on": "",
+            "stated_sites": "",
+            "stated_capacity_mw": "",
+            **fields,
+        }
+    )
+
+
+def target_post(**fields):
+    return standalone_post(
+        **{
+            "name": "Equity target",
+            "slug": "equity-target",
+            "scope": "equity",
+            "amount_usd": "30000000000",
+            "set_on": "2024-09-17",
+            **fields,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("model_name", "post", "fields", "field", "message"),
+    [
+        (
+            "investment",
+            deal_post,
+            {"enterprise_value_usd": "-1"},
+            "enterprise_value_usd",
+            "An amount cannot be negative.",
+        ),
+        (
+            "investment",
+            deal_post,
+            {"announced_on": "2025-10-15", "closed_on": "2025-10-14"},
+            "closed_on",
+            "A deal cannot close before it is announced.",
+        ),
+        (
+            "target",
+            target_post,
+            {"amount_usd": "-1"},
+            "amount_usd",
+            "An amount cannot be negative.",
+        ),
+    ],
+)
+def test_a_deal_or_target_rule_is_a_message_on_its_field(
+    editor_client, model_name, post, fields, field, message
+):
+    response = editor_client.post(reverse(f"admin:projects_{model_name}_add"), post(**fields))
+    assert response.status_code == 200
+    assert form_errors(response) == {field: [message]}
+    assert not apps.get_model("projects", model_name).objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("model_name", "post", "factory", "message"),
+    [
+        ("investment", deal_post, InvestmentFactory, "Investment with this Slug already exists."),
+        ("target", target_post, TargetFactory, "Target with this Slug already exists."),
+    ],
+)
+def test_a_duplicate_deal_or_target_slug_is_a_message_on_the_slug(
+    editor_client, model_name, post, factory, message
+):
+    factory(slug="taken")
+    response = editor_client.post(reverse(f"admin:projects_{model_name}_add"), post(slug="taken"))
+    assert response.status_code == 200
+    assert form_errors(response) == {"slug": [message]}
+    assert apps.get_model("projects", model_name).objects.count() == 1
+
+
 def test_viewer_cannot_reach_the_admin(viewer_client):
     project = ProjectFactory()
     for url in (

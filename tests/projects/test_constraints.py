@@ -22,49 +22,81 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# (factory, values, the constraint the database names, the field validation names)
 CHECK_CONSTRAINTS = [
-    (ProjectFactory, {"capacity_mw": Decimal("-1")}, "project_capacity_mw_not_negative"),
-    (ProjectFactory, {"capital_cost_usd": Decimal("-5")}, "project_capital_cost_usd_not_negative"),
-    (ProjectFactory, {"latitude": Decimal("90.5")}, "project_latitude_in_range"),
-    (ProjectFactory, {"latitude": Decimal("-91")}, "project_latitude_in_range"),
-    (ProjectFactory, {"longitude": Decimal("180.1")}, "project_longitude_in_range"),
-    (ProjectFactory, {"longitude": Decimal("-181")}, "project_longitude_in_range"),
-    (ProjectFactory, {"energy_source": "solar"}, "project_energy_source_only_for_power"),
+    (
+        ProjectFactory,
+        {"capacity_mw": Decimal("-1")},
+        "project_capacity_mw_not_negative",
+        "capacity_mw",
+    ),
+    (
+        ProjectFactory,
+        {"capital_cost_usd": Decimal("-5")},
+        "project_capital_cost_usd_not_negative",
+        "capital_cost_usd",
+    ),
+    (ProjectFactory, {"latitude": Decimal("90.5")}, "project_latitude_in_range", "latitude"),
+    (ProjectFactory, {"latitude": Decimal("-91")}, "project_latitude_in_range", "latitude"),
+    (ProjectFactory, {"longitude": Decimal("180.1")}, "project_longitude_in_range", "longitude"),
+    (ProjectFactory, {"longitude": Decimal("-181")}, "project_longitude_in_range", "longitude"),
+    (
+        ProjectFactory,
+        {"energy_source": "solar"},
+        "project_energy_source_only_for_power",
+        "energy_source",
+    ),
     (
         ProjectFactory,
         {"stage": "operational", "expected_online": None},
         "project_operational_has_online_date",
+        "expected_online",
     ),
     (
         ProjectFactory,
         {"illustrative": False, "source_url": ""},
         "project_sourced_unless_illustrative",
+        "source_url",
     ),
-    (ProjectPhaseFactory, {"capacity_mw": Decimal("-0.1")}, "phase_capacity_mw_not_negative"),
-    (CommitmentFactory, {"amount_usd": Decimal("-1")}, "commitment_amount_usd_not_negative"),
-    (TargetFactory, {"amount_usd": Decimal("-1")}, "target_amount_usd_not_negative"),
+    (
+        ProjectPhaseFactory,
+        {"capacity_mw": Decimal("-0.1")},
+        "phase_capacity_mw_not_negative",
+        "capacity_mw",
+    ),
+    (
+        CommitmentFactory,
+        {"amount_usd": Decimal("-1")},
+        "commitment_amount_usd_not_negative",
+        "amount_usd",
+    ),
+    (TargetFactory, {"amount_usd": Decimal("-1")}, "target_amount_usd_not_negative", "amount_usd"),
     (
         InvestmentFactory,
         {"enterprise_value_usd": Decimal("-1")},
         "investment_enterprise_value_usd_not_negative",
+        "enterprise_value_usd",
     ),
     (
         InvestmentFactory,
         {"announced_on": dt.date(2025, 10, 15), "closed_on": dt.date(2025, 1, 1)},
         "investment_closed_after_announced",
+        "closed_on",
     ),
     (
         ParticipationFactory,
         {"stake_percent": Decimal("100.01")},
         "participation_stake_between_0_and_100",
+        "stake_percent",
     ),
     (
         ParticipationFactory,
         {"stake_percent": Decimal("-1")},
         "participation_stake_between_0_and_100",
+        "stake_percent",
     ),
-    (PartnerFactory, {"colour": "blue"}, "partner_colour_is_hex"),
-    (MarketIndicatorFactory, {"year": 1850}, "indicator_year_in_range"),
+    (PartnerFactory, {"colour": "blue"}, "partner_colour_is_hex", "colour"),
+    (MarketIndicatorFactory, {"year": 1850}, "indicator_year_in_range", "year"),
 ]
 
 
@@ -104,7 +136,7 @@ def dated(field, date):
 
 
 CHECK_CONSTRAINTS += [
-    (factory, dated(field, date), constraint)
+    (factory, dated(field, date), constraint, field)
     for factory, field, constraint in DATE_FIELDS
     for date in DATES_OUT_OF_RANGE
     # A deal closed before 1990 was announced before 1990 or closed before its announcement:
@@ -113,23 +145,24 @@ CHECK_CONSTRAINTS += [
 ]
 
 
-@pytest.mark.parametrize(("factory", "values", "constraint"), CHECK_CONSTRAINTS)
-def test_database_refuses_the_row(factory, values, constraint):
+@pytest.mark.parametrize(("factory", "values", "constraint", "field"), CHECK_CONSTRAINTS)
+def test_database_refuses_the_row(factory, values, constraint, field):
     with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
         factory(**values)
 
 
-@pytest.mark.parametrize(("factory", "values", "constraint"), CHECK_CONSTRAINTS)
-def test_validation_names_the_problem_before_the_database_does(factory, values, constraint):
+@pytest.mark.parametrize(("factory", "values", "constraint", "field"), CHECK_CONSTRAINTS)
+def test_validation_names_the_problem_before_the_database_does(factory, values, constraint, field):
     obj = factory.build(**values)
-    for field in ("project", "partner"):
-        related = getattr(obj, field, None)
+    for relation in ("project", "partner", "target"):
+        related = getattr(obj, relation, None)
         if related is not None and related.pk is None:
             related.save()
-            setattr(obj, field, related)
+            setattr(obj, relation, related)
     with pytest.raises(ValidationError) as error:
         obj.full_clean()
-    assert error.value.message_dict, "validation must explain the refusal"
+    # The message is on the field that breaks the rule, and only there.
+    assert set(error.value.message_dict) == {field}, error.value.message_dict
 
 
 @pytest.mark.parametrize(("factory", "field", "constraint"), DATE_FIELDS)
