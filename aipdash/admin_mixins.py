@@ -41,18 +41,11 @@ class PortfolioAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     save_on_top = True
 
+    # History lists each version with simple-history's "Changes" column (before → after);
+    # templates/simple_history/object_history_list.html only drops an inline style.
+
     def get_changelist(self, request, **kwargs):
         return PortfolioChangeList
-
-    # Record changes against the user who made them (simple-history's middleware sets it too).
-    history_list_display = ["changed_fields"]
-
-    @admin.display(description="changed fields")
-    def changed_fields(self, record):
-        previous = record.prev_record
-        if previous is None:
-            return "created" if record.history_type == "+" else "—"
-        return ", ".join(change.field for change in record.diff_against(previous).changes) or "—"
 
 
 def usd_column(field, description):

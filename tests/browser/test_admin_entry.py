@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from projects.models import Project
-from tests.factories import PartnerFactory
+from tests.factories import PartnerFactory, ProjectFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -14,9 +14,19 @@ pytestmark = [
 ]
 
 
+# Collects every CSP violation the page reports; read back with page.evaluate.
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
 @pytest.fixture
 def editor_page(page, live_server, editor):
     problems = []
+    page.add_init_script(WATCH_CSP)
     page.on("console", lambda m: m.type == "error" and problems.append(m.text))
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto(f"{live_server.url}/admin/login/")
@@ -91,3 +101,21 @@ def test_a_broken_rule_shows_on_its_field(editor_page, live_server, screenshot):
     )
     screenshot("admin-project-errors")
     assert not Project.objects.exists()
+
+
+def test_the_history_page_keeps_the_csp(editor_page, live_server, screenshot):
+    page = editor_page
+    project = ProjectFactory(name="Audited Campus")
+    for mw in (250, 300):
+        project.capacity_mw = mw
+        project.save()
+
+    page.goto(f"{live_server.url}/admin/projects/project/{project.pk}/history/")
+    expect(page.locator("#change-history")).to_be_visible()
+    expect(page.locator("#change-history tbody tr")).to_have_count(3)
+    expect(page.locator(".paginator")).to_contain_text("3 entries")
+    page.wait_for_load_state("load")
+    screenshot("admin-project-history")
+
+    assert page.evaluate("window.__cspViolations") == []
+    assert page.problems == []
