@@ -8,7 +8,7 @@ figure and flag illustrative records.
 import datetime as dt
 from typing import ClassVar
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -82,6 +82,20 @@ class Provenance(models.Model):
             ),
             plausible_date_constraint("as_of", prefix),
         ]
+
+    def related_label(self, field, attribute=None):
+        """For `__str__`: the related record (or its `attribute`), None when the field is
+        empty, or "deleted partner #7" when the row is gone: a version in the history outlives
+        the partner or project it names, and its History page must still render."""
+        try:
+            related = getattr(self, field)
+        except ObjectDoesNotExist:
+            model_field = self._meta.get_field(field)
+            name = model_field.related_model._meta.verbose_name
+            return f"deleted {name} #{getattr(self, model_field.attname)}"
+        if related is None or attribute is None:
+            return related
+        return getattr(related, attribute)
 
     def validate_constraints(self, exclude=None):
         """The model's constraints, with the errors of `constraint_error_fields` on their

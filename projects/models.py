@@ -371,7 +371,7 @@ class Participation(Provenance):
     stake_total_checked_elsewhere = False
 
     def __str__(self):
-        return f"{self.partner} — {self.get_role_display()}"
+        return f"{self.related_label('partner')} — {self.get_role_display()}"
 
     def clean(self):
         super().clean()
@@ -448,8 +448,9 @@ class Commitment(Provenance):
         indexes = [models.Index(fields=["committed_on"], name="commitment_date")]
 
     def __str__(self):
-        target = self.project or "AIP"
-        return f"{self.partner.short_name} → {target}: {self.get_instrument_display()}"
+        partner = self.related_label("partner", "short_name")
+        target = self.related_label("project") or "AIP"
+        return f"{partner} → {target}: {self.get_instrument_display()}"
 
 
 class Target(Provenance):
@@ -504,7 +505,7 @@ class FundraisingUpdate(Provenance):
         ]
 
     def __str__(self):
-        return f"{self.target}: raised as of {self.as_of:%d %b %Y}"
+        return f"{self.related_label('target')}: raised as of {self.as_of:%d %b %Y}"
 
 
 class MarketIndicator(Provenance):

@@ -8,7 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import ProjectFactory, ProjectPhaseFactory
+from tests.factories import (
+    CommitmentFactory,
+    FundraisingUpdateFactory,
+    ParticipationFactory,
+    PartnerFactory,
+    ProjectFactory,
+    ProjectPhaseFactory,
+)
 from tests.projects.test_admin import project_post
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +137,49 @@ def test_a_deleted_record_can_be_brought_back_from_its_history():
     assert last.history_type == "-"
     last.instance.save()
     assert type(project).objects.get(pk=pk).name == "Gone Campus"
+
+
+def test_the_history_of_a_deleted_participation_outlives_its_partner(admin_client):
+    partner = PartnerFactory(name="Gone Partner")
+    participations = [ParticipationFactory(partner=partner) for _ in range(2)]
+    pk, partner_pk = participations[0].pk, partner.pk
+    for participation in participations:
+        participation.delete()
+    partner.delete()
+
+    page = admin_client.get(reverse("admin:projects_participation_history", args=[pk]))
+
+    assert page.status_code == 200
+    assert f"deleted partner #{partner_pk}" in page.text
+
+
+def test_the_history_of_a_deleted_commitment_outlives_its_partner_and_project(admin_client):
+    commitment = CommitmentFactory(project=ProjectFactory())
+    pk, partner_pk, project_pk = commitment.pk, commitment.partner_id, commitment.project_id
+    commitment.delete()
+    commitment.partner.delete()
+    commitment.project.delete()
+
+    page = admin_client.get(reverse("admin:projects_commitment_history", args=[pk]))
+
+    assert page.status_code == 200
+    assert f"deleted partner #{partner_pk} → deleted project #{project_pk}" in page.text
+
+
+def test_the_history_of_a_deleted_fundraising_update_outlives_its_target(admin_client):
+    update = FundraisingUpdateFactory()
+    pk, target_pk = update.pk, update.target_id
+    update.delete()
+    update.target.delete()
+
+    page = admin_client.get(reverse("admin:projects_fundraisingupdate_history", args=[pk]))
+
+    assert page.status_code == 200
+    assert f"deleted target #{target_pk}" in page.text
+
+
+def test_labels_name_the_related_records_while_they_exist():
+    commitment = CommitmentFactory(partner=PartnerFactory(short_name="GIP"), project=None)
+    assert str(commitment) == "GIP → AIP: Equity"
+    participation = ParticipationFactory(partner=commitment.partner, role="lender")
+    assert str(participation) == f"{commitment.partner.name} — Lender"
