@@ -19,18 +19,29 @@ def _trim(value: Decimal, places: int) -> str:
     return text
 
 
+def _unit(amount: Decimal, units):
+    """The largest (size, places, suffix) of `units` for the amount, decided after rounding:
+    the amount, rounded to a ten-thousandth of a unit, reaches one of it. So a figure that
+    would read as 1,000 of the unit below ($1,000m, 1,000 MW, $1,000,000) reads as 1 of the
+    unit above, and one that reads as 999.9 stays where it is."""
+    for size, places, suffix in units:
+        if (amount / size).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) >= 1:
+            return size, places, suffix
+    return units[-1]
+
+
+USD_UNITS = ((BILLION, 2, "bn"), (MILLION, 1, "m"), (Decimal(1), 0, ""))
+POWER_UNITS = ((THOUSAND, 2, " GW"), (Decimal(1), 1, " MW"))
+
+
 def usd(amount) -> str:
     """$40bn, $12.5bn, $350m, $12,000; an em dash when unknown."""
     if amount is None or amount == "":
         return "—"
     amount = Decimal(amount)
     sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    if amount >= BILLION:
-        return f"{sign}${_trim(amount / BILLION, 2)}bn"
-    if amount >= MILLION:
-        return f"{sign}${_trim(amount / MILLION, 1)}m"
-    return f"{sign}${_trim(amount, 0)}"
+    size, places, suffix = _unit(abs(amount), USD_UNITS)
+    return f"{sign}${_trim(abs(amount) / size, places)}{suffix}"
 
 
 def power(mw) -> str:
@@ -38,9 +49,8 @@ def power(mw) -> str:
     if mw is None or mw == "":
         return "—"
     mw = Decimal(mw)
-    if abs(mw) >= THOUSAND:
-        return f"{_trim(mw / THOUSAND, 2)} GW"
-    return f"{_trim(mw, 1)} MW"
+    size, places, suffix = _unit(abs(mw), POWER_UNITS)
+    return f"{_trim(mw / size, places)}{suffix}"
 
 
 def percent(value) -> str:

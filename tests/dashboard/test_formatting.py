@@ -21,6 +21,15 @@ from aipdash.formatting import percent, power, usd
         (Decimal("0"), "$0"),
         (Decimal("-2000000000"), "-$2bn"),
         (None, "—"),
+        # The unit is decided after rounding: never "$1,000m" or "$1,000,000".
+        (999_999_999.99, "$1bn"),
+        (Decimal("999950000"), "$1bn"),
+        (Decimal("999949999"), "$999.9m"),
+        (Decimal("995000000"), "$995m"),
+        (999_950, "$1m"),
+        (Decimal("999999.5"), "$1m"),
+        (Decimal("999949"), "$999,949"),
+        (Decimal("-999999999.99"), "-$1bn"),
     ],
 )
 def test_usd(amount, text):
@@ -36,6 +45,12 @@ def test_usd(amount, text):
         (Decimal("85.5"), "85.5 MW"),
         (Decimal("999.9"), "999.9 MW"),
         (None, "—"),
+        # The unit is decided after rounding: never "1,000 MW".
+        (999.96, "1 GW"),
+        (Decimal("999.95"), "1 GW"),
+        (Decimal("999.94"), "999.9 MW"),
+        (Decimal("999"), "999 MW"),
+        (Decimal("-999.96"), "-1 GW"),
     ],
 )
 def test_power(mw, text):
