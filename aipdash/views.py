@@ -88,33 +88,21 @@ def chart_csv(request, chart):
 
 @require_GET
 def portfolio(request):
-    """Key figures, deals, partners and projects, each figure with its source."""
-    fundraising = project_selectors.fundraising()
-    committed = project_selectors.committed_by_instrument()
-    capacity = project_selectors.capacity_by_stage()
+    """Every deal, partner and project on record, each with its source (the headline figures
+    and charts are the dashboard's): three queries."""
     investments = list(project_selectors.investment_rows())
     partners = list(partner_selectors.partner_rows())
     projects = list(project_selectors.project_rows())
-    headline_records = [fundraising.equity_target, fundraising.total_target, fundraising.raised]
-    illustrative = (
-        any(r is not None and r.illustrative for r in headline_records)
-        or any(row.total.illustrative for row in committed)
-        or any(bucket.illustrative for bucket in capacity)
-        or any(r.illustrative for r in [*investments, *partners, *projects])
-    )
     return render(
         request,
         "portfolio.html",
         {
-            "fundraising": fundraising,
-            "committed": committed,
-            "committed_records": sum(row.total.records for row in committed),
-            "committed_illustrative": sum(row.total.illustrative_records for row in committed),
-            "capacity": capacity,
             "investments": investments,
             "partners": partners,
             "projects": projects,
-            "illustrative": illustrative,
+            # The notice explains the badges: on records, and on partners' committed totals.
+            "illustrative": any(r.illustrative for r in [*investments, *partners, *projects])
+            or any(p.has_illustrative_commitment for p in partners),
         },
     )
 

@@ -237,6 +237,9 @@ def sign_in(page, site):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{site}/")
+    # Sign-in lands on the dashboard, whose charts fetch data (the world map's topology):
+    # leaving before they finish would abort those requests and count them as failures.
+    page.wait_for_load_state("networkidle")
 
 
 def test_sign_in_and_read_the_pages(site, watched, check):
@@ -255,12 +258,12 @@ def test_sign_in_and_read_the_pages(site, watched, check):
     sign_in(page, site)
     page.goto(f"{site}/portfolio/")
     assert page.get_by_role("heading", name="Portfolio overview").is_visible()
-    equity = page.locator("#kpi-equity-target").inner_text()
-    assert "$30bn" in equity and "$100bn" in equity
-    raised = page.locator("#kpi-raised").inner_text()
-    assert "$12.5bn" in raised and "15 Jan 2026" in raised
-    assert "$12.5bn" in page.locator("#kpi-committed").inner_text()
-    assert "1.25 GW" in page.locator("#kpi-capacity-operational").inner_text()
+    # The headline figures are the dashboard's; this page lists the records.
+    assert page.locator(".page-head__lede").get_by_role("link", name="dashboard").is_visible()
+    assert page.locator("#kpi-equity-target").count() == 0
+    assert "Aligned Data Centers" in page.locator("section:has(#deals)").inner_text()
+    assert "$7.5bn" in page.locator("#partners-table").inner_text()
+    assert "1.3 GW" in page.locator("#projects-table").inner_text()
     assert "Figures marked illustrative are demo data" in page.content()
     assert page.get_by_text("Ada Analyst").is_visible()
     assert page.get_by_role("link", name="Admin").count() == 0

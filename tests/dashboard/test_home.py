@@ -1,4 +1,4 @@
-"""The home page: key figures with their sources, deals, partners and projects."""
+"""The portfolio page: deals, partners and projects with their sources; login and errors."""
 
 import datetime as dt
 import re
@@ -9,7 +9,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from projects.models import Commitment, FundraisingUpdate, Project, Target
-from projects.selectors import capacity_by_stage
 from tests.factories import (
     CommitmentFactory,
     InvestmentFactory,
@@ -121,25 +120,21 @@ def test_admin_link_for_staff(editor_client):
     assert f'href="{reverse("admin:index")}"' in editor_client.get(reverse("portfolio")).text
 
 
-def test_headline_figures_carry_their_sources(viewer_client):
+def test_the_page_points_to_the_dashboard_for_headline_figures(viewer_client):
     public_targets()
+    portfolio(2)
     html = viewer_client.get(reverse("portfolio")).text
-    equity = html.split('id="kpi-equity-target"')[1].split("</article>")[0]
-    assert "$30bn" in equity
-    assert "$100bn" in equity
-    assert TARGET_SOURCE in equity
-    assert "as of 17 Sep 2024" in equity
-    raised = html.split('id="kpi-raised"')[1].split("</article>")[0]
-    assert "$12.5bn" in raised
-    assert "41.7%" in raised
-    assert "as of 15 Jan 2026" in raised
-    assert f'href="{RAISED_URL}"' in raised
-    assert RAISED_SOURCE in raised
-    assert "Illustrative" not in raised
+    lede = html.split('class="page-head__lede"')[1].split("</p>")[0]
+    assert f'href="{reverse("dashboard")}"' in lede
+    # No key figures here: the dashboard's tiles tell them apart properly.
+    for gone in ("Key figures", 'id="kpi-', "Committed by partners", "Capital raised"):
+        assert gone not in html
+    assert 'id="deals"' in html
+    assert 'id="partners-table"' in html
+    assert 'id="projects-table"' in html
 
 
 def test_no_illustrative_note_when_everything_is_sourced(viewer_client):
-    public_targets()
     PartnerFactory(**sourced())
     html = viewer_client.get(reverse("portfolio")).text
     assert "demo data, not public fact" in html  # the footer explains the badge
@@ -147,56 +142,12 @@ def test_no_illustrative_note_when_everything_is_sourced(viewer_client):
 
 
 def test_illustrative_data_is_flagged(viewer_client):
-    public_targets()
     ProjectFactory(name="Demo campus", illustrative=True)
     html = viewer_client.get(reverse("portfolio")).text
     assert "notice--illustrative" in html
     assert "Figures marked illustrative are demo data, not public fact" in html
     row = html.split("Demo campus")[1].split("</tr>")[0]
     assert "badge--illustrative" in row
-
-
-def test_committed_totals_by_instrument(viewer_client):
-    CommitmentFactory(amount_usd=Decimal("1000000000"), instrument=Commitment.Instrument.EQUITY)
-    CommitmentFactory(amount_usd=Decimal("2500000000"), instrument=Commitment.Instrument.EQUITY)
-    CommitmentFactory(amount_usd=Decimal("500000000"), instrument=Commitment.Instrument.DEBT)
-    html = viewer_client.get(reverse("portfolio")).text
-    card = html.split('id="kpi-committed"')[1].split("</article>")[0]
-    assert re.search(r"Equity</dt><dd[^>]*>\$3\.5bn", card)
-    assert re.search(r"Debt</dt><dd[^>]*>\$500m", card)
-    assert "Sum of 3 commitments, all illustrative" in card
-    assert "badge--illustrative" in card
-
-
-def test_capacity_counts_phases_at_their_own_stage():
-    # 1.3 GW campus under construction: 600 MW phase operational, 500 MW building, 200 MW unphased.
-    campus = ProjectFactory(stage="construction", capacity_mw=Decimal("1300"))
-    ProjectPhaseFactory(project=campus, stage="operational", capacity_mw=Decimal("600"))
-    ProjectPhaseFactory(project=campus, stage="construction", capacity_mw=Decimal("500"))
-    ProjectFactory(stage="development", capacity_mw=Decimal("250"))
-    ProjectFactory(stage="announced", capacity_mw=Decimal("100"))
-    ProjectFactory(stage="cancelled", capacity_mw=Decimal("900"))
-    buckets = {b.key: b for b in capacity_by_stage()}
-    assert buckets["operational"].mw == Decimal("600")
-    assert buckets["construction"].mw == Decimal("700")
-    assert buckets["pipeline"].mw == Decimal("350")
-    assert buckets["pipeline"].records == 2
-
-
-def test_capacity_figures_on_the_page(viewer_client):
-    campus = ProjectFactory(stage="construction", capacity_mw=Decimal("1300"), illustrative=True)
-    ProjectPhaseFactory(project=campus, stage="operational", capacity_mw=Decimal("600"))
-    ProjectPhaseFactory(project=campus, stage="construction", capacity_mw=Decimal("700"))
-    ProjectFactory(stage="development", capacity_mw=Decimal("2500"))
-    html = viewer_client.get(reverse("portfolio")).text
-
-    def card(key):
-        return html.split(f'id="kpi-capacity-{key}"')[1].split("</article>")[0]
-
-    assert "600 MW" in card("operational")
-    assert "700 MW" in card("construction")
-    assert "2.5 GW" in card("pipeline")
-    assert "Illustrative" in card("operational")
 
 
 def test_partners_table(viewer_client):
@@ -266,12 +217,21 @@ def test_page_is_safe_under_the_strict_csp(viewer_client):
     assert not re.search(r"<script(?![^>]*\bsrc=)", response.text)
 
 
+def test_an_illustrative_commitment_alone_brings_the_note(viewer_client):
+    partner = PartnerFactory(**sourced())
+    CommitmentFactory(partner=partner, illustrative=True)
+    html = viewer_client.get(reverse("portfolio")).text
+    assert "notice--illustrative" in html
+    row = html.split('id="partners-table"')[1].split("</tr>")[1]
+    assert "illus." in row
+
+
 @pytest.mark.parametrize("size", [1, 6])
 def test_queries_do_not_grow_with_rows(viewer_client, django_assert_num_queries, size):
     public_targets()
     portfolio(size)
-    # session, user, 2 fundraising, 1 committed, 2 capacity, deals, partners, projects
-    with django_assert_num_queries(10):
+    # session, user, deals, partners, projects
+    with django_assert_num_queries(5):
         response = viewer_client.get(reverse("portfolio"))
     assert response.status_code == 200
     assert response.text.count('href="/projects/campus-') >= size
