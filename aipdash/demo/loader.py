@@ -67,11 +67,12 @@ def read_public_facts(path=PUBLIC_FACTS):
 class DemoRecordInvalid(Exception):
     """A demo record that cannot be saved as the demo has it (the whole load is rolled back)."""
 
-    def __init__(self, model, key, error):
+    def __init__(self, obj, key, error):
         messages = "; ".join(
             f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()
         )
-        super().__init__(f"{model._meta.verbose_name} {key!r}: {messages}")
+        key = ", ".join(str(part) for part in key) if isinstance(key, tuple) else str(key)
+        super().__init__(f"{obj._meta.verbose_name} “{obj}” ({key}): {messages}")
 
 
 class _Upsert:
@@ -99,7 +100,7 @@ class _Upsert:
             try:
                 obj.full_clean()
             except ValidationError as error:
-                raise DemoRecordInvalid(model, key, error) from error
+                raise DemoRecordInvalid(obj, key, error) from error
             obj._change_reason = CHANGE_REASON  # recorded by django-simple-history
             obj.save()
             existing[key] = obj
