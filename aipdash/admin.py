@@ -1,6 +1,41 @@
 from django.contrib import admin
 
+from aipdash import sharing
+from aipdash.models import ShareLink
+
 admin.site.site_header = "AIP Dashboard — data entry"
 admin.site.site_title = "AIP Dashboard admin"
 admin.site.index_title = "Portfolio data"
 admin.site.site_url = "/"
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    """Shared links are made from the dashboard; here they are listed and revoked."""
+
+    list_display = [
+        "label",
+        "token_hint",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "view_count",
+        "last_viewed_at",
+    ]
+    list_filter = ["revoked_at", "expires_at"]
+    search_fields = ["label", "token_hint", "created_by__username"]
+    exclude = ["token_hash"]  # useless to a reader, and no business of the page
+    readonly_fields = [
+        f.name for f in ShareLink._meta.fields if f.name not in ("id", "label", "token_hash")
+    ]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False  # a link is made from the dashboard, where its token can be shown once
+
+    @admin.action(description="Revoke the selected links", permissions=["change"])
+    def revoke(self, request, queryset):
+        for link in queryset:
+            sharing.revoke(link)
+        self.message_user(request, f"{queryset.count()} link(s) revoked.")

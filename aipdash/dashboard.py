@@ -17,7 +17,7 @@ from django.utils.html import _json_script_escapes
 from aipdash import charts, formatting, selectors
 from aipdash.chartdata import LABELS, ChartData, Column
 from aipdash.datacache import cached
-from aipdash.filters import DashboardFilters
+from aipdash.filters import YEAR_MAX, YEAR_MIN, DashboardFilters
 from projects.models import Project
 
 CHART_NAMES = tuple(selectors.CHARTS)
@@ -106,21 +106,47 @@ def _filter_options() -> dict:
     }
 
 
-def options_for(filters: DashboardFilters) -> dict:
-    """The filter form's choices, always able to show what the URL holds (a year outside the
-    portfolio's span, say), so that the controls match the address."""
-    options = filter_options()
+def options_for(filters: DashboardFilters, scope: DashboardFilters | None = None) -> dict:
+    """The filter form's choices: within a shared view's scope only its values; always able to
+    show what the URL holds (a year outside the portfolio's span, say), so that the controls
+    match the address."""
+    options = dict(filter_options())
+    if scope is not None:
+        for key in ("partner", "kind", "stage", "energy_source", "country"):
+            allowed = getattr(scope, key)
+            if allowed:
+                options[key] = [choice for choice in options[key] if choice[0] in allowed]
+        first = scope.online_from or YEAR_MIN
+        last = scope.online_to or YEAR_MAX
+        options["years"] = [y for y in options["years"] if first <= y <= last]
     chosen = {y for y in (filters.online_from, filters.online_to) if y is not None}
     if chosen - set(options["years"]):
-        options = {**options, "years": sorted(set(options["years"]) | chosen)}
+        options["years"] = sorted(set(options["years"]) | chosen)
     return options
 
 
-def context(filters: DashboardFilters) -> dict:
+ALL_FILTERS = ("partner", "kind", "stage", "energy_source", "country", "online")
+
+
+def context(
+    filters: DashboardFilters,
+    *,
+    base_path: str,
+    query: str | None = None,
+    open_filters=ALL_FILTERS,
+    scope: DashboardFilters | None = None,
+    shared=None,
+) -> dict:
+    """What the dashboard templates need. `query` is the reader's own query string (the
+    canonical filters on the dashboard; on a shared view only what its viewer narrowed), used
+    for the export links; `scope` limits the form's choices to a shared view's."""
     return {
         "filters": filters,
-        "canonical": filters.canonical(),
-        "options": options_for(filters),
+        "query": filters.canonical() if query is None else query,
+        "base_path": base_path,
+        "open": set(open_filters),
+        "shared": shared,
+        "options": options_for(filters, scope),
         "headline": headline(filters),
         "charts": [chart(name, filters) for name in CHART_NAMES],
     }

@@ -132,6 +132,25 @@ class DashboardFilters:
             raise FilterError(errors)
         return cls(**values)
 
+    def to_json(self) -> dict:
+        """The filters as plain JSON (stored by shared links): only set filters, lists for
+        the categorical ones."""
+        data = {}
+        for key in MULTI:
+            if getattr(self, key):
+                data[key] = list(getattr(self, key))
+        for key in YEARS:
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "DashboardFilters":
+        """Filters stored by `to_json` (trusted: written by us); unknown keys are dropped."""
+        values = {key: tuple(sorted(data[key])) for key in MULTI if data.get(key)}
+        values |= {key: int(data[key]) for key in YEARS if data.get(key) is not None}
+        return cls(**values)
+
     def items(self) -> list[tuple[str, str]]:
         """(key, value) pairs of the canonical form: keys sorted, values sorted, no defaults."""
         pairs = []

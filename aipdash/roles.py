@@ -27,6 +27,9 @@ PORTFOLIO_MODELS = {
     ],
 }
 EDITOR_MAY_DELETE = {"projectphase", "participation", "commitment"}
+# Both groups may share dashboard views and see their own links; seeing and revoking
+# everyone's is the `manage_all_sharelinks` permission, given to users one by one.
+SHARING = ["add_sharelink", "view_sharelink"]
 
 
 def ensure_groups(apps=global_apps):
@@ -55,3 +58,6 @@ def ensure_groups(apps=global_apps):
                         codename__in=[f"{action}_{model}" for action in allowed],
                     )
                 )
+    sharing = Permission.objects.filter(content_type__app_label="aipdash", codename__in=SHARING)
+    for group in (viewer, editor):
+        group.permissions.add(*sharing)

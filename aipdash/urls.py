@@ -12,6 +12,14 @@ urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("charts/<slug:chart>/", views.chart_partial, name="chart"),
     path("charts/<slug:chart>.csv", views.chart_csv, name="chart-csv"),
+    path("shares/", views.share_list, name="share-list"),
+    path("shares/new/", views.share_new, name="share-new"),
+    path("shares/<int:pk>/revoke/", views.share_revoke, name="share-revoke"),
+    path("shares/<int:pk>/rotate/", views.share_rotate, name="share-rotate"),
+    # A shared view: the token is the whole authorisation (see aipdash/sharing.py).
+    path("s/<str:token>/", views.shared_dashboard, name="shared"),
+    path("s/<str:token>/charts/<slug:chart>/", views.shared_chart, name="shared-chart"),
+    path("s/<str:token>/charts/<slug:chart>.csv", views.shared_csv, name="shared-chart-csv"),
     path("portfolio/", views.portfolio, name="portfolio"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on every page, the admin's included.

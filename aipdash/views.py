@@ -1,89 +1,317 @@
+"""Views: thin. They parse the request, call dashboard.py / sharing.py / selectors, render."""
+
+from functools import wraps
+
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404, JsonResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aipdash import dashboard
+from aipdash import dashboard, sharing
 from aipdash.filters import FIELD_LABELS, DashboardFilters, FilterError
+from aipdash.forms import ShareLinkForm
 from partners import selectors as partner_selectors
 from projects import selectors as project_selectors
 
-
-def _filters_or_errors(request) -> tuple[DashboardFilters | None, dict]:
-    try:
-        return DashboardFilters.from_query(
-            request.GET, partner_slugs=dashboard.partner_slugs()
-        ), {}
-    except FilterError as error:
-        return None, error.errors
+DASHBOARD_TEMPLATE = "dashboard/index.html"
+SHARED_TEMPLATE = "sharing/shared.html"
+EMBED_TEMPLATE = "sharing/embed.html"
 
 
-def _bad_filters(request, errors, template="dashboard/index.html"):
+def _is_partial(request) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _address(path: str, query: str) -> str:
+    return path + (f"?{query}" if query else "")
+
+
+def _bad_filters(request, errors, template, **context):
     """400: the page (or, for htmx, the charts region) saying which field is wrong."""
     context = {
         "errors": [(FIELD_LABELS.get(field, field), message) for field, message in errors.items()],
         "options": dashboard.filter_options(),
         "filters": DashboardFilters(),
-        "raw": request.GET,
+        "open": set(dashboard.ALL_FILTERS),
+        **context,
     }
-    if request.htmx and not request.htmx.history_restore_request:
+    if _is_partial(request):
         template += "#charts"
     return render(request, template, context, status=400)
 
 
-@require_GET
-def dashboard_view(request):
-    """The dashboard: the whole page, or for htmx only the charts region (one round trip)."""
-    filters, errors = _filters_or_errors(request)
-    if errors:
-        return _bad_filters(request, errors)
-    # One address per view: the canonical query string (sorted, no empty fields).
-    canonical = filters.canonical()
-    address = reverse("dashboard") + (f"?{canonical}" if canonical else "")
-    partial = request.htmx and not request.htmx.history_restore_request
-    if not partial and request.META.get("QUERY_STRING", "") != canonical:
-        return redirect(address)
-    template = "dashboard/index.html" + ("#charts" if partial else "")
-    response = render(request, template, dashboard.context(filters))
-    if partial:
-        response["HX-Push-Url"] = address  # not the form's raw fields, empty ones included
-    return response
-
-
-@require_GET
-def chart_partial(request, chart):
-    """One chart's block (figure, notes, data table), for the same filters."""
-    if chart not in dashboard.CHART_NAMES:
-        raise Http404("No such chart.")
-    filters, errors = _filters_or_errors(request)
-    if errors:
-        return _bad_filters(request, errors)
-    return render(
-        request,
-        "dashboard/index.html#chart",
-        {"chart": dashboard.chart(chart, filters), "filters": filters},
-    )
-
-
-@require_GET
-def chart_csv(request, chart):
-    """A chart's data as CSV, streamed; the same rows as its table, for the same filters."""
-    if chart not in dashboard.CHART_NAMES:
-        raise Http404("No such chart.")
-    filters, errors = _filters_or_errors(request)
-    if errors:
-        return _bad_filters(request, errors)
-    data = dashboard.chart(chart, filters).data
+def _csv(data, filters):
     response = StreamingHttpResponse(dashboard.csv_lines(data), content_type="text/csv")
     response["Content-Disposition"] = (
         f'attachment; filename="{dashboard.csv_filename(data, filters)}"'
     )
     return response
+
+
+# The dashboard --------------------------------------------------------------------------------
+
+
+def _dashboard_filters(request):
+    return DashboardFilters.from_query(request.GET, partner_slugs=dashboard.partner_slugs())
+
+
+@require_GET
+def dashboard_view(request):
+    """The dashboard: the whole page, or for htmx only the charts region (one round trip)."""
+    base = reverse("dashboard")
+    try:
+        filters = _dashboard_filters(request)
+    except FilterError as error:
+        return _bad_filters(request, error.errors, DASHBOARD_TEMPLATE, base_path=base)
+    # One address per view: the canonical query string (sorted, no empty fields).
+    canonical = filters.canonical()
+    partial = _is_partial(request)
+    if not partial and request.META.get("QUERY_STRING", "") != canonical:
+        return redirect(_address(base, canonical))
+    template = DASHBOARD_TEMPLATE + ("#charts" if partial else "")
+    response = render(request, template, dashboard.context(filters, base_path=base))
+    if partial:
+        response["HX-Push-Url"] = _address(base, canonical)  # not the raw fields, empty ones
+    return response
+
+
+def _chart_name(chart):
+    if chart not in dashboard.CHART_NAMES:
+        raise Http404("No such chart.")
+    return chart
+
+
+@require_GET
+def chart_partial(request, chart):
+    """One chart's block (figure, notes, data table), for the same filters."""
+    base = reverse("dashboard")
+    try:
+        filters = _dashboard_filters(request)
+    except FilterError as error:
+        return _bad_filters(request, error.errors, DASHBOARD_TEMPLATE, base_path=base)
+    context = dashboard.context(filters, base_path=base)
+    context["chart"] = dashboard.chart(_chart_name(chart), filters)
+    return render(request, DASHBOARD_TEMPLATE + "#chart", context)
+
+
+@require_GET
+def chart_csv(request, chart):
+    """A chart's data as CSV, streamed; the same rows as its table, for the same filters."""
+    chart = _chart_name(chart)
+    try:
+        filters = _dashboard_filters(request)
+    except FilterError as error:
+        return _bad_filters(
+            request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
+        )
+    return _csv(dashboard.chart(chart, filters).data, filters)
+
+
+# Shared links: staff side ---------------------------------------------------------------------
+
+
+@permission_required("aipdash.add_sharelink", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def share_new(request):
+    """ "Share this view": the current filters, a label, an expiry and what the viewer may
+    change. The link is shown once, right after it is made."""
+    if request.method == "POST":
+        form = ShareLinkForm(request.POST, partner_slugs=dashboard.partner_slugs())
+        if form.is_valid():
+            try:
+                issued = sharing.create(
+                    user=request.user,
+                    label=form.cleaned_data["label"],
+                    filters=form.cleaned_data["view"],
+                    open_filters=form.cleaned_data["open_filters"],
+                    days=form.cleaned_data["days"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return _issued(request, issued, "created")
+        filters = form.cleaned_data.get("view") if form.is_bound and form.is_valid() else None
+    else:
+        try:
+            filters = _dashboard_filters(request)
+        except FilterError as error:
+            return _bad_filters(
+                request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
+            )
+        form = ShareLinkForm(
+            initial={"view": filters.canonical()}, partner_slugs=dashboard.partner_slugs()
+        )
+    view = filters or DashboardFilters()
+    return render(
+        request,
+        "sharing/new.html",
+        {
+            "form": form,
+            "view": view,
+            "described": sharing.describe(view),
+            "dashboard_url": _address(reverse("dashboard"), view.canonical()),
+        },
+    )
+
+
+def _issued(request, issued, verb):
+    url = request.build_absolute_uri(reverse("shared", args=[issued.token]))
+    response = render(
+        request,
+        "sharing/issued.html",
+        {
+            "link": issued.link,
+            "url": url,
+            "verb": verb,
+            "described": sharing.describe(sharing.scope_of(issued.link)),
+        },
+    )
+    response["Cache-Control"] = "private, no-store"  # the only page that shows the token
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_GET
+def share_list(request):
+    """The links this user made (everyone's, with the permission)."""
+    links = list(sharing.visible_to(request.user)[:500])
+    rows = [(link, sharing.describe(sharing.scope_of(link))) for link in links]
+    return render(
+        request,
+        "sharing/list.html",
+        {"rows": rows, "all": request.user.has_perm("aipdash.manage_all_sharelinks")},
+    )
+
+
+@require_POST
+def share_revoke(request, pk):
+    link = get_object_or_404(sharing.visible_to(request.user), pk=pk)
+    sharing.revoke(link)
+    messages.success(request, f"“{link.label}” is revoked: its address opens nothing now.")
+    return redirect("share-list")
+
+
+@require_POST
+def share_rotate(request, pk):
+    link = get_object_or_404(sharing.visible_to(request.user), pk=pk)
+    try:
+        issued = sharing.rotate(link)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("share-list")
+    return _issued(request, issued, "rotated")
+
+
+# Shared links: what the viewer gets -------------------------------------------------------------
+
+
+def _private(response):
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def shared_view(view):
+    """Every data path of a shared link: resolve the token, scope the filters, mark the
+    response private. An unusable link answers 404/410 with no data on every path."""
+
+    @wraps(view)
+    @login_not_required
+    @require_GET
+    def wrapper(request, token, *args, **kwargs):
+        try:
+            link = sharing.resolve(token)
+        except sharing.LinkUnavailable as unavailable:
+            return _private(render(request, "sharing/unavailable.html", status=unavailable.status))
+        base = reverse("shared", args=[token])
+        embed = request.GET.get("embed")
+        if embed not in (None, "1") or len(request.GET.getlist("embed")) > 1:
+            return _private(
+                _bad_filters(
+                    request,
+                    {"embed": "Use embed=1 for the charts alone, or leave it out."},
+                    SHARED_TEMPLATE,
+                    base_path=base,
+                    shared=link,
+                    open=set(link.open_filters),
+                )
+            )
+        try:
+            filters, asked = sharing.scoped_filters(
+                link, request.GET, partner_slugs=dashboard.partner_slugs()
+            )
+        except FilterError as error:
+            return _private(
+                _bad_filters(
+                    request,
+                    error.errors,
+                    EMBED_TEMPLATE if embed else SHARED_TEMPLATE,
+                    base_path=base,
+                    shared=link,
+                    open=set(link.open_filters),
+                    scope_described=sharing.describe(sharing.scope_of(link)),
+                )
+            )
+        context = dashboard.context(
+            filters,
+            base_path=base,
+            query=asked.canonical(),
+            open_filters=link.open_filters,
+            scope=sharing.scope_of(link),
+            shared=link,
+        )
+        context["scope_described"] = sharing.describe(sharing.scope_of(link))
+        context["embed"] = bool(embed)
+        response = view(request, link, context, *args, **kwargs)
+        if embed:
+            response = _embeddable(response)
+        return _private(response)
+
+    return wrapper
+
+
+def _embeddable(response):
+    """The embed variant may be framed by the origins SHARE_EMBED_ORIGINS lists, no other."""
+    origins = settings.SHARE_EMBED_ORIGINS
+    response._csp_config = {
+        **settings.SECURE_CSP,
+        "frame-ancestors": list(origins) if origins else [CSP.NONE],
+    }
+    if origins:
+        response.xframe_options_exempt = True  # the CSP above is the rule for this page
+    return response
+
+
+@shared_view
+def shared_dashboard(request, link, context):
+    if _is_partial(request):
+        return render(request, DASHBOARD_TEMPLATE + "#charts", context)
+    sharing.count_view(link)  # page loads only, not each htmx partial
+    return render(request, EMBED_TEMPLATE if context["embed"] else SHARED_TEMPLATE, context)
+
+
+@shared_view
+def shared_chart(request, link, context, chart):
+    context["chart"] = dashboard.chart(_chart_name(chart), context["filters"])
+    return render(request, DASHBOARD_TEMPLATE + "#chart", context)
+
+
+@shared_view
+def shared_csv(request, link, context, chart):
+    chart = _chart_name(chart)
+    return _csv(dashboard.chart(chart, context["filters"]).data, context["filters"])
+
+
+# Pages around the dashboard ---------------------------------------------------------------------
 
 
 @require_GET

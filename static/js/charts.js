@@ -55,11 +55,15 @@
   //   "/projects/x/" a page of this site
   //   "https://..."  a source: opened in a new tab
   //   ""             nothing
+  // A chart inside an element with data-drill="sources-only" (a shared view: its viewer may
+  // not reach other pages) only opens sources.
   function onClick(div, event) {
     var point = event && event.points && event.points[0];
     if (!point) return;
     var target = Array.isArray(point.customdata) ? point.customdata[0] : point.customdata;
     if (typeof target !== "string" || target === "") return;
+    var sourcesOnly = div.closest('[data-drill="sources-only"]') !== null;
+    if (sourcesOnly && !/^https?:\/\//i.test(target)) return;
     if (target.charAt(0) === "?") {
       window.location.assign((div.dataset.drillBase || window.location.pathname) + target);
     } else if (target.charAt(0) === "/" && target.charAt(1) !== "/") {

@@ -230,8 +230,8 @@ def test_an_illustrative_commitment_alone_brings_the_note(viewer_client):
 def test_queries_do_not_grow_with_rows(viewer_client, django_assert_num_queries, size):
     public_targets()
     portfolio(size)
-    # session, user, deals, partners, projects
-    with django_assert_num_queries(5):
+    # session, user, the user's and its groups' permissions (the nav), deals, partners, projects
+    with django_assert_num_queries(7):
         response = viewer_client.get(reverse("portfolio"))
     assert response.status_code == 200
     assert response.text.count('href="/projects/campus-') >= size
