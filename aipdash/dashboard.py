@@ -81,6 +81,17 @@ def partner_slugs() -> frozenset[str]:
     return cached("partner-slugs", "", selectors.partner_slugs)
 
 
+def partner_names() -> dict[str, str]:
+    return {slug: name for slug, name, _colour in filter_options()["partner"]}
+
+
+def describe(filters: DashboardFilters) -> list[tuple[str, str]]:
+    """A view's filters for people, partners by name."""
+    from aipdash import sharing
+
+    return sharing.describe(filters, partner_names())
+
+
 def filter_options() -> dict:
     return cached("filter-options", "", _filter_options)
 
@@ -135,6 +146,7 @@ def context(
     query: str | None = None,
     open_filters=ALL_FILTERS,
     scope: DashboardFilters | None = None,
+    selected: DashboardFilters | None = None,
     shared=None,
 ) -> dict:
     """What the dashboard templates need. `query` is the reader's own query string (the
@@ -142,6 +154,7 @@ def context(
     for the export links; `scope` limits the form's choices to a shared view's."""
     return {
         "filters": filters,
+        "selected": filters if selected is None else selected,
         "query": filters.canonical() if query is None else query,
         "base_path": base_path,
         "open": set(open_filters),

@@ -158,6 +158,10 @@ def scoped_filters(
     return result, asked
 
 
+def open_labels(link: ShareLink) -> list[str]:
+    return [OPENABLE_LABELS.get(key, key) for key in link.open_filters]
+
+
 def scope_of(link: ShareLink) -> DashboardFilters:
     """The view a link captured."""
     return DashboardFilters.from_json(link.filters)
@@ -210,15 +214,17 @@ def prune(*, older_than_days: int = 30) -> int:
     return deleted
 
 
-def describe(filters: DashboardFilters) -> list[tuple[str, str]]:
-    """The filters of a view for people: [(field label, values)]."""
+def describe(filters: DashboardFilters, names: dict | None = None) -> list[tuple[str, str]]:
+    """The filters of a view for people: [(field label, values)]; `names` gives labels of
+    values that are records (partners' short names)."""
     from aipdash.chartdata import LABELS
 
+    labels = {**LABELS, "partner": names or {}}
     parts = []
     for key in MULTI:
         values = getattr(filters, key)
         if values:
-            names = [LABELS.get(key, {}).get(v, v) for v in values]
+            names = [labels.get(key, {}).get(v, v) for v in values]
             parts.append((FIELD_LABELS[key], ", ".join(names)))
     if filters.online_from is not None or filters.online_to is not None:
         parts.append(("Online years", _years(filters)))

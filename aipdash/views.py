@@ -40,6 +40,8 @@ def _bad_filters(request, errors, template, **context):
         "errors": [(FIELD_LABELS.get(field, field), message) for field, message in errors.items()],
         "options": dashboard.filter_options(),
         "filters": DashboardFilters(),
+        "selected": DashboardFilters(),
+        "query": "",
         "open": set(dashboard.ALL_FILTERS),
         **context,
     }
@@ -156,7 +158,7 @@ def share_new(request):
         {
             "form": form,
             "view": view,
-            "described": sharing.describe(view),
+            "described": dashboard.describe(view),
             "dashboard_url": _address(reverse("dashboard"), view.canonical()),
         },
     )
@@ -171,7 +173,8 @@ def _issued(request, issued, verb):
             "link": issued.link,
             "url": url,
             "verb": verb,
-            "described": sharing.describe(sharing.scope_of(issued.link)),
+            "described": dashboard.describe(sharing.scope_of(issued.link)),
+            "open_labels": sharing.open_labels(issued.link),
         },
     )
     response["Cache-Control"] = "private, no-store"  # the only page that shows the token
@@ -183,7 +186,10 @@ def _issued(request, issued, verb):
 def share_list(request):
     """The links this user made (everyone's, with the permission)."""
     links = list(sharing.visible_to(request.user)[:500])
-    rows = [(link, sharing.describe(sharing.scope_of(link))) for link in links]
+    rows = [
+        (link, dashboard.describe(sharing.scope_of(link)), sharing.open_labels(link))
+        for link in links
+    ]
     return render(
         request,
         "sharing/list.html",
@@ -258,7 +264,7 @@ def shared_view(view):
                     base_path=base,
                     shared=link,
                     open=set(link.open_filters),
-                    scope_described=sharing.describe(sharing.scope_of(link)),
+                    scope_described=dashboard.describe(sharing.scope_of(link)),
                 )
             )
         context = dashboard.context(
@@ -267,9 +273,10 @@ def shared_view(view):
             query=asked.canonical(),
             open_filters=link.open_filters,
             scope=sharing.scope_of(link),
+            selected=asked,
             shared=link,
         )
-        context["scope_described"] = sharing.describe(sharing.scope_of(link))
+        context["scope_described"] = dashboard.describe(sharing.scope_of(link))
         context["embed"] = bool(embed)
         response = view(request, link, context, *args, **kwargs)
         if embed:

@@ -147,7 +147,32 @@
         control.value = values.length ? values[0] : fallback;
       }
     });
+    updateCounts();
   }
+
+  // Each filter group's summary shows how many of its boxes are ticked.
+  function updateCounts() {
+    var form = document.getElementById("dashboard-filters");
+    if (!form) return;
+    form.querySelectorAll("details.filter").forEach(function (group) {
+      var summary = group.querySelector("summary");
+      if (!summary) return;
+      var ticked = group.querySelectorAll("input[type=checkbox]:checked").length;
+      var badge = summary.querySelector(".filter__count");
+      if (ticked && !badge) {
+        badge = document.createElement("span");
+        badge.className = "filter__count";
+        summary.appendChild(document.createTextNode(" "));
+        summary.appendChild(badge);
+      }
+      if (badge && ticked) badge.textContent = String(ticked);
+      else if (badge) badge.remove();
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.form && event.target.form.id === "dashboard-filters") updateCounts();
+  });
 
   // A failed htmx request says so in #dashboard-error (role="alert"), in place.
   function showError(detail) {
