@@ -35,9 +35,10 @@ def groups(db):
 def screenshot(page):
     """Save a full-page screenshot under test-screenshots/ for a person to look at."""
 
-    def take(name):
+    def take(name, of=None):
+        """`of`: another page (a second browser context) instead of the test's own."""
         SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+        (of or page).screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
     return take
 
