@@ -314,3 +314,17 @@ def test_the_admin_lists_and_revokes_links(admin_client, gip_link):
     )
     gip_link.link.refresh_from_db()
     assert gip_link.link.is_revoked
+
+
+def test_a_failed_share_form_still_shows_the_view(viewer_client, portfolio):  # noqa: F811
+    response = viewer_client.post(
+        reverse("share-new"), {"label": "", "days": "30", "view": "country=US"}
+    )
+    assert "label" in response.context["form"].errors
+    assert response.context["described"] == [("Country", "US")]
+
+
+def test_logs_go_through_the_redacting_filter(settings):
+    handler = settings.LOGGING["handlers"]["console"]
+    assert "redact_share_tokens" in handler["filters"]
+    assert settings.LOGGING["loggers"]["django.server"]["handlers"] == ["console"]
