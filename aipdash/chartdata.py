@@ -21,11 +21,29 @@ project_map             slug, name, kind, stage, country, region, latitude, long
 market_context          series, label, region, scenario, year, value, unit, source_title,
                         source_url, as_of
 
+The partner and project pages have charts of their own (no filters: one partner, one project):
+
+partner_commitments     date, instrument, amount_usd
+                        (the partner's commitments, one row per instrument × day, summed; not
+                        cumulative)
+partner_capacity        stage, kind, mw, projects
+                        (the projects the partner takes part in, each counted once at its full
+                        capacity, whatever the partner's stake)
+project_phases          sequence, phase, stage, date, mw
+                        (one row per phase of the project, by expected online date; `phase`
+                        its name for people, "Phase 2: Building B"; not cumulative)
+project_participations  partner, partner_slug, colour, stake_percent, roles
+                        (one row per partner taking part, its stakes summed, None when none of
+                        its roles carries a stake; roles: their labels, comma-separated)
+
 `extras` holds what is not a row: for the commitment charts, `targets`: a list of
 {"name", "scope", "amount_usd", "source_title", "source_url", "as_of"}; for market_context,
 `reference`: {"label", "value", "unit", "year", "source_title", "source_url", "as_of"} (India's
-annual electricity use). Labels for codes (stage, kind, instrument, energy source...) are in
-`LABELS`, and each chart's canonical order of categories in `ORDER`.
+annual electricity use); for partner_commitments and partner_capacity, `partner`, `partner_slug`
+and `colour` (the partner's short name, slug and chart colour); for project_phases,
+`capacity_mw` (the project's own stated capacity, or None) and `kind` (the project's kind).
+Labels for codes (stage, kind, instrument, energy source, role...) are in `LABELS`, and each
+chart's canonical order of categories in `ORDER`.
 """
 
 import datetime as dt
@@ -90,6 +108,16 @@ LABELS = {
         "battery": "Battery storage",
     },
     "side": {"demand": "Data-centre demand (IT load)", "supply": "Generation secured"},
+    "role": {
+        "sponsor": "Sponsor",
+        "equity_investor": "Equity investor",
+        "lender": "Lender",
+        "developer": "Developer",
+        "operator": "Operator",
+        "offtaker": "Offtaker",
+        "equipment_supplier": "Equipment supplier",
+        "energy_supplier": "Energy supplier",
+    },
     "scenario": {
         "historical": "Historical",
         "base": "Base case",

@@ -11,6 +11,10 @@ One builder per chart, named after `ChartData.chart`; `build(data)` dispatches o
     commitments_by_partner  commitments_over_time  capacity_pipeline  capacity_online
     energy_mix  project_map  market_context
 
+and, for the partner and project pages (one partner or project, no filters):
+
+    partner_commitments  partner_capacity  project_phases  project_participations
+
 Conventions every figure keeps
 - No title inside the figure (`layout.title` unset): the page renders the title (`TITLES`),
   the as-of date, the illustrative note and the sources around it.
@@ -18,7 +22,8 @@ Conventions every figure keeps
   GW (one unit per chart, GW when its largest value reaches 1,000 MW), energy in TWh. The unit a
   figure uses is also in `layout.meta.unit`; `UNITS` gives each chart's unit family.
 - An empty `ChartData` gives no traces, hidden axes and one centred annotation,
-  `EMPTY_TEXT` ("No data for these filters").
+  `EMPTY_TEXT` ("No data for these filters"); the page charts say what is missing instead
+  (`PAGE_EMPTY_TEXT`: "No commitments recorded", ...).
 - The look: system-ui fonts, transparent backgrounds, light grid lines, tight margins (axes
   use automargin), a horizontal legend, `autosize: True` (the page's container sets the size).
   No `layout.template`: plotly.js draws with its built-in defaults plus what is set here, and
@@ -37,9 +42,14 @@ no drill-down. The page's script reads `point.customdata[0]`. Further elements a
     energy_mix              bars            "?energy_source=<code>"  ("" when unspecified)
     project_map             points          "<url>" of the project page
     market_context          points          "<source_url>" of the point's source (or "")
+    partner_capacity        bars            "?kind=<kind>&partner=<slug>&stage=<stage>"
+    project_phases          points          "" (read, not clicked; customdata is hover text)
+    project_participations  bars            "?partner=<slug>"
 
-The two time series (commitments_over_time, capacity_online) carry no customdata: they are
-read, not clicked, and their points are many.
+A page chart's "?query" goes to the dashboard: its div carries `data-drill-base="/"`.
+
+The time series (commitments_over_time, capacity_online, partner_commitments) carry no
+customdata: they are read, not clicked, and their points are many.
 """
 
 import datetime as dt
@@ -51,7 +61,7 @@ from urllib.parse import urlencode
 from django.core.serializers.json import DjangoJSONEncoder
 
 from aipdash.chartdata import LABELS, ORDER, ChartData
-from aipdash.formatting import power, usd
+from aipdash.formatting import percent, power, usd
 
 EMPTY_TEXT = "No data for these filters"
 
@@ -63,6 +73,10 @@ TITLES = {
     "energy_mix": "Energy mix",
     "project_map": "Projects on the map",
     "market_context": "Market context: data-centre electricity demand",
+    "partner_commitments": "Commitments over time",
+    "partner_capacity": "Capacity of its projects by stage",
+    "project_phases": "Phases coming online",
+    "project_participations": "Stakes by partner",
 }
 
 # The unit family of each chart's values. Capacity charts show MW or GW, whichever reads better
@@ -75,6 +89,18 @@ UNITS = {
     "energy_mix": "MW",
     "project_map": "MW",
     "market_context": "TWh",
+    "partner_commitments": "$bn",
+    "partner_capacity": "MW",
+    "project_phases": "MW",
+    "project_participations": "%",
+}
+
+# What an empty page chart says (the page has no filters: nothing is recorded).
+PAGE_EMPTY_TEXT = {
+    "partner_commitments": "No commitments recorded",
+    "partner_capacity": "No projects recorded",
+    "project_phases": "No phases recorded",
+    "project_participations": "No stakes recorded",
 }
 
 # --- Look ---------------------------------------------------------------------------------
@@ -864,6 +890,325 @@ def market_context(data: ChartData) -> dict:
     return {"data": traces, "layout": layout}
 
 
+# --- Partner and project pages ---------------------------------------------------------------
+
+
+# Hover text here has no <b>, <i> or other styling tags: plotly.js renders them as SVG `style`
+# attributes, which the strict CSP (style-src 'self', no 'unsafe-hashes') blocks and reports.
+
+
+def _page_empty(chart: str) -> dict:
+    """The common empty figure, saying what is not recorded rather than "for these filters"."""
+    fig = _empty(chart)
+    fig["layout"]["annotations"][0]["text"] = PAGE_EMPTY_TEXT[chart]
+    return fig
+
+
+def _date_range(days: list[str]) -> list[str]:
+    """An x range with room around the sorted ISO dates: a twelfth of their span either side,
+    45 days at least (one date alone would otherwise make plotly.js zoom to the hour). A
+    cumulative step line runs on, flat, to its right end."""
+    first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
+    pad = max(dt.timedelta(days=45), (last - first) / 12)
+    return [(first - pad).isoformat(), (last + pad).isoformat()]
+
+
+def partner_commitments(data: ChartData) -> dict:
+    """One partner's commitments, cumulative: equity and debt stacked in the partner's colour
+    (equity solid, debt lighter and dotted), the top of the stack its total; a marker on each
+    day that instrument grew. After the last commitment each band runs on, flat, to the plot's
+    right edge (a tail without hover: no commitment happened there)."""
+    chart = "partner_commitments"
+    by_day = defaultdict(float)  # (instrument, date) -> USD
+    for row in data.rows:
+        if row.get("date") is None:
+            continue
+        by_day[row.get("instrument"), _iso(row["date"])] += _num(row.get("amount_usd"))
+    if not by_day:
+        return _page_empty(chart)
+    days = sorted({day for _, day in by_day})
+    x_range = _date_range(days)
+    colour = data.extras.get("colour") or OTHER_COLOUR
+
+    traces, tails, stacked = [], [], 0.0
+    for instrument in _ordered("instrument", {instrument for instrument, _ in by_day}):
+        label = _label("instrument", instrument)
+        debt = instrument == "debt"
+        line = {"shape": "hv", "width": 2, "color": colour, "dash": "dot" if debt else "solid"}
+        fillcolor = _rgba(colour, 0.22 if debt else 0.55)
+        running, y, sizes = 0.0, [], []
+        for day in days:
+            amount = by_day.get((instrument, day), 0.0)
+            running += amount
+            y.append(_bn(running))
+            sizes.append(7 if amount else 0)
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": label,
+                "legendgroup": instrument,
+                "x": days,
+                "y": y,
+                "stackgroup": "instruments",
+                "line": line,
+                "marker": {
+                    "size": sizes,
+                    "color": colour,
+                    "symbol": "circle-open" if debt else "circle",
+                },
+                "fillcolor": fillcolor,
+                "hovertemplate": f"{label}: %{{y:$,.2f}}bn<extra></extra>",
+            }
+        )
+        stacked += running
+        tails.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": label,
+                "legendgroup": instrument,
+                "showlegend": False,
+                "hoverinfo": "skip",
+                "x": [days[-1], x_range[1]],
+                "y": [_bn(stacked)] * 2,
+                "fill": "tonexty" if tails else "tozeroy",
+                "line": line,
+                "fillcolor": fillcolor,
+            }
+        )
+    traces += tails
+    layout = _layout(
+        chart,
+        "$bn",
+        hovermode="x unified",
+        xaxis=_axis("", type="date", hoverformat=DATE_HOVER, showgrid=False, range=x_range),
+        yaxis=_axis(
+            "Cumulative commitments ($bn)",
+            tickprefix="$",
+            ticksuffix="bn",
+            rangemode="tozero",
+        ),
+    )
+    return {"data": traces, "layout": layout}
+
+
+def partner_capacity(data: ChartData) -> dict:
+    """The capacity of the projects a partner takes part in: MW by stage (in the canonical
+    stage order), stacked by project kind; a bar opens the dashboard for that partner, stage
+    and kind."""
+    chart = "partner_capacity"
+    mw, projects = defaultdict(float), defaultdict(int)
+    stage_totals = defaultdict(float)
+    for row in data.rows:
+        key = row.get("stage"), row.get("kind")
+        mw[key] += _num(row.get("mw"))
+        projects[key] += int(row.get("projects") or 0)
+        stage_totals[key[0]] += _num(row.get("mw"))
+    if not mw:
+        return _page_empty(chart)
+    stages = _ordered("stage", {stage for stage, _ in mw})
+    kinds = _ordered("kind", {kind for _, kind in mw})
+    unit, scale = _power_unit(max(stage_totals.values()))
+    slug = data.extras.get("partner_slug") or ""
+
+    traces = []
+    for kind in kinds:
+        x, y, customdata = [], [], []
+        for stage in stages:
+            if (stage, kind) not in mw:
+                continue
+            value = mw[stage, kind]
+            x.append(_label("stage", stage))
+            y.append(round(value / scale, 6))
+            query = _query(kind=kind, partner=slug, stage=stage)
+            customdata.append([query, power(value), _projects(projects[stage, kind])])
+        traces.append(
+            {
+                "type": "bar",
+                "name": _label("kind", kind),
+                "x": x,
+                "y": y,
+                "customdata": customdata,
+                "marker": {"color": KIND_COLOURS.get(kind, OTHER_COLOUR), "line": {"width": 0}},
+                "hovertemplate": (
+                    f"{_label('kind', kind)}<br>"
+                    "%{x}: %{customdata[1]} (%{customdata[2]})<extra></extra>"
+                ),
+            }
+        )
+    layout = _layout(
+        chart,
+        unit,
+        barmode="stack",
+        bargap=0.35,
+        showlegend=True,  # even for one kind: the legend says what the colour is
+        xaxis=_axis(
+            "",
+            type="category",
+            categoryorder="array",
+            categoryarray=[_label("stage", stage) for stage in stages],
+            showgrid=False,
+        ),
+        yaxis=_axis(f"Capacity ({unit})", rangemode="tozero"),
+    )
+    return {"data": traces, "layout": layout}
+
+
+def _phase_label(row: dict) -> str:
+    if row.get("phase"):
+        return str(row["phase"])
+    return f"Phase {row['sequence']}" if row.get("sequence") else "Phase"
+
+
+def project_phases(data: ChartData) -> dict:
+    """A project's phases as a timeline: cumulative MW by expected online date, a step line
+    (from zero) with a marker per phase coloured by the phase's stage. A cancelled phase keeps
+    its marker but adds nothing. The project's stated capacity is a dashed line when known.
+    No "today" line: the figure depends on the data only."""
+    chart = "project_phases"
+    phases = sorted(
+        (row for row in data.rows if row.get("date") is not None),
+        key=lambda row: (_iso(row["date"]), row.get("sequence") or 0),
+    )
+    if not phases:
+        return _page_empty(chart)
+    running, points = 0.0, []  # (row, cumulative MW after it, counted)
+    for row in phases:
+        counted = row.get("stage") != "cancelled"
+        if counted:
+            running += _num(row.get("mw"))
+        points.append((row, running, counted))
+    stated = _num(data.extras.get("capacity_mw"))
+    unit, scale = _power_unit(max(running, stated))
+    days = [_iso(row["date"]) for row, _, _ in points]
+    x_range = _date_range(days)
+    colour = KIND_COLOURS.get(data.extras.get("kind"), BLUE)
+
+    # The step line: from zero up at the first date, flat after the last to the plot's edge.
+    line_x = [days[0], *days, x_range[1]]
+    line_y = [0.0, *(round(total / scale, 6) for _, total, _ in points)]
+    line_y.append(line_y[-1])
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "Cumulative capacity",
+            "x": line_x,
+            "y": line_y,
+            "line": {"shape": "hv", "width": 2.5, "color": colour},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
+    ]
+    by_stage = defaultdict(list)
+    for point in points:
+        by_stage[point[0].get("stage")].append(point)
+    for stage in _ordered("stage", set(by_stage)):
+        stage_label = _label("stage", stage)
+        x, y, customdata = [], [], []
+        for row, total, counted in by_stage[stage]:
+            x.append(_iso(row["date"]))
+            y.append(round(total / scale, 6))
+            added = f"+{power(_num(row.get('mw')))}" if counted else "not counted"
+            customdata.append(["", _phase_label(row), added, power(total)])
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": stage_label,
+                "x": x,
+                "y": y,
+                "customdata": customdata,
+                "marker": {
+                    "size": 11,
+                    "color": STAGE_COLOURS.get(stage, OTHER_COLOUR),
+                    "line": {"width": 1.5, "color": "#ffffff"},
+                },
+                "hovertemplate": (
+                    "%{customdata[1]}<br>"
+                    + stage_label
+                    + ", online %{x|"
+                    + DATE_HOVER
+                    + "}<br>%{customdata[2]}: %{customdata[3]} in all<extra></extra>"
+                ),
+            }
+        )
+    shapes, annotations = [], []
+    if stated > 0:
+        shape, label = _reference_line(
+            round(stated / scale, 6),
+            f"Project capacity {power(stated)}",
+            vertical=False,
+            hovertext="The project's stated capacity",
+        )
+        shapes.append(shape)
+        annotations.append(label)
+    top = max(running, stated) / scale
+    layout = _layout(
+        chart,
+        unit,
+        showlegend=True,  # even for one stage: the legend says what the colour is
+        xaxis=_axis("", type="date", hoverformat=DATE_HOVER, showgrid=False, range=x_range),
+        yaxis=_axis(
+            f"Cumulative capacity ({unit})",
+            range=[0, round(top * 1.15, 6) if top > 0 else 1],
+        ),
+        shapes=shapes,
+        annotations=annotations,
+    )
+    return {"data": traces, "layout": layout}
+
+
+def project_participations(data: ChartData) -> dict:
+    """Stakes in a project: a horizontal bar per partner with a stake (largest on top), each in
+    its partner's colour, its roles in the hover; partners without a stake are in the table
+    only. A bar opens the dashboard for that partner."""
+    chart = "project_participations"
+    rows = [row for row in data.rows if row.get("stake_percent") is not None]
+    if not rows:
+        return _page_empty(chart)
+    rows.sort(key=lambda row: (-_num(row["stake_percent"]), str(row.get("partner")).casefold()))
+    names, x, colours, text, customdata = [], [], [], [], []
+    for row in rows:
+        stake = _num(row["stake_percent"])
+        names.append(row.get("partner") or row.get("partner_slug") or "")
+        x.append(round(stake, 4))
+        colours.append(row.get("colour") or OTHER_COLOUR)
+        text.append(percent(stake))
+        customdata.append(
+            [_query(partner=row.get("partner_slug")), row.get("roles") or "Role not recorded"]
+        )
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "name": "Stake",
+        "x": x,
+        "y": names,
+        "text": text,
+        "textposition": "auto",
+        "customdata": customdata,
+        "marker": {"color": colours, "line": {"width": 0}},
+        "hovertemplate": "%{y}<br>Stake: %{text}<br>%{customdata[1]}<extra></extra>",
+        "showlegend": False,
+    }
+    layout = _layout(
+        chart,
+        "%",
+        bargap=0.35,
+        # A little past 100 so that the 100% tick and a full stake's label fit.
+        xaxis=_axis("Stake (%)", range=[0, 104], ticksuffix="%", dtick=25),
+        yaxis=_axis(
+            "",
+            type="category",
+            categoryorder="array",
+            categoryarray=names[::-1],  # the largest stake on top
+            showgrid=False,
+        ),
+    )
+    return {"data": [trace], "layout": layout}
+
+
 # --- Dispatch and output ---------------------------------------------------------------------
 
 BUILDERS = {
@@ -874,6 +1219,10 @@ BUILDERS = {
     "energy_mix": energy_mix,
     "project_map": project_map,
     "market_context": market_context,
+    "partner_commitments": partner_commitments,
+    "partner_capacity": partner_capacity,
+    "project_phases": project_phases,
+    "project_participations": project_participations,
 }
 
 

@@ -14,6 +14,14 @@ from aipdash import charts
 from aipdash.chartdata import ORDER, ChartData, Column
 
 CHARTS = tuple(charts.BUILDERS)
+# The partner and project pages' charts; the rest are the dashboard's seven.
+PAGE_CHARTS = (
+    "partner_commitments",
+    "partner_capacity",
+    "project_phases",
+    "project_participations",
+)
+DASHBOARD_CHARTS = tuple(chart for chart in CHARTS if chart not in PAGE_CHARTS)
 
 TARGETS = [
     {
@@ -148,7 +156,58 @@ def sample(chart):
             indicator("United States", "base", 2030, 426, "IEA: Energy and AI"),
         ]
         return chart_data(chart, rows, reference=INDIA)
+    if chart == "partner_commitments":
+        rows = [
+            {"date": dt.date(2025, 3, 1), "instrument": "equity", "amount_usd": 7.5e9},
+            {"date": dt.date(2025, 11, 20), "instrument": "debt", "amount_usd": 2.4e9},
+            {"date": dt.date(2026, 1, 15), "instrument": "equity", "amount_usd": Decimal("1e9")},
+        ]
+        return chart_data(chart, rows, **GIP)
+    if chart == "partner_capacity":
+        rows = [
+            {"stage": "operational", "kind": "data_centre", "mw": 650.0, "projects": 1},
+            {"stage": "construction", "kind": "data_centre", "mw": Decimal(1300), "projects": 1},
+            {"stage": "announced", "kind": "data_centre", "mw": 300.0, "projects": 1},
+            {"stage": "construction", "kind": "generation", "mw": 400.0, "projects": 2},
+        ]
+        return chart_data(chart, rows, **GIP)
+    if chart == "project_phases":
+        rows = [
+            phase(2, "Building B", "construction", dt.date(2027, 6, 30), 700.0),
+            phase(1, "Building A", "operational", dt.date(2025, 12, 1), Decimal(600)),
+        ]
+        return chart_data(chart, rows, capacity_mw=1300.0, kind="data_centre")
+    if chart == "project_participations":
+        rows = [
+            stake("MGX", "mgx", "#d62728", 40.0, "Equity investor"),
+            stake("GIP", "gip", "#2ca02c", Decimal("60"), "Equity investor, Operator"),
+            stake("Cisco", "cisco", "#17becf", None, "Equipment supplier"),
+        ]
+        return chart_data(chart, rows)
     raise AssertionError(chart)
+
+
+GIP = {"partner": "GIP", "partner_slug": "gip", "colour": "#2ca02c"}
+
+
+def phase(sequence, name, stage, date, mw):
+    return {
+        "sequence": sequence,
+        "phase": f"Phase {sequence}: {name}" if name else f"Phase {sequence}",
+        "stage": stage,
+        "date": date,
+        "mw": mw,
+    }
+
+
+def stake(partner, slug, colour, stake_percent, roles):
+    return {
+        "partner": partner,
+        "partner_slug": slug,
+        "colour": colour,
+        "stake_percent": stake_percent,
+        "roles": roles,
+    }
 
 
 def project(slug, kind, stage, mw, latitude, longitude, country, illustrative=True):
@@ -188,7 +247,8 @@ def traces_by_name(fig):
 
 def test_every_chart_has_a_builder_a_title_and_a_unit():
     assert set(charts.BUILDERS) == set(charts.TITLES) == set(charts.UNITS)
-    assert len(CHARTS) == 7
+    assert len(DASHBOARD_CHARTS) == 7
+    assert set(PAGE_CHARTS) == set(charts.PAGE_EMPTY_TEXT) < set(CHARTS)
     assert charts.TITLES["capacity_online"] == "Capacity coming online: the power balance"
 
 
@@ -213,7 +273,7 @@ def test_figure_is_json_and_keeps_the_common_look(chart):
     assert layout["paper_bgcolor"] == layout["plot_bgcolor"] == "rgba(0,0,0,0)"
     assert layout["legend"]["orientation"] == "h"
     assert layout["meta"]["chart"] == chart
-    assert layout["meta"]["unit"] in {"$bn", "MW", "GW", "TWh"}
+    assert layout["meta"]["unit"] in {"$bn", "MW", "GW", "TWh", "%"}
 
 
 def test_json_holds_no_float_noise_or_numpy():
@@ -223,7 +283,7 @@ def test_json_holds_no_float_noise_or_numpy():
         assert all(type(x) is float for x in trace["x"])
 
 
-@pytest.mark.parametrize("chart", CHARTS)
+@pytest.mark.parametrize("chart", DASHBOARD_CHARTS)
 def test_empty_state(chart):
     fig = charts.build(chart_data(chart, [], targets=TARGETS, reference=INDIA))
     assert fig["data"] == []
@@ -569,6 +629,184 @@ def test_long_source_titles_wrap_in_hover():
     assert "shapes" not in fig["layout"] or fig["layout"]["shapes"] == []
 
 
+# --- Partner and project pages ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chart", PAGE_CHARTS)
+def test_page_chart_empty_state_says_what_is_not_recorded(chart):
+    fig = charts.build(chart_data(chart, [], **GIP, capacity_mw=1300.0, kind="data_centre"))
+    assert fig["data"] == []
+    (note,) = fig["layout"]["annotations"]
+    assert note["text"] == charts.PAGE_EMPTY_TEXT[chart]
+    assert note["text"].startswith("No ") and note["text"].endswith(" recorded")
+    assert fig["layout"]["xaxis"]["visible"] is False
+    assert "shapes" not in fig["layout"]  # no capacity line over an empty plot
+    assert fig["layout"]["meta"] == {"chart": chart, "unit": charts.UNITS[chart]}
+    go.Figure(fig)
+
+
+@pytest.mark.parametrize("chart", PAGE_CHARTS)
+def test_page_chart_hover_text_has_no_styling_tags(chart):
+    """plotly.js draws <b>, <i>, <sup>... as SVG style attributes, which the strict CSP blocks."""
+    text = charts.figure_json(charts.build(sample(chart)))
+    for tag in ("<b>", "<i>", "<em>", "<sup>", "<sub>", "<span"):
+        assert tag not in text
+
+
+def test_partner_commitments_cumulative_by_instrument_in_the_partner_colour():
+    fig = charts.partner_commitments(sample("partner_commitments"))
+    equity, debt, equity_tail, debt_tail = fig["data"]
+    assert (equity["name"], debt["name"]) == ("Equity", "Debt")
+    days = ["2025-03-01", "2025-11-20", "2026-01-15"]
+    assert equity["x"] == debt["x"] == days
+    assert equity["y"] == [7.5, 7.5, 8.5]  # cumulative, $bn
+    assert debt["y"] == [0.0, 2.4, 2.4]
+    assert equity["stackgroup"] == debt["stackgroup"]  # the top of the stack is the total
+    assert equity["line"]["color"] == debt["line"]["color"] == "#2ca02c"
+    assert equity["fillcolor"] == "rgba(44,160,44,0.55)"
+    assert debt["fillcolor"] == "rgba(44,160,44,0.22)"
+    assert (equity["line"]["dash"], debt["line"]["dash"]) == ("solid", "dot")
+    assert equity["line"]["shape"] == "hv"
+    # A marker on each day the instrument grew, none where it stayed flat.
+    assert equity["marker"]["size"] == [7, 0, 7] and debt["marker"]["size"] == [0, 7, 0]
+    assert equity["hovertemplate"] == "Equity: %{y:$,.2f}bn<extra></extra>"
+    assert "customdata" not in equity  # a time series: read, not clicked
+    # After the last commitment the stack runs on, flat, to the plot's edge, without hover.
+    end = fig["layout"]["xaxis"]["range"][1]
+    assert equity_tail["x"] == debt_tail["x"] == ["2026-01-15", end]
+    assert equity_tail["y"] == [8.5, 8.5] and debt_tail["y"] == [10.9, 10.9]  # stacked
+    assert (equity_tail["fill"], debt_tail["fill"]) == ("tozeroy", "tonexty")
+    assert equity_tail["fillcolor"] == equity["fillcolor"]
+    assert equity_tail["hoverinfo"] == debt_tail["hoverinfo"] == "skip"
+    assert equity_tail["showlegend"] is False and equity_tail["legendgroup"] == "equity"
+    layout = fig["layout"]
+    assert layout["yaxis"]["title"]["text"] == "Cumulative commitments ($bn)"
+    assert (layout["yaxis"]["tickprefix"], layout["yaxis"]["ticksuffix"]) == ("$", "bn")
+    assert layout["meta"] == {"chart": "partner_commitments", "unit": "$bn"}
+    assert layout["hovermode"] == "x unified"
+    assert "shapes" not in layout  # no partnership targets on one partner's chart
+
+
+def test_partner_commitments_one_day_still_has_a_readable_date_range():
+    rows = [{"date": dt.date(2025, 3, 1), "instrument": "equity", "amount_usd": 7.5e9}]
+    fig = charts.partner_commitments(chart_data("partner_commitments", rows, **GIP))
+    equity, _tail = fig["data"]
+    assert equity["x"] == ["2025-03-01"] and equity["marker"]["size"] == [7]
+    assert fig["layout"]["xaxis"]["range"] == ["2025-01-15", "2025-04-15"]  # 45 days each side
+
+
+def test_partner_commitments_skip_undated_rows_and_fall_back_to_grey():
+    rows = [{"date": None, "instrument": "equity", "amount_usd": 1e9}]
+    assert charts.partner_commitments(chart_data("partner_commitments", rows))["data"] == []
+    rows.append({"date": dt.date(2025, 3, 1), "instrument": "debt", "amount_usd": 1e9})
+    debt, _tail = charts.partner_commitments(chart_data("partner_commitments", rows))["data"]
+    assert debt["y"] == [1.0] and debt["line"]["color"] == charts.OTHER_COLOUR
+
+
+def test_partner_capacity_by_stage_split_by_kind_with_drill_down():
+    fig = charts.partner_capacity(sample("partner_capacity"))
+    data_centres, generation = fig["data"]
+    assert (data_centres["name"], generation["name"]) == ("Data-centre campus", "Power generation")
+    assert fig["layout"]["barmode"] == "stack"
+    assert fig["layout"]["showlegend"] is True  # even with one kind, the colour is named
+    assert fig["layout"]["xaxis"]["categoryarray"] == ["Announced", "Construction", "Operational"]
+    # Construction stacks to 1,700 MW: the chart speaks GW.
+    assert data_centres["x"] == ["Announced", "Construction", "Operational"]
+    assert data_centres["y"] == [0.3, 1.3, 0.65]
+    assert generation["x"] == ["Construction"] and generation["y"] == [0.4]
+    assert fig["layout"]["yaxis"]["title"]["text"] == "Capacity (GW)"
+    assert fig["layout"]["meta"] == {"chart": "partner_capacity", "unit": "GW"}
+    assert data_centres["marker"]["color"] == charts.KIND_COLOURS["data_centre"]
+    assert generation["customdata"] == [
+        ["?kind=generation&partner=gip&stage=construction", "400 MW", "2 projects"]
+    ]
+    assert data_centres["customdata"][1][1:] == ["1.3 GW", "1 project"]
+
+
+def test_partner_capacity_speaks_mw_below_a_gigawatt():
+    rows = [{"stage": "development", "kind": "storage", "mw": 250.0, "projects": 1}]
+    fig = charts.partner_capacity(chart_data("partner_capacity", rows, **GIP))
+    assert fig["data"][0]["y"] == [250.0]
+    assert fig["layout"]["yaxis"]["title"]["text"] == "Capacity (MW)"
+
+
+def test_project_phases_cumulative_step_line_with_a_marker_per_phase():
+    fig = charts.project_phases(sample("project_phases"))
+    line, construction, operational = fig["data"]
+    # The step line rises from zero at the first phase and runs flat to the plot's edge.
+    assert line["line"]["shape"] == "hv" and line["mode"] == "lines"
+    assert line["x"][:3] == ["2025-12-01", "2025-12-01", "2027-06-30"]
+    assert line["x"][3] == fig["layout"]["xaxis"]["range"][1]
+    assert line["y"] == [0.0, 0.6, 1.3, 1.3]  # GW: the project reaches 1,300 MW
+    assert line["hoverinfo"] == "skip" and line["showlegend"] is False
+    assert line["line"]["color"] == charts.KIND_COLOURS["data_centre"]
+    # One marker trace per phase stage (the legend reads by stage), in stage order.
+    assert (construction["name"], operational["name"]) == ("Construction", "Operational")
+    assert operational["mode"] == construction["mode"] == "markers"
+    assert operational["x"] == ["2025-12-01"] and operational["y"] == [0.6]
+    assert construction["x"] == ["2027-06-30"] and construction["y"] == [1.3]
+    assert operational["marker"]["color"] == charts.STAGE_COLOURS["operational"]
+    assert construction["marker"]["color"] == charts.STAGE_COLOURS["construction"]
+    assert construction["customdata"] == [["", "Phase 2: Building B", "+700 MW", "1.3 GW"]]
+    assert "Construction, online %{x|" in construction["hovertemplate"]
+    layout = fig["layout"]
+    assert layout["yaxis"]["title"]["text"] == "Cumulative capacity (GW)"
+    assert layout["meta"] == {"chart": "project_phases", "unit": "GW"}
+    assert layout["xaxis"]["type"] == "date"
+    # The stated capacity as a dashed line; no "today" line: only data decides the figure.
+    (shape,) = layout["shapes"]
+    assert (shape["y0"], shape["y1"], shape["xref"]) == (1.3, 1.3, "paper")
+    assert [a["text"] for a in layout["annotations"]] == ["Project capacity 1.3 GW"]
+    assert layout["yaxis"]["range"][1] > 1.3  # room for the line's label
+
+
+def test_project_phases_is_deterministic():
+    first = charts.figure_json(charts.project_phases(sample("project_phases")))
+    assert charts.figure_json(charts.project_phases(sample("project_phases"))) == first
+    assert dt.date.today().isoformat() not in first
+
+
+def test_project_phases_a_cancelled_phase_adds_nothing():
+    rows = [
+        phase(1, "", "operational", dt.date(2026, 1, 1), 200.0),
+        phase(2, "", "cancelled", dt.date(2026, 6, 1), 300.0),
+        phase(3, "", "development", dt.date(2027, 1, 1), 100.0),
+    ]
+    fig = charts.project_phases(chart_data("project_phases", rows, capacity_mw=None))
+    line = fig["data"][0]
+    assert line["y"] == [0.0, 200.0, 200.0, 300.0, 300.0]  # MW: below a gigawatt
+    cancelled = traces_by_name(fig)["Cancelled"]
+    assert cancelled["customdata"] == [["", "Phase 2", "not counted", "200 MW"]]
+    assert "shapes" not in fig["layout"] or fig["layout"]["shapes"] == []  # no stated capacity
+
+
+def test_project_participations_bars_of_stake_in_partner_colours():
+    fig = charts.project_participations(sample("project_participations"))
+    (bars,) = fig["data"]
+    assert bars["orientation"] == "h"
+    assert bars["y"] == ["GIP", "MGX"]  # Cisco holds no stake: in the table only
+    assert bars["x"] == [60.0, 40.0]
+    assert bars["marker"]["color"] == ["#2ca02c", "#d62728"]
+    assert bars["text"] == ["60%", "40%"]
+    assert bars["customdata"] == [
+        ["?partner=gip", "Equity investor, Operator"],
+        ["?partner=mgx", "Equity investor"],
+    ]
+    assert "%{customdata[1]}" in bars["hovertemplate"]  # the roles
+    layout = fig["layout"]
+    assert layout["yaxis"]["categoryarray"] == ["MGX", "GIP"]  # the largest stake on top
+    assert layout["xaxis"]["range"] == [0, 104] and layout["xaxis"]["ticksuffix"] == "%"
+    assert layout["xaxis"]["title"]["text"] == "Stake (%)"
+    assert layout["meta"] == {"chart": "project_participations", "unit": "%"}
+
+
+def test_project_participations_without_any_stake_is_empty():
+    rows = [stake("Cisco", "cisco", "#17becf", None, "Equipment supplier")]
+    fig = charts.project_participations(chart_data("project_participations", rows))
+    assert fig["data"] == []
+    assert fig["layout"]["annotations"][0]["text"] == "No stakes recorded"
+
+
 # --- Speed ---------------------------------------------------------------------------------
 
 
@@ -617,7 +855,7 @@ def many(chart, n, rng):
 
 def test_all_seven_figures_build_fast():
     rng = random.Random(7)
-    datasets = [many(chart, 300, rng) for chart in CHARTS]
+    datasets = [many(chart, 300, rng) for chart in DASHBOARD_CHARTS]
     for data in datasets:  # warm up; each must also be valid at this size
         go.Figure(charts.build(data))
     start = time.perf_counter()
