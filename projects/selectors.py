@@ -9,9 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, StringAgg, Sum, Value
 from django.shortcuts import get_object_or_404
 
+from aipdash.chartdata import LABELS, ORDER, ChartData, Column
+from aipdash.charts import TITLES
 from projects.models import (
     Commitment,
     Investment,
@@ -132,4 +134,126 @@ def project_detail(slug: str) -> ProjectDetail:
         sources=collect_sources(
             [project, project.investment, *phases, *participations, *commitments]
         ),
+    )
+
+
+# The project page's charts ---------------------------------------------------------------------
+# One query each, whatever the number of phases or partners; rows as `aipdash.chartdata` says.
+
+ILLUSTRATIVE_COUNT = Count("pk", filter=Q(illustrative=True))
+
+
+def chart_provenance(rows: list[dict]) -> dict:
+    """The newest as-of date of a chart's records and whether any is illustrative, from its
+    rows; takes `newest` and `n_illustrative` (grouped rows) or `as_of` and `illustrative` (one
+    record a row) out of each row, which then holds the chart's values only."""
+    newest, illustrative = None, False
+    for row in rows:
+        as_of = row.pop("newest") if "newest" in row else row.pop("as_of", None)
+        if "n_illustrative" in row:
+            illustrative |= row.pop("n_illustrative") > 0
+        else:
+            illustrative |= bool(row.pop("illustrative", False))
+        if as_of is not None and (newest is None or as_of > newest):
+            newest = as_of
+    return {"as_of": newest, "illustrative": illustrative}
+
+
+def floats(row: dict, *keys: str) -> dict:
+    """Decimals as floats: rows are plain values (see aipdash.chartdata)."""
+    return {
+        key: float(value) if key in keys and value is not None else value
+        for key, value in row.items()
+    }
+
+
+def phases_chart(project: Project) -> ChartData:
+    """The project's phases by expected online date: one query."""
+    rows = list(
+        project.phases.order_by("expected_online", "sequence").values(
+            "sequence",
+            "name",
+            "stage",
+            "as_of",
+            "illustrative",
+            date=F("expected_online"),
+            mw=F("capacity_mw"),
+        )
+    )
+    provenance = chart_provenance(rows)
+    if rows:  # the stated capacity's line comes from the project itself
+        provenance = chart_provenance(
+            [provenance, {"as_of": project.as_of, "illustrative": project.illustrative}]
+        )
+    for row in rows:
+        name = row.pop("name")
+        row["phase"] = f"Phase {row['sequence']}: {name}" if name else f"Phase {row['sequence']}"
+    mw_note = "IT load" if project.kind == Project.Kind.DATA_CENTRE else "nameplate capacity"
+    return ChartData(
+        chart="project_phases",
+        title=TITLES["project_phases"],
+        columns=(
+            Column("phase", "Phase"),
+            Column("stage", "Stage"),
+            Column("date", "Expected online"),
+            Column("mw", "Capacity", "MW"),
+        ),
+        rows=tuple(floats(row, "mw") for row in rows),
+        note=f"Cumulative {mw_note} as each phase comes online; a cancelled phase adds nothing.",
+        extras={
+            "capacity_mw": float(project.capacity_mw) if project.capacity_mw is not None else None,
+            "kind": project.kind,
+        },
+        **provenance,
+    )
+
+
+def participations_chart(project: Project) -> ChartData:
+    """Who takes part in the project: one row per partner, its stakes summed and its roles
+    listed; one grouped query."""
+    grouped = list(
+        project.participations.order_by()
+        .values(
+            partner_name=F("partner__short_name"),
+            partner_slug=F("partner__slug"),
+            colour=F("partner__colour"),
+        )
+        .annotate(
+            stake_percent=Sum("stake_percent"),
+            role_codes=StringAgg("role", Value(",")),
+            newest=Max("as_of"),
+            n_illustrative=ILLUSTRATIVE_COUNT,
+        )
+    )
+    provenance = chart_provenance(grouped)
+    rank = {code: i for i, code in enumerate(ORDER["role"])}
+    rows = []
+    for row in grouped:
+        codes = sorted(set(row.pop("role_codes").split(",")), key=lambda c: rank.get(c, 99))
+        rows.append(
+            {
+                "partner": row.pop("partner_name"),
+                **floats(row, "stake_percent"),
+                "roles": ", ".join(LABELS["role"].get(code, code) for code in codes),
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            r["stake_percent"] is None,
+            -(r["stake_percent"] or 0),
+            r["partner"].casefold(),
+        )
+    )
+    return ChartData(
+        chart="project_participations",
+        title=TITLES["project_participations"],
+        columns=(
+            Column("partner", "Partner"),
+            Column("stake_percent", "Stake", "%"),
+            Column("roles", "Roles"),
+        ),
+        rows=tuple(rows),
+        note="Equity stakes as recorded; a partner whose roles carry no stake is listed in the "
+        "table only.",
+        **provenance,
     )

@@ -1,9 +1,12 @@
 """The project page: facts, deal, phases, participations, commitments and sources."""
 
 import datetime as dt
+import json
+import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from projects.models import Participation, Project
@@ -55,6 +58,17 @@ def campus():
 
 def url(project):
     return reverse("projects:detail", args=[project.slug])
+
+
+def islands(html):
+    """The figures of the page's JSON data islands, by element id."""
+    found = re.findall(r'<script type="application/json" id="([^"]+)">(.*?)</script>', html, re.S)
+    return {key: json.loads(value) for key, value in found}
+
+
+def card(html, chart):
+    """The chart card's HTML."""
+    return html.split(f'id="chart-{chart}"')[1].split("</article>")[0]
 
 
 def test_coordinates():
@@ -174,11 +188,18 @@ def test_queries_do_not_grow_with_rows(viewer_client, campus, django_assert_num_
         ProjectPhaseFactory(project=campus, sequence=n + 1)
         ParticipationFactory(project=campus, partner=partner, stake_percent=Decimal("10"))
         CommitmentFactory(project=campus, partner=partner)
-    # session, user, project with deal, phases, participations, commitments
-    with django_assert_num_queries(8):  # 6, and the nav's two permission queries
+    # session, user, project with deal, phases, participations, commitments, and one query per
+    # chart (phases by date, participations grouped by partner)
+    with django_assert_num_queries(10):  # 8, and the nav's two permission queries
         response = viewer_client.get(url(campus))
     assert response.status_code == 200
     assert response.text.count('href="/partners/partner-') == 2 * size
+    assert response.text.count('href="/?partner=partner-') == size
+    figures = islands(response.text)
+    markers = figures["chart-project-phases-data"]["data"][1]
+    assert len(markers["x"]) == size
+    (bars,) = figures["chart-project-participations-data"]["data"]
+    assert bars["x"] == [10.0] * size
 
 
 def test_illustrative_records_without_a_source_are_counted_not_cited(viewer_client, campus):
@@ -193,3 +214,129 @@ def test_illustrative_records_without_a_source_are_counted_not_cited(viewer_clie
     facts = html.split('id="facts"')[1].split("</section>")[0]
     assert "badge--illustrative" in facts
     assert "Illustrative demo data" not in facts  # the badge says it
+
+
+# Charts and dashboard links --------------------------------------------------------------------
+
+
+@pytest.fixture
+def phased(campus):
+    """The Dallas campus in three phases (one cancelled), with GIP (two roles), MGX and Cisco
+    (no stake)."""
+    for sequence, name, stage, mw, online in [
+        (1, "Building A", "operational", 600, dt.date(2025, 12, 1)),
+        (2, "Building B", "construction", 700, dt.date(2027, 6, 30)),
+        (3, "", "cancelled", 200, dt.date(2028, 1, 1)),
+    ]:
+        ProjectPhaseFactory(
+            project=campus,
+            sequence=sequence,
+            name=name,
+            stage=stage,
+            capacity_mw=Decimal(mw),
+            expected_online=online,
+        )
+    gip = PartnerFactory(short_name="GIP", slug="gip", colour="#2ca02c")
+    mgx = PartnerFactory(short_name="MGX", slug="mgx", colour="#d62728")
+    cisco = PartnerFactory(short_name="Cisco", slug="cisco", colour="#17becf")
+    ParticipationFactory(project=campus, partner=mgx, stake_percent=Decimal("40"))
+    ParticipationFactory(project=campus, partner=gip, stake_percent=Decimal("55.5"))
+    ParticipationFactory(
+        project=campus, partner=gip, role=Participation.Role.OPERATOR, stake_percent=None
+    )
+    ParticipationFactory(
+        project=campus,
+        partner=cisco,
+        role=Participation.Role.EQUIPMENT_SUPPLIER,
+        stake_percent=None,
+    )
+    ParticipationFactory(stake_percent=Decimal("90"))  # another project's
+    return campus
+
+
+def test_the_page_loads_plotly_and_charts_js_like_the_dashboard(viewer_client, phased):
+    html = viewer_client.get(url(phased)).text
+    head = html.split("</head>")[0]
+    assert '<meta id="plotly.js-style-global" class="no-inline-styles">' in head
+    assert "vendor/plotly/plotly.css" in head
+    for script in ("vendor/plotly/plotly.min.js", "js/charts.js"):
+        assert re.search(rf'<script src="[^"]*{script}" defer nonce="[^"]+"></script>', head)
+    assert "<script>" not in html
+
+
+def test_phases_chart(viewer_client, phased):
+    html = viewer_client.get(url(phased)).text
+    fig = islands(html)["chart-project-phases-data"]
+    line, construction, operational, cancelled = fig["data"]
+    assert line["y"] == [0.0, 0.6, 1.3, 1.3, 1.3]  # GW, cumulative; the cancelled phase adds 0
+    assert line["line"]["shape"] == "hv"
+    assert operational["x"] == ["2025-12-01"] and operational["y"] == [0.6]
+    assert construction["customdata"] == [["", "Phase 2: Building B", "+700 MW", "1.3 GW"]]
+    assert cancelled["customdata"] == [["", "Phase 3", "not counted", "1.3 GW"]]
+    assert [a["text"] for a in fig["layout"]["annotations"]] == ["Project capacity 1.3 GW"]
+    chart = card(html, "project-phases")
+    assert "Phases coming online" in chart
+    assert "Cumulative IT load as each phase comes online" in chart
+    assert "Phase 1: Building A</td><td>Operational</td><td>1 Dec 2025</td><td>600 MW" in chart
+    assert "Phase 3</td><td>Cancelled</td><td>1 Jan 2028</td><td>200 MW" in chart
+    assert "includes illustrative data" in chart  # the factories' phases are demo data
+
+
+def test_participations_chart(viewer_client, phased):
+    html = viewer_client.get(url(phased)).text
+    fig = islands(html)["chart-project-participations-data"]
+    (bars,) = fig["data"]
+    assert bars["y"] == ["GIP", "MGX"]  # Cisco has no stake: in the table only
+    assert bars["x"] == [55.5, 40.0]
+    assert bars["marker"]["color"] == ["#2ca02c", "#d62728"]
+    assert bars["customdata"] == [
+        ["?partner=gip", "Equity investor, Operator"],
+        ["?partner=mgx", "Equity investor"],
+    ]
+    chart = card(html, "project-participations")
+    assert 'data-drill-base="/"' in chart
+    assert 'data-filename="aip-dallas-stakes"' in chart  # Plotly's PNG download
+    assert "GIP</td><td>55.5%</td><td>Equity investor, Operator</td>" in chart
+    assert "Cisco</td><td>—</td><td>Equipment supplier</td>" in chart
+
+
+def test_dashboard_links(viewer_client, phased):
+    html = viewer_client.get(url(phased)).text
+    nav = html.split('id="project-dashboard-links"')[1].split("</nav>")[0]
+    links = re.findall(r'href="([^"]+)">([^<]+)</a>', nav)
+    assert links == [
+        ("/?country=US", "Projects in United States of America"),
+        ("/?kind=data_centre", "Data-centre campus projects"),
+        ("/?partner=gip", "GIP on the dashboard"),
+        ("/?partner=mgx", "MGX on the dashboard"),
+        ("/?partner=cisco", "Cisco on the dashboard"),
+    ]
+    cache.clear()  # the dashboard caches the partners' slugs; no commit here bumps its version
+    for href, _ in links:
+        assert viewer_client.get(href).status_code == 200  # canonical: no redirect, no 400
+
+
+def test_a_project_without_phases_or_participations(viewer_client, campus):
+    html = viewer_client.get(url(campus)).text
+    assert islands(html) == {}
+    phases = card(html, "project-phases")
+    assert '<p class="chart-empty">No phases recorded for this project.</p>' in phases
+    assert "View data" not in phases
+    stakes = card(html, "project-participations")
+    assert '<p class="chart-empty">No partners recorded for this project.</p>' in stakes
+    nav = html.split('id="project-dashboard-links"')[1].split("</nav>")[0]
+    assert nav.count("href=") == 2  # country and kind
+
+
+def test_partners_without_a_stake_are_in_the_table_only(viewer_client, campus):
+    ParticipationFactory(
+        project=campus,
+        partner=PartnerFactory(short_name="Cisco"),
+        role=Participation.Role.EQUIPMENT_SUPPLIER,
+        stake_percent=None,
+    )
+    html = viewer_client.get(url(campus)).text
+    assert "chart-project-participations-data" not in islands(html)
+    stakes = card(html, "project-participations")
+    assert '<p class="chart-empty">No stakes recorded for this project.</p>' in stakes
+    assert "Cisco</td><td>—</td><td>Equipment supplier</td>" in stakes
