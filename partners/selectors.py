@@ -11,18 +11,29 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    F,
     IntegerField,
+    Max,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
+from aipdash.chartdata import ORDER, ChartData, Column
+from aipdash.charts import TITLES
 from partners.models import Partner
-from projects.models import Commitment, Participation
-from projects.selectors import Sources, collect_sources
+from projects.models import Commitment, Participation, Project
+from projects.selectors import (
+    ILLUSTRATIVE_COUNT,
+    Sources,
+    chart_provenance,
+    collect_sources,
+    floats,
+)
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 
@@ -105,4 +116,80 @@ def partner_detail(slug: str) -> PartnerDetail:
         equity_usd=sum(equity) if equity else None,
         debt_usd=sum(debt) if debt else None,
         sources=collect_sources([partner, *commitments, *participations]),
+    )
+
+
+# The partner page's charts ---------------------------------------------------------------------
+# One grouped query each, whatever the number of commitments or projects; rows as
+# `aipdash.chartdata` says.
+
+
+def _partner_extras(partner: Partner) -> dict:
+    return {"partner": partner.short_name, "partner_slug": partner.slug, "colour": partner.colour}
+
+
+def commitments_chart(partner: Partner) -> ChartData:
+    """The partner's commitments by day and instrument, summed: one query."""
+    rows = list(
+        partner.commitments.order_by()
+        .values("instrument", date=F("committed_on"))
+        .annotate(
+            amount_usd=Sum("amount_usd"), newest=Max("as_of"), n_illustrative=ILLUSTRATIVE_COUNT
+        )
+        .order_by("date", "instrument")
+    )
+    provenance = chart_provenance(rows)
+    return ChartData(
+        chart="partner_commitments",
+        title=TITLES["partner_commitments"],
+        columns=(
+            Column("date", "Date"),
+            Column("instrument", "Instrument"),
+            Column("amount_usd", "Amount", "USD"),
+        ),
+        rows=tuple(floats(row, "amount_usd") for row in rows),
+        note="Cumulative, to the partnership as a whole and to its projects; equity and debt "
+        "stacked, so the top of the stack is all capital committed.",
+        extras=_partner_extras(partner),
+        **provenance,
+    )
+
+
+def capacity_chart(partner: Partner) -> ChartData:
+    """The projects the partner takes part in, by stage and kind: one grouped query. A project
+    counts once, at its full capacity, however many roles the partner has in it; its
+    participations count for the as-of date and the illustrative flag."""
+    takes_part = Participation.objects.filter(project=OuterRef("pk"), partner=partner)
+    newest_part = takes_part.order_by("-as_of").values("as_of")[:1]
+    rows = list(
+        Project.objects.filter(Exists(takes_part))
+        .order_by()
+        .values("stage", "kind")
+        .annotate(
+            mw=Sum("capacity_mw"),
+            projects=Count("pk"),
+            newest=Max(Greatest("as_of", Subquery(newest_part))),
+            n_illustrative=Count(
+                "pk", filter=Q(illustrative=True) | Q(Exists(takes_part.filter(illustrative=True)))
+            ),
+        )
+    )
+    provenance = chart_provenance(rows)
+    stage_rank = {code: i for i, code in enumerate(ORDER["stage"])}
+    kind_rank = {code: i for i, code in enumerate(ORDER["kind"])}
+    rows.sort(key=lambda row: (stage_rank.get(row["stage"], 99), kind_rank.get(row["kind"], 99)))
+    return ChartData(
+        chart="partner_capacity",
+        title=TITLES["partner_capacity"],
+        columns=(
+            Column("stage", "Stage"),
+            Column("kind", "Project kind"),
+            Column("mw", "Capacity", "MW"),
+            Column("projects", "Projects"),
+        ),
+        rows=tuple(floats(row, "mw") for row in rows),
+        note="Each project at its full capacity, whatever the partner's stake: IT load for "
+        "data-centre campuses, nameplate for generation and storage.",
+        extras=_partner_extras(partner),
+        **provenance,
     )

@@ -1,11 +1,15 @@
 """The partner page: facts, commitments, participations and sources."""
 
 import datetime as dt
+import json
+import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
+from aipdash.formatting import power
 from projects.models import Commitment, Participation
 from tests.factories import (
     CommitmentFactory,
@@ -43,6 +47,17 @@ def gip():
 
 def url(partner):
     return reverse("partners:detail", args=[partner.slug])
+
+
+def islands(html):
+    """The figures of the page's JSON data islands, by element id."""
+    found = re.findall(r'<script type="application/json" id="([^"]+)">(.*?)</script>', html, re.S)
+    return {key: json.loads(value) for key, value in found}
+
+
+def card(html, chart):
+    """The chart card's HTML."""
+    return html.split(f'id="chart-{chart}"')[1].split("</article>")[0]
 
 
 def test_anonymous_user_is_sent_to_login(client, gip):
@@ -154,8 +169,138 @@ def test_queries_do_not_grow_with_rows(viewer_client, gip, django_assert_num_que
         ParticipationFactory(partner=gip, project=project)
         CommitmentFactory(partner=gip, project=project)
         CommitmentFactory(partner=gip)
-    # session, user, partner with parent, subsidiaries, commitments, participations
-    with django_assert_num_queries(8):  # 6, and the nav's two permission queries
+    # session, user, partner with parent, subsidiaries, commitments, participations, and one
+    # grouped query per chart (commitments by day and instrument, projects by stage and kind)
+    with django_assert_num_queries(10):  # 8, and the nav's two permission queries
         response = viewer_client.get(url(gip))
     assert response.status_code == 200
     assert response.text.count('href="/projects/campus-') == 2 * size
+    figures = islands(response.text)
+    equity, _tail = figures["chart-partner-commitments-data"]["data"]
+    assert equity["y"][-1] == 2 * size  # $1bn each, cumulative, $bn
+    (bars,) = figures["chart-partner-capacity-data"]["data"]
+    assert bars["customdata"][0][1] == power(200 * size)  # each campus 200 MW, construction
+
+
+# Charts ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def gip_portfolio(gip):
+    """GIP: equity to the partnership and to a campus, debt to the campus; three projects, one
+    of them with two roles (counted once)."""
+    gip.colour = "#2ca02c"
+    gip.save()
+    phoenix = ProjectFactory(
+        name="Phoenix campus", slug="phoenix", stage="construction", capacity_mw=Decimal(1300)
+    )
+    dallas = ProjectFactory(
+        name="Dallas campus",
+        slug="dallas",
+        stage="operational",
+        capacity_mw=Decimal(650),
+        illustrative=False,
+        source_title="Press release",
+        as_of=dt.date(2025, 12, 1),
+    )
+    plant = ProjectFactory(
+        name="Gas plant",
+        slug="gas-plant",
+        kind="generation",
+        energy_source="natural_gas",
+        stage="construction",
+        capacity_mw=Decimal(400),
+    )
+    for project in (phoenix, dallas, plant):
+        ParticipationFactory(partner=gip, project=project, stake_percent=Decimal(50))
+    ParticipationFactory(
+        partner=gip, project=phoenix, role=Participation.Role.OPERATOR, stake_percent=None
+    )
+    ProjectFactory(slug="not-gip", capacity_mw=Decimal(999))  # someone else's
+    CommitmentFactory(
+        partner=gip, amount_usd=Decimal("7500000000"), committed_on=dt.date(2025, 3, 1)
+    )
+    CommitmentFactory(
+        partner=gip,
+        project=phoenix,
+        amount_usd=Decimal("500000000"),
+        committed_on=dt.date(2025, 3, 1),
+    )
+    CommitmentFactory(
+        partner=gip,
+        project=phoenix,
+        instrument=Commitment.Instrument.DEBT,
+        amount_usd=Decimal("2400000000"),
+        committed_on=dt.date(2025, 11, 20),
+    )
+    CommitmentFactory(amount_usd=Decimal("9000000000"))  # another partner's
+    return gip
+
+
+def test_the_page_loads_plotly_and_charts_js_like_the_dashboard(viewer_client, gip_portfolio):
+    html = viewer_client.get(url(gip_portfolio)).text
+    head = html.split("</head>")[0]
+    assert '<meta id="plotly.js-style-global" class="no-inline-styles">' in head
+    assert "vendor/plotly/plotly.css" in head
+    for script in ("vendor/plotly/plotly.min.js", "js/charts.js"):
+        assert re.search(rf'<script src="[^"]*{script}" defer nonce="[^"]+"></script>', head)
+    assert "data-topojson-url" not in html  # no map here
+    assert "<script>" not in html  # no inline script: the figures are JSON islands
+
+
+def test_commitments_chart(viewer_client, gip_portfolio):
+    html = viewer_client.get(url(gip_portfolio)).text
+    fig = islands(html)["chart-partner-commitments-data"]
+    equity, debt, _equity_tail, _debt_tail = fig["data"]
+    assert equity["x"] == debt["x"] == ["2025-03-01", "2025-11-20"]
+    assert equity["y"] == [8.0, 8.0]  # $7.5bn and $0.5bn on one day, $bn, cumulative
+    assert debt["y"] == [0.0, 2.4]
+    assert equity["line"]["color"] == debt["line"]["color"] == "#2ca02c"
+    assert fig["layout"]["meta"] == {"chart": "partner_commitments", "unit": "$bn"}
+    chart = card(html, "partner-commitments")
+    assert "Commitments over time" in chart
+    assert 'class="plotly-chart" data-figure-id="chart-partner-commitments-data"' in chart
+    assert 'data-drill-base="/"' in chart
+    assert "as of 15 Oct 2025" in chart
+    assert "includes illustrative data" in chart
+    table = chart.split("View data")[1]
+    assert '<th scope="col">Amount (USD)</th>' in table
+    assert "1 Mar 2025</td><td>Equity</td><td>$8bn" in table
+    assert "20 Nov 2025</td><td>Debt</td><td>$2.4bn" in table
+    assert "Download CSV" not in chart
+
+
+def test_capacity_chart_counts_each_project_once(viewer_client, gip_portfolio):
+    html = viewer_client.get(url(gip_portfolio)).text
+    fig = islands(html)["chart-partner-capacity-data"]
+    data_centres, generation = fig["data"]
+    assert data_centres["x"] == ["Construction", "Operational"]
+    assert data_centres["y"] == [1.3, 0.65]  # GW: Phoenix once, though GIP has two roles there
+    assert generation["x"] == ["Construction"] and generation["y"] == [0.4]
+    assert fig["layout"]["meta"]["unit"] == "GW"
+    assert data_centres["customdata"][0][0] == "?kind=data_centre&partner=gip&stage=construction"
+    chart = card(html, "partner-capacity")
+    assert "as of 1 Dec 2025" in chart  # Dallas's source is the newest record
+    assert "Construction</td><td>Data-centre campus</td><td>1.3 GW</td><td>1</td>" in chart
+    assert "Construction</td><td>Power generation</td><td>400 MW</td><td>1</td>" in chart
+
+
+def test_the_dashboard_link(viewer_client, gip_portfolio):
+    html = viewer_client.get(url(gip_portfolio)).text
+    link = re.search(r'<a class="button button--primary"[^>]*href="([^"]+)">([^<]+)</a>', html)
+    assert link.groups() == ("/?partner=gip", "Open the dashboard for GIP")
+    cache.clear()  # the dashboard caches the partners' slugs; no commit here bumps its version
+    response = viewer_client.get(link.group(1))
+    assert response.status_code == 200  # the dashboard takes it as its canonical filter
+
+
+def test_a_partner_without_commitments_or_projects(viewer_client, gip):
+    html = viewer_client.get(url(gip)).text
+    assert islands(html) == {}
+    assert 'class="plotly-chart"' not in html
+    commitments = card(html, "partner-commitments")
+    assert '<p class="chart-empty">No commitments recorded for this partner.</p>' in commitments
+    assert "View data" not in commitments
+    capacity = card(html, "partner-capacity")
+    assert '<p class="chart-empty">No projects recorded for this partner.</p>' in capacity
+    assert 'href="/?partner=gip"' in html
