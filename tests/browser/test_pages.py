@@ -1,5 +1,6 @@
 """The pages in a real browser (Debian's Chromium): sign in through the form, open home, a partner
-and a project, at desktop width and at 390 px, with no console error and no CSP violation.
+and a project, at desktop width and at 390 px, with no console error and no CSP violation; the
+partner and project pages' charts draw, and their links lead into the filtered dashboard.
 
 Screenshots go to test-screenshots/ (git-ignored) so that a person can look at them.
 """
@@ -185,6 +186,36 @@ def build_portfolio():
     )
 
 
+# Every chart of the page has drawn: an SVG with marks in each.
+ALL_DRAWN = """(count) => {
+  const charts = [...document.querySelectorAll('.plotly-chart')];
+  return charts.length === count && charts.every((c) => c.querySelector('g.trace'));
+}"""
+
+
+def charts_drawn(page, count):
+    """Every chart drew; hovering over each one's marks shows its hover text without breaking
+    the CSP (plotly.js turns styling tags in hover text into blocked style attributes)."""
+    page.wait_for_function(ALL_DRAWN, arg=count)
+    assert page.locator(".chart-empty").count() == 0
+    for chart in page.locator(".plotly-chart").all():
+        chart.scroll_into_view_if_needed()
+        shown = 0
+        for mark in chart.locator("g.trace path.point, g.trace .points path").all()[:3]:
+            mark.hover(force=True)
+            page.wait_for_timeout(50)
+            shown += chart.locator(".hoverlayer > *").count()
+        box = chart.locator(".nsewdrag").first.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(50)
+        shown += chart.locator(".hoverlayer > *").count()
+        assert shown, f"no hover text on {chart.get_attribute('data-figure-id')}"
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(600)  # the toolbar fades out: screenshots without it
+    assert page.locator(".hoverlayer > *").count() == 0
+    assert page.evaluate("window.__cspViolations") == []
+
+
 @pytest.fixture
 def site(live_server, groups):
     build_portfolio()
@@ -275,6 +306,12 @@ def test_sign_in_and_read_the_pages(site, watched, check):
     assert "$7.5bn" in page.locator("section:has(#commitments)").inner_text()
     assert "BlackRock" in page.locator(".facts").inner_text()
     assert "$2.4bn" in page.content()
+    charts_drawn(page, 2)
+    # Equity and debt, cumulative, in GIP's colour; its four campuses by stage.
+    assert page.locator("#chart-partner-commitments g.trace.scatter").count() == 4  # and tails
+    assert page.locator("#chart-partner-capacity g.trace.bars").count() == 1
+    link = page.get_by_role("link", name="Open the dashboard for GIP")
+    assert link.get_attribute("href") == "/?partner=gip"
     check(page, "partner-desktop")
 
     page.get_by_role("link", name="Phoenix campus").first.click()
@@ -282,7 +319,23 @@ def test_sign_in_and_read_the_pages(site, watched, check):
     assert page.get_by_role("heading", name="Phoenix campus").is_visible()
     assert "1.3 GW" in page.locator("section:has(#figures)").inner_text()
     assert "Building B" in page.content()
+    charts_drawn(page, 2)
+    # The phases' step line and a marker trace per phase stage; a bar per partner with a stake.
+    assert page.locator("#chart-project-phases g.trace.scatter").count() == 3
+    assert page.locator("#chart-project-participations g.trace.bars path").count() == 2
+    nav = page.get_by_role("navigation", name="On the dashboard")
+    assert nav.get_by_role("link", name="Projects in United States of America").is_visible()
+    assert nav.get_by_role("link", name="Data-centre campus projects").is_visible()
+    assert nav.get_by_role("link", name="GIP on the dashboard").get_attribute("href") == (
+        "/?partner=gip"
+    )
     check(page, "project-desktop")
+
+    # A partner's bar opens the dashboard filtered to it.
+    page.locator("#chart-project-participations g.trace.bars path").first.click(force=True)
+    page.wait_for_url(f"{site}/?partner=gip")
+    page.wait_for_load_state("networkidle")  # the dashboard's map fetches its topology
+    assert page.is_checked("input[name=partner][value=gip]")
 
     page.set_viewport_size(PHONE)
     for name, path in [
@@ -291,6 +344,8 @@ def test_sign_in_and_read_the_pages(site, watched, check):
         ("project", "/projects/phoenix/"),
     ]:
         page.goto(f"{site}{path}")
+        if name != "portfolio":
+            charts_drawn(page, 2)
         check(page, f"{name}-390")
 
     before = len(page.problems)
