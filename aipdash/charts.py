@@ -387,7 +387,7 @@ def commitments_by_partner(data: ChartData) -> dict:
                     "y": y,
                     "customdata": customdata,
                     "marker": marker,
-                    "hovertemplate": f"<b>%{{y}}</b><br>{name}<br>%{{x:$,.2f}}bn<extra></extra>",
+                    "hovertemplate": f"%{{y}}<br>{name}<br>%{{x:$,.2f}}bn<extra></extra>",
                 }
             )
     if not traces:  # rows, but nothing above zero
@@ -545,7 +545,7 @@ def capacity_pipeline(data: ChartData) -> dict:
                 "customdata": customdata,
                 "marker": {"color": KIND_COLOURS.get(kind, OTHER_COLOUR), "line": {"width": 0}},
                 "hovertemplate": (
-                    f"<b>{_label('kind', kind)}</b><br>"
+                    f"{_label('kind', kind)}<br>"
                     "%{x}: %{customdata[1]} (%{customdata[2]})<extra></extra>"
                 ),
             }
@@ -655,7 +655,7 @@ def energy_mix(data: ChartData) -> dict:
                 "customdata": customdata,
                 "marker": {"color": STAGE_COLOURS.get(stage, OTHER_COLOUR), "line": {"width": 0}},
                 "hovertemplate": (
-                    f"<b>%{{y}}</b><br>{_label('stage', stage)}: "
+                    f"%{{y}}<br>{_label('stage', stage)}: "
                     "%{customdata[1]} (%{customdata[2]})<extra></extra>"
                 ),
             }
@@ -717,7 +717,7 @@ def project_map(data: ChartData) -> dict:
                     _label("kind", row.get("kind")),
                     power(value) if row.get("mw") is not None else "capacity not stated",
                     place,
-                    "<br><i>Illustrative data</i>" if row.get("illustrative") else "",
+                    "<br>Illustrative data" if row.get("illustrative") else "",
                 ]
             )
         traces.append(
@@ -738,7 +738,7 @@ def project_map(data: ChartData) -> dict:
                     "line": {"width": 0.75, "color": "#ffffff"},
                 },
                 "hovertemplate": (
-                    "<b>%{customdata[1]}</b><br>%{customdata[2]} · "
+                    "%{customdata[1]}<br>%{customdata[2]} · "
                     + stage_label
                     + "<br>%{customdata[3]}<br>%{customdata[4]}%{customdata[5]}<extra></extra>"
                 ),
@@ -852,7 +852,7 @@ def market_context(data: ChartData) -> dict:
             "y": [_num(row["value"]) for row in rows],
             "customdata": [point(row) for row in rows],
             "hovertemplate": (
-                "<b>%{customdata[2]}</b><br>%{x}: %{y:,.0f} "
+                "%{customdata[2]}<br>%{x}: %{y:,.0f} "
                 + unit
                 + " ("
                 + str(region)
@@ -893,8 +893,8 @@ def market_context(data: ChartData) -> dict:
 # --- Partner and project pages ---------------------------------------------------------------
 
 
-# Hover text here has no <b>, <i> or other styling tags: plotly.js renders them as SVG `style`
-# attributes, which the strict CSP (style-src 'self', no 'unsafe-hashes') blocks and reports.
+# Hover text has no <b>, <i> or other styling tags, here or above: plotly.js renders them as SVG
+# `style` attributes, which the strict CSP (style-src 'self', no 'unsafe-hashes') blocks.
 
 
 def _page_empty(chart: str) -> dict:

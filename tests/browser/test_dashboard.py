@@ -68,6 +68,13 @@ def test_every_chart_draws_and_a_filter_change_redraws_them(dashboard, screensho
     assert any(u.endswith("/topojson/world_110m.json") for u in page.requests)
     screenshot("dashboard")
 
+    # Hover text draws without breaking the CSP (styling tags in it would).
+    for chart in page.locator("#dashboard-charts .plotly-chart").all():
+        mark = chart.locator("g.trace path.point, g.trace .point, g.trace path").first
+        mark.hover(force=True)
+        page.wait_for_timeout(150)
+    assert page.evaluate("window.__csp") == []
+
     change_filter(page, "Stage", "input[name=stage][value=construction]")
     assert page.url == f"{page.base}/?stage=construction"
     assert "Matching these filters" in page.locator("#tile-counts").inner_text()
