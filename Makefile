@@ -33,3 +33,9 @@ lint:
 format:
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
+
+# Benchmark the production configuration (README, "Benchmarks"): SIZE=demo (default), 10k, 100k.
+.PHONY: bench
+SIZE ?= demo
+bench: install
+	bench/run --size $(SIZE)

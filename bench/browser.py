@@ -1,0 +1,233 @@
+"""Chromium half of bench/run: first load, repeat load and filter change, timed in the page.
+
+Debian's Chromium through Playwright, with the launch flags of tests/conftest.py. Logged in by
+the session cookie bench/run got from the login form. Times come from the page's own clock
+(performance.now(), whose zero is the start of the navigation), not from Playwright's round
+trips; bytes from the DevTools protocol (Network.loadingFinished encodedDataLength: what came
+over the wire, headers included; 0 for a response served from the browser's cache).
+
+- first load: a new browser context each run (empty cache), until every chart has drawn
+  (each .plotly-chart holds a drawn trace); median over the runs;
+- repeat load: the same context navigates to the page again (a new navigation, not a reload):
+  what is still transferred, and which URLs;
+- filter change: the Stage box "construction" ticked and unticked in turn; the time from the
+  click to every chart of the swapped region drawn; both views are cached on the server first,
+  so every measured change is warm; median over the runs.
+"""
+
+import statistics
+
+from playwright.sync_api import sync_playwright
+
+from bench.common import percentile
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1366, "height": 900}
+
+# Before any script of the page: note the moment every chart of the page has drawn.
+MARK_DRAWN = """(() => {
+  const check = () => {
+    const region = document.querySelector('#dashboard-charts');
+    if (region) {
+      const charts = [...region.querySelectorAll('.plotly-chart')];
+      if (charts.length && charts.every((c) => c.querySelector('g.trace'))) {
+        window.__benchDrawnAt = performance.now();
+        return;
+      }
+    }
+    requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})();"""
+
+FILTER_CHANGE = """async (value) => {
+  const region = document.querySelector('#dashboard-charts');
+  region.__benchOld = true;
+  const box = document.querySelector(`input[name=stage][value=${value}]`);
+  const started = performance.now();
+  box.click();
+  return await new Promise((resolve, reject) => {
+    const check = () => {
+      const now = performance.now();
+      const fresh = document.querySelector('#dashboard-charts');
+      if (fresh && !fresh.__benchOld) {
+        const charts = [...fresh.querySelectorAll('.plotly-chart')];
+        if (charts.length && charts.every((c) => c.querySelector('g.trace'))) {
+          resolve({ms: now - started, charts: charts.length});
+          return;
+        }
+      }
+      if (now - started > 120000) { reject(new Error('charts not redrawn in 120 s')); return; }
+      requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  });
+}"""
+
+
+class Wire:
+    """Per-request bytes of one page, from the DevTools protocol."""
+
+    def __init__(self, cdp):
+        self.requests = {}
+        cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.requestServedFromCache", self._cached)
+        cdp.send("Network.enable")
+
+    def _entry(self, request_id):
+        return self.requests.setdefault(
+            request_id, {"url": "", "bytes": 0, "from_cache": False, "status": None}
+        )
+
+    def _response(self, event):
+        entry = self._entry(event["requestId"])
+        response = event["response"]
+        headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
+        entry.update(
+            url=response["url"],
+            status=response["status"],
+            type=event.get("type", ""),
+            from_cache=entry["from_cache"] or bool(response.get("fromDiskCache")),
+            cache_control=headers.get("cache-control", ""),
+            content_encoding=headers.get("content-encoding", ""),
+        )
+
+    def _finished(self, event):
+        self._entry(event["requestId"])["bytes"] = int(event.get("encodedDataLength", 0))
+
+    def _cached(self, event):
+        self._entry(event["requestId"])["from_cache"] = True
+
+    def take(self):
+        out = [r for r in self.requests.values() if r["url"]]
+        self.requests = {}
+        return out
+
+
+def _transferred(requests):
+    return sum(r["bytes"] for r in requests)
+
+
+def _strip(url, base):
+    return url[len(base) :] if url.startswith(base) else url
+
+
+def measure(base, session_cookie, *, first_runs=5, filter_runs=20, filter_warmup=2):
+    cookie = {"name": "sessionid", "value": session_cookie, "url": base}
+    console_errors = []
+    first, repeat, resources = [], [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        version = browser.version
+        try:
+            for run in range(first_runs + 1):  # run 0: warms the server and the OS, not counted
+                context = browser.new_context(viewport=VIEWPORT)
+                context.add_cookies([cookie])
+                context.add_init_script(MARK_DRAWN)
+                page = context.new_page()
+                page.on(
+                    "console",
+                    lambda m: console_errors.append(m.text) if m.type == "error" else None,
+                )
+                wire = Wire(context.new_cdp_session(page))
+                page.goto(base + "/", wait_until="load")
+                page.wait_for_function("() => window.__benchDrawnAt !== undefined", timeout=120_000)
+                page.wait_for_load_state("networkidle")
+                timing = page.evaluate(
+                    """() => { const n = performance.getEntriesByType('navigation')[0];
+                    return {drawn: window.__benchDrawnAt, dcl: n.domContentLoadedEventEnd,
+                            load: n.loadEventEnd, ttfb: n.responseStart}; }"""
+                )
+                requests = wire.take()
+                if run:
+                    first.append({**timing, "bytes": _transferred(requests)})
+                    resources = requests
+                if run == first_runs:
+                    page.goto("about:blank")
+                    wire.take()
+                    page.goto(base + "/", wait_until="load")
+                    page.wait_for_function(
+                        "() => window.__benchDrawnAt !== undefined", timeout=120_000
+                    )
+                    page.wait_for_load_state("networkidle")
+                    repeat_timing = page.evaluate("() => window.__benchDrawnAt")
+                    repeat = wire.take()
+                    changes = _filter_changes(page, wire, filter_runs, filter_warmup)
+                context.close()
+        finally:
+            browser.close()
+
+    def med(key):
+        return statistics.median(r[key] for r in first)
+
+    transferred_again = [
+        {"url": _strip(r["url"], base), "bytes": r["bytes"], "status": r["status"]}
+        for r in repeat
+        if r["bytes"] > 0 and not r["from_cache"]
+    ]
+    warm = [c["ms"] for c in changes["runs"]]
+    return {
+        "chromium": version,
+        "first_load": {
+            "runs": len(first),
+            "drawn_ms_median": med("drawn"),
+            "drawn_ms_all": [round(r["drawn"], 1) for r in first],
+            "dom_content_loaded_ms_median": med("dcl"),
+            "load_event_ms_median": med("load"),
+            "ttfb_ms_median": med("ttfb"),
+            "bytes": first[-1]["bytes"],
+            "resources": [
+                {
+                    "url": _strip(r["url"], base),
+                    "bytes": r["bytes"],
+                    "status": r["status"],
+                    "type": r.get("type", ""),
+                    "cache_control": r.get("cache_control", ""),
+                    "content_encoding": r.get("content_encoding", ""),
+                }
+                for r in sorted(resources, key=lambda r: -r["bytes"])
+            ],
+        },
+        "repeat_load": {
+            "drawn_ms": repeat_timing,
+            "bytes": _transferred(repeat),
+            "transferred": transferred_again,
+        },
+        "filter_change": {
+            "runs": len(warm),
+            "warmup_runs": filter_warmup,
+            "ms_median": statistics.median(warm),
+            "ms_p95": percentile(warm, 95),
+            "ms_min": min(warm),
+            "ms_max": max(warm),
+            "ms_all": [round(v, 1) for v in warm],
+            "bytes_median": statistics.median(c["bytes"] for c in changes["runs"]),
+            "charts": changes["charts"],
+        },
+        "console_errors": console_errors[:20],
+        "console_error_count": len(console_errors),
+    }
+
+
+def _filter_changes(page, wire, runs, warmup):
+    page.click("summary:has-text('Stage')")
+    out = []
+    charts = 0
+    for i in range(warmup + runs):
+        wire.take()
+        result = page.evaluate(FILTER_CHANGE, "construction")
+        page.wait_for_load_state("networkidle")
+        charts = result["charts"]
+        if i >= warmup:
+            out.append({"ms": result["ms"], "bytes": _transferred(wire.take())})
+    return {"runs": out, "charts": charts}

@@ -1,0 +1,62 @@
+"""What bench/run measures, shared by the harness (no Django) and bench/inprocess.py (Django).
+
+Every view is a dict: key (stable, used in the JSON), label (for people), path, headers.
+"""
+
+import math
+
+FILTER_QUERY = "stage=construction"  # the filter change: one box of the Stage filter
+CSV_CHART = "capacity_online"
+REFERENCE_CHART = "capacity_online"  # the chart partial of the 32-connection run's headline
+HX = {"HX-Request": "true"}
+
+
+def percentile(values, p):
+    """Nearest-rank percentile: the smallest sample with at least p% of the samples at or
+    below it (with 20 samples, p95 is the 19th, p99 the 20th)."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def views(chart_names, token):
+    """The views of issue 5, in the order they are measured."""
+    out = [{"key": "page", "label": "Full page /", "path": "/", "headers": {}}]
+    out += [
+        {
+            "key": f"chart:{name}",
+            "label": f"Chart partial {name}",
+            "path": f"/charts/{name}/",
+            "headers": {},
+            "chart": name,
+        }
+        for name in chart_names
+    ]
+    out += [
+        {
+            "key": "filter",
+            "label": f"Filter change /?{FILTER_QUERY} (htmx, all charts)",
+            "path": f"/?{FILTER_QUERY}",
+            "headers": dict(HX),
+        },
+        {
+            "key": "csv",
+            "label": f"CSV export {CSV_CHART}",
+            "path": f"/charts/{CSV_CHART}.csv",
+            "headers": {},
+        },
+        {
+            "key": "shared",
+            "label": "Shared link /s/<token>/ (every stage ticked)",
+            "path": f"/s/{token}/",
+            "headers": {},
+        },
+    ]
+    return out
+
+
+def wsgi_headers(headers):
+    """HTTP headers as the Django test client takes them (HX-Request -> HTTP_HX_REQUEST)."""
+    return {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}

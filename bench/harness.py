@@ -1,0 +1,797 @@
+"""bench/run's driver: prepare, start the production configuration, measure, write the results.
+
+    bench/run [--size demo|10k|100k] [--port 8765] [--redis-db 14] [--worker-class gthread]
+
+Steps (README, "Benchmarks"):
+ 1. PostgreSQL database aipdash_bench_<size>: created, migrated, demo data loaded; at 10k and
+    100k also `generate_portfolio` (seed 1), skipped when the database already holds that
+    portfolio; ANALYZE after a load. `collectstatic` (WhiteNoise's compressed manifest storage).
+ 2. A superuser `bench` with a known password; a shared link (`aipdash.sharing.create`).
+ 3. In process (bench/inprocess.py, Django's test client on the same database and cache):
+    queries, rows handed to Python and SQL time per request, cold and warm; where a chart's
+    cold time goes; each chart partial's warm body written under STATIC_ROOT/bench-floor/.
+ 4. gunicorn (gunicorn.conf.py: 2 workers, gthread unless --worker-class sync) on 127.0.0.1,
+    DEBUG off, Redis cache in its own db number, plain HTTP; logged in through the login form.
+ 5. Per view: cold (the Redis db flushed before each of --cold-runs sequential requests),
+    warm sequential (--warm-seq-runs requests, one at a time), warm under load
+    (wrk -t2 -c8 --latency, --warm-duration seconds), bytes raw and with Accept-Encoding;
+    the static floor (wrk on each chart partial's body served as a static file).
+ 6. Chromium (bench/browser.py): first load, repeat load, filter change.
+ 7. wrk -t2 -c32 -d60s over the seven chart partials in turn, warm: errors must be zero.
+ 8. Worker RSS sampled every second throughout; results to bench/results/<date>-<size>.md/.json.
+gunicorn is stopped on every exit (finally, SIGTERM/SIGINT handlers, and bench/run's trap).
+"""
+
+import argparse
+import contextlib
+import datetime as dt
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import browser, report  # noqa: E402
+from bench.common import percentile, views  # noqa: E402
+
+VENV = ROOT / ".venv" / "bin"
+SIZES = {"demo": None, "10k": (10_000, 100_000), "100k": (100_000, 1_000_000)}
+SEED = 1
+HOST = "127.0.0.1"
+BENCH_USER = "bench"
+BENCH_PASSWORD = "bench-only-password-4b1d"  # noqa: S105 (a throwaway user of the bench db)
+WRK_LUA = ROOT / "bench" / "wrk_report.lua"
+# The shared view: every stage ticked, i.e. the whole portfolio. Not the unfiltered view itself:
+# sharing.create refuses empty filters (ShareLink.filters is a JSONField without blank=True, so
+# full_clean() calls {} blank), a bug reported with the results.
+SHARE_QUERY = "&".join(
+    f"stage={s}"
+    for s in ("announced", "development", "construction", "operational", "paused", "cancelled")
+)
+
+
+def log(message):
+    print(f"[bench {dt.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def run(cmd, *, env=None, capture=False, check=True, timeout=None):
+    return subprocess.run(  # noqa: S603 (our own commands)
+        [str(c) for c in cmd],
+        cwd=ROOT,
+        env=env,
+        check=check,
+        text=True,
+        capture_output=capture,
+        timeout=timeout,
+    )
+
+
+# Configuration --------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.size = args.size
+        self.db_name = f"aipdash_bench_{self.size}"
+        self.port = args.port
+        self.base = f"http://{HOST}:{self.port}"
+        self.work = ROOT / "var" / "bench" / self.size
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.static_root = ROOT / "staticfiles"
+        self.floor_dir = self.static_root / "bench-floor"
+        self.server = None
+        self.rss = RssSampler()
+        self.results = {
+            "size": self.size,
+            "started": dt.datetime.now().isoformat(timespec="seconds"),
+            "settings": {},
+            "phases": {},
+        }
+        self.env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "GUNICORN_"))
+            and k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "WEB_CONCURRENCY")
+        }
+        self.env.update(
+            DEBUG="false",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS=HOST,
+            SECURE_SSL_REDIRECT="false",
+            SESSION_COOKIE_SECURE="false",
+            CSRF_COOKIE_SECURE="false",
+            DATABASE_URL=f"postgres://postgres@{HOST}:5432/{self.db_name}",
+            REDIS_URL=f"redis://{HOST}:6379/{args.redis_db}",
+            STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
+            LOG_LEVEL="WARNING",
+            PYTHONPATH=str(ROOT),
+            DJANGO_SETTINGS_MODULE="aipdash.settings",
+        )
+        self.redis = redis.Redis(host=HOST, port=6379, db=args.redis_db)
+
+    def manage(self, *cmd, capture=False, env=None, timeout=None):
+        return run(
+            [VENV / "python", "manage.py", *cmd],
+            env=env or self.env,
+            capture=capture,
+            timeout=timeout,
+        )
+
+    def psql(self, sql, db=None):
+        out = run(
+            ["psql", "-h", HOST, "-U", "postgres", "-d", db or self.db_name, "-Atqc", sql],
+            capture=True,
+        )
+        return out.stdout.strip()
+
+    # 1. database and static files -----------------------------------------------------------
+
+    def prepare(self):
+        started = time.perf_counter()
+        if not self.psql(
+            f"SELECT 1 FROM pg_database WHERE datname = '{self.db_name}'",  # noqa: S608
+            db="postgres",
+        ):
+            log(f"creating database {self.db_name}")
+            self.psql(f'CREATE DATABASE "{self.db_name}"', db="postgres")
+        log("migrate")
+        self.manage("migrate", "--no-input", capture=True)
+        log("load_demo --if-empty")
+        self.manage("load_demo", "--if-empty")
+        generated = None
+        if SIZES[self.size]:
+            projects, commitments = SIZES[self.size]
+            have = self.synthetic_counts()
+            if have == (projects, commitments):
+                log(f"database already holds {projects:,} + {commitments:,} synthetic rows: reused")
+            else:
+                extra = ["--replace"] if any(have) else []
+                log(
+                    f"generate_portfolio --projects {projects} --commitments {commitments} "
+                    f"--seed {SEED} {' '.join(extra)} (found {have})"
+                )
+                t0 = time.perf_counter()
+                self.manage(
+                    "generate_portfolio",
+                    "--projects",
+                    projects,
+                    "--commitments",
+                    commitments,
+                    "--seed",
+                    SEED,
+                    *extra,
+                )
+                generated = time.perf_counter() - t0
+                log(f"generated in {generated:.0f} s; VACUUM ANALYZE")
+                self.psql("VACUUM ANALYZE")
+        self.results["data"] = self.data_counts()
+        self.results["data"]["generated_this_run_s"] = generated
+        log("collectstatic")
+        if self.floor_dir.exists():
+            shutil.rmtree(self.floor_dir)
+        self.manage("collectstatic", "--no-input", capture=True)
+        self.results["phases"]["prepare_s"] = time.perf_counter() - started
+
+    def synthetic_counts(self):
+        prefix = f"synthetic-{SEED}-"
+        projects = int(
+            self.psql(f"SELECT count(*) FROM projects_project WHERE slug LIKE '{prefix}p%'")  # noqa: S608
+        )
+        commitments = int(
+            self.psql(
+                f"SELECT count(*) FROM projects_commitment WHERE reference LIKE '{prefix}c%'"  # noqa: S608
+            )
+        )
+        return projects, commitments
+
+    def data_counts(self):
+        counts = {}
+        for table in (
+            "partners_partner",
+            "projects_project",
+            "projects_projectphase",
+            "projects_participation",
+            "projects_commitment",
+        ):
+            counts[table.split("_", 1)[1]] = int(self.psql(f"SELECT count(*) FROM {table}"))  # noqa: S608
+        counts["database_bytes"] = int(self.psql(f"SELECT pg_database_size('{self.db_name}')"))
+        return counts
+
+    # 2. user and shared link ----------------------------------------------------------------
+
+    def ensure_user_and_link(self):
+        code = (
+            "from django.contrib.auth.models import User\n"
+            f"u, _ = User.objects.get_or_create(username='{BENCH_USER}')\n"
+            "u.is_superuser = u.is_staff = True\n"
+            f"u.set_password('{BENCH_PASSWORD}')\n"
+            "u.save()\n"
+            "from django.http import QueryDict\n"
+            "from aipdash import dashboard, sharing\n"
+            "from aipdash.filters import DashboardFilters\n"
+            f"view = DashboardFilters.from_query(QueryDict('{SHARE_QUERY}'),"
+            " partner_slugs=dashboard.partner_slugs())\n"
+            "issued = sharing.create(user=u, label='bench', filters=view,"
+            " open_filters=[], days=30)\n"
+            "print('TOKEN=' + issued.token)\n"
+        )
+        out = self.manage("shell", "-c", code, capture=True).stdout
+        self.token = re.search(r"TOKEN=(\S+)", out).group(1)
+
+    # 3. in process ---------------------------------------------------------------------------
+
+    def in_process(self):
+        log("in process: queries, rows, sizes, where the cold time goes (Django test client)")
+        out = self.work / "inprocess.json"
+        env = dict(self.env, ALLOWED_HOSTS=f"{HOST},testserver")
+        run(
+            [
+                VENV / "python",
+                ROOT / "bench" / "inprocess.py",
+                "--user",
+                BENCH_USER,
+                "--token",
+                self.token,
+                "--out",
+                out,
+                "--floor-dir",
+                self.floor_dir,
+                "--runs",
+                self.args.inprocess_runs,
+            ],
+            env=env,
+        )
+        self.inproc = json.loads(out.read_text())
+        self.views = views(self.inproc["chart_names"], self.token)
+
+    # 4. the server ---------------------------------------------------------------------------
+
+    def start_server(self):
+        probe = http.client.HTTPConnection(HOST, self.port, timeout=1)
+        try:
+            probe.connect()
+        except OSError:
+            pass  # nothing listens there: good
+        else:
+            probe.close()
+            raise SystemExit(f"port {self.port} is in use: stop that server or use --port")
+        pidfile = self.work / "gunicorn.pid"
+        logfile = self.work / "gunicorn.log"
+        env = dict(
+            self.env,
+            GUNICORN_BIND=f"{HOST}:{self.port}",
+            WEB_CONCURRENCY=str(self.args.workers),
+            GUNICORN_WORKER_CLASS=self.args.worker_class,
+            GUNICORN_THREADS=str(self.args.threads),
+            GUNICORN_PIDFILE=str(pidfile),
+            GUNICORN_ERRORLOG=str(logfile),
+        )
+        log(
+            f"gunicorn: {self.args.workers} workers, {self.args.worker_class}"
+            + (f" × {self.args.threads} threads" if self.args.worker_class == "gthread" else "")
+            + f", {self.base}"
+        )
+        self.server = subprocess.Popen(  # noqa: S603
+            [VENV / "gunicorn", "-c", ROOT / "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.server.poll() is not None:
+                raise SystemExit(f"gunicorn exited ({self.server.returncode}); see {logfile}")
+            try:
+                status, _, _ = self.fetch("/healthz", cookie=False)
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        else:
+            raise SystemExit(f"gunicorn did not answer /healthz in 60 s; see {logfile}")
+        self.rss.start(self.server.pid)
+        self.results["settings"].update(
+            server=run([VENV / "gunicorn", "--version"], capture=True).stdout.strip(),
+            workers=self.args.workers,
+            worker_class=self.args.worker_class,
+            threads=self.args.threads if self.args.worker_class == "gthread" else 1,
+            bind=f"{HOST}:{self.port}",
+            database=self.db_name,
+            redis_db=self.args.redis_db,
+            static_storage=self.env["STATICFILES_BACKEND"],
+            debug=False,
+        )
+
+    def stop_server(self):
+        self.rss.stop()
+        if self.server and self.server.poll() is None:
+            log("stopping gunicorn")
+            self.server.terminate()
+            try:
+                self.server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.server.pid, signal.SIGKILL)
+                self.server.wait(timeout=10)
+        self.server = None
+
+    # HTTP -------------------------------------------------------------------------------------
+
+    def fetch(self, path, headers=None, *, cookie=True, method="GET", body=None):
+        """One request on a new connection: status, headers (lower-case), body as sent."""
+        headers = dict(headers or {})
+        if cookie:
+            headers["Cookie"] = f"sessionid={self.session}"
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=300)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+        finally:
+            conn.close()
+
+    def timed(self, path, headers):
+        headers = dict(headers, Cookie=f"sessionid={self.session}")
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=300)
+        try:
+            t0 = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            t1 = time.perf_counter()
+            data = response.read()
+            t2 = time.perf_counter()
+        finally:
+            conn.close()
+        return response.status, (t1 - t0) * 1000, (t2 - t0) * 1000, len(data)
+
+    def login(self):
+        status, headers, body = self.fetch("/accounts/login/", cookie=False)
+        csrf_cookie = re.search(r"csrftoken=([^;]+)", headers.get("set-cookie", "")).group(1)
+        csrf_field = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+        form = urllib.parse.urlencode(
+            {
+                "username": BENCH_USER,
+                "password": BENCH_PASSWORD,
+                "csrfmiddlewaretoken": csrf_field.decode(),
+                "next": "/",
+            }
+        )
+        status, headers, _ = self.fetch(
+            "/accounts/login/",
+            {
+                "Cookie": f"csrftoken={csrf_cookie}",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            cookie=False,
+            method="POST",
+            body=form,
+        )
+        found = re.search(r"sessionid=([^;]+)", headers.get("set-cookie", ""))
+        if status != 302 or not found:
+            raise SystemExit(f"login failed: HTTP {status}")
+        self.session = found.group(1)
+        status, _, _ = self.fetch("/")
+        if status != 200:
+            raise SystemExit(f"GET / with the session cookie: HTTP {status}")
+        log("logged in through the login form; session cookie in hand")
+
+    # 5. per view -----------------------------------------------------------------------------
+
+    def flush(self):
+        self.redis.flushdb()
+
+    def sequential(self, path, headers, runs, *, cold):
+        samples, statuses, ttfb = [], [], []
+        for _ in range(runs):
+            if cold:
+                self.flush()
+            status, first_byte, total, _ = self.timed(path, headers)
+            samples.append(total)
+            ttfb.append(first_byte)
+            statuses.append(status)
+        return summary_ms(samples, statuses, ttfb)
+
+    def sizes(self, path, headers):
+        status, h_raw, raw = self.fetch(path, headers)
+        _, h_enc, enc = self.fetch(path, dict(headers, **{"Accept-Encoding": "gzip, br"}))
+        return {
+            "status": status,
+            "raw": len(raw),
+            "transferred_with_accept_encoding": len(enc),
+            "content_encoding": h_enc.get("content-encoding", ""),
+            "content_type": h_raw.get("content-type", ""),
+            "transfer_encoding": h_raw.get("transfer-encoding", ""),
+            "cache_control": h_raw.get("cache-control", ""),
+        }
+
+    def wrk(self, path, headers, *, connections, duration, paths=()):
+        cmd = [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "--timeout",
+            f"{self.args.wrk_timeout}s",
+            "-s",
+            WRK_LUA,
+            "-H",
+            f"Cookie: sessionid={self.session}",
+        ]
+        for name, value in headers.items():
+            cmd += ["-H", f"{name}: {value}"]
+        cmd.append(self.base + path)
+        if paths:
+            cmd += ["--", *paths]
+        out = run(cmd, capture=True).stdout
+        found = re.search(r"WRK-JSON-BEGIN\n(.*)\nWRK-JSON-END", out, re.S)
+        if not found:
+            raise SystemExit(f"wrk printed no summary:\n{out}")
+        data = json.loads(found.group(1))
+        seconds = data["duration_us"] / 1e6
+        socket_errors = sum(v for k, v in data["errors"].items() if k != "status")
+        non_2xx = sum(n for code, n in data["statuses"].items() if not code.startswith("2"))
+        return {
+            "connections": connections,
+            "threads": 2,
+            "duration_s": round(seconds, 2),
+            "requests": data["requests"],
+            "rps": data["requests"] / seconds,
+            "p50_ms": data["latency_us"]["p50"] / 1000,
+            "p95_ms": data["latency_us"]["p95"] / 1000,
+            "p99_ms": data["latency_us"]["p99"] / 1000,
+            "max_ms": data["latency_us"]["max"] / 1000,
+            "mean_ms": data["latency_us"]["mean"] / 1000,
+            "socket_errors": data["errors"],
+            "statuses": data["statuses"],
+            "errors": socket_errors + non_2xx,
+            "bytes_per_s": data["bytes"] / seconds,
+        }
+
+    def warm_up(self):
+        """Both workers import and connect before anything is timed."""
+        for view in self.views:
+            for _ in range(4):
+                self.fetch(view["path"], view["headers"])
+
+    def measure_views(self):
+        out = {}
+        for view in self.views:
+            log(f"{view['label']}: cold × {self.args.cold_runs}")
+            cold = self.sequential(view["path"], view["headers"], self.args.cold_runs, cold=True)
+            self.fetch(view["path"], view["headers"])  # fill the cache again
+            warm_seq = self.sequential(
+                view["path"], view["headers"], self.args.warm_seq_runs, cold=False
+            )
+            log(f"{view['label']}: wrk -c8 {self.args.warm_duration}s")
+            warm = self.wrk(
+                view["path"], view["headers"], connections=8, duration=self.args.warm_duration
+            )
+            out[view["key"]] = {
+                "label": view["label"],
+                "path": view["path"].replace(self.token, "<token>"),
+                "headers": view["headers"],
+                "cold": cold,
+                "warm_sequential": warm_seq,
+                "warm": warm,
+                "bytes": self.sizes(view["path"], view["headers"]),
+                "in_process": self.inproc["views"][view["key"]],
+            }
+        return out
+
+    def measure_floor(self):
+        out = {}
+        for chart, info in self.inproc["floor"].items():
+            path = f"/static/bench-floor/{info['file']}"
+            status, _, body = self.fetch(path)
+            if status != 200 or len(body) != info["bytes"]:
+                raise SystemExit(f"floor file {path}: HTTP {status}, {len(body)} bytes")
+            log(f"floor {path} ({info['bytes']:,} bytes): wrk -c8 {self.args.floor_duration}s")
+            out[chart] = {
+                "path": path,
+                "bytes": info["bytes"],
+                "warm_sequential": self.sequential(path, {}, self.args.warm_seq_runs, cold=False),
+                "warm": self.wrk(path, {}, connections=8, duration=self.args.floor_duration),
+            }
+        return out
+
+    def static_assets(self):
+        """The page's own static files: sizes raw and as sent, and their caching headers."""
+        _, _, page = self.fetch("/")
+        paths = sorted(set(re.findall(rb'(?:src|href)="(/static/[^"]+)"', page)))
+        out = []
+        for raw_path in paths:
+            path = raw_path.decode()
+            sizes = self.sizes(path, {})
+            out.append({"path": path, **sizes})
+        return out
+
+    def payload_sizes(self):
+        """Bytes of the cached values in Redis, by kind (the largest of the cached views):
+        what a request that reads that kind unpickles."""
+        sizes = {}
+        for key in self.redis.scan_iter(match="*aipdash:*", count=1000):
+            name = key.decode()
+            found = re.search(r"aipdash:(chart:[a-z_]+|[a-z-]+):[0-9a-f]{32}:", name)
+            if not found:
+                continue
+            kind = found.group(1)
+            sizes[kind] = max(sizes.get(kind, 0), self.redis.strlen(key))
+        return dict(sorted(sizes.items()))
+
+    def soak(self):
+        paths = [f"/charts/{name}/" for name in self.inproc["chart_names"]]
+        for path in paths:
+            self.fetch(path)
+        log(f"32 connections, {self.args.soak_duration} s, over the {len(paths)} chart partials")
+        result = self.wrk(
+            paths[0], {}, connections=32, duration=self.args.soak_duration, paths=paths
+        )
+        result["paths"] = paths
+        return result
+
+    # everything ------------------------------------------------------------------------------
+
+    def go(self):
+        self.results["machine"] = machine()
+        self.results["machine"]["load_before"] = os.getloadavg()
+        self.results["commit"] = git_commit()
+        self.prepare()
+        self.ensure_user_and_link()
+        self.in_process()
+        self.start_server()
+        self.login()
+        self.warm_up()
+        self.results["quiet_wait"] = wait_for_quiet(self.args.quiet_load, self.args.quiet_wait)
+        self.results["rss_after_warmup"] = self.rss.current()
+        t0 = time.perf_counter()
+        self.results["views"] = self.measure_views()
+        self.results["cache_payload_bytes"] = self.payload_sizes()
+        self.results["floor"] = self.measure_floor()
+        self.results["static_assets"] = self.static_assets()
+        self.results["phases"]["http_s"] = time.perf_counter() - t0
+        if not self.args.skip_browser:
+            log("Chromium: first load, repeat load, filter change")
+            t0 = time.perf_counter()
+            self.results["browser"] = browser.measure(
+                self.base,
+                self.session,
+                first_runs=self.args.browser_first_runs,
+                filter_runs=self.args.browser_filter_runs,
+            )
+            self.results["phases"]["browser_s"] = time.perf_counter() - t0
+        self.results["load_before_soak"] = os.getloadavg()
+        self.results["soak"] = self.soak()
+        self.results["rss_after_run"] = self.rss.current()
+        self.results["rss_peak"] = self.rss.peak()
+        self.results["load_during_run"] = self.rss.load()
+        self.results["breakdown"] = self.inproc["breakdown"]
+        self.results["machine"]["load_after"] = os.getloadavg()
+        self.results["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+        self.results["settings"]["runs"] = {
+            "cold": self.args.cold_runs,
+            "warm_sequential": self.args.warm_seq_runs,
+            "warm_wrk_seconds": self.args.warm_duration,
+            "floor_wrk_seconds": self.args.floor_duration,
+            "soak_seconds": self.args.soak_duration,
+            "wrk_timeout_s": self.args.wrk_timeout,
+            "in_process": self.args.inprocess_runs,
+            "browser_first_load": self.args.browser_first_runs,
+            "browser_filter_change": self.args.browser_filter_runs,
+        }
+
+
+def summary_ms(samples, statuses, ttfb=None):
+    out = {
+        "n": len(samples),
+        "p50_ms": statistics.median(samples),
+        "p95_ms": percentile(samples, 95),
+        "p99_ms": percentile(samples, 99),
+        "min_ms": min(samples),
+        "max_ms": max(samples),
+        "errors": sum(1 for s in statuses if not 200 <= s < 300),
+        "statuses": sorted(set(statuses)),
+    }
+    if samples:
+        out["rps_one_at_a_time"] = len(samples) / (sum(samples) / 1000)
+    if ttfb:
+        out["ttfb_p50_ms"] = statistics.median(ttfb)
+    return out
+
+
+class RssSampler:
+    """Resident memory of gunicorn's workers (the master's children), every second."""
+
+    def __init__(self):
+        self.master = None
+        self.samples = {}
+        self.loads = []  # 1-minute load average, each second
+        self._stop = threading.Event()
+        self._thread = None
+
+    def start(self, master_pid):
+        self.master = master_pid
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+
+    def current(self):
+        out = {}
+        for pid in self._workers():
+            rss = _rss_kb(pid)
+            if rss:
+                out[str(pid)] = round(rss / 1024, 1)
+        return {"workers_mb": out, "master_mb": round((_rss_kb(self.master) or 0) / 1024, 1)}
+
+    def peak(self):
+        return {str(pid): round(kb / 1024, 1) for pid, kb in self.samples.items()}
+
+    def _workers(self):
+        try:
+            children = Path(f"/proc/{self.master}/task/{self.master}/children").read_text()
+            return [int(p) for p in children.split()]
+        except OSError:
+            return []
+
+    def load(self):
+        if not self.loads:
+            return {}
+        return {
+            "samples": len(self.loads),
+            "min": min(self.loads),
+            "mean": round(statistics.mean(self.loads), 2),
+            "max": max(self.loads),
+        }
+
+    def _loop(self):
+        while not self._stop.wait(1.0):
+            self.loads.append(os.getloadavg()[0])
+            for pid in self._workers():
+                rss = _rss_kb(pid)
+                if rss:
+                    self.samples[pid] = max(self.samples.get(pid, 0), rss)
+
+
+def _rss_kb(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, TypeError):
+        return None
+    return None
+
+
+def machine():
+    meminfo = Path("/proc/meminfo").read_text()
+    total_kb = int(re.search(r"MemTotal:\s+(\d+)", meminfo).group(1))
+    cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+
+    def version(cmd, pattern=r"(.+)"):
+        try:
+            out = run(cmd, capture=True, check=False)
+        except OSError:
+            return None
+        found = re.search(pattern, out.stdout + out.stderr)
+        return found.group(1).strip() if found else None
+
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gb": round(total_kb / 1024 / 1024, 1),
+        "cpu": cpu.group(1).strip() if cpu else None,
+        "kernel": os.uname().release,
+        "python": sys.version.split()[0],
+        "postgresql": version(
+            ["psql", "-h", HOST, "-U", "postgres", "-Atc", "SHOW server_version"]
+        ),
+        "redis": version(["redis-cli", "INFO", "server"], r"redis_version:(\S+)"),
+        "wrk": version(["wrk", "--version"], r"wrk (\S+)"),
+        "django": version([VENV / "python", "-c", "import django; print(django.__version__)"]),
+    }
+
+
+def git_commit():
+    head = run(["git", "rev-parse", "HEAD"], capture=True).stdout.strip()
+    dirty = run(["git", "status", "--porcelain", "--untracked-files=no"], capture=True).stdout
+    changed = [line[3:] for line in dirty.splitlines() if line.strip()]
+    return {"hash": head, "uncommitted_changes": bool(changed), "changed_files": changed}
+
+
+def wait_for_quiet(threshold, longest):
+    """Other work on the machine takes the same 2 cores: wait (up to `longest` seconds) until
+    the 1-minute load average is under `threshold`. Returns what happened."""
+    started = time.monotonic()
+    load = os.getloadavg()[0]
+    if load < threshold:
+        return {"waited_s": 0, "load": load, "quiet": True}
+    log(
+        f"load average {load:.1f} ≥ {threshold}: waiting up to {longest} s for a quieter "
+        "machine (--quiet-load / --quiet-wait)"
+    )
+    while time.monotonic() - started < longest:
+        time.sleep(10)
+        load = os.getloadavg()[0]
+        if load < threshold:
+            break
+    quiet = load < threshold
+    if not quiet:
+        log(f"still {load:.1f} after {longest} s: measuring anyway (the results say so)")
+    return {"waited_s": round(time.monotonic() - started), "load": load, "quiet": quiet}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", choices=list(SIZES), default="demo")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--redis-db", type=int, default=14)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--cold-runs", type=int, help="default 20 (10 at 100k, where one takes seconds)"
+    )
+    parser.add_argument("--warm-seq-runs", type=int, default=50)
+    parser.add_argument("--warm-duration", type=int, default=15)
+    parser.add_argument("--floor-duration", type=int, default=10)
+    parser.add_argument("--soak-duration", type=int, default=60)
+    parser.add_argument("--wrk-timeout", type=int, default=10)
+    parser.add_argument("--inprocess-runs", type=int, default=3)
+    parser.add_argument("--browser-first-runs", type=int, default=5)
+    parser.add_argument("--browser-filter-runs", type=int, default=20)
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument(
+        "--quiet-load",
+        type=float,
+        default=1.5,
+        help="wait for the 1-minute load average to fall under this before measuring",
+    )
+    parser.add_argument("--quiet-wait", type=int, default=600, help="seconds to wait at most")
+    parser.add_argument(
+        "--out", default=str(ROOT / "bench" / "results"), help="folder for the results files"
+    )
+    parser.add_argument("--tag", default="", help="suffix of the results files' names")
+    args = parser.parse_args()
+    if args.cold_runs is None:
+        args.cold_runs = 10 if args.size == "100k" else 20
+
+    def stop(signum, frame):
+        raise SystemExit(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    bench = Bench(args)
+    try:
+        bench.go()
+    finally:
+        bench.stop_server()
+    name = f"{dt.date.today():%Y-%m-%d}-{args.size}{args.tag}"
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    results = bench.results
+    results["targets"] = report.targets(results)
+    (out / f"{name}.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    (out / f"{name}.md").write_text(report.markdown(results))
+    log(f"wrote {out / name}.md and .json")
+
+
+if __name__ == "__main__":
+    main()

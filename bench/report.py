@@ -1,0 +1,485 @@
+"""bench/run's results: the targets of issue 5 checked, and the Markdown file written.
+
+    .venv/bin/python bench/report.py bench/results/2026-01-01-demo.json   # rewrite the .md
+
+Sizes: "MB" is 10^6 bytes, "MiB" (worker memory) 2^20 bytes.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+YEAR = 31_536_000
+ROWS_LIMIT = 1_000  # rows one query may hand to Python before it counts as "loading all rows"
+
+
+def _max_age(cache_control):
+    for part in (cache_control or "").split(","):
+        part = part.strip()
+        if part.startswith("max-age="):
+            try:
+                return int(part.split("=", 1)[1])
+            except ValueError:
+                return 0
+    return 0
+
+
+def _miss_above(value, limit, unit):
+    """A ceiling target: how far over."""
+    if value is None:
+        return None
+    if value <= limit:
+        return ""
+    return f"{value - limit:,.1f} {unit} over ({value / limit:.1f}× the target)"
+
+
+def targets(r):
+    """Each target of issue 5: the figure, met or not, and by how much when missed."""
+    out = []
+    applies = r["size"] == "100k"
+
+    def add(name, target, value, met, missed_by="", detail=""):
+        out.append(
+            {
+                "target": name,
+                "wanted": target,
+                "measured": value,
+                "met": met,
+                "missed_by": "" if met else missed_by,
+                "detail": detail,
+                "applies_at_this_size": applies,
+            }
+        )
+
+    charts = {k.split(":", 1)[1]: v for k, v in r["views"].items() if k.startswith("chart:")}
+    worst = max(charts, key=lambda c: charts[c]["warm"]["p95_ms"])
+    p95 = charts[worst]["warm"]["p95_ms"]
+    add(
+        "Warm chart partial p95 (wrk, 8 connections)",
+        "< 25 ms",
+        f"{p95:.1f} ms (slowest: {worst})",
+        p95 < 25,
+        _miss_above(p95, 25, "ms"),
+        "; ".join(f"{c} {v['warm']['p95_ms']:.1f}" for c, v in charts.items()),
+    )
+    ratios = {
+        c: charts[c]["warm"]["rps"] / r["floor"][c]["warm"]["rps"]
+        for c in charts
+        if c in r.get("floor", {})
+    }
+    if ratios:
+        low = min(ratios, key=ratios.get)
+        add(
+            "Warm chart partial rps / static floor rps",
+            "≥ 0.50",
+            f"{ratios[low]:.2f} (lowest: {low})",
+            ratios[low] >= 0.5,
+            f"{0.5 - ratios[low]:.2f} short: needs {0.5 / ratios[low]:.1f}× the rps",
+            "; ".join(f"{c} {v:.2f}" for c, v in ratios.items()),
+        )
+    cold = r["views"]["filter"]["cold"]["p95_ms"]
+    add(
+        "Cold filter change p95 (every chart recomputed)",
+        "< 400 ms",
+        f"{cold:.0f} ms (n={r['views']['filter']['cold']['n']})",
+        cold < 400,
+        _miss_above(cold, 400, "ms"),
+    )
+    b = r.get("browser")
+    if b:
+        fc = b["filter_change"]["ms_median"]
+        add(
+            "Chromium filter change → every chart redrawn, median, warm",
+            "< 300 ms",
+            f"{fc:.0f} ms (n={b['filter_change']['runs']})",
+            fc < 300,
+            _miss_above(fc, 300, "ms"),
+        )
+        first = b["first_load"]["bytes"]
+        add(
+            "First load transferred",
+            "< 1.5 MB",
+            f"{first / 1e6:.2f} MB",
+            first < 1.5e6,
+            _miss_above(first / 1e6, 1.5, "MB"),
+        )
+        short = [
+            f"{res['url']} ({res['cache_control'] or 'no Cache-Control'})"
+            for res in b["first_load"]["resources"]
+            if "/static/" in res["url"] and _max_age(res["cache_control"]) < YEAR
+        ]
+        add(
+            "Static assets hashed and cached for a year",
+            "every /static/ response max-age ≥ 1 year",
+            "all" if not short else f"{len(short)} not",
+            not short,
+            "; ".join(short),
+        )
+        again = b["repeat_load"]["transferred"]
+        others = [t for t in again if t["url"].split("?")[0] != "/"]
+        add(
+            "Repeat load transfers only the page",
+            "only /",
+            ", ".join(f"{t['url']} {t['bytes']:,} B" for t in again) or "nothing",
+            not others,
+            "also " + ", ".join(t["url"] for t in others),
+        )
+    peak = max(r["rss_peak"].values(), default=0)
+    add(
+        "Worker memory (peak RSS sampled each second)",
+        "< 200 MiB each",
+        f"{peak:.0f} MiB",
+        peak < 200,
+        _miss_above(peak, 200, "MiB"),
+    )
+    projects = r["data"]["project"]
+    loads = {
+        key: v["in_process"]["cold"]["max_rows_one_query"]
+        for key, v in r["views"].items()
+        if "in_process" in v
+    }
+    heavy = {k: n for k, n in loads.items() if n > ROWS_LIMIT}
+    biggest = max(loads, key=loads.get)
+    add(
+        "No view loads all rows into Python",
+        f"no query hands over > {ROWS_LIMIT:,} rows",
+        f"largest: {loads[biggest]:,} rows ({biggest}); projects: {projects:,}",
+        not heavy,
+        "; ".join(f"{k}: {n:,} rows" for k, n in heavy.items()),
+        r["views"][biggest]["in_process"]["cold"].get("largest_query", ""),
+    )
+    csv = r["views"]["csv"]
+    streamed = csv["bytes"]["transfer_encoding"] == "chunked"
+    add(
+        "Exports stream",
+        "chunked response, bounded memory",
+        f"Transfer-Encoding: {csv['bytes']['transfer_encoding'] or 'none'}; "
+        f"cold TTFB p50 {csv['cold']['ttfb_p50_ms']:.0f} ms of {csv['cold']['p50_ms']:.0f} ms; "
+        f"{csv['in_process']['cold']['rows']:,} rows fetched",
+        streamed,
+        "not chunked",
+        "streamed to the client, but from the chart's rows held in memory (the cached payload): "
+        "the first byte waits for the whole query",
+    )
+    soak = r["soak"]
+    add(
+        "Zero errors, 32 connections, 60 s",
+        "0 errors",
+        f"{soak['errors']} errors in {soak['requests']:,} requests ({soak['rps']:.0f} rps)",
+        soak["errors"] == 0,
+        f"{soak['errors']} errors",
+    )
+    return out
+
+
+# Markdown ---------------------------------------------------------------------------------------
+
+
+def _ms(v):
+    if v is None:
+        return "–"
+    return f"{v:.0f}" if v >= 100 else f"{v:.1f}"
+
+
+def _bytes(n):
+    if n is None:
+        return "–"
+    if n >= 1e6:
+        return f"{n / 1e6:.2f} MB"
+    if n >= 1e3:
+        return f"{n / 1e3:.1f} kB"
+    return f"{n} B"
+
+
+def markdown(r):
+    m = r["machine"]
+    d = r["data"]
+    s = r["settings"]
+    lines = [
+        f"# Benchmark, {r['size']} portfolio, {r['started'][:10]}",
+        "",
+        f'Produced by `bench/run --size {r["size"]}` (README, "Benchmarks"); every figure is '
+        "also in the JSON file of the same name.",
+        "",
+        f"- **Data**: {d['partner']:,} partners, {d['project']:,} projects, "
+        f"{d['projectphase']:,} phases, {d['participation']:,} participations, "
+        f"{d['commitment']:,} commitments; database {d['database_bytes'] / 1e6:,.0f} MB.",
+        f"- **Commit**: `{r['commit']['hash']}`"
+        + (
+            " with uncommitted changes to "
+            + ", ".join(f"`{f}`" for f in r["commit"].get("changed_files", []))
+            if r["commit"]["uncommitted_changes"]
+            else ""
+        ),
+        f"- **Machine**: {m['nproc']} cores ({m['cpu']}), {m['memory_gb']} GB memory, Linux "
+        f"{m['kernel']}; PostgreSQL {m['postgresql']}, Redis {m['redis']}, Python {m['python']}, "
+        f"Django {m['django']}, wrk {m['wrk']}"
+        + (f", Chromium {r['browser']['chromium']}" if r.get("browser") else "")
+        + ".",
+        f"- **Load average** (1, 5, 15 min) before: {_load(m['load_before'])}; before the "
+        f"32-connection run: {_load(r['load_before_soak'])}; after: {_load(m['load_after'])}; "
+        f"1-minute load during the measurements: {_load_during(r)}. "
+        f"{_quiet(r)}Other work on the machine shares its 2 cores: figures taken while it is busy "
+        "are slower than the code alone would be.",
+        f"- **Server**: {s['server']}, {s['workers']} workers, {s['worker_class']}"
+        + (f" × {s['threads']} threads" if s["worker_class"] == "gthread" else "")
+        + f", on {s['bind']}; DEBUG off, PostgreSQL `{s['database']}`, Redis cache db "
+        f"{s['redis_db']}, WhiteNoise `{s['static_storage'].rsplit('.', 1)[-1]}`, plain HTTP "
+        "(SECURE_SSL_REDIRECT and secure cookies off for loopback).",
+        "",
+        "## Targets",
+        "",
+    ]
+    if r["size"] != "100k":
+        lines += [
+            "The targets of issue 5 apply at 100k projects / 1M commitments; at this size they "
+            "are reported for reference only.",
+            "",
+        ]
+    lines += ["| target | wanted | measured | met | missed by |", "| --- | --- | --- | --- | --- |"]
+    for t in r["targets"]:
+        met = "yes" if t["met"] else "**no**"
+        lines.append(
+            f"| {t['target']} | {t['wanted']} | {t['measured']} | {met} | {t['missed_by']} |"
+        )
+    details = [t for t in r["targets"] if t["detail"]]
+    if details:
+        lines += [""] + [f"- {t['target']}: {t['detail']}" for t in details]
+    runs = s["runs"]
+    lines += [
+        "",
+        "## Views",
+        "",
+        f"Latencies in ms. **Cold**: {runs['cold']} sequential requests, the Redis db flushed "
+        f"before each (so every payload is recomputed). **Warm, one at a time**: "
+        f"{runs['warm_sequential']} sequential requests, cached. **Warm, 8 connections**: "
+        f"`wrk -t2 -c8 -d{runs['warm_wrk_seconds']}s`, cached. Errors: non-2xx responses plus "
+        "socket errors and timeouts. Bytes: the body without `Accept-Encoding`, then as sent "
+        "with `Accept-Encoding: gzip, br`, then what gzip -6 would make of it. Queries and rows: "
+        "in process (Django's test client, same database), cold / warm; rows = rows the "
+        "queries handed to Python (largest single query in brackets).",
+        "",
+        "| view | cold p50 / p95 / p99 | warm 1-at-a-time p50 / p95 | warm 8-conn p50 / p95 / "
+        "p99 | rps (8 conn) | errors | bytes raw / sent / gzip-able | queries cold / warm | "
+        "cache calls cold / warm | rows cold (max) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for v in r["views"].values():
+        c, ws, w, b, ip = v["cold"], v["warm_sequential"], v["warm"], v["bytes"], v["in_process"]
+        errors = c["errors"] + ws["errors"] + w["errors"]
+        sent = _bytes(b["transferred_with_accept_encoding"]) + (
+            f" ({b['content_encoding']})" if b["content_encoding"] else " (identity)"
+        )
+        lines.append(
+            f"| {v['label']} | {_ms(c['p50_ms'])} / {_ms(c['p95_ms'])} / {_ms(c['p99_ms'])} "
+            f"| {_ms(ws['p50_ms'])} / {_ms(ws['p95_ms'])} "
+            f"| {_ms(w['p50_ms'])} / {_ms(w['p95_ms'])} / {_ms(w['p99_ms'])} "
+            f"| {w['rps']:.0f} | {errors} "
+            f"| {_bytes(b['raw'])} / {sent} / {_bytes(ip['bytes']['gzip'])} "
+            f"| {ip['cold']['queries']} / {ip['warm']['queries']} "
+            f"| {ip['cold'].get('cache_ops', '–')} / {ip['warm'].get('cache_ops', '–')} "
+            f"| {ip['cold']['rows']:,} ({ip['cold']['max_rows_one_query']:,}) |"
+        )
+    payloads = r.get("cache_payload_bytes")
+    if payloads:
+        lines += [
+            "",
+            "Cached values in Redis (pickled; the largest of the views measured), by kind: "
+            + ", ".join(f"{k} {_bytes(n)}" for k, n in payloads.items())
+            + ".",
+        ]
+    lines += [
+        "",
+        "## Static floor",
+        "",
+        "Each chart partial's warm body written as a file under STATIC_ROOT and served by the "
+        f"same gunicorn through WhiteNoise (`wrk -t2 -c8 -d{runs['floor_wrk_seconds']}s`, no "
+        "`Accept-Encoding`, like the partial's run). Ratio: the partial's requests per second "
+        "over its floor's (target ≥ 0.5).",
+        "",
+        "| chart | bytes | floor rps | floor p95 | partial rps | partial p95 | ratio |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for chart, f in r.get("floor", {}).items():
+        w = r["views"][f"chart:{chart}"]["warm"]
+        lines.append(
+            f"| {chart} | {_bytes(f['bytes'])} | {f['warm']['rps']:.0f} | "
+            f"{_ms(f['warm']['p95_ms'])} | {w['rps']:.0f} | {_ms(w['p95_ms'])} | "
+            f"{w['rps'] / f['warm']['rps']:.2f} |"
+        )
+    lines += _breakdown(r)
+    lines += _browser(r)
+    soak = r["soak"]
+    lines += [
+        "",
+        f"## 32 connections, {soak['duration_s']:.0f} seconds",
+        "",
+        f"`wrk -t2 -c32 -d{runs['soak_seconds']}s`, each connection taking the seven chart "
+        "partials in turn, warm: "
+        f"{soak['requests']:,} requests, {soak['rps']:.0f} rps, p50 {_ms(soak['p50_ms'])} ms, "
+        f"p95 {_ms(soak['p95_ms'])} ms, p99 {_ms(soak['p99_ms'])} ms, max {_ms(soak['max_ms'])} "
+        f"ms; statuses {soak['statuses']}; socket errors {soak['socket_errors']}; "
+        f"**{soak['errors']} errors**.",
+        "",
+        "## Worker memory (RSS)",
+        "",
+        "| worker pid | after warm-up | peak (sampled each second) | after the run |",
+        "| --- | --- | --- | --- |",
+    ]
+    after = r["rss_after_run"]["workers_mb"]
+    warm = r["rss_after_warmup"]["workers_mb"]
+    for pid, peak in r["rss_peak"].items():
+        lines.append(
+            f"| {pid} | {warm.get(pid, '–')} MiB | {peak} MiB | {after.get(pid, '–')} MiB |"
+        )
+    lines += [
+        "",
+        f"Master: {r['rss_after_run']['master_mb']} MiB. gthread workers hold up to "
+        f"{s['threads']} requests at once, each with its own rows and figure.",
+        "",
+        "## Static assets of the page",
+        "",
+        "| path | raw | sent (Accept-Encoding: gzip, br) | Cache-Control |",
+        "| --- | --- | --- | --- |",
+    ]
+    for a in r.get("static_assets", []):
+        lines.append(
+            f"| `{a['path']}` | {_bytes(a['raw'])} | "
+            f"{_bytes(a['transferred_with_accept_encoding'])} {a['content_encoding']} | "
+            f"{a['cache_control']} |"
+        )
+    p = r["phases"]
+    lines += [
+        "",
+        "## Method",
+        "",
+        f"- Time: preparation {p.get('prepare_s', 0):.0f} s"
+        + (
+            f" (portfolio generated in {d['generated_this_run_s']:.0f} s)"
+            if d.get("generated_this_run_s")
+            else ""
+        )
+        + f", HTTP measurements {p.get('http_s', 0):.0f} s, Chromium "
+        f"{p.get('browser_s', 0):.0f} s; started {r['started']}, finished {r['finished']}.",
+        "- Cold requests open a new connection each, after `FLUSHDB` of the bench Redis db; the "
+        "session lives in PostgreSQL, so the login survives. The PostgreSQL buffer cache and the "
+        "workers' imports stay warm: cold means the application cache is empty.",
+        "- wrk latencies come from `bench/wrk_report.lua` (wrk's own table has no p95); the "
+        f"request timeout is {runs['wrk_timeout_s']} s (a timeout counts as an error).",
+        "- Percentiles of sequential samples are nearest-rank: with 20 samples p95 is the 19th "
+        "and p99 the slowest.",
+        "- Chromium: Debian's build through Playwright, headless, the flags of "
+        "tests/conftest.py; times from the page's own clock (`performance.now()`), bytes from "
+        "the DevTools protocol (`encodedDataLength`, headers included).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _load(values):
+    return ", ".join(f"{v:.2f}" for v in values)
+
+
+def _load_during(r):
+    d = r.get("load_during_run") or {}
+    if not d:
+        return "not sampled"
+    return f"min {d['min']:.2f}, mean {d['mean']:.2f}, max {d['max']:.2f}"
+
+
+def _quiet(r):
+    q = r.get("quiet_wait")
+    if not q:
+        return ""
+    if q["quiet"]:
+        waited = f" after waiting {q['waited_s']} s" if q["waited_s"] else ""
+        return f"Measurements started at load {q['load']:.2f}{waited}. "
+    return (
+        f"**The machine stayed busy**: load {q['load']:.2f} after waiting {q['waited_s']} s; "
+        "measured anyway. "
+    )
+
+
+def _breakdown(r):
+    b = r.get("breakdown")
+    if not b:
+        return []
+    lines = [
+        "",
+        "## Where a cold chart's time goes (in process)",
+        "",
+        "Median of the in-process runs, no cache: the selector (SQL and rows into dicts), the "
+        "figure builder (charts.py) and the JSON encoding, for the whole portfolio and for the "
+        "filter change's view; rows = the chart's data rows; figure = its JSON.",
+        "",
+        "| chart | select ms (all / filtered) | build ms | json ms | rows | figure |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, all_ in b["all"].items():
+        f = b["filtered"].get(name, {})
+        if "build_ms" not in all_:
+            lines.append(
+                f"| {name} | {_ms(all_['select_ms'])} / {_ms(f.get('select_ms'))} | | | | |"
+            )
+            continue
+        lines.append(
+            f"| {name} | {_ms(all_['select_ms'])} / {_ms(f.get('select_ms'))} | "
+            f"{_ms(all_['build_ms'])} / {_ms(f.get('build_ms'))} | "
+            f"{_ms(all_['json_ms'])} / {_ms(f.get('json_ms'))} | "
+            f"{all_['rows']:,} / {f.get('rows', 0):,} | "
+            f"{_bytes(all_['figure_json_bytes'])} / {_bytes(f.get('figure_json_bytes'))} |"
+        )
+    return lines
+
+
+def _browser(r):
+    b = r.get("browser")
+    if not b:
+        return ["", "## Chromium", "", "Skipped (--skip-browser)."]
+    fl, rl, fc = b["first_load"], b["repeat_load"], b["filter_change"]
+    lines = [
+        "",
+        "## Chromium",
+        "",
+        f"- **First load** (new context, empty browser cache; median of {fl['runs']} runs): "
+        f"every chart drawn at **{fl['drawn_ms_median']:.0f} ms** after the navigation "
+        f"started (first byte {fl['ttfb_ms_median']:.0f} ms, DOMContentLoaded "
+        f"{fl['dom_content_loaded_ms_median']:.0f} ms, load {fl['load_event_ms_median']:.0f} "
+        f"ms; runs {fl['drawn_ms_all']}); **{_bytes(fl['bytes'])}** transferred.",
+        f"- **Repeat load** (same context, a new navigation): every chart drawn at "
+        f"{rl['drawn_ms']:.0f} ms; {_bytes(rl['bytes'])} transferred: "
+        + (
+            ", ".join(
+                f"`{t['url']}` {_bytes(t['bytes'])} ({t['status']})" for t in rl["transferred"]
+            )
+            or "nothing"
+        )
+        + ".",
+        f"- **Filter change** (the Stage box 'construction' ticked and unticked in turn, both "
+        f"views cached; {fc['runs']} runs after {fc['warmup_runs']} unmeasured): every chart "
+        f"redrawn in **{fc['ms_median']:.0f} ms** median (p95 {fc['ms_p95']:.0f}, min "
+        f"{fc['ms_min']:.0f}, max {fc['ms_max']:.0f}); {_bytes(fc['bytes_median'])} transferred "
+        f"per change; {fc['charts']} charts.",
+        f"- Console errors: {b['console_error_count']}"
+        + (f" (first: {b['console_errors'][0][:160]})" if b["console_errors"] else "")
+        + ".",
+        "",
+        "First load, by resource:",
+        "",
+        "| resource | transferred | encoding | Cache-Control |",
+        "| --- | --- | --- | --- |",
+    ]
+    for res in fl["resources"]:
+        lines.append(
+            f"| `{res['url'][:90]}` | {_bytes(res['bytes'])} | {res['content_encoding']} | "
+            f"{res['cache_control']} |"
+        )
+    return lines
+
+
+if __name__ == "__main__":
+    path = Path(sys.argv[1])
+    results = json.loads(path.read_text())
+    results["targets"] = targets(results)
+    path.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    path.with_suffix(".md").write_text(markdown(results))
