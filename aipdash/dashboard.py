@@ -14,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max, Min
 from django.utils.html import _json_script_escapes
 
-from aipdash import charts, formatting, selectors
+from aipdash import alttext, charts, formatting, selectors
 from aipdash.chartdata import LABELS, ChartData, Column
 from aipdash.datacache import cached
 from aipdash.filters import YEAR_MAX, YEAR_MIN, DashboardFilters
@@ -34,6 +34,11 @@ class ChartBlock:
     @property
     def dom_id(self) -> str:
         return self.name.replace("_", "-")
+
+    @property
+    def summary(self) -> str:
+        """The chart's text alternative after its title (see alttext)."""
+        return alttext.summary(self.data)
 
 
 def _cell(column: Column, value) -> str:

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.html import _json_script_escapes
 from django.views.decorators.http import require_GET
 
-from aipdash import charts, formatting
+from aipdash import alttext, charts, formatting
 from aipdash.chartdata import LABELS, ChartData, Column
 from projects import selectors
 
@@ -49,6 +49,11 @@ class ChartCard:
     @property
     def dom_id(self) -> str:
         return self.name.replace("_", "-")
+
+    @property
+    def summary(self) -> str:
+        """The chart's text alternative after its title (see alttext)."""
+        return alttext.summary(self.data)
 
 
 def _cell(column: Column, value) -> str:

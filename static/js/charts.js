@@ -73,6 +73,15 @@
     }
   }
 
+  // The drawing itself (axis ticks, legend text in SVG) is noise to a screen reader: the chart's
+  // aria-label says its title and summary, and its "View data" table lists every value. The
+  // toolbar's buttons stay reachable.
+  function hideDrawing(div) {
+    div.querySelectorAll("svg.main-svg").forEach(function (svg) {
+      svg.setAttribute("aria-hidden", "true");
+    });
+  }
+
   function draw(div) {
     if (typeof Plotly === "undefined") {
       console.error("charts.js: plotly.min.js is not loaded");
@@ -95,9 +104,16 @@
     drawn.set(div, text);
     Plotly.react(div, fig.data || [], fig.layout || {}, config(div, fig)).then(
       function () {
-        if (typeof div.removeAllListeners === "function") div.removeAllListeners("plotly_click");
+        if (typeof div.removeAllListeners === "function") {
+          div.removeAllListeners("plotly_click");
+          div.removeAllListeners("plotly_afterplot");
+        }
         div.on("plotly_click", function (event) {
           onClick(div, event);
+        });
+        hideDrawing(div);
+        div.on("plotly_afterplot", function () {
+          hideDrawing(div);
         });
       },
       function (error) {
@@ -168,6 +184,15 @@
       if (badge && ticked) badge.textContent = String(ticked);
       else if (badge) badge.remove();
     });
+    // The phone's "Filters" button says how many are set, so a folded panel hides nothing.
+    var toggle = document.querySelector("#filters-panel > summary");
+    if (toggle) {
+      var set = form.querySelectorAll("input[type=checkbox]:checked").length;
+      form.querySelectorAll("select").forEach(function (select) {
+        if (select.value) set += 1;
+      });
+      toggle.textContent = set ? "Filters (" + set + " set)" : "Filters";
+    }
   }
 
   document.addEventListener("change", function (event) {
@@ -215,7 +240,19 @@
     }
   }
 
+  // The filter panel (a <details>, open in the HTML so that it works without script) folds on a
+  // phone, where it would push the charts a screen down, and stays open on a wider screen.
+  var narrow = window.matchMedia ? window.matchMedia("(width <= 640px)") : null;
+
+  function fitFilterPanel() {
+    var panel = document.getElementById("filters-panel");
+    if (panel && narrow) panel.open = !narrow.matches;
+  }
+
+  if (narrow && narrow.addEventListener) narrow.addEventListener("change", fitFilterPanel);
+
   function start() {
+    fitFilterPanel();
     syncFilters();
     drawAll(document);
   }

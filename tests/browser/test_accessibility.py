@@ -1,0 +1,254 @@
+"""Accessibility in Chromium, proven by axe-core: zero violations, of any impact, on every page a
+person reads (login, dashboard, partner, project, portfolio, share form, shared link) with the demo
+data; every chart has a useful text alternative and a captioned data table; the filters work by
+keyboard alone with a visible focus.
+
+axe-core is vendored for the tests only (tests/browser/vendor/axe.min.js, MPL-2.0, its licence
+beside it); the app never serves it. The pages' CSP allows no inline script, so the source is run
+through Playwright's evaluate (a DevTools call, which the page's CSP does not govern).
+"""
+
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from aipdash import sharing
+from aipdash.filters import DashboardFilters
+from projects.models import Project
+from tests.browser.test_dashboard import WATCH
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Every chart on the page (dashboard, partner, project or shared view) has drawn its marks.
+ALL_DRAWN = """() => {
+  const charts = [...document.querySelectorAll('.plotly-chart')];
+  return charts.length > 0 && charts.every((c) => c.querySelector('g.trace'));
+}"""
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+# Every rule axe runs by default (WCAG 2.0-2.2 A and AA, and best practices), all impacts.
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => {
+      const related = [...n.any, ...n.all, ...n.none]
+        .flatMap((c) => c.relatedNodes.map((r) => r.html.slice(0, 120)));
+      return `${n.target.join(" ")}: ${n.failureSummary}` +
+        (related.length ? ` [related: ${related.slice(0, 3).join(" | ")}]` : "");
+    }),
+    count: v.nodes.length,
+  }));
+}"""
+
+
+def axe_violations(page):
+    """axe-core's violations on the page as it is now, as plain dicts."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;void 0")
+    return page.evaluate(RUN_AXE)
+
+
+def describe(violations):
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}, {v['count']}): {v['help']}")
+        lines.extend(f"    {node}" for node in v["nodes"])
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def demo(live_server, viewer):
+    cache.clear()
+    call_command("load_demo", verbosity=0)
+    return live_server.url
+
+
+def sign_in(page, base, user):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "viewer-pass-1234")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    page.wait_for_function(ALL_DRAWN)
+
+
+def pages_to_check(viewer):
+    """(name, path, wait for charts) for every page of the brief, the shared link made now."""
+    project = (
+        Project.objects.filter(phases__isnull=False, participations__isnull=False)
+        .distinct()
+        .order_by("slug")
+        .first()
+    )
+    link = sharing.create(
+        user=viewer,
+        label="For the investment committee",
+        filters=DashboardFilters(partner=("gip", "mgx")),
+        open_filters=["partner", "stage"],
+        days=30,
+    )
+    return [
+        ("dashboard", "/", True),
+        ("partner", "/partners/gip/", True),
+        ("project", f"/projects/{project.slug}/", True),
+        ("portfolio", "/portfolio/", False),
+        ("share-form", "/shares/new/?partner=gip", False),
+        ("shared-link", f"/s/{link.token}/", True),
+    ]
+
+
+def check_text_alternatives(page):
+    """Every chart is a figure named by its title and a summary; every data table has a caption."""
+    for chart in page.locator(".plotly-chart").all():
+        card = chart.locator("xpath=ancestor::article[contains(@class, 'chart-card')]")
+        title = card.locator(".chart-card__title").inner_text().strip()
+        label = chart.get_attribute("aria-label")
+        assert chart.get_attribute("role") == "figure"
+        assert label.startswith(f"{title}. "), label
+        assert "in its data table" in label or "No data" in label, label
+        assert card.locator("table caption").inner_text().startswith(title)
+        # The drawing is hidden from screen readers; the toolbar's buttons are not.
+        assert chart.locator("svg.main-svg:not([aria-hidden=true])").count() == 0
+
+
+def test_axe_finds_no_violation_on_any_page(page, demo, viewer):
+    page.add_init_script(WATCH)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    found = {}
+
+    page.goto(f"{demo}/accounts/login/")
+    found["login"] = axe_violations(page)
+
+    sign_in(page, demo, viewer)
+    for name, path, charts in pages_to_check(viewer):
+        page.goto(f"{demo}{path}")
+        if charts:
+            page.wait_for_function(ALL_DRAWN)
+        # The data tables and a filter group open too: axe checks what is hidden only when shown.
+        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+        found[name] = axe_violations(page)
+        if charts:
+            check_text_alternatives(page)
+
+    assert page.evaluate("window.__csp") == []
+    report = {name: describe(v) for name, v in found.items() if v}
+    assert not report, "\n\n".join(f"== {name}\n{text}" for name, text in report.items())
+
+
+# The focused element's outline, as drawn: style, width in px, colour.
+OUTLINE = """() => {
+  const style = getComputedStyle(document.activeElement);
+  return [style.outlineStyle, parseFloat(style.outlineWidth), style.outlineColor];
+}"""
+
+
+def assert_focus_visible(page):
+    style, width, colour = page.evaluate(OUTLINE)
+    assert style != "none" and width >= 2, (style, width, colour)
+    assert colour not in ("transparent", "rgba(0, 0, 0, 0)"), colour
+
+
+def test_the_filters_work_by_keyboard_alone(page, demo, viewer):
+    page.add_init_script(WATCH)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, demo, viewer)
+    page.evaluate("document.querySelector('#dashboard-charts').__old = true")
+
+    # Tab from the top of the page to the Stage filter; every stop on the way shows its focus.
+    page.locator("body").focus()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim().startsWith('Stage')"):
+            break
+        if page.evaluate("document.activeElement !== document.body"):
+            assert_focus_visible(page)
+    else:
+        pytest.fail("Tab never reached the Stage filter")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    assert_focus_visible(page)
+
+    page.keyboard.press("Enter")  # opens the group
+    stage = page.locator("details.filter:has(summary:text-is('Stage'))")
+    assert stage.get_attribute("open") is not None
+    page.keyboard.press("Tab")
+    first = stage.locator("input[type=checkbox]").first
+    assert page.evaluate("document.activeElement.name") == "stage"
+    assert_focus_visible(page)
+    value = first.get_attribute("value")
+    page.keyboard.press("Space")  # ticks the box: the charts region updates, the URL with it
+    page.wait_for_url(f"{demo}/?stage={value}")
+    page.wait_for_function(TEST_REGION_REDRAWN)
+    assert first.is_checked()
+    assert "Matching these filters" in page.locator("#tile-counts").inner_text()
+
+    # Space on the summary closes the group again; Escape-free, nothing traps the focus.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")
+    assert stage.get_attribute("open") is None
+    assert page.evaluate("window.__csp") == []
+
+
+TEST_REGION_REDRAWN = """() => {
+  const region = document.querySelector('#dashboard-charts');
+  if (!region || region.__old) return false;
+  const charts = [...region.querySelectorAll('.plotly-chart')];
+  return charts.length > 0 && charts.every((c) => c.querySelector('g.trace'));
+}"""
+
+
+PHONE = {"width": 390, "height": 844}
+
+# Anything wider than the window, and the charts' drawn width against their card's.
+TOO_WIDE = """() => {
+  const width = document.documentElement.clientWidth;
+  const charts = [...document.querySelectorAll('.plotly-chart')].map((c) => {
+    const svg = c.querySelector('svg.main-svg');
+    return [c.dataset.figureId, svg ? svg.getBoundingClientRect().width : 0,
+            c.getBoundingClientRect().width];
+  });
+  return {scroll: document.documentElement.scrollWidth, width, charts};
+}"""
+
+
+def fits_the_phone(page, name, screenshot):
+    page.wait_for_load_state("load")
+    found = page.evaluate(TOO_WIDE)
+    assert found["scroll"] <= PHONE["width"], f"{name} scrolls sideways: {found['scroll']}px"
+    for figure, drawn, box in found["charts"]:
+        assert 0 < drawn <= box + 1 <= PHONE["width"], (name, figure, drawn, box)
+    screenshot(f"a11y-{name}-390")
+
+
+def test_every_page_fits_a_phone(page, demo, viewer, screenshot):
+    page.add_init_script(WATCH)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{demo}/accounts/login/")
+    fits_the_phone(page, "login", screenshot)
+
+    sign_in(page, demo, viewer)
+    for name, path, charts in pages_to_check(viewer):
+        page.goto(f"{demo}{path}")
+        if charts:
+            page.wait_for_function(ALL_DRAWN)
+            page.wait_for_timeout(300)  # responsive charts settle to the width
+        fits_the_phone(page, name, screenshot)
+
+        if name in ("dashboard", "shared-link"):
+            # The filters are folded behind a "Filters" button that opens and closes them.
+            toggle = page.locator("#filters-panel > summary")
+            assert toggle.is_visible()
+            assert not page.locator("#dashboard-filters").is_visible()
+            toggle.click()
+            assert page.locator("#dashboard-filters").is_visible()
+            page.locator("details.filter > summary").first.click()
+            fits_the_phone(page, f"{name}-filters-open", screenshot)
+            toggle.click()
+            assert not page.locator("#dashboard-filters").is_visible()
+
+    assert page.evaluate("window.__csp") == []
