@@ -68,10 +68,10 @@ def log(message):
     print(f"[bench {dt.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
-def run(cmd, *, env=None, capture=False, check=True, timeout=None):
+def run(cmd, *, env=None, capture=False, check=True, timeout=None, cwd=None):
     return subprocess.run(  # noqa: S603 (our own commands)
         [str(c) for c in cmd],
-        cwd=ROOT,
+        cwd=cwd or ROOT,
         env=env,
         check=check,
         text=True,
@@ -92,7 +92,9 @@ class Bench:
         self.base = f"http://{HOST}:{self.port}"
         self.work = ROOT / "var" / "bench" / self.size
         self.work.mkdir(parents=True, exist_ok=True)
-        self.static_root = ROOT / "staticfiles"
+        # The application measured: this working tree, or a clean checkout of --commit.
+        self.app = checkout(args.commit) if args.commit else ROOT
+        self.static_root = self.app / "staticfiles"
         self.floor_dir = self.static_root / "bench-floor"
         self.server = None
         self.rss = RssSampler()
@@ -119,17 +121,19 @@ class Bench:
             REDIS_URL=f"redis://{HOST}:6379/{args.redis_db}",
             STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
             LOG_LEVEL="WARNING",
-            PYTHONPATH=str(ROOT),
+            PYTHONPATH=str(self.app),
+            BENCH_APP_ROOT=str(self.app),
             DJANGO_SETTINGS_MODULE="aipdash.settings",
         )
         self.redis = redis.Redis(host=HOST, port=6379, db=args.redis_db)
 
     def manage(self, *cmd, capture=False, env=None, timeout=None):
         return run(
-            [VENV / "python", "manage.py", *cmd],
+            [VENV / "python", self.app / "manage.py", *cmd],
             env=env or self.env,
             capture=capture,
             timeout=timeout,
+            cwd=self.app,
         )
 
     def psql(self, sql, db=None):
@@ -181,10 +185,13 @@ class Bench:
                 self.psql("VACUUM ANALYZE")
         self.results["data"] = self.data_counts()
         self.results["data"]["generated_this_run_s"] = generated
-        log("collectstatic")
         if self.floor_dir.exists():
             shutil.rmtree(self.floor_dir)
-        self.manage("collectstatic", "--no-input", capture=True)
+        if self.args.no_collectstatic and (self.static_root / "staticfiles.json").exists():
+            log("collectstatic skipped (--no-collectstatic)")
+        else:
+            log("collectstatic")
+            self.manage("collectstatic", "--no-input", capture=True)
         self.results["phases"]["prepare_s"] = time.perf_counter() - started
 
     def synthetic_counts(self):
@@ -288,7 +295,7 @@ class Bench:
         )
         self.server = subprocess.Popen(  # noqa: S603
             [VENV / "gunicorn", "-c", ROOT / "gunicorn.conf.py"],
-            cwd=ROOT,
+            cwd=self.app,
             env=env,
             start_new_session=True,
         )
@@ -512,6 +519,16 @@ class Bench:
             }
         return out
 
+    def measure_django_floor(self):
+        """The cheapest Django view, /healthz (no login, one SELECT 1, a cache set and get):
+        what any request through Django's middleware costs on this server."""
+        log(f"Django floor /healthz: wrk -c8 {self.args.floor_duration}s")
+        return {
+            "path": "/healthz",
+            "warm_sequential": self.sequential("/healthz", {}, self.args.warm_seq_runs, cold=False),
+            "warm": self.wrk("/healthz", {}, connections=8, duration=self.args.floor_duration),
+        }
+
     def static_assets(self):
         """The page's own static files: sizes raw and as sent, and their caching headers."""
         _, _, page = self.fetch("/")
@@ -552,7 +569,10 @@ class Bench:
     def go(self):
         self.results["machine"] = machine()
         self.results["machine"]["load_before"] = os.getloadavg()
-        self.results["commit"] = git_commit()
+        self.results["commit"] = git_commit(self.app)
+        self.results["commit"]["measured_tree"] = (
+            "working tree" if self.app == ROOT else f"clean checkout of {self.args.commit}"
+        )
         self.prepare()
         self.ensure_user_and_link()
         self.in_process()
@@ -565,6 +585,7 @@ class Bench:
         self.results["views"] = self.measure_views()
         self.results["cache_payload_bytes"] = self.payload_sizes()
         self.results["floor"] = self.measure_floor()
+        self.results["django_floor"] = self.measure_django_floor()
         self.results["static_assets"] = self.static_assets()
         self.results["phases"]["http_s"] = time.perf_counter() - t0
         if not self.args.skip_browser:
@@ -709,9 +730,28 @@ def machine():
     }
 
 
-def git_commit():
-    head = run(["git", "rev-parse", "HEAD"], capture=True).stdout.strip()
-    dirty = run(["git", "status", "--porcelain", "--untracked-files=no"], capture=True).stdout
+def checkout(rev):
+    """A clean checkout of `rev` (a detached git worktree under var/bench/), so that the
+    figures belong to exactly one commit while others edit the working tree."""
+    commit = run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], capture=True).stdout
+    commit = commit.strip()
+    tree = ROOT / "var" / "bench" / f"tree-{commit[:12]}"
+    if not (tree / "manage.py").exists():
+        for old in tree.parent.glob("tree-*"):  # one checkout at a time: drop older ones
+            log(f"removing the older checkout {old.relative_to(ROOT)}")
+            run(["git", "worktree", "remove", "--force", old], check=False, capture=True)
+            shutil.rmtree(old, ignore_errors=True)
+        run(["git", "worktree", "prune"])
+        log(f"checking out {commit[:12]} into {tree.relative_to(ROOT)}")
+        run(["git", "worktree", "add", "--detach", "--force", tree, commit], capture=True)
+    return tree
+
+
+def git_commit(tree):
+    head = run(["git", "rev-parse", "HEAD"], capture=True, cwd=tree).stdout.strip()
+    dirty = run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], capture=True, cwd=tree
+    ).stdout
     changed = [line[3:] for line in dirty.splitlines() if line.strip()]
     return {"hash": head, "uncommitted_changes": bool(changed), "changed_files": changed}
 
@@ -758,6 +798,16 @@ def main():
     parser.add_argument("--browser-first-runs", type=int, default=5)
     parser.add_argument("--browser-filter-runs", type=int, default=20)
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument(
+        "--commit",
+        help="measure a clean checkout of this commit (a git worktree under var/bench/) "
+        "instead of the working tree, e.g. --commit HEAD",
+    )
+    parser.add_argument(
+        "--no-collectstatic",
+        action="store_true",
+        help="reuse STATIC_ROOT from an earlier run (collectstatic takes a minute)",
+    )
     parser.add_argument(
         "--quiet-load",
         type=float,

@@ -25,7 +25,13 @@ from pathlib import Path
 import brotli
 import django
 
+# bench.common from this folder's parent; the application from BENCH_APP_ROOT (a clean
+# checkout of a commit, see harness.py --commit) when set, so that it wins for `aipdash`.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import FILTER_QUERY, views, wsgi_headers
+
+if os.environ.get("BENCH_APP_ROOT"):
+    sys.path.insert(0, os.environ["BENCH_APP_ROOT"])
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aipdash.settings")
 django.setup()
 
@@ -39,7 +45,6 @@ from django.utils.html import _json_script_escapes  # noqa: E402
 
 from aipdash import charts, dashboard, selectors  # noqa: E402
 from aipdash.filters import DashboardFilters  # noqa: E402
-from bench.common import FILTER_QUERY, views, wsgi_headers  # noqa: E402
 
 
 class CacheOps:

@@ -307,6 +307,16 @@ def markdown(r):
             f"{_ms(f['warm']['p95_ms'])} | {w['rps']:.0f} | {_ms(w['p95_ms'])} | "
             f"{w['rps'] / f['warm']['rps']:.2f} |"
         )
+    django_floor = r.get("django_floor")
+    if django_floor:
+        w = django_floor["warm"]
+        lines += [
+            "",
+            f"Django floor, `/healthz` (no login; `SELECT 1`, a cache set and get; the cheapest "
+            f"view through the whole middleware stack): {w['rps']:.0f} rps, p50 "
+            f"{_ms(w['p50_ms'])} ms, p95 {_ms(w['p95_ms'])} ms (8 connections); one at a time "
+            f"p50 {_ms(django_floor['warm_sequential']['p50_ms'])} ms.",
+        ]
     lines += _breakdown(r)
     lines += _browser(r)
     soak = r["soak"]
