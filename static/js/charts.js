@@ -22,7 +22,7 @@
   // Pages style themselves for a browser that runs scripts (the filter form hides Apply).
   document.documentElement.classList.add("js");
 
-  // div -> the JSON text it was drawn from: the initial load triggers both DOMContentLoaded
+  // div -> the theme and JSON text it was drawn with: the initial load triggers both DOMContentLoaded
   // and htmx:load on <body>, and a figure is drawn once, not twice.
   var drawn = new WeakMap();
 
@@ -82,6 +82,70 @@
     });
   }
 
+  // Light or dark: the reader's choice (data-theme on <html>, set by theme.js), else the system's.
+  var systemDark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+  function theme() {
+    var chosen = document.documentElement.dataset.theme;
+    if (chosen === "light" || chosen === "dark") return chosen;
+    return systemDark && systemDark.matches ? "dark" : "light";
+  }
+
+  // The figures are built for a light page (aipdash/charts.py: text, grid, lines, hover label,
+  // map). In the dark theme each of those colours is swapped, at draw time, for the page's CSS
+  // variable of the same role, so the charts match the page with no Plotly template. Series
+  // colours stay (they are chosen to read on both), except black, which would vanish.
+  var THEMED = {
+    "#16202d": "--text",
+    "#566275": "--muted",
+    "#e6eaf0": "--chart-grid",
+    "#c5cfdb": "--border-strong",
+    "#3d4756": "--chart-reference",
+    "#ffffff": "--surface",
+    "#000000": "--text",
+    "rgba(255,255,255,0.8)": "--chart-label-bg",
+    "#eef1f5": "--chart-land",
+    "#f7fafd": "--chart-ocean",
+  };
+
+  // CSS variables hold light-dark() pairs: a probe element resolves each to the colour in use.
+  function themeColours() {
+    var probe = document.createElement("span");
+    probe.hidden = true;
+    document.body.appendChild(probe);
+    var colours = {};
+    Object.keys(THEMED).forEach(function (light) {
+      probe.style.color = "var(" + THEMED[light] + ")";
+      var value = getComputedStyle(probe).color;
+      if (value) colours[light] = value;
+    });
+    probe.remove();
+    return colours;
+  }
+
+  function recolour(value, colours) {
+    if (typeof value === "string") return colours[value.toLowerCase()] || value;
+    if (Array.isArray(value)) {
+      return value.map(function (item) {
+        return recolour(item, colours);
+      });
+    }
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).forEach(function (key) {
+        out[key] = recolour(value[key], colours);
+      });
+      return out;
+    }
+    return value;
+  }
+
+  function themed(fig) {
+    if (theme() !== "dark") return fig;
+    var colours = themeColours();
+    return { data: recolour(fig.data || [], colours), layout: recolour(fig.layout || {}, colours) };
+  }
+
   function draw(div) {
     if (typeof Plotly === "undefined") {
       console.error("charts.js: plotly.min.js is not loaded");
@@ -93,7 +157,8 @@
       return;
     }
     var text = island.textContent;
-    if (drawn.get(div) === text) return;
+    var key = theme() + "|" + text;
+    if (drawn.get(div) === key) return;
     var fig;
     try {
       fig = JSON.parse(text);
@@ -101,8 +166,9 @@
       console.error("charts.js: bad JSON in #" + div.dataset.figureId, error);
       return;
     }
-    drawn.set(div, text);
-    Plotly.react(div, fig.data || [], fig.layout || {}, config(div, fig)).then(
+    drawn.set(div, key);
+    var look = themed(fig);
+    Plotly.react(div, look.data || [], look.layout || {}, config(div, fig)).then(
       function () {
         if (typeof div.removeAllListeners === "function") {
           div.removeAllListeners("plotly_click");
@@ -289,6 +355,16 @@
   });
 
   document.addEventListener("htmx:historyRestore", start);
+
+  // The theme changed (the header's toggle, or the system's setting): redraw in its colours.
+  document.addEventListener("aip:themechange", function () {
+    drawAll(document);
+  });
+  if (systemDark && systemDark.addEventListener) {
+    systemDark.addEventListener("change", function () {
+      drawAll(document);
+    });
+  }
 
   window.addEventListener("pageshow", function (event) {
     syncFilters();

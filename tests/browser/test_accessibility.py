@@ -19,7 +19,12 @@ from aipdash.filters import DashboardFilters
 from projects.models import Project
 from tests.browser.test_dashboard import WATCH
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after each test leaves the database as the migrations made it
+# (content types and all), as test_admin_entry.py, which runs next, expects.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 # Every chart on the page (dashboard, partner, project or shared view) has drawn its marks.
 ALL_DRAWN = """() => {
@@ -252,3 +257,66 @@ def test_every_page_fits_a_phone(page, demo, viewer, screenshot):
             assert not page.locator("#dashboard-filters").is_visible()
 
     assert page.evaluate("window.__csp") == []
+
+
+# The colour a chart's axis tick labels are drawn in, and the page's background.
+DRAWN_COLOURS = """() => {
+  const tick = document.querySelector('.plotly-chart .xtick text, .plotly-chart .ytick text');
+  return {
+    tick: tick ? getComputedStyle(tick).fill : '',
+    page: getComputedStyle(document.body).backgroundColor,
+  };
+}"""
+
+
+def brightness(colour):
+    """0 (black) to 255 (white), from "rgb(r, g, b)"."""
+    r, g, b = (float(x) for x in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3])
+    return 0.299 * r + 0.587 * g + 0.114 * b
+
+
+def test_dark_mode_follows_the_system_and_the_toggle_is_remembered(page, demo, viewer, screenshot):
+    page.add_init_script(WATCH)
+    page.emulate_media(color_scheme="dark")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, demo, viewer)
+    page.wait_for_timeout(300)
+    colours = page.evaluate(DRAWN_COLOURS)
+    assert brightness(colours["page"]) < 60, colours  # a dark page
+    assert brightness(colours["tick"]) > 140, colours  # light tick labels on it
+    toggle = page.locator("[data-theme-toggle]")
+    assert toggle.get_attribute("aria-pressed") == "true"
+    screenshot("a11y-dashboard-dark")
+    found = {"dashboard (dark)": axe_violations(page)}
+
+    for name, path in [("partner", "/partners/gip/"), ("portfolio", "/portfolio/")]:
+        page.goto(f"{demo}{path}")
+        if name == "partner":
+            page.wait_for_function(ALL_DRAWN)
+        screenshot(f"a11y-{name}-dark")
+        found[f"{name} (dark)"] = axe_violations(page)
+
+    page.set_viewport_size(PHONE)
+    page.goto(f"{demo}/")
+    page.wait_for_function(ALL_DRAWN)
+    page.wait_for_timeout(300)
+    screenshot("a11y-dashboard-dark-390")
+
+    # The toggle switches to light at once, charts too, and the choice outlives a reload.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "false"
+    page.wait_for_function(
+        "(old) => getComputedStyle(document.querySelector('.plotly-chart .ytick text')).fill"
+        " !== old",
+        arg=colours["tick"],
+    )
+    page.reload()
+    page.wait_for_function(ALL_DRAWN)
+    colours = page.evaluate(DRAWN_COLOURS)
+    assert brightness(colours["page"]) > 200, colours
+    assert brightness(colours["tick"]) < 140, colours
+    assert page.evaluate("localStorage.getItem('aip-theme')") == "light"
+    assert page.evaluate("window.__csp") == []
+    report = {name: describe(v) for name, v in found.items() if v}
+    assert not report, "\n\n".join(f"== {name}\n{text}" for name, text in report.items())
