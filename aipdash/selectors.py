@@ -158,7 +158,7 @@ COMMITMENT_NOTE = (
 
 
 def _partner_rows(rows: Iterable[dict]) -> list[dict]:
-    """`partner` is a field of Commitment, so the query names the short name partner_name."""
+    """Rows with the partner's short name under `partner` (see PARTNER)."""
     return [{"partner": row.pop("partner_name"), **row} for row in map(dict, rows)]
 
 
@@ -176,63 +176,65 @@ def _floats(rows: Iterable[dict], *keys: str) -> tuple[dict, ...]:
 # Charts ------------------------------------------------------------------------------------
 
 
-def commitments_by_partner(filters: DashboardFilters) -> ChartData:
+PARTNER = {
+    # `partner` is a field of Commitment: the query names the short name partner_name.
+    "partner_name": F("partner__short_name"),
+    "partner_slug": F("partner__slug"),
+    "colour": F("partner__colour"),
+}
+
+
+def _commitment_chart(
+    filters, *, chart, title, group_by, order_by, columns, expressions=None
+) -> ChartData:
+    """Commitments summed per partner and `group_by` (fields, plus named `expressions`), with
+    the targets as reference lines."""
     qs = commitments(filters)
     rows = (
-        qs.order_by("partner__short_name", "instrument", "status")
-        .values(
-            "instrument",
-            "status",
-            partner_name=F("partner__short_name"),
-            partner_slug=F("partner__slug"),
-            colour=F("partner__colour"),
-        )
+        qs.order_by(*order_by)
+        .values(*group_by, **(expressions or {}), **PARTNER)
         .annotate(amount_usd=Sum("amount_usd"))
     )
     targets, target_qs = _targets()
     return ChartData(
+        chart=chart,
+        title=title,
+        columns=(*columns, Column("amount_usd", "Amount", "USD")),
+        rows=_floats(_partner_rows(rows), "amount_usd"),
+        note=COMMITMENT_NOTE if filters.narrows_projects else "",
+        extras={"targets": targets},
+        **merged(provenance(qs), provenance(target_qs)),
+    )
+
+
+def commitments_by_partner(filters: DashboardFilters) -> ChartData:
+    return _commitment_chart(
+        filters,
         chart="commitments_by_partner",
         title="Commitments by partner",
+        group_by=("instrument", "status"),
+        order_by=("partner__short_name", "instrument", "status"),
         columns=(
             Column("partner", "Partner"),
             Column("instrument", "Instrument"),
             Column("status", "Status"),
-            Column("amount_usd", "Amount", "USD"),
         ),
-        rows=_floats(_partner_rows(rows), "amount_usd"),
-        note=COMMITMENT_NOTE if filters.narrows_projects else "",
-        extras={"targets": targets},
-        **merged(provenance(qs), provenance(target_qs)),
     )
 
 
 def commitments_over_time(filters: DashboardFilters) -> ChartData:
-    qs = commitments(filters)
-    rows = (
-        qs.order_by("committed_on", "partner__short_name", "instrument")
-        .values(
-            "instrument",
-            date=F("committed_on"),
-            partner_name=F("partner__short_name"),
-            partner_slug=F("partner__slug"),
-            colour=F("partner__colour"),
-        )
-        .annotate(amount_usd=Sum("amount_usd"))
-    )
-    targets, target_qs = _targets()
-    return ChartData(
+    return _commitment_chart(
+        filters,
         chart="commitments_over_time",
         title="Commitments over time",
+        group_by=("instrument",),
+        expressions={"date": F("committed_on")},  # the day, named as chartdata.py has it
+        order_by=("committed_on", "partner__short_name", "instrument"),
         columns=(
             Column("date", "Date"),
             Column("partner", "Partner"),
             Column("instrument", "Instrument"),
-            Column("amount_usd", "Amount", "USD"),
         ),
-        rows=_floats(_partner_rows(rows), "amount_usd"),
-        note=COMMITMENT_NOTE if filters.narrows_projects else "",
-        extras={"targets": targets},
-        **merged(provenance(qs), provenance(target_qs)),
     )
 
 
