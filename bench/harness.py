@@ -447,7 +447,9 @@ class Bench:
         cmd.append(self.base + path)
         if paths:
             cmd += ["--", *paths]
+        cpu_before = self.cpu_seconds()
         out = run(cmd, capture=True).stdout
+        cpu_after = self.cpu_seconds()
         found = re.search(r"WRK-JSON-BEGIN\n(.*)\nWRK-JSON-END", out, re.S)
         if not found:
             raise SystemExit(f"wrk printed no summary:\n{out}")
@@ -470,7 +472,30 @@ class Bench:
             "statuses": data["statuses"],
             "errors": socket_errors + non_2xx,
             "bytes_per_s": data["bytes"] / seconds,
+            "cpu_ms_per_request": {
+                part: sum(
+                    max(0.0, seconds - cpu_before[part].get(pid, 0.0))
+                    for pid, seconds in cpu_after[part].items()
+                )
+                * 1000
+                / max(data["requests"], 1)
+                for part in cpu_after
+            },
         }
+
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by gunicorn (master and workers) and by the
+        PostgreSQL backends connected to the bench database: per request, it does not depend
+        on what else the machine is doing, unlike latency and requests per second."""
+        pids = {"gunicorn": [self.server.pid, *self.rss._workers()], "postgres": []}
+        found = self.psql(
+            f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.db_name}'"  # noqa: S608
+            " AND pid <> pg_backend_pid()"
+        )
+        pids["postgres"] = [int(p) for p in found.split()]
+        # Per process: one that started during the run counts from zero, one that ended is
+        # left out (PostgreSQL backends come and go with CONN_MAX_AGE).
+        return {part: {pid: _cpu_seconds(pid) for pid in group} for part, group in pids.items()}
 
     def warm_up(self):
         """Both workers import and connect before anything is timed."""
@@ -690,6 +715,18 @@ class RssSampler:
                 rss = _rss_kb(pid)
                 if rss:
                     self.samples[pid] = max(self.samples.get(pid, 0), rss)
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid):
+    """utime + stime of a process (fields 14 and 15 of /proc/<pid>/stat), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def _rss_kb(pid):

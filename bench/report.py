@@ -33,6 +33,17 @@ def _miss_above(value, limit, unit):
     return f"{value - limit:,.1f} {unit} over ({value / limit:.1f}× the target)"
 
 
+def _cpu_ratios(r, charts):
+    out = {}
+    for c, v in charts.items():
+        floor = r.get("floor", {}).get(c, {}).get("warm", {}).get("cpu_ms_per_request")
+        mine = v["warm"].get("cpu_ms_per_request")
+        if floor and mine:
+            total = mine["gunicorn"] + mine["postgres"]
+            out[c] = (floor["gunicorn"] + floor["postgres"]) / total if total else 0
+    return out
+
+
 def targets(r):
     """Each target of issue 5: the figure, met or not, and by how much when missed."""
     out = []
@@ -75,7 +86,9 @@ def targets(r):
             f"{ratios[low]:.2f} (lowest: {low})",
             ratios[low] >= 0.5,
             f"{0.5 - ratios[low]:.2f} short: needs {0.5 / ratios[low]:.1f}× the rps",
-            "; ".join(f"{c} {v:.2f}" for c, v in ratios.items()),
+            "; ".join(f"{c} {v:.2f}" for c, v in ratios.items())
+            + ". From CPU per request (an idle-machine estimate): "
+            + "; ".join(f"{c} {v:.2f}" for c, v in _cpu_ratios(r, charts).items()),
         )
     cold = r["views"]["filter"]["cold"]["p95_ms"]
     add(
@@ -261,8 +274,8 @@ def markdown(r):
         "",
         "| view | cold p50 / p95 / p99 | warm 1-at-a-time p50 / p95 | warm 8-conn p50 / p95 / "
         "p99 | rps (8 conn) | errors | bytes raw / sent / gzip-able | queries cold / warm | "
-        "cache calls cold / warm | rows cold (max) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "cache calls cold / warm | rows cold (max) | CPU ms/request warm: app + db |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for v in r["views"].values():
         c, ws, w, b, ip = v["cold"], v["warm_sequential"], v["warm"], v["bytes"], v["in_process"]
@@ -278,7 +291,8 @@ def markdown(r):
             f"| {_bytes(b['raw'])} / {sent} / {_bytes(ip['bytes']['gzip'])} "
             f"| {ip['cold']['queries']} / {ip['warm']['queries']} "
             f"| {ip['cold'].get('cache_ops', '–')} / {ip['warm'].get('cache_ops', '–')} "
-            f"| {ip['cold']['rows']:,} ({ip['cold']['max_rows_one_query']:,}) |"
+            f"| {ip['cold']['rows']:,} ({ip['cold']['max_rows_one_query']:,}) "
+            f"| {_cpu(w)} |"
         )
     payloads = r.get("cache_payload_bytes")
     if payloads:
@@ -297,15 +311,22 @@ def markdown(r):
         "`Accept-Encoding`, like the partial's run). Ratio: the partial's requests per second "
         "over its floor's (target ≥ 0.5).",
         "",
-        "| chart | bytes | floor rps | floor p95 | partial rps | partial p95 | ratio |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "CPU: milliseconds of CPU per request, gunicorn + PostgreSQL (from /proc, unaffected "
+        "by other work on the machine); *CPU-bound rps*: what that cost allows on "
+        f"{r['machine']['nproc']} idle cores (wrk's and Redis's own CPU aside).",
+        "",
+        "| chart | bytes | floor rps | floor p95 | floor CPU ms | partial rps | partial p95 | "
+        "partial CPU ms | ratio | CPU-bound rps: floor / partial |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
+    cores = r["machine"]["nproc"]
     for chart, f in r.get("floor", {}).items():
         w = r["views"][f"chart:{chart}"]["warm"]
         lines.append(
             f"| {chart} | {_bytes(f['bytes'])} | {f['warm']['rps']:.0f} | "
-            f"{_ms(f['warm']['p95_ms'])} | {w['rps']:.0f} | {_ms(w['p95_ms'])} | "
-            f"{w['rps'] / f['warm']['rps']:.2f} |"
+            f"{_ms(f['warm']['p95_ms'])} | {_cpu(f['warm'])} | {w['rps']:.0f} | "
+            f"{_ms(w['p95_ms'])} | {_cpu(w)} | {w['rps'] / f['warm']['rps']:.2f} | "
+            f"{_capacity(f['warm'], cores)} / {_capacity(w, cores)} |"
         )
     django_floor = r.get("django_floor")
     if django_floor:
@@ -315,7 +336,8 @@ def markdown(r):
             f"Django floor, `/healthz` (no login; `SELECT 1`, a cache set and get; the cheapest "
             f"view through the whole middleware stack): {w['rps']:.0f} rps, p50 "
             f"{_ms(w['p50_ms'])} ms, p95 {_ms(w['p95_ms'])} ms (8 connections); one at a time "
-            f"p50 {_ms(django_floor['warm_sequential']['p50_ms'])} ms.",
+            f"p50 {_ms(django_floor['warm_sequential']['p50_ms'])} ms; CPU per request "
+            f"{_cpu(w)} ms (CPU-bound: {_capacity(w, cores)} rps).",
         ]
     lines += _breakdown(r)
     lines += _browser(r)
@@ -384,6 +406,22 @@ def markdown(r):
         "",
     ]
     return "\n".join(lines)
+
+
+def _cpu(wrk_result):
+    cpu = wrk_result.get("cpu_ms_per_request")
+    if not cpu:
+        return "–"
+    return f"{_ms(cpu['gunicorn'])} + {_ms(cpu['postgres'])}"
+
+
+def _capacity(wrk_result, cores):
+    """Requests per second the measured CPU cost allows on `cores` idle cores."""
+    cpu = wrk_result.get("cpu_ms_per_request")
+    if not cpu:
+        return "–"
+    total = cpu["gunicorn"] + cpu["postgres"]
+    return f"{cores * 1000 / total:,.0f}" if total > 0 else "–"
 
 
 def _load(values):
