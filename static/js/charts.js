@@ -25,6 +25,8 @@
   // div -> the theme and JSON text it was drawn with: the initial load triggers both DOMContentLoaded
   // and htmx:load on <body>, and a figure is drawn once, not twice.
   var drawn = new WeakMap();
+  // Divs whose drawing is re-hidden from screen readers after each replot (see hideDrawing).
+  var hiding = new WeakSet();
 
   var CHART = ".plotly-chart[data-figure-id]";
 
@@ -170,17 +172,18 @@
     var look = themed(fig);
     Plotly.react(div, look.data || [], look.layout || {}, config(div, fig)).then(
       function () {
-        if (typeof div.removeAllListeners === "function") {
-          div.removeAllListeners("plotly_click");
-          div.removeAllListeners("plotly_afterplot");
-        }
+        if (typeof div.removeAllListeners === "function") div.removeAllListeners("plotly_click");
         div.on("plotly_click", function (event) {
           onClick(div, event);
         });
         hideDrawing(div);
-        div.on("plotly_afterplot", function () {
-          hideDrawing(div);
-        });
+        // Once per drawn div (plotly.js may listen to this event itself: leave its listeners).
+        if (!hiding.has(div)) {
+          hiding.add(div);
+          div.on("plotly_afterplot", function () {
+            hideDrawing(div);
+          });
+        }
       },
       function (error) {
         drawn.delete(div);
@@ -197,6 +200,7 @@
 
   function purge(div) {
     drawn.delete(div);
+    hiding.delete(div);
     if (typeof Plotly !== "undefined") Plotly.purge(div);
     div.replaceChildren();
     div.removeAttribute("style");
