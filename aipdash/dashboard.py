@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max, Min
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import _json_script_escapes
 
 from aipdash import alttext, charts, formatting, selectors
@@ -156,7 +157,9 @@ def context(
 ) -> dict:
     """What the dashboard templates need. `query` is the reader's own query string (the
     canonical filters on the dashboard; on a shared view only what its viewer narrowed), used
-    for the export links; `scope` limits the form's choices to a shared view's."""
+    for the export links; `scope` limits the form's choices to a shared view's. The headline
+    and the charts are computed only when a template uses them (a one-chart partial or a CSV
+    export reads neither)."""
     return {
         "filters": filters,
         "selected": filters if selected is None else selected,
@@ -165,8 +168,8 @@ def context(
         "open": set(open_filters),
         "shared": shared,
         "options": options_for(filters, scope),
-        "headline": headline(filters),
-        "charts": [chart(name, filters) for name in CHART_NAMES],
+        "headline": SimpleLazyObject(lambda: headline(filters)),
+        "charts": SimpleLazyObject(lambda: [chart(name, filters) for name in CHART_NAMES]),
     }
 
 

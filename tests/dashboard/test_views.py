@@ -216,3 +216,18 @@ def test_no_query_string_ever_makes_a_500(viewer_client, portfolio, query, parti
         reverse("chart-csv", args=["energy_mix"]) + "?" + urlencode(query)
     )
     assert csv_response.status_code in (200, 400)
+
+
+def test_one_chart_block_or_csv_computes_only_that_chart(viewer_client, portfolio):  # noqa: F811
+    def cold_queries(path):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert viewer_client.get(path).status_code == 200
+        return len(queries)
+
+    page = cold_queries(DASHBOARD)
+    block = cold_queries(reverse("chart", args=["energy_mix"]))
+    csv_export = cold_queries(reverse("chart-csv", args=["energy_mix"]))
+    # The page runs every chart's queries; a block or an export only its own two, plus the
+    # session, the user, the partner slugs and the filter form's choices.
+    assert block < page / 2 and csv_export <= block
