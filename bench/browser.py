@@ -66,7 +66,7 @@ FILTER_CHANGE = """async (value) => {
           return;
         }
       }
-      if (now - started > 120000) { reject(new Error('charts not redrawn in 120 s')); return; }
+      if (now - started > 300000) { reject(new Error('charts not redrawn in 300 s')); return; }
       requestAnimationFrame(check);
     };
     requestAnimationFrame(check);
@@ -122,7 +122,8 @@ def _strip(url, base):
     return url[len(base) :] if url.startswith(base) else url
 
 
-def measure(base, session_cookie, *, first_runs=5, filter_runs=20, filter_warmup=2):
+def measure(base, session_cookie, *, first_runs=5, filter_runs=20, filter_warmup=2, timeout_s=300):
+    timeout = timeout_s * 1000
     cookie = {"name": "sessionid", "value": session_cookie, "url": base}
     console_errors = []
     first, repeat, resources = [], [], []
@@ -135,13 +136,14 @@ def measure(base, session_cookie, *, first_runs=5, filter_runs=20, filter_warmup
                 context.add_cookies([cookie])
                 context.add_init_script(MARK_DRAWN)
                 page = context.new_page()
+                page.set_default_timeout(timeout)
                 page.on(
                     "console",
                     lambda m: console_errors.append(m.text) if m.type == "error" else None,
                 )
                 wire = Wire(context.new_cdp_session(page))
                 page.goto(base + "/", wait_until="load")
-                page.wait_for_function("() => window.__benchDrawnAt !== undefined", timeout=120_000)
+                page.wait_for_function("() => window.__benchDrawnAt !== undefined", timeout=timeout)
                 page.wait_for_load_state("networkidle")
                 timing = page.evaluate(
                     """() => { const n = performance.getEntriesByType('navigation')[0];
@@ -157,7 +159,7 @@ def measure(base, session_cookie, *, first_runs=5, filter_runs=20, filter_warmup
                     wire.take()
                     page.goto(base + "/", wait_until="load")
                     page.wait_for_function(
-                        "() => window.__benchDrawnAt !== undefined", timeout=120_000
+                        "() => window.__benchDrawnAt !== undefined", timeout=timeout
                     )
                     page.wait_for_load_state("networkidle")
                     repeat_timing = page.evaluate("() => window.__benchDrawnAt")

@@ -287,6 +287,7 @@ class Bench:
             GUNICORN_THREADS=str(self.args.threads),
             GUNICORN_PIDFILE=str(pidfile),
             GUNICORN_ERRORLOG=str(logfile),
+            GUNICORN_TIMEOUT=str(self.args.gunicorn_timeout),
         )
         log(
             f"gunicorn: {self.args.workers} workers, {self.args.worker_class}"
@@ -318,6 +319,7 @@ class Bench:
             workers=self.args.workers,
             worker_class=self.args.worker_class,
             threads=self.args.threads if self.args.worker_class == "gthread" else 1,
+            worker_timeout_s=self.args.gunicorn_timeout,
             bind=f"{HOST}:{self.port}",
             database=self.db_name,
             redis_db=self.args.redis_db,
@@ -345,7 +347,7 @@ class Bench:
         headers = dict(headers or {})
         if cookie:
             headers["Cookie"] = f"sessionid={self.session}"
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=300)
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=self.args.request_timeout)
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
@@ -356,14 +358,19 @@ class Bench:
 
     def timed(self, path, headers):
         headers = dict(headers, Cookie=f"sessionid={self.session}")
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=300)
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=self.args.request_timeout)
+        t0 = time.perf_counter()
         try:
-            t0 = time.perf_counter()
             conn.request("GET", path, headers=headers)
             response = conn.getresponse()
             t1 = time.perf_counter()
             data = response.read()
             t2 = time.perf_counter()
+        except (OSError, http.client.HTTPException) as error:
+            # A worker killed by gunicorn's timeout, a reset, a client timeout: an error (0).
+            elapsed = (time.perf_counter() - t0) * 1000
+            log(f"  {path}: {error.__class__.__name__} after {elapsed:.0f} ms")
+            return 0, elapsed, elapsed, 0
         finally:
             conn.close()
         return response.status, (t1 - t0) * 1000, (t2 - t0) * 1000, len(data)
@@ -394,9 +401,9 @@ class Bench:
         if status != 302 or not found:
             raise SystemExit(f"login failed: HTTP {status}")
         self.session = found.group(1)
-        status, _, _ = self.fetch("/")
+        status, _, _ = self.fetch("/shares/")  # a cheap page that needs the login
         if status != 200:
-            raise SystemExit(f"GET / with the session cookie: HTTP {status}")
+            raise SystemExit(f"GET /shares/ with the session cookie: HTTP {status}")
         log("logged in through the login form; session cookie in hand")
 
     # 5. per view -----------------------------------------------------------------------------
@@ -404,9 +411,14 @@ class Bench:
     def flush(self):
         self.redis.flushdb()
 
-    def sequential(self, path, headers, runs, *, cold):
+    def sequential(self, path, headers, runs, *, cold, budget=None):
+        """`runs` requests one at a time; past `budget` seconds (and at least 3 samples) it
+        stops early: at 100k one cold page takes long."""
         samples, statuses, ttfb = [], [], []
+        started = time.monotonic()
         for _ in range(runs):
+            if budget and len(samples) >= 3 and time.monotonic() - started > budget:
+                break
             if cold:
                 self.flush()
             status, first_byte, total, _ = self.timed(path, headers)
@@ -416,8 +428,11 @@ class Bench:
         return summary_ms(samples, statuses, ttfb)
 
     def sizes(self, path, headers):
-        status, h_raw, raw = self.fetch(path, headers)
-        _, h_enc, enc = self.fetch(path, dict(headers, **{"Accept-Encoding": "gzip, br"}))
+        try:
+            status, h_raw, raw = self.fetch(path, headers)
+            _, h_enc, enc = self.fetch(path, dict(headers, **{"Accept-Encoding": "gzip, br"}))
+        except (OSError, http.client.HTTPException) as error:
+            return {"status": 0, "error": repr(error), "raw": None}
         return {
             "status": status,
             "raw": len(raw),
@@ -457,17 +472,21 @@ class Bench:
         seconds = data["duration_us"] / 1e6
         socket_errors = sum(v for k, v in data["errors"].items() if k != "status")
         non_2xx = sum(n for code, n in data["statuses"].items() if not code.startswith("2"))
+        latency = {
+            key: (data["latency_us"][key] / 1000 if data["requests"] else None)
+            for key in ("p50", "p95", "p99", "max", "mean")
+        }
         return {
             "connections": connections,
             "threads": 2,
             "duration_s": round(seconds, 2),
             "requests": data["requests"],
             "rps": data["requests"] / seconds,
-            "p50_ms": data["latency_us"]["p50"] / 1000,
-            "p95_ms": data["latency_us"]["p95"] / 1000,
-            "p99_ms": data["latency_us"]["p99"] / 1000,
-            "max_ms": data["latency_us"]["max"] / 1000,
-            "mean_ms": data["latency_us"]["mean"] / 1000,
+            "p50_ms": latency["p50"],
+            "p95_ms": latency["p95"],
+            "p99_ms": latency["p99"],
+            "max_ms": latency["max"],
+            "mean_ms": latency["mean"],
             "socket_errors": data["errors"],
             "statuses": data["statuses"],
             "errors": socket_errors + non_2xx,
@@ -501,16 +520,26 @@ class Bench:
         """Both workers import and connect before anything is timed."""
         for view in self.views:
             for _ in range(4):
-                self.fetch(view["path"], view["headers"])
+                self.timed(view["path"], view["headers"])
 
     def measure_views(self):
         out = {}
         for view in self.views:
             log(f"{view['label']}: cold × {self.args.cold_runs}")
-            cold = self.sequential(view["path"], view["headers"], self.args.cold_runs, cold=True)
-            self.fetch(view["path"], view["headers"])  # fill the cache again
+            cold = self.sequential(
+                view["path"],
+                view["headers"],
+                self.args.cold_runs,
+                cold=True,
+                budget=self.args.sequential_budget,
+            )
+            self.timed(view["path"], view["headers"])  # fill the cache again
             warm_seq = self.sequential(
-                view["path"], view["headers"], self.args.warm_seq_runs, cold=False
+                view["path"],
+                view["headers"],
+                self.args.warm_seq_runs,
+                cold=False,
+                budget=self.args.sequential_budget,
             )
             log(f"{view['label']}: wrk -c8 {self.args.warm_duration}s")
             warm = self.wrk(
@@ -556,7 +585,10 @@ class Bench:
 
     def static_assets(self):
         """The page's own static files: sizes raw and as sent, and their caching headers."""
-        _, _, page = self.fetch("/")
+        try:
+            _, _, page = self.fetch("/")
+        except (OSError, http.client.HTTPException):
+            return []
         paths = sorted(set(re.findall(rb'(?:src|href)="(/static/[^"]+)"', page)))
         out = []
         for raw_path in paths:
@@ -581,7 +613,7 @@ class Bench:
     def soak(self):
         paths = [f"/charts/{name}/" for name in self.inproc["chart_names"]]
         for path in paths:
-            self.fetch(path)
+            self.timed(path, {})
         log(f"32 connections, {self.args.soak_duration} s, over the {len(paths)} chart partials")
         result = self.wrk(
             paths[0], {}, connections=32, duration=self.args.soak_duration, paths=paths
@@ -616,12 +648,17 @@ class Bench:
         if not self.args.skip_browser:
             log("Chromium: first load, repeat load, filter change")
             t0 = time.perf_counter()
-            self.results["browser"] = browser.measure(
-                self.base,
-                self.session,
-                first_runs=self.args.browser_first_runs,
-                filter_runs=self.args.browser_filter_runs,
-            )
+            try:
+                self.results["browser"] = browser.measure(
+                    self.base,
+                    self.session,
+                    first_runs=self.args.browser_first_runs,
+                    filter_runs=self.args.browser_filter_runs,
+                    timeout_s=self.args.browser_timeout,
+                )
+            except Exception as error:  # a page that never draws: say so, measure the rest
+                log(f"Chromium failed: {error!r}"[:500])
+                self.results["browser"] = {"error": repr(error)[:2000]}
             self.results["phases"]["browser_s"] = time.perf_counter() - t0
         self.results["load_before_soak"] = os.getloadavg()
         self.results["soak"] = self.soak()
@@ -638,6 +675,8 @@ class Bench:
             "floor_wrk_seconds": self.args.floor_duration,
             "soak_seconds": self.args.soak_duration,
             "wrk_timeout_s": self.args.wrk_timeout,
+            "request_timeout_s": self.args.request_timeout,
+            "sequential_budget_s": self.args.sequential_budget,
             "in_process": self.args.inprocess_runs,
             "browser_first_load": self.args.browser_first_runs,
             "browser_filter_change": self.args.browser_filter_runs,
@@ -824,6 +863,12 @@ def main():
     parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument(
+        "--gunicorn-timeout",
+        type=int,
+        default=30,
+        help="seconds before gunicorn replaces a busy worker (30, as in production)",
+    )
+    parser.add_argument(
         "--cold-runs", type=int, help="default 20 (10 at 100k, where one takes seconds)"
     )
     parser.add_argument("--warm-seq-runs", type=int, default=50)
@@ -831,7 +876,17 @@ def main():
     parser.add_argument("--floor-duration", type=int, default=10)
     parser.add_argument("--soak-duration", type=int, default=60)
     parser.add_argument("--wrk-timeout", type=int, default=10)
-    parser.add_argument("--inprocess-runs", type=int, default=3)
+    parser.add_argument(
+        "--request-timeout", type=int, default=300, help="seconds, the sequential client's"
+    )
+    parser.add_argument(
+        "--sequential-budget",
+        type=int,
+        default=180,
+        help="seconds per view for the sequential runs (at least 3 are made)",
+    )
+    parser.add_argument("--browser-timeout", type=int, default=300)
+    parser.add_argument("--inprocess-runs", type=int, help="default 3 (1 at 100k)")
     parser.add_argument("--browser-first-runs", type=int, default=5)
     parser.add_argument("--browser-filter-runs", type=int, default=20)
     parser.add_argument("--skip-browser", action="store_true")
@@ -859,6 +914,8 @@ def main():
     args = parser.parse_args()
     if args.cold_runs is None:
         args.cold_runs = 10 if args.size == "100k" else 20
+    if args.inprocess_runs is None:
+        args.inprocess_runs = 1 if args.size == "100k" else 3
 
     def stop(signum, frame):
         raise SystemExit(f"signal {signum}")

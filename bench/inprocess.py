@@ -17,6 +17,7 @@ import argparse
 import gzip
 import json
 import os
+import pickle
 import statistics
 import sys
 import time
@@ -148,8 +149,8 @@ def measure_view(client, view, runs):
 
 def chart_breakdown(name, filters, runs):
     """Cold cost of one chart's payload, step by step (what dashboard._build does)."""
-    steps = {"select": [], "build": [], "json": []}
-    rows = figure_bytes = 0
+    steps = {"select": [], "build": [], "json": [], "cells": [], "pickle": []}
+    rows = figure_bytes = pickled = 0
     for _ in range(runs):
         t0 = time.perf_counter()
         data = selectors.CHARTS[name](filters)
@@ -159,12 +160,27 @@ def chart_breakdown(name, filters, runs):
         text = json.dumps(figure, cls=dashboard.DjangoJSONEncoder, separators=(",", ":"))
         text = text.translate(_json_script_escapes)
         t3 = time.perf_counter()
+        cells = tuple(
+            tuple(dashboard._cell(c, row.get(c.key)) for c in data.columns) for row in data.rows
+        )
+        block = dashboard.ChartBlock(
+            name=name,
+            data=data,
+            figure_json=text,
+            header=tuple(dashboard._header(c) for c in data.columns),
+            cells=cells,
+        )
+        t4 = time.perf_counter()
+        pickled = len(pickle.dumps(block, pickle.HIGHEST_PROTOCOL))
+        t5 = time.perf_counter()
         steps["select"].append((t1 - t0) * 1000)
         steps["build"].append((t2 - t1) * 1000)
         steps["json"].append((t3 - t2) * 1000)
+        steps["cells"].append((t4 - t3) * 1000)
+        steps["pickle"].append((t5 - t4) * 1000)
         rows, figure_bytes = len(data.rows), len(text.encode())
     out = {f"{step}_ms": statistics.median(values) for step, values in steps.items()}
-    out.update(rows=rows, figure_json_bytes=figure_bytes)
+    out.update(rows=rows, figure_json_bytes=figure_bytes, pickled_bytes=pickled)
     return out
 
 

@@ -24,10 +24,18 @@ def _max_age(cache_control):
     return 0
 
 
+INF = float("inf")
+
+
+def _v(value):
+    """None (nothing completed) sorts as the slowest."""
+    return INF if value is None else value
+
+
 def _miss_above(value, limit, unit):
     """A ceiling target: how far over."""
-    if value is None:
-        return None
+    if value is None or value == INF:
+        return "nothing completed"
     if value <= limit:
         return ""
     return f"{value - limit:,.1f} {unit} over ({value / limit:.1f}× the target)"
@@ -63,15 +71,15 @@ def targets(r):
         )
 
     charts = {k.split(":", 1)[1]: v for k, v in r["views"].items() if k.startswith("chart:")}
-    worst = max(charts, key=lambda c: charts[c]["warm"]["p95_ms"])
-    p95 = charts[worst]["warm"]["p95_ms"]
+    worst = max(charts, key=lambda c: _v(charts[c]["warm"]["p95_ms"]))
+    p95 = _v(charts[worst]["warm"]["p95_ms"])
     add(
         "Warm chart partial p95 (wrk, 8 connections)",
         "< 25 ms",
-        f"{p95:.1f} ms (slowest: {worst})",
+        f"{_ms(p95)} ms (slowest: {worst})",
         p95 < 25,
         _miss_above(p95, 25, "ms"),
-        "; ".join(f"{c} {v['warm']['p95_ms']:.1f}" for c, v in charts.items()),
+        "; ".join(f"{c} {_ms(v['warm']['p95_ms'])}" for c, v in charts.items()),
     )
     ratios = {
         c: charts[c]["warm"]["rps"] / r["floor"][c]["warm"]["rps"]
@@ -99,7 +107,9 @@ def targets(r):
         _miss_above(cold, 400, "ms"),
     )
     b = r.get("browser")
-    if b:
+    if b and "error" in b:
+        add("Chromium figures", "measured", "failed", False, b["error"][:300])
+    elif b:
         fc = b["filter_change"]["ms_median"]
         add(
             "Chromium filter change → every chart redrawn, median, warm",
@@ -162,11 +172,12 @@ def targets(r):
         r["views"][biggest]["in_process"]["cold"].get("largest_query", ""),
     )
     csv = r["views"]["csv"]
-    streamed = csv["bytes"]["transfer_encoding"] == "chunked"
+    encoding = csv["bytes"].get("transfer_encoding", "")
+    streamed = encoding == "chunked"
     add(
         "Exports stream",
         "chunked response, bounded memory",
-        f"Transfer-Encoding: {csv['bytes']['transfer_encoding'] or 'none'}; "
+        f"Transfer-Encoding: {encoding or 'none'}; "
         f"cold TTFB p50 {csv['cold']['ttfb_p50_ms']:.0f} ms of {csv['cold']['p50_ms']:.0f} ms; "
         f"{csv['in_process']['cold']['rows']:,} rows fetched",
         streamed,
@@ -178,7 +189,7 @@ def targets(r):
     add(
         "Zero errors, 32 connections, 60 s",
         "0 errors",
-        f"{soak['errors']} errors in {soak['requests']:,} requests ({soak['rps']:.0f} rps)",
+        f"{soak['errors']:,} errors in {soak['requests']:,} requests ({soak['rps']:.0f} rps)",
         soak["errors"] == 0,
         f"{soak['errors']} errors",
     )
@@ -192,6 +203,10 @@ def _ms(v):
     if v is None:
         return "–"
     return f"{v:.0f}" if v >= 100 else f"{v:.1f}"
+
+
+def _count(n):
+    return "–" if n is None else f"{n:,}"
 
 
 def _bytes(n):
@@ -280,8 +295,8 @@ def markdown(r):
     for v in r["views"].values():
         c, ws, w, b, ip = v["cold"], v["warm_sequential"], v["warm"], v["bytes"], v["in_process"]
         errors = c["errors"] + ws["errors"] + w["errors"]
-        sent = _bytes(b["transferred_with_accept_encoding"]) + (
-            f" ({b['content_encoding']})" if b["content_encoding"] else " (identity)"
+        sent = _bytes(b.get("transferred_with_accept_encoding")) + (
+            f" ({b['content_encoding']})" if b.get("content_encoding") else " (identity)"
         )
         lines.append(
             f"| {v['label']} | {_ms(c['p50_ms'])} / {_ms(c['p95_ms'])} / {_ms(c['p99_ms'])} "
@@ -456,26 +471,31 @@ def _breakdown(r):
         "",
         "## Where a cold chart's time goes (in process)",
         "",
-        "Median of the in-process runs, no cache: the selector (SQL and rows into dicts), the "
-        "figure builder (charts.py) and the JSON encoding, for the whole portfolio and for the "
-        "filter change's view; rows = the chart's data rows; figure = its JSON.",
+        "Median of the in-process runs, no cache, each figure for the whole portfolio / the "
+        "filter change's view: the selector (SQL and rows into dicts), the figure builder "
+        "(charts.py), the JSON encoding, the data table's cells formatted for people, pickling "
+        "the payload for the cache; rows = the chart's data rows; figure = its JSON; pickled = "
+        "the cached payload (what every request that reads it unpickles).",
         "",
-        "| chart | select ms (all / filtered) | build ms | json ms | rows | figure |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| chart | select ms | build ms | json ms | cells ms | pickle ms | rows | figure | "
+        "pickled |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, all_ in b["all"].items():
         f = b["filtered"].get(name, {})
         if "build_ms" not in all_:
             lines.append(
-                f"| {name} | {_ms(all_['select_ms'])} / {_ms(f.get('select_ms'))} | | | | |"
+                f"| {name} | {_ms(all_['select_ms'])} / {_ms(f.get('select_ms'))} | | | | | | | |"
             )
             continue
+
+        def pair(key, fmt=_ms, a=all_, f=f):
+            return f"{fmt(a.get(key))} / {fmt(f.get(key))}"
+
         lines.append(
-            f"| {name} | {_ms(all_['select_ms'])} / {_ms(f.get('select_ms'))} | "
-            f"{_ms(all_['build_ms'])} / {_ms(f.get('build_ms'))} | "
-            f"{_ms(all_['json_ms'])} / {_ms(f.get('json_ms'))} | "
-            f"{all_['rows']:,} / {f.get('rows', 0):,} | "
-            f"{_bytes(all_['figure_json_bytes'])} / {_bytes(f.get('figure_json_bytes'))} |"
+            f"| {name} | {pair('select_ms')} | {pair('build_ms')} | {pair('json_ms')} | "
+            f"{pair('cells_ms')} | {pair('pickle_ms')} | {pair('rows', _count)} | "
+            f"{pair('figure_json_bytes', _bytes)} | {pair('pickled_bytes', _bytes)} |"
         )
     return lines
 
@@ -484,6 +504,8 @@ def _browser(r):
     b = r.get("browser")
     if not b:
         return ["", "## Chromium", "", "Skipped (--skip-browser)."]
+    if "error" in b:
+        return ["", "## Chromium", "", f"Failed: `{b['error'][:1000]}`"]
     fl, rl, fc = b["first_load"], b["repeat_load"], b["filter_change"]
     lines = [
         "",
