@@ -200,7 +200,12 @@ def main():
     floor = {}
     for view in views(chart_names, args.token):
         started = time.perf_counter()
-        measured[view["key"]], body = measure_view(client, view, args.runs)
+        try:
+            measured[view["key"]], body = measure_view(client, view, args.runs)
+        except MemoryError as error:  # under bench/run's --memory-limit-mb
+            print(f"  in process {view['key']}: {error!r}", file=sys.stderr)
+            measured[view["key"]] = {"error": repr(error)}
+            continue
         cold = measured[view["key"]]["cold"]["ms_median"]
         print(
             f"  in process {view['key']:32} cold {cold:8.1f} ms"

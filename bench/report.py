@@ -159,7 +159,7 @@ def targets(r):
     loads = {
         key: v["in_process"]["cold"]["max_rows_one_query"]
         for key, v in r["views"].items()
-        if "in_process" in v
+        if "cold" in v.get("in_process", {})
     }
     heavy = {k: n for k, n in loads.items() if n > ROWS_LIMIT}
     biggest = max(loads, key=loads.get)
@@ -179,7 +179,7 @@ def targets(r):
         "chunked response, bounded memory",
         f"Transfer-Encoding: {encoding or 'none'}; "
         f"cold TTFB p50 {csv['cold']['ttfb_p50_ms']:.0f} ms of {csv['cold']['p50_ms']:.0f} ms; "
-        f"{csv['in_process']['cold']['rows']:,} rows fetched",
+        f"{csv['in_process'].get('cold', {}).get('rows', 0):,} rows fetched",
         streamed,
         "not chunked",
         "streamed to the client, but from the chart's rows held in memory (the cached payload): "
@@ -294,6 +294,12 @@ def markdown(r):
     ]
     for v in r["views"].values():
         c, ws, w, b, ip = v["cold"], v["warm_sequential"], v["warm"], v["bytes"], v["in_process"]
+        if "cold" not in ip:  # the in-process client ran out of memory on this view
+            ip = {
+                "cold": {"queries": "–", "rows": 0, "max_rows_one_query": 0},
+                "warm": {"queries": "–"},
+                "bytes": {},
+            }
         errors = c["errors"] + ws["errors"] + w["errors"]
         sent = _bytes(b.get("transferred_with_accept_encoding")) + (
             f" ({b['content_encoding']})" if b.get("content_encoding") else " (identity)"
@@ -302,8 +308,8 @@ def markdown(r):
             f"| {v['label']} | {_ms(c['p50_ms'])} / {_ms(c['p95_ms'])} / {_ms(c['p99_ms'])} "
             f"| {_ms(ws['p50_ms'])} / {_ms(ws['p95_ms'])} "
             f"| {_ms(w['p50_ms'])} / {_ms(w['p95_ms'])} / {_ms(w['p99_ms'])} "
-            f"| {w['rps']:.0f} | {errors} "
-            f"| {_bytes(b['raw'])} / {sent} / {_bytes(ip['bytes']['gzip'])} "
+            f"| {w['rps']:.0f}{'' if w['requests'] else ' (none completed)'} | {errors} "
+            f"| {_bytes(b.get('raw'))} / {sent} / {_bytes(ip['bytes'].get('gzip'))} "
             f"| {ip['cold']['queries']} / {ip['warm']['queries']} "
             f"| {ip['cold'].get('cache_ops', '–')} / {ip['warm'].get('cache_ops', '–')} "
             f"| {ip['cold']['rows']:,} ({ip['cold']['max_rows_one_query']:,}) "
