@@ -100,23 +100,9 @@ class StaleEditError(Exception):
         self.model = type(obj)
         self.pk = obj.pk
         self.loaded_version = loaded_version
-        self._conflict = None
-        super().__init__(
-            f"{self.model._meta.verbose_name} #{self.pk} was changed or deleted since it was "
-            f"loaded at version {loaded_version}: not saved."
-        )
-
-    @property
-    def conflict(self) -> Conflict:
-        if self._conflict is None:
-            self._conflict = conflict(self.model, self.pk, self.loaded_version)
-        return self._conflict
-
-    def __str__(self):
-        try:
-            return str(self.conflict)
-        except Exception:  # the plain message when the history cannot be read
-            return super().__str__()
+        # Read now, while the transaction can still run queries (the caller's rolls back).
+        self.conflict = conflict(self.model, self.pk, loaded_version)
+        super().__init__(str(self.conflict))
 
 
 def show(value) -> str:
