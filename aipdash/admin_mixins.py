@@ -249,6 +249,28 @@ class InheritProvenanceFormSet(BaseInlineFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "parent": self.instance}
 
+    def clean(self):
+        """A row marked for deletion that someone changed since the page was loaded is not
+        deleted unseen: the page is refused with what changed (LockingForm checks the rows
+        that are kept)."""
+        super().clean()
+        errors = []
+        for form in self.forms:
+            if not (self.can_delete and self._should_delete_form(form)) or form.instance.pk is None:
+                continue
+            loaded = getattr(form, "cleaned_data", {}).get("loaded_version")
+            model = type(form.instance)
+            current = locking.current_version(model, form.instance.pk, lock=True)
+            if loaded is None or current is None or current == loaded:
+                continue
+            conflict = locking.conflict(model, form.instance.pk, loaded)
+            errors += [
+                f"Not deleted: “{form.instance}”. {conflict.headline()}",
+                *conflict.lines(),
+            ]
+        if errors:
+            raise ValidationError(errors, code="stale")
+
     def validate_unique(self):
         """Two rows that break one of the model's `constraint_error_fields` constraints: the
         constraint's message on the later row's field, as for a row that repeats a saved one.

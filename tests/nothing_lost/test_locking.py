@@ -261,3 +261,21 @@ def test_two_saves_racing_past_the_form_check_are_caught_by_the_model(editor_cli
     phase.refresh_from_db()
     assert (project.name, project.version) == ("Before", 1)
     assert (phase.name, phase.capacity_mw) == ("", 150)
+
+
+def test_deleting_an_inline_row_someone_changed_meanwhile_is_refused(editor_client, other_client):
+    project = ProjectFactory()
+    phase = ProjectPhaseFactory(project=project, sequence=1, capacity_mw=Decimal("100.0"))
+    url = change_url(project)
+    form_a = form_data(editor_client.get(url))
+    form_b = form_data(other_client.get(url))
+    form_a["phases-0-capacity_mw"] = "130"
+    assert editor_client.post(url, form_a).status_code == 302
+    form_b["phases-0-DELETE"] = "on"
+    refused = other_client.post(url, form_b)
+    assert refused.status_code == 200
+    errors = list(refused.context["inline_admin_formsets"][0].formset.non_form_errors())
+    assert errors[0].startswith("Not deleted: “Phase 1”. This project phase was changed by editor")
+    assert "Changed since you opened it: capacity (MW): 100.0 → 130.0" in errors
+    phase.refresh_from_db()
+    assert phase.capacity_mw == 130
