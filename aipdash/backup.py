@@ -26,6 +26,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -309,7 +310,7 @@ class _Importer:
         except IntegrityError as error:
             raise ImportRefused(
                 f"{model._meta.verbose_name_plural.capitalize()}: the database refused a row "
-                f"({error}); the file repeats a record or breaks a rule."
+                f"({' '.join(str(error).split())}); the file repeats a record or breaks a rule."
             ) from error
         if any(obj.pk is None for obj in objs):
             raise RuntimeError("the database did not return the new rows' ids")
@@ -345,7 +346,8 @@ def wipe(reason) -> dict[str, int]:
 def import_portfolio(stream, *, name="", replace=False) -> dict:
     """Load an export file into an empty portfolio (with `replace`, empty it first); return
     {"created": counts, "deleted": counts}. Raises ImportRefused; nothing is changed then."""
-    reason = f"Portfolio import (import_portfolio {name})".replace(" )", ")")
+    name = Path(name).name if name else ""  # the history's reason holds 100 characters
+    reason = f"Portfolio import (import_portfolio {name})".replace(" )", ")")[:100]
     header, records = read_records(stream)
     with transaction.atomic():
         present = {label: n for label, n in counts().items() if n}
@@ -358,7 +360,7 @@ def import_portfolio(stream, *, name="", replace=False) -> dict:
                 "keeps the deleted records)."
             )
         if present:
-            deleted = wipe(f"Portfolio replaced (import_portfolio --replace {name})".strip())
+            deleted = wipe(f"Portfolio replaced (import_portfolio --replace {name})"[:100])
         importer = _Importer(reason)
         for number, record in enumerate(records, start=1):
             importer.add(number, record)

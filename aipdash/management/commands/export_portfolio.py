@@ -31,8 +31,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, **options):
         started = time.perf_counter()
+        own_transaction = not connection.in_atomic_block  # (a test runs inside one)
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and own_transaction:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             if output == "-":
