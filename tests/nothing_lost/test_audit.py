@@ -156,3 +156,14 @@ def test_a_revert_of_a_record_changed_since_the_form_opened_is_refused(admin_cli
     assert "Changed since you opened it: region: Texas → Changed meanwhile" in errors_of(refused)
     project.refresh_from_db()
     assert (project.capacity_mw, project.region) == (150, "Changed meanwhile")
+
+
+def test_the_history_page_lists_changed_fields_but_not_the_version(admin_client):
+    """(simple-history diffs editable fields only; the version is not editable.)"""
+    project = ProjectFactory(region="Texas")
+    project.region = "Ohio"
+    project.save()
+    page = admin_client.get(reverse("admin:projects_project_history", args=[project.pk]))
+    changes = page.text.split('id="change-history"')[1]
+    assert "Texas" in changes and "Ohio" in changes
+    assert "version" not in changes.lower().replace("reversion", "")
