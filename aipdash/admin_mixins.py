@@ -7,10 +7,12 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
 
-from aipdash import formatting
+from aipdash import formatting, locking
 
 PROVENANCE_FIELDS = ("source_title", "source_url", "as_of", "illustrative")
 PROVENANCE_FIELDSET = (
@@ -35,9 +37,107 @@ class PortfolioChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
-class PortfolioAdmin(SimpleHistoryAdmin):
-    """Admin of a portfolio model: history with before/after and revert, provenance filters."""
+class LockingForm(forms.ModelForm):
+    """A form that carries the version its record was loaded with (a hidden field) and
+    refuses to save over a change made since: the refusal names who changed the record, when,
+    and each field's before → after, and keeps what the editor typed.
 
+    Fields the editor left as loaded but someone else changed take the new value in the
+    re-shown form; fields both changed keep the editor's value. The hidden version moves on
+    to the current one, so saving the re-shown form again is a deliberate overwrite of what
+    the message shows. The model refuses a stale save too (aipdash/locking.py), should the
+    record change between this check and the save.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    reverting = False  # set by PortfolioAdmin on the history's revert form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk is not None and not instance._state.adding:
+            self.fields["loaded_version"].initial = (
+                # A revert form shows an old version: its base is the record as it is now.
+                locking.current_version(type(instance), instance.pk)
+                if self.reverting
+                else getattr(instance, locking.VERSION_FIELD)
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk is None or (instance._state.adding and not self.reverting):
+            return cleaned
+        loaded = cleaned.get("loaded_version")
+        current = locking.current_version(type(instance), instance.pk, lock=True)
+        if self.reverting and current is None:
+            instance.restoring = True  # a deleted record brought back from its history
+            return cleaned
+        if loaded is None:  # a client that sends no version: the model's check still holds
+            loaded = current if self.reverting else getattr(instance, locking.VERSION_FIELD)
+        if current == loaded:
+            setattr(instance, locking.VERSION_FIELD, loaded)
+            return cleaned
+        self.refuse(locking.conflict(type(instance), instance.pk, loaded), cleaned)
+        return cleaned
+
+    def refuse(self, conflict, cleaned):
+        data = self.data.copy()
+        data[self.add_prefix("loaded_version")] = (
+            "" if conflict.current_version is None else (str(conflict.current_version))
+        )
+        taken = []
+        for change in conflict.changes:
+            if change.field not in self.fields or change.field not in cleaned:
+                continue
+            typed = _plain(cleaned[change.field])
+            if typed == _plain(change.before) or (typed in (None, "") and change.before is None):
+                data[self.add_prefix(change.field)] = _as_data(self.fields[change.field], change)
+                taken.append(change.label)
+        self.data = data
+        messages = [conflict.headline(), *conflict.lines()]
+        if not conflict.deleted:
+            adopted = (
+                f"; fields you had left as they were now show the new values ({', '.join(taken)})"
+                if taken
+                else ""
+            )
+            messages.append(
+                f"Your values are kept below{adopted}. Check them and save again to keep them, "
+                "or reload the page to start from the saved record."
+            )
+        for message in messages:
+            self.add_error(None, ValidationError(message, code="stale"))
+
+
+def _plain(value):
+    """Compare a typed value with a stored one: related records by key, countries by code."""
+    value = getattr(value, "pk", value)
+    return getattr(value, "code", value)
+
+
+def _as_data(form_field, change):
+    """The POST value that puts `change.after` into `form_field` (a stored, raw value)."""
+    from django.db.models import Model
+
+    value = change.after
+    if isinstance(value, Model):
+        return str(value.pk)
+    if isinstance(form_field, forms.BooleanField):
+        return "on" if value else ""
+    if isinstance(form_field, forms.ChoiceField) and not isinstance(
+        form_field, forms.ModelChoiceField
+    ):
+        labels = {str(label): key for key, label in form_field.choices}
+        return labels.get(str(value), "" if value is None else str(value))
+    return "" if value is None else str(value)
+
+
+class PortfolioAdmin(SimpleHistoryAdmin):
+    """Admin of a portfolio model: history with before/after and revert, provenance filters,
+    optimistic locking of the record and its inline rows (LockingForm)."""
+
+    form = LockingForm
     list_per_page = 50
     save_on_top = True
 
@@ -46,6 +146,63 @@ class PortfolioAdmin(SimpleHistoryAdmin):
 
     def get_changelist(self, request, **kwargs):
         return PortfolioChangeList
+
+    def get_fieldsets(self, request, obj=None):
+        """The hidden version travels with the first fieldset."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if fieldsets and "loaded_version" not in forms_fields(fieldsets):
+            name, options = fieldsets[0]
+            fieldsets = [
+                (name, {**options, "fields": [*options["fields"], "loaded_version"]}),
+                *fieldsets[1:],
+            ]
+        return fieldsets
+
+    def get_inline_instances(self, request, obj=None):
+        """Every inline row carries its version too (its form is a LockingForm)."""
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            fields = inline.fields
+            if fields is not None and "loaded_version" not in fields:
+                inline.fields = [*fields, "loaded_version"]
+        return inlines
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "aipdash_reverting", False):
+            form = type(form.__name__, (form,), {"reverting": True})
+        return form
+
+    @method_decorator(transaction.atomic)
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """simple-history's revert form, in one transaction like the change form."""
+        request.aipdash_reverting = True
+        return self._refusing_stale(
+            super().history_form_view, request, object_id, version_id, extra_context
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._refusing_stale(
+            super().changeform_view, request, object_id, form_url, extra_context
+        )
+
+    @staticmethod
+    def _refusing_stale(view, request, *args):
+        """A record changed between the form's check and its save (two saves racing): the
+        model refused it and the view's transaction rolled back; the view then runs again and
+        its form shows the conflict."""
+        try:
+            return view(request, *args)
+        except locking.StaleEditError:
+            return view(request, *args)
+
+
+def forms_fields(fieldsets):
+    names = []
+    for _name, options in fieldsets:
+        for entry in options.get("fields", ()):
+            names.extend(entry if isinstance(entry, (list, tuple)) else [entry])
+    return names
 
 
 def usd_column(field, description):
@@ -64,7 +221,7 @@ def power_column(field, description):
     return column
 
 
-class InheritProvenanceForm(forms.ModelForm):
+class InheritProvenanceForm(LockingForm):
     """An inline row whose provenance may be left empty: it then takes its parent's.
 
     Editors enter a project with its phases from one source; they type the source once.
@@ -91,6 +248,28 @@ class InheritProvenanceForm(forms.ModelForm):
 class InheritProvenanceFormSet(BaseInlineFormSet):
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "parent": self.instance}
+
+    def clean(self):
+        """A row marked for deletion that someone changed since the page was loaded is not
+        deleted unseen: the page is refused with what changed (LockingForm checks the rows
+        that are kept)."""
+        super().clean()
+        errors = []
+        for form in self.forms:
+            if not (self.can_delete and self._should_delete_form(form)) or form.instance.pk is None:
+                continue
+            loaded = getattr(form, "cleaned_data", {}).get("loaded_version")
+            model = type(form.instance)
+            current = locking.current_version(model, form.instance.pk, lock=True)
+            if loaded is None or current is None or current == loaded:
+                continue
+            conflict = locking.conflict(model, form.instance.pk, loaded)
+            errors += [
+                f"Not deleted: “{form.instance}”. {conflict.headline()}",
+                *conflict.lines(),
+            ]
+        if errors:
+            raise ValidationError(errors, code="stale")
 
     def validate_unique(self):
         """Two rows that break one of the model's `constraint_error_fields` constraints: the

@@ -13,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from aipdash.locking import VERSION_FIELD, LockingManager, StaleEditError
+
 # Every date of the portfolio falls in this range; a date outside it is a typing error (and
 # a year such as 9999 breaks date arithmetic, the admin's date hierarchy among it).
 EARLIEST_DATE = dt.date(1990, 1, 1)
@@ -61,6 +63,15 @@ class Provenance(models.Model):
         default=False,
         help_text="Demo data that is not public fact. Pages flag it as illustrative.",
     )
+    # Optimistic locking (aipdash/locking.py): every save of an existing record is an UPDATE
+    # on the version it was loaded with, and counts one up; a stale save raises StaleEditError.
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Counts the saves of this record; a save from an older version is refused.",
+    )
+
+    objects = LockingManager()
 
     # Unique constraints over several fields whose violation is a message on one field of the
     # form rather than above it: constraint name → field. Each such constraint sets its
@@ -82,6 +93,36 @@ class Provenance(models.Model):
             ),
             plausible_date_constraint("as_of", prefix),
         ]
+
+    # Set on an instance to re-create a deleted record under its old key (a restore from the
+    # history): its save then inserts where the row is gone instead of refusing.
+    restoring = False
+
+    def _do_update(
+        self, base_qs, using, pk_val, values, update_fields, forced_update, returning_fields
+    ):
+        """The conditional UPDATE of optimistic locking (see aipdash/locking.py)."""
+        loaded = getattr(self, VERSION_FIELD)
+        field = self._meta.get_field(VERSION_FIELD)
+        values = [(f, m, v) for f, m, v in values if f.attname != VERSION_FIELD]
+        values.append((field, None, loaded + 1))
+        updated = super()._do_update(
+            base_qs.filter(**{VERSION_FIELD: loaded}),
+            using,
+            pk_val,
+            values,
+            update_fields,
+            forced_update,
+            returning_fields,
+        )
+        if updated:
+            setattr(self, VERSION_FIELD, loaded + 1)
+            return updated
+        if base_qs.filter(pk=pk_val).exists():
+            raise StaleEditError(self, loaded)
+        if self.restoring or self._state.adding:
+            return updated  # the row is gone: Django inserts it (a restore, an explicit key)
+        raise StaleEditError(self, loaded)
 
     def related_label(self, field, attribute=None):
         """For `__str__`: the related record (or its `attribute`), None when the field is

@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 PUBLIC_FACTS = Path(__file__).with_name("public_facts.toml")
 CHANGE_REASON = "Demo data (load_demo)"
+REFRESH_REASON = "Demo values put back (load_demo --refresh)"
 
 
 def read_public_facts(path=PUBLIC_FACTS):
@@ -101,7 +102,8 @@ class _Upsert:
                 obj.full_clean()
             except ValidationError as error:
                 raise DemoRecordInvalid(obj, key, error) from error
-            obj._change_reason = CHANGE_REASON  # recorded by django-simple-history
+            # Recorded by django-simple-history with the row.
+            obj._change_reason = CHANGE_REASON if action == "created" else REFRESH_REASON
             obj.save()
             existing[key] = obj
         self.counts[model.__name__] += 1

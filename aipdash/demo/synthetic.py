@@ -34,8 +34,10 @@ and participations), commitments 20,000 at a time, each batch in its own transac
 `bulk_create`. Commitments find their project through an array of the new projects' ids
 (8 bytes a project, filled from the ids `bulk_create` returns), never by loading projects.
 
-`bulk_create` and the raw deletes of `delete()` send no signals: django-simple-history records
-no history for synthetic rows (bench data is not audited), and the data version is bumped
+`bulk_create` and the raw deletes of `delete()` send no signals, so the audit trail is written
+in bulk: after each batch, in its transaction, one `INSERT … SELECT` per table adds a historical
+row for every new row (aipdash/audit.py), with the change reason naming the command and seed;
+`delete()` adds the "deleted" rows the same way before deleting. The data version is bumped
 once at the end instead of per row.
 """
 
@@ -52,6 +54,7 @@ from itertools import accumulate
 from django.conf import settings
 from django.db import connection, reset_queries, transaction
 
+from aipdash.audit import record_history, record_history_of_keys
 from aipdash.datacache import bump_data_version
 from partners.models import Partner
 from projects.models import Commitment, Participation, Project, ProjectPhase, Stage
@@ -72,6 +75,14 @@ ANNOUNCED, COMMITTED, CALLED = (
     Commitment.Status.COMMITTED,
     Commitment.Status.CALLED,
 )
+
+
+def change_reason(seed: int) -> str:
+    return f"Synthetic scale data (generate_portfolio --seed {seed})"
+
+
+def deletion_reason(seed: int) -> str:
+    return f"Synthetic scale data replaced (generate_portfolio --seed {seed} --replace)"
 
 
 def prefix(seed: int) -> str:
@@ -472,6 +483,12 @@ def delete(seed: int) -> dict[str, int]:
         )
         if foreign:
             raise SyntheticProjectsInUse(seed, foreign)
+        # The audit trail keeps each deleted row's last values (raw deletes send no signal).
+        gone = {"history_type": "-", "reason": deletion_reason(seed)}
+        record_history(_commitments_of(seed), **gone)
+        for model in (Participation, ProjectPhase):
+            record_history(model.objects.filter(project__in=projects.values("pk")), **gone)
+        record_history(projects, **gone)
         counts = {
             "commitments": _raw_delete(_commitments_of(seed)),
             "participations": _raw_delete(
@@ -505,6 +522,7 @@ def ensure_partners() -> list[int]:
                     **PROVENANCE,
                 )
                 partner.full_clean()
+                partner._change_reason = SOURCE_TITLE + " (generate_portfolio)"
                 partner.save()
     return list(Partner.objects.order_by("slug").values_list("pk", flat=True))
 
@@ -570,8 +588,13 @@ def load(
             _insert(Project, batch)
             _insert(ProjectPhase, phases)
             _insert(Participation, participations)
-        if any(project.pk is None for project in batch):  # every backend we run returns ids
-            raise RuntimeError("the database did not return the new projects' ids")
+            if any(project.pk is None for project in batch):  # every backend we run returns ids
+                raise RuntimeError("the database did not return the new projects' ids")
+            new = [project.pk for project in batch]
+            created = {"history_type": "+", "reason": change_reason(seed)}
+            record_history_of_keys(Project, new, **created)
+            record_history_of_keys(ProjectPhase, new, field="project_id", **created)
+            record_history_of_keys(Participation, new, field="project_id", **created)
         project_ids.extend(project.pk for project in batch)
         counts.update(projects=len(batch), phases=len(phases), participations=len(participations))
         _forget_queries()
@@ -587,6 +610,12 @@ def load(
         ]
         with transaction.atomic():
             _insert(Commitment, batch)
+            record_history_of_keys(
+                Commitment,
+                [commitment.pk for commitment in batch],
+                history_type="+",
+                reason=change_reason(seed),
+            )
         counts.update(commitments=len(batch))
         _forget_queries()
         progress("commitments", counts["commitments"], commitments)

@@ -10,9 +10,10 @@ partners already in the database (a handful of synthetic partners are added when
 fewer than five).
 
 Loaded with bulk_create, in batches of 5,000 projects and 20,000 commitments, each batch in its
-own transaction, so memory stays bounded. bulk_create sends no signals: django-simple-history
-records NO history for these rows (synthetic bench data is not audited), and the dashboard's
-data version is bumped once at the end instead. An interrupted run leaves the batches it
+own transaction, so memory stays bounded. bulk_create sends no signals: the history rows of
+each batch are written in bulk in its transaction (one INSERT … SELECT per table, change reason
+"Synthetic scale data (generate_portfolio --seed N)", see aipdash/audit.py), and the
+dashboard's data version is bumped once at the end. An interrupted run leaves the batches it
 committed; run it again with --replace.
 
 Progress goes to stderr, one line per batch; the summary to stdout. See aipdash/demo/synthetic.py.
@@ -72,7 +73,7 @@ class Command(BaseCommand):
     help = (
         "Load a deterministic synthetic portfolio (projects with phases and participations, "
         "and commitments), every record flagged illustrative, for benchmarks. Bulk inserts in "
-        "batches: no model signals and no simple-history records (bench data is not audited); "
+        "batches, each with its history rows written in bulk (change reason naming the command); "
         "the data version is bumped once at the end. Refuses when the seed is already loaded, "
         "unless --replace."
     )
@@ -98,7 +99,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--replace",
             action="store_true",
-            help="Delete this seed's synthetic records first (raw deletes, no history).",
+            help="Delete this seed's synthetic records first (raw deletes; their last values "
+            "are kept in the history as deletions).",
         )
 
     def handle(self, *args, projects, commitments, seed, replace, **options):
