@@ -100,11 +100,13 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails soft (aipdash/cache.py): with Redis down, pages are served uncached.
+            "BACKEND": "aipdash.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "aipdash",
-            # An unreachable Redis must fail fast, not hang a request.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # An unreachable Redis must fail fast, not hang a request: on loopback or a LAN a
+            # connection takes well under a millisecond, so 0.25 s means it is not coming.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1},
         }
     }
 else:
