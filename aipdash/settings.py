@@ -103,7 +103,8 @@ if REDIS_URL:
             # Fails soft (aipdash/cache.py): with Redis down, pages are served uncached.
             "BACKEND": "aipdash.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "aipdash",
+            # Several deployments (or test servers) can share one Redis with their own prefix.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="aipdash"),
             # An unreachable Redis must fail fast, not hang a request: on loopback or a LAN a
             # connection takes well under a millisecond, so 0.25 s means it is not coming.
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1},
