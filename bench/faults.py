@@ -1,6 +1,7 @@
 """bench/faults' driver: the production configuration under steady load while its services fail.
 
-    bench/faults [--rate 10] [--redis-rate 5] [--pg-down-seconds 5] [--redis-down-seconds 15] [--soak-seconds 600]
+    bench/faults [--rate 10] [--redis-rate 5] [--pg-down-seconds 5] [--redis-down-seconds 15]
+                 [--soak-seconds 600] [--soak-rate R] [--report RESULTS.json]
 
 Never touches the machine's shared PostgreSQL or Redis: it starts a PostgreSQL cluster of its
 own (initdb into a temporary folder, its own port, trust authentication, fsync on) and a
@@ -779,7 +780,8 @@ def markdown(r):
         lines += [
             "## 1. PostgreSQL killed and restarted under load",
             "",
-            f"`pg_ctl stop -m {p['stop_mode']}` at {p['t_stop_s']} s, started again after the "
+            f"`pg_ctl stop -m {p['stop_mode'].split()[0]}` "
+            f"{' '.join(p['stop_mode'].split()[1:])} at {p['t_stop_s']} s, started again after the "
             f"pause and ready at {p['t_ready_s']} s: **down {p['postgres_down_s']} s**.",
             "",
             "| figure | value |",
@@ -848,13 +850,16 @@ def markdown(r):
             f"{k['load1_mean']}.",
             f"**Errors: {k['load']['errors']}.**",
             "",
-            "| worker | RSS first | last | min | max | samples (every 10 s) |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| worker | RSS first | at half time | last | min | max | second half | samples |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
+        middle = k["samples"][len(k["samples"]) // 2]["rss_mb"]
         for pid, m in k["rss_per_worker_mb"].items():
+            half = middle.get(pid)
+            growth = f"{m['last'] - half:+.1f} MB" if half else "—"
             lines.append(
-                f"| {pid} | {m['first']} MB | {m['last']} MB | {m['min']} MB | {m['max']} MB "
-                f"| {m['samples']} |"
+                f"| {pid} | {m['first']} MB | {half} MB | {m['last']} MB | {m['min']} MB "
+                f"| {m['max']} MB | {growth} | {m['samples']} (every 10 s) |"
             )
         lines.append("")
     return "\n".join(lines)
@@ -880,7 +885,12 @@ def main():
     parser.add_argument("--out-dir", default=str(ROOT / "bench" / "results"))
     parser.add_argument("--suffix", default="", help="appended to the results' file name")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
+    parser.add_argument("--report", metavar="JSON", help="only rewrite the .md of a results file")
     args = parser.parse_args()
+    if args.report:
+        path = Path(args.report)
+        path.with_suffix(".md").write_text(markdown(json.loads(path.read_text())))
+        return
 
     def stop(signum, frame):
         raise SystemExit(128 + signum)
