@@ -9,29 +9,108 @@ never by an old one, so a stale payload can never come back.
 
 With Redis (REDIS_URL) every process shares the version; the local-memory cache of a
 development server is per process.
+
+When Redis can't be reached (aipdash/cache.py answers as an empty cache), payloads are
+computed uncached and none is stored. A write in that time can't replace the version, so a
+process that has seen Redis fail never trusts the version it finds once Redis is back: it first
+stores a new random token, and only then reads payloads again. A write whose version change
+failed is retried in the background every second until it lands, and until then its process
+serves only uncached payloads.
 """
 
 import hashlib
+import logging
+import threading
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
 
+from aipdash.cache import outage_epoch
+
+logger = logging.getLogger("aipdash.cache")
+
 VERSION_KEY = "aipdash:data-version"
 PAYLOAD_TTL = 60 * 60 * 24  # old versions' payloads go away by themselves
+RETRY_BUMP_AFTER = 1.0  # seconds between retries of a version change that failed
 
 
-def data_version() -> str:
+class _State:
+    lock = threading.Lock()
+    trusted_epoch = 0  # the outage count when this process last stored a fresh version
+    pending_bump = False  # a write's version change has not reached the cache yet
+    retrying = False
+
+
+def _failed() -> bool:
+    """The last cache call of this thread went without the cache (Redis unreachable)."""
+    return getattr(cache, "last_call_failed", False)
+
+
+def _store_new_version() -> str | None:
+    token = uuid.uuid4().hex
+    cache.set(VERSION_KEY, token, timeout=None)
+    return None if _failed() else token
+
+
+def data_version() -> str | None:
+    """The current version, or None when the cache can't vouch for one (compute uncached)."""
+    epoch = outage_epoch()
+    if _State.pending_bump or epoch != _State.trusted_epoch:
+        # Redis failed since this process last agreed on a version: a write may have been
+        # unable to change it. Replace it before reading any payload.
+        token = _store_new_version()
+        if token is None:
+            return None
+        with _State.lock:
+            _State.pending_bump = False
+            _State.trusted_epoch = epoch
+        return token
     version = cache.get(VERSION_KEY)
+    if _failed():
+        return None
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
+        if _failed():
+            return None
     return version
+
+
+def _retry_bump() -> None:
+    with _State.lock:
+        if not _State.pending_bump:
+            _State.retrying = False
+            return
+    if _store_new_version() is not None:
+        with _State.lock:
+            _State.pending_bump = False
+            _State.retrying = False
+        logger.warning(
+            "Data version changed after Redis came back (a write made while it was down)."
+        )
+        return
+    timer = threading.Timer(RETRY_BUMP_AFTER, _retry_bump)
+    timer.daemon = True
+    timer.start()
+
+
+def _bump() -> None:
+    if _store_new_version() is not None:
+        return
+    with _State.lock:
+        _State.pending_bump = True
+        if _State.retrying:
+            return
+        _State.retrying = True
+    timer = threading.Timer(RETRY_BUMP_AFTER, _retry_bump)
+    timer.daemon = True
+    timer.start()
 
 
 def bump_data_version() -> None:
     """Call after a write; takes effect when the surrounding transaction commits."""
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    transaction.on_commit(_bump)
 
 
 def cache_key(kind: str, filters_canonical: str, version: str) -> str:
@@ -40,8 +119,12 @@ def cache_key(kind: str, filters_canonical: str, version: str) -> str:
 
 
 def cached(kind: str, filters_canonical: str, compute):
-    """The cached value for (kind, filters, data version), computed once on a miss."""
-    key = cache_key(kind, filters_canonical, data_version())
+    """The cached value for (kind, filters, data version), computed once on a miss; computed
+    every time, and not stored, while the cache can't vouch for the version."""
+    version = data_version()
+    if version is None:
+        return compute()
+    key = cache_key(kind, filters_canonical, version)
     value = cache.get(key)
     if value is None:
         value = compute()

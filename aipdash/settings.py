@@ -4,6 +4,7 @@ Production differs from development only by environment variables; see README.md
 With DEBUG off (the default) SECRET_KEY must be set and `manage.py check --deploy` is clean.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "aipdash",
     "partners",
     "projects",
+    "axes",  # login throttling (see "Login throttling" below)
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aipdash.urls"
@@ -96,11 +100,14 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails soft (aipdash/cache.py): with Redis down, pages are served uncached.
+            "BACKEND": "aipdash.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "aipdash",
-            # An unreachable Redis must fail fast, not hang a request.
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # Several deployments (or test servers) can share one Redis with their own prefix.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="aipdash"),
+            # An unreachable Redis must fail fast, not hang a request: on loopback or a LAN a
+            # connection takes well under a millisecond, so 0.25 s means it is not coming.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1},
         }
     }
 else:
@@ -112,6 +119,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes). Failed logins are counted in PostgreSQL (axes' database
+# handler), so every app process sees the same count: five failures through any mix of
+# processes lock, not five per process. The count is per (username, client address):
+# - not per username alone, so that nobody can lock a colleague out by typing wrong passwords
+#   for their name from elsewhere;
+# - not per address alone, so that one person's typos behind an office's shared address do
+#   not lock out everyone else there.
+# A locked (username, address) pair gets templates/registration/locked_out.html with 429 for
+# AXES_COOLOFF_MINUTES; another failure while locked starts the cool-off again; a successful
+# login clears the pair's count. An administrator unlocks at once with `manage.py axes_reset`
+# (everyone) or `axes_reset_username <name>`. Behind a load balancer set TRUSTED_PROXY_COUNT
+# (aipdash/throttling.py), or every client would share the balancer's address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "aipdash.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "aipdash.throttling.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_VERBOSE = False  # no start-up banner; log lines name only the lockout parameters
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
