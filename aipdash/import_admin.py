@@ -24,6 +24,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
@@ -32,6 +33,7 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import RowResult
+from import_export.tmp_storages import CacheStorage
 
 STATUS_LABELS = {
     RowResult.IMPORT_TYPE_NEW: "Create",
@@ -213,6 +215,27 @@ class PortfolioImportMixin(ImportMixin):
                 context["preview"] = preview(result, resource_class())
         return response
 
+    def process_import(self, request, **kwargs):
+        """The confirmation: the file waits in the cache between preview and confirm (a day);
+        if it has gone (expired, evicted), say so instead of failing."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_confirm_form(request)
+            if form.is_valid():
+                storage_class = self.get_tmp_storage_class()
+                if issubclass(storage_class, CacheStorage):
+                    key = storage_class.CACHE_PREFIX + form.cleaned_data["import_file_name"]
+                    if cache.get(key) is None:
+                        messages.error(
+                            request,
+                            "The uploaded file is no longer waiting for its confirmation: "
+                            "upload it again. Nothing was imported.",
+                        )
+                        return HttpResponseRedirect(self._import_url())
+        return super().process_import(request, **kwargs)
+
+    def _import_url(self):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             refused = len(result.invalid_rows) + len(result.row_errors())
@@ -222,8 +245,7 @@ class PortfolioImportMixin(ImportMixin):
                 "import was confirmed (the data changed since the preview). Upload the file "
                 "again to see why.",
             )
-            info = self.opts.app_label, self.opts.model_name
-            return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*info)))
+            return HttpResponseRedirect(self._import_url())
         return super().process_result(result, request)
 
     # Export for re-import -------------------------------------------------------------------

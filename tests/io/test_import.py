@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from import_export.tmp_storages import CacheStorage
 
@@ -270,3 +271,16 @@ def test_the_day_after_the_as_of_date_is_kept_as_a_date(upload, confirm):
     response = upload("project", file)
     confirm("project", response)
     assert Project.objects.get().as_of == dt.date(2025, 4, 2)
+
+
+def test_a_confirmation_after_the_file_expired_says_so(upload, editor_client):
+    response = upload("project", csv_file("one.csv", HEADER, [project_row()]))
+    form = response.context["confirm_form"]
+    cache.clear()  # the waiting file is gone (expired or evicted)
+    done = editor_client.post(
+        reverse("admin:projects_project_process_import"),
+        {name: form.initial.get(name, "") for name in form.fields},
+        follow=True,
+    )
+    assert "no longer waiting" in next(str(m) for m in done.context["messages"])
+    assert not Project.objects.exists()
