@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.urls import reverse
 from import_export.tmp_storages import CacheStorage
@@ -111,6 +112,8 @@ def test_a_valid_file_previews_then_creates_and_updates_with_history(
     changed = lakeside.history.order_by("-history_date").first()
     assert (changed.history_type, changed.history_change_reason) == ("~", "import projects.csv")
     assert lakeside.history.count() == 2
+    logged = LogEntry.objects.filter(user=editor).values_list("object_repr", flat=True)
+    assert sorted(logged) == ["Lakeside", "Riverside Solar"]
 
 
 def test_a_broken_file_is_refused_row_by_row_and_nothing_is_written(upload, confirm):
