@@ -128,9 +128,19 @@ def _text(value) -> str:
     return str(value)
 
 
+def error_message(model, error) -> str:
+    """A row's database error for people: a constraint by its own message."""
+    text = str(error)
+    for constraint in sorted(model._meta.constraints, key=lambda c: -len(c.name)):
+        if constraint.name in text:
+            return str(constraint.get_violation_error_message())
+    return text or error.__class__.__name__
+
+
 def preview(result, resource) -> dict:
     """Every row of a dry run, for the preview table, and the counts for its summary."""
     import_fields = resource.get_import_fields()
+    model = resource._meta.model
     labels = {f.attribute: f.column_name for f in import_fields}
     invalid = {row.number: row for row in result.invalid_rows}
     failed = dict(result.row_errors())
@@ -147,7 +157,7 @@ def preview(result, resource) -> dict:
                 reasons.extend((column, problem) for problem in problems)
         elif status == RowResult.IMPORT_TYPE_ERROR:
             for error in failed.get(index, row_result.errors):
-                reasons.append(("row", str(error.error) or error.error.__class__.__name__))
+                reasons.append(("row", error_message(model, error.error)))
         if row_result.instance is not None and status not in (
             RowResult.IMPORT_TYPE_INVALID,
             RowResult.IMPORT_TYPE_ERROR,

@@ -289,3 +289,15 @@ def test_a_confirmation_after_the_file_expired_says_so(upload, editor_client):
     )
     assert "no longer waiting" in next(str(m) for m in done.context["messages"])
     assert not Project.objects.exists()
+
+
+def test_a_database_constraint_is_named_by_its_message():
+    """Check constraints are enforced by the database on save; its error reads as the
+    constraint's message (every one of them also has a field validator or a clean() rule)."""
+    from django.db import IntegrityError
+
+    from aipdash.import_admin import error_message
+
+    error = IntegrityError("CHECK constraint failed: project_capacity_mw_not_negative")
+    assert error_message(Project, error) == "Capacity mw cannot be negative."
+    assert error_message(Project, IntegrityError("disk full")) == "disk full"
