@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_countries",
     "simple_history",
+    "import_export",
     "aipdash",
     "partners",
     "projects",
@@ -209,6 +210,13 @@ SECURE_HSTS_PRELOAD = not DEBUG
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Bulk import in the admin (aipdash/import_admin.py, projects/resources.py): every import runs in
+# one transaction; the uploaded file waits for its confirmation in the cache, which every
+# process shares (Redis), not on one machine's disk.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 
 # Shared dashboard links (aipdash/sharing.py): how long they may last, and which origins may
 # show the embed variant (?embed=1) in a frame; every other page keeps frame-ancestors 'none'.

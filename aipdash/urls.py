@@ -6,12 +6,13 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from aipdash import views
+from aipdash import export_views, views
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
     path("charts/<slug:chart>/", views.chart_partial, name="chart"),
     path("charts/<slug:chart>.csv", views.chart_csv, name="chart-csv"),
+    path("export.xlsx", export_views.dashboard_xlsx, name="dashboard-xlsx"),
     path("shares/", views.share_list, name="share-list"),
     path("shares/new/", views.share_new, name="share-new"),
     path("shares/<int:pk>/revoke/", views.share_revoke, name="share-revoke"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("s/<str:token>/", views.shared_dashboard, name="shared"),
     path("s/<str:token>/charts/<slug:chart>/", views.shared_chart, name="shared-chart"),
     path("s/<str:token>/charts/<slug:chart>.csv", views.shared_csv, name="shared-chart-csv"),
+    path("s/<str:token>/export.xlsx", export_views.shared_xlsx, name="shared-xlsx"),
     path("portfolio/", views.portfolio, name="portfolio"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on every page, the admin's included.

@@ -9,6 +9,8 @@ from aipdash.admin_mixins import (
     power_column,
     usd_column,
 )
+from aipdash.import_admin import PortfolioImportMixin
+from projects import resources
 from projects.models import (
     ZERO,
     Commitment,
@@ -87,7 +89,8 @@ class ProjectCommitmentInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(PortfolioAdmin):
+class ProjectAdmin(PortfolioImportMixin, PortfolioAdmin):
+    resource_classes = [resources.ProjectResource]
     list_display = [
         "name",
         "kind",
@@ -172,7 +175,8 @@ class InvestmentAdmin(PortfolioAdmin):
 
 
 @admin.register(ProjectPhase)
-class ProjectPhaseAdmin(PortfolioAdmin):
+class ProjectPhaseAdmin(PortfolioImportMixin, PortfolioAdmin):
+    resource_classes = [resources.ProjectPhaseResource]
     list_display = ["__str__", "project", "stage", "capacity", "expected_online", "illustrative"]
     list_filter = ["stage", "illustrative"]
     search_fields = ["name", "project__name"]
@@ -197,7 +201,8 @@ class ProjectPhaseAdmin(PortfolioAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(PortfolioAdmin):
+class ParticipationAdmin(PortfolioImportMixin, PortfolioAdmin):
+    resource_classes = [resources.ParticipationResource]
     list_display = ["project", "partner", "role", "stake", "illustrative"]
     list_filter = ["role", "partner", "illustrative"]
     search_fields = ["project__name", "partner__name"]
@@ -214,7 +219,8 @@ class ParticipationAdmin(PortfolioAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(PortfolioAdmin):
+class CommitmentAdmin(PortfolioImportMixin, PortfolioAdmin):
+    resource_classes = [resources.CommitmentResource]
     list_display = [
         "committed_on",
         "partner",

@@ -1,0 +1,180 @@
+"""The import pages and the Excel link in Chromium, under the strict CSP."""
+
+import csv
+import io
+
+import pytest
+from playwright.sync_api import expect
+
+from projects.models import Project
+from projects.resources import ProjectResource
+from tests.factories import InvestmentFactory, ProjectFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+@pytest.fixture
+def editor_page(page, live_server, editor):
+    problems = []
+    page.add_init_script(WATCH_CSP)
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", "editor-pass-1234")
+    page.click("input[type=submit]")
+    expect(page.locator("#site-name")).to_contain_text("AIP Dashboard")
+    page.problems = problems
+    return page
+
+
+def _csv(rows):
+    header = ProjectResource().get_export_headers()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for values in rows:
+        base = {
+            "kind": "data_centre",
+            "stage": "development",
+            "country": "US",
+            "region": "Ohio",
+            "capacity_mw": "120.0",
+            "announced_on": "2025-02-01",
+            "expected_online": "2027-06-30",
+            "source_title": "Company release",
+            "source_url": "https://example.com/release",
+            "as_of": "2025-02-01",
+            "illustrative": "false",
+        }
+        base.update(values)
+        writer.writerow([base.get(column, "") for column in header])
+    return buffer.getvalue().encode()
+
+
+def _no_problems(page):
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.__cspViolations") == []
+    assert page.problems == []
+
+
+def test_a_mixed_file_is_previewed_row_by_row(editor_page, live_server, screenshot):
+    page = editor_page
+    InvestmentFactory(slug="aligned")
+    ProjectFactory(slug="lakeside", name="Lakeside Campus", capacity_mw=200)
+    ProjectFactory(
+        slug="hillside",
+        name="Hillside Campus",
+        region="Ohio",
+        capacity_mw=120,
+        stage="development",
+        announced_on="2025-02-01",
+        expected_online="2027-06-30",
+        latitude=None,
+        longitude=None,
+        source_title="Company release",
+        source_url="https://example.com/release",
+        as_of="2025-02-01",
+        illustrative=False,
+    )
+    page.goto(f"{live_server.url}/admin/projects/project/")
+    _no_problems(page)
+    page.get_by_role("link", name="Import").click()
+    expect(page.locator("h1")).to_contain_text("Import")
+    _no_problems(page)
+    screenshot("admin-import-form")
+
+    content = _csv(
+        [
+            {"slug": "riverside", "name": "Riverside Campus"},
+            {
+                "slug": "lakeside",
+                "name": "Lakeside Campus",
+                "capacity_mw": "250.0",
+                "investment": "aligned",
+                "stage": "construction",
+            },
+            {"slug": "hillside", "name": "Hillside Campus"},
+            {"slug": "negative", "name": "Negative Campus", "capacity_mw": "-5"},
+            {"slug": "unsourced", "name": "Unsourced", "source_title": "", "source_url": ""},
+            {"slug": "orphan", "name": "Orphan Campus", "investment": "nowhere"},
+        ]
+    )
+    page.set_input_files(
+        "#id_import_file",
+        files=[{"name": "projects.csv", "mimeType": "text/csv", "buffer": content}],
+    )
+    page.get_by_role("button", name="Preview").click()
+    summary = page.locator(".import-summary")
+    expect(summary).to_contain_text("6 rows")
+    expect(summary).to_contain_text("1 to create")
+    expect(summary).to_contain_text("1 to update")
+    expect(summary).to_contain_text("1 unchanged")
+    expect(summary).to_contain_text("3 refused")
+    expect(summary).to_contain_text("Nothing will be imported")
+    expect(page.locator("tr.import-invalid")).to_have_count(3)
+    expect(page.locator("tr.import-invalid").nth(0)).to_contain_text(
+        "capacity_mw: Capacity cannot be negative."
+    )
+    changed = page.locator("tr.import-update td.import-cell-changed", has_text="250.0")
+    expect(changed.locator("del")).to_have_text("200.0")
+    expect(page.get_by_role("button", name="Confirm import")).to_have_count(0)
+    _no_problems(page)
+    screenshot("admin-import-preview-refused")
+    assert not Project.objects.filter(slug="riverside").exists()
+
+    # The same file without its refused rows: confirmed, written.
+    page.set_input_files(
+        "#id_import_file",
+        files=[
+            {
+                "name": "projects.csv",
+                "mimeType": "text/csv",
+                "buffer": _csv(
+                    [
+                        {"slug": "riverside", "name": "Riverside Campus"},
+                        {
+                            "slug": "lakeside",
+                            "name": "Lakeside Campus",
+                            "capacity_mw": "250.0",
+                            "investment": "aligned",
+                            "stage": "construction",
+                        },
+                    ]
+                ),
+            }
+        ],
+    )
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".import-summary")).to_contain_text("0 refused")
+    _no_problems(page)
+    screenshot("admin-import-preview-valid")
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 new, 1 updated")
+    _no_problems(page)
+    assert Project.objects.get(slug="lakeside").capacity_mw == 250
+    assert Project.objects.filter(slug="riverside").exists()
+
+
+def test_the_dashboard_links_its_workbook(editor_page, live_server, screenshot):
+    page = editor_page
+    ProjectFactory()
+    page.goto(f"{live_server.url}/?stage=construction")
+    link = page.get_by_role("link", name="Download all charts (Excel)")
+    expect(link).to_have_attribute("href", "/export.xlsx?stage=construction")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path="test-screenshots/dashboard-excel-link.png")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.startswith("aip-dashboard-filtered-")
+    _no_problems(page)

@@ -1,0 +1,303 @@
+"""Bulk import through the admin: the dry-run preview, all or nothing, history, cache."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.cache import cache
+from django.urls import reverse
+from import_export.tmp_storages import CacheStorage
+
+from aipdash.datacache import data_version
+from projects.models import Participation, Project
+from projects.resources import ParticipationResource, ProjectResource
+from tests.factories import InvestmentFactory, PartnerFactory, ProjectFactory
+
+from .conftest import csv_file
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ProjectResource().get_export_headers()
+
+
+def project_row(**values):
+    row = {
+        "slug": "riverside",
+        "name": "Riverside Solar",
+        "kind": "generation",
+        "stage": "development",
+        "investment": "",
+        "country": "us",
+        "region": "Arizona",
+        "latitude": "33.4484",
+        "longitude": "-112.074",
+        "energy_source": "solar",
+        "capacity_mw": "400.0",
+        "announced_on": "2025-04-01",
+        "expected_online": "2028-01-31",
+        "capital_cost_usd": "600000000",
+        "description": "",
+        "source_title": "Developer release",
+        "source_url": "https://example.com/riverside",
+        "as_of": "2025-04-01",
+        "illustrative": "false",
+    }
+    row.update(values)
+    return [row[column] for column in HEADER]
+
+
+def preview_of(response):
+    assert response.status_code == 200
+    return response.context["preview"]
+
+
+def test_a_valid_file_previews_then_creates_and_updates_with_history(
+    upload, confirm, editor, django_capture_on_commit_callbacks
+):
+    deal = InvestmentFactory(slug="aligned")
+    ProjectFactory(slug="lakeside", name="Lakeside", capacity_mw=Decimal("200.0"))
+    file = csv_file(
+        "projects.csv",
+        HEADER,
+        [
+            project_row(),  # new
+            project_row(  # updates lakeside: capacity, stage, deal, now sourced
+                slug="lakeside",
+                name="Lakeside",
+                kind="data_centre",
+                energy_source="",
+                capacity_mw="250.5",
+                stage="construction",
+                investment="aligned",
+                region="Texas",
+                latitude="32.7767",
+                longitude="-96.797",
+            ),
+        ],
+    )
+    response = upload("project", file)
+    shown = preview_of(response)
+    assert shown["counts"] == {"new": 1, "update": 1, "skip": 0, "refused": 0}
+    assert [row.label for row in shown["rows"]] == ["Create", "Update"]
+    capacity = shown["headers"].index("capacity_mw")
+    assert shown["rows"][1].cells[capacity].old == "200.0"
+    assert shown["rows"][1].cells[capacity].value == "250.5"
+    assert response.context["confirm_form"] is not None
+    # The dry run wrote nothing.
+    assert Project.objects.count() == 1
+    assert Project.objects.get(slug="lakeside").capacity_mw == Decimal("200.0")
+    assert not Project.objects.filter(slug="riverside").exists()
+
+    before = data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = confirm("project", response)
+    assert done.status_code == 302
+    assert done["Location"] == reverse("admin:projects_project_changelist")
+    assert data_version() != before  # the dashboard reads the new figures
+
+    riverside = Project.objects.get(slug="riverside")
+    assert riverside.capacity_mw == Decimal("400.0")
+    assert riverside.country.code == "US"
+    assert riverside.capital_cost_usd == Decimal("600000000")
+    assert riverside.illustrative is False
+    lakeside = Project.objects.get(slug="lakeside")
+    assert lakeside.capacity_mw == Decimal("250.5")
+    assert lakeside.investment == deal
+    assert lakeside.source_url == "https://example.com/riverside"
+
+    created = riverside.history.get()
+    assert (created.history_type, created.history_change_reason) == ("+", "import projects.csv")
+    assert created.history_user == editor
+    changed = lakeside.history.order_by("-history_date").first()
+    assert (changed.history_type, changed.history_change_reason) == ("~", "import projects.csv")
+    assert lakeside.history.count() == 2
+    logged = LogEntry.objects.filter(user=editor).values_list("object_repr", flat=True)
+    assert sorted(logged) == ["Lakeside", "Riverside Solar"]
+
+
+def test_a_broken_file_is_refused_row_by_row_and_nothing_is_written(upload, confirm):
+    InvestmentFactory(slug="aligned")
+    ProjectFactory(slug="lakeside")
+    file = csv_file(
+        "broken.csv",
+        HEADER,
+        [
+            project_row(),  # valid on its own
+            project_row(slug="negative", capacity_mw="-5"),
+            project_row(slug="unsourced", source_title="", source_url=""),
+            project_row(slug="orphan", investment="nowhere"),
+        ],
+    )
+    projects, history = Project.objects.count(), Project.history.count()
+    response = upload("project", file)
+    shown = preview_of(response)
+    assert shown["counts"] == {"new": 1, "update": 0, "skip": 0, "refused": 3}
+    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert b"Confirm import" not in response.content
+    reasons = {row.number: row.reasons for row in shown["rows"]}
+    assert reasons[2] == []
+    assert reasons[3] == [("capacity_mw", "Capacity cannot be negative.")]
+    assert sorted(reasons[4]) == [
+        ("source_title", "Give the title of the source of this row's figures."),
+        ("source_url", "A record that is not illustrative needs a source URL."),
+    ]
+    assert reasons[5] == [("investment", "No investment has the slug “nowhere”.")]
+    assert [row.label for row in shown["rows"]] == ["Create", "Refused", "Refused", "Refused"]
+    # The refused cells are marked, and the page says nothing will be imported.
+    assert shown["rows"][1].cells[HEADER.index("capacity_mw")].error
+    assert b"Nothing will be imported" in response.content
+    assert (Project.objects.count(), Project.history.count()) == (projects, history)
+
+
+def test_a_forged_confirmation_of_a_broken_file_writes_nothing(editor_client):
+    """The confirming request imports again, all or nothing: the valid row is rolled back."""
+    file = csv_file("broken.csv", HEADER, [project_row(), project_row(slug="bad", kind="moon")])
+    storage = CacheStorage(encoding="utf-8-sig", read_mode="r")
+    storage.save(file.read().decode())
+    history = Project.history.count()
+    response = editor_client.post(
+        reverse("admin:projects_project_process_import"),
+        {
+            "import_file_name": storage.name,
+            "original_file_name": "broken.csv",
+            "format": "0",
+            "resource": "0",
+        },
+        follow=True,
+    )
+    assert not Project.objects.exists()
+    assert Project.history.count() == history
+    assert "Nothing was imported" in next(str(m) for m in response.context["messages"])
+
+
+def test_an_unknown_partner_refuses_a_participation(upload):
+    ProjectFactory(slug="lakeside")
+    PartnerFactory(slug="gip")
+    header = ParticipationResource().get_export_headers()
+    row = ["lakeside", "{partner}", "equity_investor", "30", "Release", "", "2025-01-01", "true"]
+    file = csv_file(
+        "participations.csv",
+        header,
+        [[v.format(partner="gip") for v in row], [v.format(partner="nobody") for v in row]],
+    )
+    shown = preview_of(upload("participation", file))
+    assert [row.label for row in shown["rows"]] == ["Create", "Refused"]
+    assert shown["rows"][1].reasons == [("partner", "No partner has the slug “nobody”.")]
+    assert not Participation.objects.exists()
+
+
+def test_stakes_over_100_across_rows_of_one_file_are_refused(upload):
+    """Earlier rows are saved inside the dry run's transaction: the model's rule sees them."""
+    ProjectFactory(slug="lakeside")
+    PartnerFactory(slug="a")
+    PartnerFactory(slug="b")
+    header = ParticipationResource().get_export_headers()
+    file = csv_file(
+        "stakes.csv",
+        header,
+        [
+            ["lakeside", "a", "equity_investor", "60", "Release", "", "2025-01-01", "true"],
+            ["lakeside", "b", "equity_investor", "50", "Release", "", "2025-01-01", "true"],
+        ],
+    )
+    shown = preview_of(upload("participation", file))
+    assert [row.label for row in shown["rows"]] == ["Create", "Refused"]
+    assert shown["rows"][1].reasons[0][0] == "stake_percent"
+    # 110% on SQLite, 110.00% on PostgreSQL (the sum keeps the column's scale)
+    assert re.search(r"would add up to 110(\.00)?%", shown["rows"][1].reasons[0][1])
+
+
+def test_a_file_without_provenance_columns_is_refused_as_a_whole(upload):
+    header = [c for c in HEADER if c not in ("source_url", "as_of")]
+    row = dict(zip(HEADER, project_row(), strict=True))
+    file = csv_file("old.csv", header, [[row[c] for c in header]])
+    response = upload("project", file)
+    shown = preview_of(response)
+    assert len(shown["base_errors"]) == 1
+    assert "source_url, as_of" in shown["base_errors"][0]
+    assert b"Confirm import" not in response.content
+    assert not Project.objects.exists()
+
+
+def test_unchanged_rows_are_shown_and_not_saved_again(upload):
+    ProjectFactory(slug="lakeside")
+    resource = ProjectResource()
+    dataset = resource.export()
+    file = csv_file("same.csv", dataset.headers, list(dataset))
+    shown = preview_of(upload("project", file))
+    assert shown["counts"] == {"new": 0, "update": 0, "skip": 1, "refused": 0}
+    assert shown["rows"][0].label == "Unchanged"
+
+
+def test_values_that_are_not_numbers_dates_or_booleans_are_named(upload):
+    file = csv_file(
+        "typos.csv",
+        HEADER,
+        [project_row(capacity_mw="lots", announced_on="01/04/2025", illustrative="maybe")],
+    )
+    reasons = dict(preview_of(upload("project", file))["rows"][0].reasons)
+    assert reasons["capacity_mw"] == "“lots” is not a number."
+    assert reasons["announced_on"] == "“01/04/2025” is not a date: write it as YYYY-MM-DD."
+    assert reasons["illustrative"] == "“maybe” is not true or false."
+
+
+def test_an_oversized_file_is_refused_with_a_clear_message(upload, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1024
+    file = csv_file("big.csv", HEADER, [project_row(description="x" * 2000)])
+    response = upload("project", file)
+    assert response.status_code == 200
+    errors = response.context["form"].errors["import_file"]
+    assert errors == [
+        "This file is 2.3\xa0KB; an import takes at most 1.0\xa0KB. Split it into several files."
+    ]
+    assert not Project.objects.exists()
+
+
+def test_a_file_that_is_neither_csv_nor_xlsx_needs_its_format(upload):
+    file = csv_file("projects.txt", HEADER, [project_row()])
+    response = upload("project", file)
+    assert "Choose the file's format" in response.context["form"].errors["format"][0]
+
+
+def test_the_viewer_cannot_import(viewer_client):
+    response = viewer_client.get(reverse("admin:projects_project_import"))
+    assert response.status_code in (302, 403)
+
+
+def test_import_link_on_the_changelist(editor_client):
+    response = editor_client.get(reverse("admin:projects_project_changelist"))
+    assert reverse("admin:projects_project_import").encode() in response.content
+
+
+def test_the_day_after_the_as_of_date_is_kept_as_a_date(upload, confirm):
+    file = csv_file("one.csv", HEADER, [project_row(as_of="2025-04-02")])
+    response = upload("project", file)
+    confirm("project", response)
+    assert Project.objects.get().as_of == dt.date(2025, 4, 2)
+
+
+def test_a_confirmation_after_the_file_expired_says_so(upload, editor_client):
+    response = upload("project", csv_file("one.csv", HEADER, [project_row()]))
+    form = response.context["confirm_form"]
+    cache.clear()  # the waiting file is gone (expired or evicted)
+    done = editor_client.post(
+        reverse("admin:projects_project_process_import"),
+        {name: form.initial.get(name, "") for name in form.fields},
+        follow=True,
+    )
+    assert "no longer waiting" in next(str(m) for m in done.context["messages"])
+    assert not Project.objects.exists()
+
+
+def test_a_database_constraint_is_named_by_its_message():
+    """Check constraints are enforced by the database on save; its error reads as the
+    constraint's message (every one of them also has a field validator or a clean() rule)."""
+    from django.db import IntegrityError
+
+    from aipdash.import_admin import error_message
+
+    error = IntegrityError("CHECK constraint failed: project_capacity_mw_not_negative")
+    assert error_message(Project, error) == "Capacity mw cannot be negative."
+    assert error_message(Project, IntegrityError("disk full")) == "disk full"
