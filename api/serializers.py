@@ -2,6 +2,7 @@
 decimal strings (MW), codes as their stored values (the dashboard's filter values), and the
 provenance of each record (source title and URL, as-of date, illustrative)."""
 
+from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
 from partners.models import Partner
@@ -18,7 +19,7 @@ from projects.models import (
 PROVENANCE = ("source_title", "source_url", "as_of", "illustrative")
 
 
-class PartnerSerializer(serializers.ModelSerializer):
+class PartnerSerializer(CountryFieldMixin, serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
@@ -53,7 +54,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
         fields = ("partner", "role", "stake_percent", *PROVENANCE)
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(CountryFieldMixin, serializers.ModelSerializer):
     investment = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     phases = PhaseSerializer(many=True, read_only=True)
     participations = ParticipationSerializer(many=True, read_only=True)

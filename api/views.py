@@ -96,7 +96,16 @@ def dashboard_filters(request) -> DashboardFilters:
         raise FiltersRejected(error.errors) from None
 
 
-class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+class PrivateResponses:
+    """API answers are for the caller alone: no shared cache keeps them."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class RecordViewSet(PrivateResponses, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadsRecords]
     pagination_class = Pages
 
@@ -230,6 +239,11 @@ def _chart_filters(request) -> DashboardFilters:
     """The user's filters, or within a share link's scope exactly as on `/s/<token>/`."""
     if not is_share_link(request):
         return dashboard_filters(request)
+    page_only = sorted(sharing.VIEW_PARAMETERS & set(request.query_params))
+    if page_only:
+        raise FiltersRejected(
+            {page_only[0]: f"“{page_only[0]}” is a parameter of the shared page, not of the API."}
+        )
     try:
         filters, _asked = sharing.scoped_filters(
             request.auth, request.query_params, partner_slugs=dashboard.partner_slugs()
@@ -239,7 +253,7 @@ def _chart_filters(request) -> DashboardFilters:
     return filters
 
 
-class ChartListView(APIView):
+class ChartListView(PrivateResponses, APIView):
     permission_classes = [ReadsCharts]
 
     @extend_schema(
@@ -264,7 +278,7 @@ class ChartListView(APIView):
         )
 
 
-class ChartView(APIView):
+class ChartView(PrivateResponses, APIView):
     permission_classes = [ReadsCharts]
 
     @extend_schema(
