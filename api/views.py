@@ -8,7 +8,6 @@ Thin views: the dashboard's own filters (`DashboardFilters`, the same parameters
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, status, viewsets
@@ -69,7 +68,14 @@ FILTER_PARAMETERS = [
     _multi("kind", "Project kinds (any of them).", list(LABELS["kind"])),
     _multi("stage", "Project stages (any of them).", list(LABELS["stage"])),
     _multi("energy_source", "Energy sources (any of them).", list(LABELS["energy_source"])),
-    _multi("country", "ISO 3166 country codes (any of them).", [code for code, _ in countries]),
+    OpenApiParameter(
+        "country",
+        {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+        OpenApiParameter.QUERY,
+        description="ISO 3166 country codes, such as US (any of them).",
+        style="form",
+        explode=True,
+    ),
     _year("online_from", "Expected online in this year or later."),
     _year("online_to", "Expected online in this year or earlier."),
 ]
