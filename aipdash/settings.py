@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "partners",
     "projects",
     "axes",  # login throttling (see "Login throttling" below)
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +227,48 @@ IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 *
 SHARE_LINK_DEFAULT_DAYS = 30
 SHARE_LINK_MAX_DAYS = env.int("SHARE_LINK_MAX_DAYS", default=90)
 SHARE_EMBED_ORIGINS = env.list("SHARE_EMBED_ORIGINS", default=[])
+
+# The read-only API under /api/ (api/): personal or share-link bearer tokens, or the session.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadsRecords"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every query parameter of a chart is a dashboard filter: no ?format=.
+    "URL_FORMAT_OVERRIDE": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AIP Dashboard API",
+    "DESCRIPTION": "Read-only: the AI Infrastructure Partnership's portfolio records and every "
+    "dashboard chart's figures, with the dashboard's filters. Money in USD and capacity in MW "
+    "as exact decimal strings; every record carries its provenance.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs are for users of the API: the same authentication and role.
+    "SERVE_PUBLIC": False,
+    "SERVE_AUTHENTICATION": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "SERVE_PERMISSIONS": ["api.permissions.ReadsRecords"],
+    # Swagger UI and Redoc from our own static files (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "displayOperationId": False},
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "api.schema.country_choices",
+        "PartnerKindEnum": "partners.models.Partner.Kind",
+        "PartnerRoleEnum": "partners.models.Partner.Role",
+        "ProjectKindEnum": "projects.models.Project.Kind",
+        "ParticipationRoleEnum": "projects.models.Participation.Role",
+    },
+}
 
 LOGGING = {
     "version": 1,

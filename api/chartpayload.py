@@ -1,0 +1,75 @@
+"""A dashboard chart's `ChartData` as the API's JSON: the very rows the dashboard draws, its
+table shows and its CSV exports, with every amount as an exact decimal string."""
+
+import datetime as dt
+from decimal import Decimal
+
+from aipdash.chartdata import ChartData
+from aipdash.filters import DashboardFilters
+
+NUMERIC_UNITS = frozenset({"USD", "MW", "TWh", "%"})
+CENT = Decimal("0.01")
+# Keys of `extras` entries that hold amounts (the targets' and the reference's).
+NUMERIC_EXTRAS = frozenset({"amount_usd", "value"})
+
+
+def exact(value, *, money: bool = False):
+    """A number as a decimal string: the shortest text that is exactly the figure the
+    dashboard holds (its float), money with its cents ("2000000000.00")."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, float | int | Decimal):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if money and number == number.quantize(CENT):
+            number = number.quantize(CENT)
+        return format(number, "f")
+    return value
+
+
+def _plain(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _row(row: dict, units: dict) -> dict:
+    return {
+        key: exact(value, money=units[key] == "USD")
+        if units.get(key) in NUMERIC_UNITS
+        else _plain(value)
+        for key, value in row.items()
+    }
+
+
+def _extra(value):
+    if isinstance(value, dict):
+        return {
+            key: exact(item, money=key.endswith("_usd")) if key in NUMERIC_EXTRAS else _extra(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_extra(item) for item in value]
+    return _plain(value)
+
+
+def payload(data: ChartData, filters: DashboardFilters) -> dict:
+    units = {column.key: column.unit for column in data.columns}
+    return {
+        "chart": data.chart,
+        "title": data.title,
+        "filters": filters.to_json(),
+        "query": filters.canonical(),
+        "columns": [
+            {"key": column.key, "label": column.label, "unit": column.unit}
+            for column in data.columns
+        ],
+        "rows": [_row(row, units) for row in data.rows],
+        "as_of": _plain(data.as_of),
+        "illustrative": data.illustrative,
+        "sources": [
+            {"title": source.title, "url": source.url, "as_of": _plain(source.as_of)}
+            for source in data.sources
+        ],
+        "note": data.note,
+        "extras": _extra(dict(data.extras)),
+    }

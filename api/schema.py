@@ -1,0 +1,23 @@
+"""How drf-spectacular describes the API's authentication (a bearer token)."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token (made on the API tokens page), or a shared "
+            "link's token (its charts only, within its scope).",
+        }
+
+
+def country_choices():
+    """ISO 3166 codes and names, for the one enum of countries in the schema."""
+    from django_countries import countries
+
+    return [(code, name) for code, name in countries]

@@ -1,0 +1,188 @@
+"""The API's records: every field as stored, money as exact decimal strings (USD), capacity as
+decimal strings (MW), codes as their stored values (the dashboard's filter values), and the
+provenance of each record (source title and URL, as-of date, illustrative)."""
+
+from django_countries.serializers import CountryFieldMixin
+from rest_framework import serializers
+
+from partners.models import Partner
+from projects.models import (
+    Commitment,
+    FundraisingUpdate,
+    MarketIndicator,
+    Participation,
+    Project,
+    ProjectPhase,
+    Target,
+)
+
+PROVENANCE = ("source_title", "source_url", "as_of", "illustrative")
+
+
+class PartnerSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Partner
+        fields = (
+            "slug",
+            "name",
+            "short_name",
+            "kind",
+            "role",
+            "parent",
+            "headquarters_country",
+            "joined_on",
+            "website",
+            "colour",
+            "description",
+            *PROVENANCE,
+        )
+
+
+class PhaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectPhase
+        fields = ("sequence", "name", "stage", "capacity_mw", "expected_online", *PROVENANCE)
+
+
+class ParticipationSerializer(serializers.ModelSerializer):
+    partner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Participation
+        fields = ("partner", "role", "stake_percent", *PROVENANCE)
+
+
+class ProjectSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    investment = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    phases = PhaseSerializer(many=True, read_only=True)
+    participations = ParticipationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = (
+            "slug",
+            "name",
+            "kind",
+            "stage",
+            "investment",
+            "country",
+            "region",
+            "latitude",
+            "longitude",
+            "energy_source",
+            "capacity_mw",
+            "announced_on",
+            "expected_online",
+            "capital_cost_usd",
+            "description",
+            *PROVENANCE,
+            "phases",
+            "participations",
+        )
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    partner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Commitment
+        fields = (
+            "id",
+            "partner",
+            "project",
+            "instrument",
+            "status",
+            "amount_usd",
+            "committed_on",
+            "reference",
+            "note",
+            *PROVENANCE,
+        )
+
+
+class FundraisingUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FundraisingUpdate
+        fields = ("amount_raised_usd", "statement", *PROVENANCE)
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    updates = FundraisingUpdateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Target
+        fields = ("slug", "name", "scope", "amount_usd", "set_on", *PROVENANCE, "updates")
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MarketIndicator
+        fields = (
+            "id",
+            "series",
+            "label",
+            "region",
+            "scenario",
+            "year",
+            "value",
+            "unit",
+            *PROVENANCE,
+        )
+
+
+# Charts: documentation of the payloads `charts.payload()` builds (see views.py) ----------------
+
+
+class ChartColumnSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.CharField(help_text="USD, MW, TWh, % or empty (text, dates, counts).")
+
+
+class ChartSourceSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.CharField()
+    as_of = serializers.DateField(allow_null=True)
+
+
+class ChartSerializer(serializers.Serializer):
+    chart = serializers.CharField()
+    title = serializers.CharField()
+    filters = serializers.DictField(
+        child=serializers.JSONField(), help_text="The filters the figures are for."
+    )
+    query = serializers.CharField(help_text="Those filters as the dashboard's query string.")
+    columns = ChartColumnSerializer(many=True)
+    rows = serializers.ListField(
+        child=serializers.DictField(child=serializers.JSONField(allow_null=True)),
+        help_text="One object per row, keyed by column key (and a few keys for links and "
+        "colours). Values of USD, MW, TWh and % columns are exact decimal strings.",
+    )
+    as_of = serializers.DateField(allow_null=True, help_text="Newest as-of date behind the rows.")
+    illustrative = serializers.BooleanField(help_text="Any record behind the rows is demo data.")
+    sources = ChartSourceSerializer(many=True)
+    note = serializers.CharField(allow_blank=True)
+    extras = serializers.DictField(
+        child=serializers.JSONField(allow_null=True),
+        help_text="What is not a row: the commitment charts' targets, the market context's "
+        "reference.",
+    )
+
+
+class ChartEntrySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+
+
+class FilterErrorSerializer(serializers.Serializer):
+    errors = serializers.DictField(
+        child=serializers.CharField(), help_text="What is wrong, by query parameter."
+    )
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()

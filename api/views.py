@@ -1,0 +1,307 @@
+"""The read-only API: records (partners, projects with their phases and participations,
+commitments, targets, indicators) and every dashboard chart's figures.
+
+Thin views: the dashboard's own filters (`DashboardFilters`, the same parameters and the same
+400s), its own selectors for filtered records, and its own cached chart path
+(`aipdash.dashboard.chart`), so that the API's figures are the dashboard's.
+"""
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, status, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from aipdash import dashboard, selectors, sharing
+from aipdash.chartdata import LABELS
+from aipdash.filters import YEAR_MAX, YEAR_MIN, DashboardFilters, FilterError
+from api import chartpayload, serializers
+from api.permissions import ReadsCharts, ReadsRecords, is_share_link
+from partners.models import Partner
+from projects.models import FundraisingUpdate, MarketIndicator, Participation, Target
+
+
+class Pages(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+PAGE_PARAMETERS = frozenset({Pages.page_query_param, Pages.page_size_query_param})
+
+
+class FiltersRejected(exceptions.APIException):
+    """400 naming each wrong parameter, as the dashboard's 400 page does."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_filters"
+
+    def __init__(self, errors: dict[str, str]):
+        self.detail = {"errors": {key: str(message) for key, message in errors.items()}}
+
+
+def _multi(name, description, enum=None):
+    return OpenApiParameter(
+        name,
+        {"type": "array", "items": {"type": "string", **({"enum": enum} if enum else {})}},
+        OpenApiParameter.QUERY,
+        description=description,
+        style="form",
+        explode=True,
+    )
+
+
+def _year(name, description):
+    return OpenApiParameter(
+        name,
+        {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX},
+        OpenApiParameter.QUERY,
+        description=description,
+    )
+
+
+FILTER_PARAMETERS = [
+    _multi("partner", "Partner slugs (any of them): projects it takes part in, its commitments."),
+    _multi("kind", "Project kinds (any of them).", list(LABELS["kind"])),
+    _multi("stage", "Project stages (any of them).", list(LABELS["stage"])),
+    _multi("energy_source", "Energy sources (any of them).", list(LABELS["energy_source"])),
+    OpenApiParameter(
+        "country",
+        {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+        OpenApiParameter.QUERY,
+        description="ISO 3166 country codes, such as US (any of them).",
+        style="form",
+        explode=True,
+    ),
+    _year("online_from", "Expected online in this year or later."),
+    _year("online_to", "Expected online in this year or earlier."),
+]
+ERRORS = {
+    400: serializers.FilterErrorSerializer,
+    401: serializers.DetailSerializer,
+    403: serializers.DetailSerializer,
+}
+RECORD_ERRORS = {
+    401: serializers.DetailSerializer,
+    403: serializers.DetailSerializer,
+    404: serializers.DetailSerializer,
+}
+
+
+def dashboard_filters(request) -> DashboardFilters:
+    """The dashboard's filters from the query string (paging parameters aside), or 400."""
+    query = request.query_params.copy()
+    for key in PAGE_PARAMETERS:
+        query.pop(key, None)
+    try:
+        return DashboardFilters.from_query(query, partner_slugs=dashboard.partner_slugs())
+    except FilterError as error:
+        raise FiltersRejected(error.errors) from None
+
+
+class PrivateResponses:
+    """API answers are for the caller alone: no shared cache keeps them."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class RecordViewSet(PrivateResponses, viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadsRecords]
+    pagination_class = Pages
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Partners",
+        responses={200: serializers.PartnerSerializer(many=True), **RECORD_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One partner", responses={200: serializers.PartnerSerializer, **RECORD_ERRORS}
+    ),
+)
+class PartnerViewSet(RecordViewSet):
+    serializer_class = serializers.PartnerSerializer
+    required_perms = ("partners.view_partner",)
+    lookup_field = "slug"
+    queryset = Partner.objects.select_related("parent").order_by("name", "pk")
+
+
+PROJECT_PREFETCH = (
+    "phases",
+    Prefetch("participations", queryset=Participation.objects.select_related("partner")),
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Projects, with their phases and participations",
+        description="Filtered as the dashboard filters them (the same parameters).",
+        parameters=FILTER_PARAMETERS,
+        responses={
+            200: serializers.ProjectSerializer(many=True),
+            **ERRORS,
+            404: serializers.DetailSerializer,
+        },
+    ),
+    retrieve=extend_schema(
+        summary="One project", responses={200: serializers.ProjectSerializer, **RECORD_ERRORS}
+    ),
+)
+class ProjectViewSet(RecordViewSet):
+    serializer_class = serializers.ProjectSerializer
+    required_perms = (
+        "projects.view_project",
+        "projects.view_projectphase",
+        "projects.view_participation",
+    )
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        if self.action == "list":
+            projects = selectors.projects(dashboard_filters(self.request))
+        else:
+            projects = selectors.projects(DashboardFilters())
+        return (
+            projects.select_related("investment")
+            .prefetch_related(*PROJECT_PREFETCH)
+            .order_by("name", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Commitments",
+        description="Filtered as the dashboard's commitment charts filter them: a partner "
+        "filter keeps its own commitments; project filters narrow the commitments made to "
+        "projects, while commitments to the partnership as a whole stay in.",
+        parameters=FILTER_PARAMETERS,
+        responses={
+            200: serializers.CommitmentSerializer(many=True),
+            **ERRORS,
+            404: serializers.DetailSerializer,
+        },
+    ),
+    retrieve=extend_schema(
+        summary="One commitment", responses={200: serializers.CommitmentSerializer, **RECORD_ERRORS}
+    ),
+)
+class CommitmentViewSet(RecordViewSet):
+    serializer_class = serializers.CommitmentSerializer
+    required_perms = ("projects.view_commitment",)
+
+    def get_queryset(self):
+        filters = dashboard_filters(self.request) if self.action == "list" else DashboardFilters()
+        return (
+            selectors.commitments(filters)
+            .select_related("partner", "project")
+            .order_by("committed_on", "pk")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The partnership's targets, with the capital raised toward them",
+        responses={200: serializers.TargetSerializer(many=True), **RECORD_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One target", responses={200: serializers.TargetSerializer, **RECORD_ERRORS}
+    ),
+)
+class TargetViewSet(RecordViewSet):
+    serializer_class = serializers.TargetSerializer
+    required_perms = ("projects.view_target", "projects.view_fundraisingupdate")
+    lookup_field = "slug"
+    queryset = Target.objects.prefetch_related(
+        Prefetch("updates", queryset=FundraisingUpdate.objects.order_by("as_of", "pk"))
+    ).order_by("amount_usd", "pk")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Market indicators (published series points)",
+        responses={200: serializers.IndicatorSerializer(many=True), **RECORD_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One market indicator",
+        responses={200: serializers.IndicatorSerializer, **RECORD_ERRORS},
+    ),
+)
+class IndicatorViewSet(RecordViewSet):
+    serializer_class = serializers.IndicatorSerializer
+    required_perms = ("projects.view_marketindicator",)
+    queryset = MarketIndicator.objects.order_by("series", "region", "scenario", "year", "pk")
+
+
+# Charts ---------------------------------------------------------------------------------------
+
+
+def _chart_filters(request) -> DashboardFilters:
+    """The user's filters, or within a share link's scope exactly as on `/s/<token>/`."""
+    if not is_share_link(request):
+        return dashboard_filters(request)
+    page_only = sorted(sharing.VIEW_PARAMETERS & set(request.query_params))
+    if page_only:
+        raise FiltersRejected(
+            {page_only[0]: f"“{page_only[0]}” is a parameter of the shared page, not of the API."}
+        )
+    try:
+        filters, _asked = sharing.scoped_filters(
+            request.auth, request.query_params, partner_slugs=dashboard.partner_slugs()
+        )
+    except FilterError as error:
+        raise FiltersRejected(error.errors) from None
+    return filters
+
+
+class ChartListView(PrivateResponses, APIView):
+    permission_classes = [ReadsCharts]
+
+    @extend_schema(
+        summary="The dashboard's charts",
+        responses={
+            200: serializers.ChartEntrySerializer(many=True),
+            401: serializers.DetailSerializer,
+            403: serializers.DetailSerializer,
+        },
+    )
+    def get(self, request):
+        filters = DashboardFilters()
+        return Response(
+            [
+                {
+                    "name": name,
+                    "title": dashboard.chart(name, filters).data.title,
+                    "url": request.build_absolute_uri(reverse("api:chart", args=[name])),
+                }
+                for name in dashboard.CHART_NAMES
+            ]
+        )
+
+
+class ChartView(PrivateResponses, APIView):
+    permission_classes = [ReadsCharts]
+
+    @extend_schema(
+        summary="One chart's figures for the dashboard's filters",
+        description="The rows the dashboard draws for these filters, with their columns and "
+        "units, as-of date, sources and illustrative flag. With a shared link's token: only "
+        "within the link's scope, as on the shared page (other values are a 400 that says why).",
+        parameters=[
+            OpenApiParameter(
+                "chart", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(dashboard.CHART_NAMES)
+            ),
+            *FILTER_PARAMETERS,
+        ],
+        responses={200: serializers.ChartSerializer, **ERRORS, 404: serializers.DetailSerializer},
+    )
+    def get(self, request, chart):
+        if chart not in dashboard.CHART_NAMES:
+            raise exceptions.NotFound(f"No chart “{chart[:80]}”.")
+        filters = _chart_filters(request)
+        return Response(chartpayload.payload(dashboard.chart(chart, filters).data, filters))
