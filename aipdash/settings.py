@@ -182,6 +182,10 @@ SHARE_LINK_DEFAULT_DAYS = 30
 SHARE_LINK_MAX_DAYS = env.int("SHARE_LINK_MAX_DAYS", default=90)
 SHARE_EMBED_ORIGINS = env.list("SHARE_EMBED_ORIGINS", default=[])
 
+# A record not confirmed (its provenance as-of date) for this many days is marked stale
+# (aipdash/staleness.py).
+STALE_AFTER_DAYS = env.int("STALE_AFTER_DAYS", default=365)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

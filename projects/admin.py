@@ -9,6 +9,7 @@ from aipdash.admin_mixins import (
     power_column,
     usd_column,
 )
+from aipdash.admin_staleness import StaleListFilter, stale_column
 from projects.models import (
     ZERO,
     Commitment,
@@ -99,8 +100,17 @@ class ProjectAdmin(PortfolioAdmin):
         "investment",
         "illustrative",
         "as_of",
+        "stale",
     ]
-    list_filter = ["kind", "stage", "energy_source", "country", "investment", "illustrative"]
+    list_filter = [
+        "kind",
+        "stage",
+        "energy_source",
+        "country",
+        "investment",
+        "illustrative",
+        StaleListFilter,
+    ]
     search_fields = ["name", "slug", "region", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["investment"]
@@ -127,6 +137,7 @@ class ProjectAdmin(PortfolioAdmin):
         PROVENANCE_FIELDSET,
     ]
     capacity = power_column("capacity_mw", "capacity")
+    stale = stale_column
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         if isinstance(inline, PhaseInline):
