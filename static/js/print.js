@@ -18,6 +18,7 @@
   var root = document.documentElement;
   var printing = false;
   var savedTheme = null;
+  var print = window.matchMedia ? window.matchMedia("print") : null;
 
   function charts() {
     return Array.prototype.slice.call(document.querySelectorAll(".plotly-chart.js-plotly-plot"));
@@ -55,7 +56,9 @@
   }
 
   function end() {
-    if (!printing) return;
+    // afterprint also fires while print media is still on (page.pdf() under emulated print
+    // media): then the media's change to screen ends it.
+    if (!printing || (print && print.matches)) return;
     printing = false;
     if (savedTheme !== "light") setTheme(savedTheme);
     charts().forEach(function (div) {
@@ -66,7 +69,6 @@
 
   window.addEventListener("beforeprint", start);
   window.addEventListener("afterprint", end);
-  var print = window.matchMedia ? window.matchMedia("print") : null;
   if (print && print.addEventListener) {
     print.addEventListener("change", function (event) {
       if (event.matches) start();
