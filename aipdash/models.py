@@ -57,3 +57,19 @@ class ShareLink(models.Model):
     @property
     def is_active(self) -> bool:
         return not self.is_revoked and not self.is_expired
+
+
+class LastSeen(models.Model):
+    """When a user last opened the dashboard: the dashboard's "Since your last visit" panel lists
+    the portfolio's changes after it (aipdash/changes.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "last visit"
+
+    def __str__(self):
+        return f"{self.user} at {self.seen_at:%Y-%m-%d %H:%M}"

@@ -269,6 +269,9 @@ SPECTACULAR_SETTINGS = {
         "ParticipationRoleEnum": "projects.models.Participation.Role",
     },
 }
+# A record not confirmed (its provenance as-of date) for this many days is marked stale
+# (aipdash/staleness.py).
+STALE_AFTER_DAYS = env.int("STALE_AFTER_DAYS", default=365)
 
 LOGGING = {
     "version": 1,

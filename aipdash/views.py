@@ -15,7 +15,7 @@ from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aipdash import dashboard, sharing
+from aipdash import changes, dashboard, sharing
 from aipdash.filters import FIELD_LABELS, DashboardFilters, FilterError
 from aipdash.forms import ShareLinkForm
 from partners import selectors as partner_selectors
@@ -79,7 +79,10 @@ def dashboard_view(request):
     if not partial and request.META.get("QUERY_STRING", "") != canonical:
         return redirect(_address(base, canonical))
     template = DASHBOARD_TEMPLATE + ("#charts" if partial else "")
-    response = render(request, template, dashboard.context(filters, base_path=base))
+    context = dashboard.context(filters, base_path=base)
+    if not partial:
+        context["changes"] = changes.for_request(request)  # "Since your last visit"
+    response = render(request, template, context)
     if partial:
         response["HX-Push-Url"] = _address(base, canonical)  # not the raw fields, empty ones
     return response

@@ -11,6 +11,7 @@ from aipdash.admin_mixins import (
 )
 from aipdash.import_admin import PortfolioImportMixin
 from projects import resources
+from aipdash.admin_staleness import StaleListFilter, stale_column
 from projects.models import (
     ZERO,
     Commitment,
@@ -102,8 +103,17 @@ class ProjectAdmin(PortfolioImportMixin, PortfolioAdmin):
         "investment",
         "illustrative",
         "as_of",
+        "stale",
     ]
-    list_filter = ["kind", "stage", "energy_source", "country", "investment", "illustrative"]
+    list_filter = [
+        "kind",
+        "stage",
+        "energy_source",
+        "country",
+        "investment",
+        "illustrative",
+        StaleListFilter,
+    ]
     search_fields = ["name", "slug", "region", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["investment"]
@@ -130,6 +140,7 @@ class ProjectAdmin(PortfolioImportMixin, PortfolioAdmin):
         PROVENANCE_FIELDSET,
     ]
     capacity = power_column("capacity_mw", "capacity")
+    stale = stale_column
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         if isinstance(inline, PhaseInline):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from aipdash import alttext, charts, formatting
 from aipdash.chartdata import LABELS, ChartData, Column
-from projects import selectors
+from projects import selectors, timeline
 
 
 def coordinates(latitude: Decimal | None, longitude: Decimal | None) -> str:
@@ -106,5 +106,8 @@ def detail(request, slug):
             "participations_chart": participations,
             # Partners taking part, once each, largest stake first: links into the dashboard.
             "dashboard_partners": participations.data.rows,
+            "timeline": timeline.events(
+                project, phases=detail.phases, commitments=detail.commitments
+            ),
         },
     )

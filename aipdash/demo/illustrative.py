@@ -596,9 +596,25 @@ def _commitments(campus):
     return rows
 
 
+# Campuses whose record was last confirmed when they came online, long ago: the pages mark
+# them stale (aipdash/staleness.py). Only their as-of date changes; no figure does.
+STALE_CAMPUSES = 3
+
+
+def _mark_stale(campuses):
+    """The STALE_CAMPUSES operational campuses that came online first keep that date as their
+    as-of date (years before AS_OF)."""
+    operational = [p for p in campuses if p["stage"] == Stage.OPERATIONAL]
+    for project in sorted(operational, key=lambda p: (p["expected_online"], p["slug"]))[
+        :STALE_CAMPUSES
+    ]:
+        project["as_of"] = project["expected_online"]
+
+
 def generate() -> Portfolio:
     """The whole illustrative portfolio; the same records on every call."""
     campuses, campus_phases, campus_participations = _campuses()
+    _mark_stale(campuses)
     power, power_phases, power_participations = _power_projects()
     # The project of the "@campus" commitment: the first Northern Virginia campus being built.
     campus = next(

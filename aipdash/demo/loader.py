@@ -79,12 +79,23 @@ class DemoRecordInvalid(Exception):
 class _Upsert:
     """Creates missing rows by natural key; with `refresh`, also restores changed ones."""
 
-    def __init__(self, refresh=False):
+    def __init__(self, refresh=False, progress=None):
         self.refresh = refresh
         self.counts = Counter()
         self.changes = Counter()
+        self.progress = progress  # called with (model name, count) as each model is done
+        self._current = None
+
+    def done(self):
+        """The model being loaded is complete: report it."""
+        if self._current is not None and self.progress is not None:
+            self.progress(self._current, self.counts[self._current])
+        self._current = None
 
     def __call__(self, model, existing, key, values):
+        if model.__name__ != self._current:
+            self.done()
+            self._current = model.__name__
         obj = existing.get(key)
         if obj is None:
             obj = model(**values)
@@ -233,18 +244,20 @@ def portfolio_has_data() -> bool:
     return Partner.objects.exists()
 
 
-def load_demo(*, refresh: bool = False) -> dict[str, int]:
+def load_demo(*, refresh: bool = False, progress=None) -> dict[str, int]:
     """Create the missing demo records (with `refresh`, also restore changed ones to their
-    demo values); return how many records of each model the demo has."""
+    demo values); return how many records of each model the demo has. `progress(name, count)`
+    is called as each model's records are in place (the command prints a line for each)."""
     facts = read_public_facts()
     portfolio = illustrative.generate()
-    upsert = _Upsert(refresh=refresh)
+    upsert = _Upsert(refresh=refresh, progress=progress)
     with transaction.atomic():
         partners = _load_partners(upsert, facts["partners"])
         _load_targets(upsert, facts)
         investments = _load_investments(upsert, facts["investments"])
         _load_indicators(upsert, facts["market_indicators"])
         _load_portfolio(upsert, portfolio, partners, investments)
+        upsert.done()
     logger.info(
         "Demo data loaded: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
         {action: upsert.changes[action] for action in ("created", "updated", "unchanged")},

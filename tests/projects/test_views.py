@@ -189,11 +189,12 @@ def test_queries_do_not_grow_with_rows(viewer_client, campus, django_assert_num_
         ParticipationFactory(project=campus, partner=partner, stake_percent=Decimal("10"))
         CommitmentFactory(project=campus, partner=partner)
     # session, user, project with deal, phases, participations, commitments, and one query per
-    # chart (phases by date, participations grouped by partner)
-    with django_assert_num_queries(10):  # 8, and the nav's two permission queries
+    # chart (phases by date, participations grouped by partner), the timeline's stage history
+    with django_assert_num_queries(11):  # 9, and the nav's two permission queries
         response = viewer_client.get(url(campus))
     assert response.status_code == 200
-    assert response.text.count('href="/partners/partner-') == 2 * size
+    # Each partner: its stake, its commitment, and that commitment in the timeline.
+    assert response.text.count('href="/partners/partner-') == 3 * size
     assert response.text.count('href="/?partner=partner-') == size
     figures = islands(response.text)
     markers = figures["chart-project-phases-data"]["data"][1]
