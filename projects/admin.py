@@ -9,9 +9,9 @@ from aipdash.admin_mixins import (
     power_column,
     usd_column,
 )
+from aipdash.admin_staleness import StaleListFilter, stale_column
 from aipdash.import_admin import PortfolioImportMixin
 from projects import resources
-from aipdash.admin_staleness import StaleListFilter, stale_column
 from projects.models import (
     ZERO,
     Commitment,
