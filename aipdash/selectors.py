@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import (
+    Avg,
     Case,
     Count,
     Exists,
@@ -31,8 +32,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import TruncMonth
 
 from aipdash.chartdata import ChartData, Column, Source
+from aipdash.datacache import cached
 from aipdash.filters import DashboardFilters
 from partners.models import Partner
 from projects.models import (
@@ -45,6 +48,16 @@ from projects.models import (
     Stage,
     Target,
 )
+
+
+class Month(TruncMonth):
+    """The first day of a date's month. On PostgreSQL through `timestamp`, not the default
+    `timestamp with time zone` (a time-zone lookup per row: ~2x slower over a million rows)."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
+
 
 DC_SERIES = "dc-electricity"
 REFERENCE_SERIES = "india-electricity"
@@ -127,6 +140,41 @@ def provenance(qs: QuerySet) -> dict:
     }
 
 
+def commitment_provenance(filters: DashboardFilters) -> dict:
+    """The provenance of the filtered commitments: a scan of every commitment at scale, so
+    computed once per (filters, data version) and shared by the two commitment charts and the
+    headline."""
+    return cached(
+        "provenance:commitments", filters.canonical(), lambda: provenance(commitments(filters))
+    )
+
+
+def project_provenance(filters: DashboardFilters) -> dict:
+    """Likewise for the filtered projects (the pipeline chart and the headline)."""
+    return cached("provenance:projects", filters.canonical(), lambda: provenance(projects(filters)))
+
+
+def _targets_provenance(target_qs: QuerySet) -> dict:
+    """provenance() of the targets, from the queryset _targets() has already read (no query)."""
+    targets = list(target_qs)  # evaluated: its result cache
+    sources = {}
+    for t in targets:
+        if t.source_url:
+            key = (t.source_title, t.source_url)
+            sources[key] = max(filter(None, (sources.get(key), t.as_of)), default=None)
+    return {
+        "as_of": max((t.as_of for t in targets if t.as_of), default=None),
+        "illustrative": any(t.illustrative for t in targets),
+        "sources": tuple(
+            sorted(
+                (Source(title=k[0], url=k[1], as_of=v) for k, v in sources.items()),
+                key=lambda s: (s.as_of or dt.date.min, s.title),
+                reverse=True,
+            )
+        ),
+    }
+
+
 def merged(*parts: dict) -> dict:
     return {
         "as_of": max((p["as_of"] for p in parts if p["as_of"]), default=None),
@@ -137,7 +185,7 @@ def merged(*parts: dict) -> dict:
 
 def _targets() -> tuple[list[dict], QuerySet]:
     qs = Target.objects.order_by("amount_usd")
-    rows = [
+    rows = [  # iterating fills qs's result cache: _targets_provenance reads it again for free
         {
             "name": t.name,
             "scope": t.scope,
@@ -158,8 +206,24 @@ COMMITMENT_NOTE = (
 
 
 def _partner_rows(rows: Iterable[dict]) -> list[dict]:
-    """Rows with the partner's short name under `partner` (see PARTNER)."""
-    return [{"partner": row.pop("partner_name"), **row} for row in map(dict, rows)]
+    """Rows grouped by `partner_id`, with the partner's short name under `partner`, its slug and
+    colour (one small query for the partners: grouping a million commitments by an integer is
+    much cheaper than joining the partner table and grouping by its text columns)."""
+    partners = {
+        p["id"]: p for p in Partner.objects.order_by().values("id", "short_name", "slug", "colour")
+    }
+    out = []
+    for row in rows:
+        partner = partners.get(row["partner_id"], {})
+        out.append(
+            {
+                "partner": partner.get("short_name", ""),
+                "partner_slug": partner.get("slug", ""),
+                "colour": partner.get("colour", ""),
+                **{k: v for k, v in row.items() if k != "partner_id"},
+            }
+        )
+    return out
 
 
 def _floats(rows: Iterable[dict], *keys: str) -> tuple[dict, ...]:
@@ -176,35 +240,32 @@ def _floats(rows: Iterable[dict], *keys: str) -> tuple[dict, ...]:
 # Charts ------------------------------------------------------------------------------------
 
 
-PARTNER = {
-    # `partner` is a field of Commitment: the query names the short name partner_name.
-    "partner_name": F("partner__short_name"),
-    "partner_slug": F("partner__slug"),
-    "colour": F("partner__colour"),
-}
-
-
 def _commitment_chart(
     filters, *, chart, title, group_by, order_by, columns, expressions=None
 ) -> ChartData:
     """Commitments summed per partner and `group_by` (fields, plus named `expressions`), with
     the targets as reference lines."""
     qs = commitments(filters)
-    rows = (
-        qs.order_by(*order_by)
-        .values(*group_by, **(expressions or {}), **PARTNER)
+    rows = _partner_rows(
+        qs.order_by()
+        .values("partner_id", *group_by, **(expressions or {}))
         .annotate(amount_usd=Sum("amount_usd"))
     )
+    rows.sort(key=lambda row: tuple(_sortable(row.get(key)) for key in order_by))
     targets, target_qs = _targets()
     return ChartData(
         chart=chart,
         title=title,
         columns=(*columns, Column("amount_usd", "Amount", "USD")),
-        rows=_floats(_partner_rows(rows), "amount_usd"),
+        rows=_floats(rows, "amount_usd"),
         note=COMMITMENT_NOTE if filters.narrows_projects else "",
         extras={"targets": targets},
-        **merged(provenance(qs), provenance(target_qs)),
+        **merged(commitment_provenance(filters), _targets_provenance(target_qs)),
     )
+
+
+def _sortable(value):
+    return (value is None, value if value is not None else "")
 
 
 def commitments_by_partner(filters: DashboardFilters) -> ChartData:
@@ -213,7 +274,7 @@ def commitments_by_partner(filters: DashboardFilters) -> ChartData:
         chart="commitments_by_partner",
         title="Commitments by partner",
         group_by=("instrument", "status"),
-        order_by=("partner__short_name", "instrument", "status"),
+        order_by=("partner", "instrument", "status"),
         columns=(
             Column("partner", "Partner"),
             Column("instrument", "Instrument"),
@@ -228,8 +289,10 @@ def commitments_over_time(filters: DashboardFilters) -> ChartData:
         chart="commitments_over_time",
         title="Commitments over time",
         group_by=("instrument",),
-        expressions={"date": F("committed_on")},  # the day, named as chartdata.py has it
-        order_by=("committed_on", "partner__short_name", "instrument"),
+        # The month (its first day): rows stay bounded by partners x instruments x months,
+        # however many commitments there are.
+        expressions={"date": Month("committed_on")},
+        order_by=("date", "partner", "instrument"),
         columns=(
             Column("date", "Date"),
             Column("partner", "Partner"),
@@ -256,7 +319,7 @@ def capacity_pipeline(filters: DashboardFilters) -> ChartData:
         ),
         rows=_floats(rows, "mw"),
         note="Data-centre capacity is IT load; generation and storage capacity is nameplate.",
-        **provenance(qs),
+        **project_provenance(filters),
     )
 
 
@@ -277,7 +340,7 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
     )
     rows = list(
         phase_qs.order_by()
-        .values(date=F("expected_online"), side=SIDE)
+        .values(date=Month("expected_online"), side=SIDE)
         .annotate(mw=Sum("capacity_mw"))
         .order_by("date", "side")
     )
@@ -294,10 +357,17 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
     )
     rows += list(
         whole_qs.order_by()
-        .values(date=F("expected_online"), side=whole_side)
+        .values(date=Month("expected_online"), side=whole_side)
         .annotate(mw=Sum("capacity_mw"))
     )
-    rows.sort(key=lambda r: (r["date"], r["side"]))
+    merged_rows = {}
+    for row in rows:
+        key = row["date"], row["side"]
+        if key in merged_rows:
+            merged_rows[key]["mw"] = (merged_rows[key]["mw"] or 0) + (row["mw"] or 0)
+        else:
+            merged_rows[key] = dict(row)
+    rows = sorted(merged_rows.values(), key=lambda r: (r["date"], r["side"]))
     return ChartData(
         chart="capacity_online",
         title="Capacity coming online: the power balance",
@@ -336,23 +406,81 @@ def energy_mix(filters: DashboardFilters) -> ChartData:
     )
 
 
+MAP_POINTS_MAX = 1000  # above this, one point per country and stage instead of per project
+
+
+def _stale_before() -> dt.date:
+    from django.conf import settings
+
+    return dt.date.today() - dt.timedelta(days=getattr(settings, "STALE_AFTER_DAYS", 365))
+
+
 def project_map(filters: DashboardFilters) -> ChartData:
+    """A point per project; past MAP_POINTS_MAX projects, a point per country and stage (at
+    the mean position of its projects, their capacity summed), so that the figure, the page and
+    the browser's drawing stay small whatever the size of the portfolio. The grouped query runs
+    first (it also counts); the per-project one only when the count allows it."""
     qs = projects(filters).filter(latitude__isnull=False, longitude__isnull=False)
+    groups = list(
+        qs.order_by()
+        .values("country", "stage")
+        .annotate(
+            projects=Count("pk"),
+            mw=Sum("capacity_mw"),
+            latitude=Avg("latitude"),
+            longitude=Avg("longitude"),
+            any_illustrative=Count("pk", filter=Q(illustrative=True)),
+        )
+        .order_by("-mw", "country", "stage")
+    )
+    grouped = sum(g["projects"] for g in groups) > MAP_POINTS_MAX
     rows = []
-    for row in qs.order_by("-capacity_mw", "slug").values(
-        "slug",
-        "name",
-        "kind",
-        "stage",
-        "country",
-        "region",
-        "latitude",
-        "longitude",
-        "illustrative",
-        mw=F("capacity_mw"),
-    ):
-        row["url"] = f"/projects/{row['slug']}/"
-        rows.append(row)
+    if grouped:
+        for g in groups:
+            rows.append(
+                {
+                    "slug": "",
+                    "name": f"{g['projects']:,} projects",
+                    "kind": None,
+                    "stage": g["stage"],
+                    "country": g["country"],
+                    "region": None,
+                    "latitude": g["latitude"],
+                    "longitude": g["longitude"],
+                    "illustrative": bool(g["any_illustrative"]),
+                    "mw": g["mw"],
+                    "projects": g["projects"],
+                    "stale": False,
+                    "url": f"?country={g['country']}&stage={g['stage']}",
+                }
+            )
+    else:
+        stale_before = _stale_before()
+        for row in qs.order_by("-capacity_mw", "slug").values(
+            "slug",
+            "name",
+            "kind",
+            "stage",
+            "country",
+            "region",
+            "latitude",
+            "longitude",
+            "illustrative",
+            "as_of",
+            mw=F("capacity_mw"),
+        ):
+            as_of = row.pop("as_of")
+            row["projects"] = 1
+            row["stale"] = as_of is not None and as_of < stale_before
+            row["url"] = f"/projects/{row['slug']}/"
+            rows.append(row)
+    note = "Sized by capacity, coloured by stage. Select a point to open its project."
+    if grouped:
+        note = (
+            f"More than {MAP_POINTS_MAX:,} projects: one point per country and stage, at the "
+            "mean position of its projects, sized by their capacity. Select a point to filter "
+            "the dashboard to that country and stage."
+        )
     return ChartData(
         chart="project_map",
         title="Projects on the map",
@@ -367,7 +495,8 @@ def project_map(filters: DashboardFilters) -> ChartData:
             Column("mw", "Capacity", "MW"),
         ),
         rows=_floats(rows, "mw", "latitude", "longitude"),
-        note="Sized by capacity, coloured by stage. Select a point to open its project.",
+        note=note,
+        extras={"grouped": grouped},
         **provenance(qs),
     )
 
@@ -494,7 +623,7 @@ def headline(filters: DashboardFilters) -> dict:
         "projects": capacity["projects"],
         "partners": partner_qs.count(),
         "mw": {key: number(capacity[key]) for key in capacity if key != "projects"},
-        "commitments": provenance(commitment_qs),
-        "capacity": provenance(project_qs),
-        "targets": provenance(target_qs),
+        "commitments": commitment_provenance(filters),
+        "capacity": project_provenance(filters),
+        "targets": _targets_provenance(target_qs),
     }

@@ -148,6 +148,35 @@
     return { data: recolour(fig.data || [], colours), layout: recolour(fig.layout || {}, colours) };
   }
 
+  // The world map's topology: plotly.js would fetch <topojsonURL>world_110m.json, an unhashed
+  // URL that cannot be cached for long. When the page names the hashed static file
+  // (data-topojson-world-110m on the div or an ancestor), fetch that once (cached for a year)
+  // and register it where plotly.js looks first, window.PlotlyGeoAssets.topojson.
+  var topology = null;
+
+  function geoReady(div) {
+    var holder = div.closest("[data-topojson-world-110m]");
+    if (!holder || !window.fetch) return Promise.resolve();
+    var assets = (window.PlotlyGeoAssets = window.PlotlyGeoAssets || {});
+    assets.topojson = assets.topojson || {};
+    if (assets.topojson.world_110m) return Promise.resolve();
+    if (!topology) {
+      topology = fetch(holder.getAttribute("data-topojson-world-110m"))
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (json) {
+          assets.topojson.world_110m = json;
+        })
+        .catch(function (error) {
+          topology = null; // plotly.js falls back to topojsonURL
+          console.warn("charts.js: map topology not preloaded", error);
+        });
+    }
+    return topology;
+  }
+
   function draw(div) {
     if (typeof Plotly === "undefined") {
       console.error("charts.js: plotly.min.js is not loaded");
@@ -170,8 +199,19 @@
     }
     drawn.set(div, key);
     var look = themed(fig);
-    Plotly.react(div, look.data || [], look.layout || {}, config(div, fig)).then(
-      function () {
+    function react() {
+      return Plotly.react(div, look.data || [], look.layout || {}, config(div, fig));
+    }
+    // A map waits for its topology; every other chart draws at once.
+    var drawing =
+      fig.layout && fig.layout.geo
+        ? geoReady(div).then(function () {
+            return drawn.get(div) === key ? react() : null; // null: replaced meanwhile
+          })
+        : react();
+    drawing.then(
+      function (plotted) {
+        if (!plotted) return;
         if (typeof div.removeAllListeners === "function") div.removeAllListeners("plotly_click");
         div.on("plotly_click", function (event) {
           onClick(div, event);
