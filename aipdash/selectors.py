@@ -107,6 +107,8 @@ def commitments(filters: DashboardFilters) -> QuerySet[Commitment]:
 
 
 def phases(filters: DashboardFilters) -> QuerySet[ProjectPhase]:
+    if not (filters.narrows_projects or filters.partner):
+        return ProjectPhase.objects.all()  # every project: no semi-join over all of them
     return ProjectPhase.objects.filter(project__in=projects(filters).values("pk"))
 
 
@@ -240,16 +242,33 @@ def _floats(rows: Iterable[dict], *keys: str) -> tuple[dict, ...]:
 # Charts ------------------------------------------------------------------------------------
 
 
-def _commitment_chart(
-    filters, *, chart, title, group_by, order_by, columns, expressions=None
-) -> ChartData:
-    """Commitments summed per partner and `group_by` (fields, plus named `expressions`), with
-    the targets as reference lines."""
-    qs = commitments(filters)
+def commitment_sums(filters: DashboardFilters) -> list[dict]:
+    """The filtered commitments summed per partner, instrument, status and month: one scan of
+    the commitments for both commitment charts and the headline (each a roll-up of these
+    rows), cached per (filters, data version). Its size is bounded by partners x 2 x 3 x
+    months, whatever the number of commitments."""
+    return cached(
+        "commitment-sums",
+        filters.canonical(),
+        lambda: list(
+            commitments(filters)
+            .order_by()
+            .values("partner_id", "instrument", "status", date=Month("committed_on"))
+            .annotate(amount_usd=Sum("amount_usd"))
+        ),
+    )
+
+
+def _commitment_chart(filters, *, chart, title, group_by, order_by, columns) -> ChartData:
+    """Commitments summed per partner and `group_by` (keys of commitment_sums), with the
+    targets as reference lines."""
+    sums = {}
+    for row in commitment_sums(filters):
+        key = (row["partner_id"], *(row[k] for k in group_by))
+        sums[key] = sums.get(key, 0) + (row["amount_usd"] or 0)
     rows = _partner_rows(
-        qs.order_by()
-        .values("partner_id", *group_by, **(expressions or {}))
-        .annotate(amount_usd=Sum("amount_usd"))
+        {"partner_id": key[0], **dict(zip(group_by, key[1:], strict=True)), "amount_usd": amount}
+        for key, amount in sums.items()
     )
     rows.sort(key=lambda row: tuple(_sortable(row.get(key)) for key in order_by))
     targets, target_qs = _targets()
@@ -288,10 +307,9 @@ def commitments_over_time(filters: DashboardFilters) -> ChartData:
         filters,
         chart="commitments_over_time",
         title="Commitments over time",
-        group_by=("instrument",),
-        # The month (its first day): rows stay bounded by partners x instruments x months,
+        # By month (its first day): rows stay bounded by partners x instruments x months,
         # however many commitments there are.
-        expressions={"date": Month("committed_on")},
+        group_by=("date", "instrument"),
         order_by=("date", "partner", "instrument"),
         columns=(
             Column("date", "Date"),
@@ -571,10 +589,15 @@ def headline(filters: DashboardFilters) -> dict:
     """The headline tiles: capital against the targets, capacity by state, counts; each with
     its as-of date and provenance. A fixed number of queries."""
     commitment_qs = commitments(filters)
-    money = commitment_qs.aggregate(
-        equity=Sum("amount_usd", filter=Q(instrument=Commitment.Instrument.EQUITY)),
-        total=Sum("amount_usd"),
-    )
+    sums = commitment_sums(filters)
+    money = {
+        "equity": sum(
+            (r["amount_usd"] or 0) for r in sums if r["instrument"] == Commitment.Instrument.EQUITY
+        )
+        if sums
+        else None,
+        "total": sum((r["amount_usd"] or 0) for r in sums) if sums else None,
+    }
     targets, target_qs = _targets()
     equity_target = next((t for t in reversed(targets) if t["scope"] == "equity"), None)
     total_target = next((t for t in reversed(targets) if t["scope"] == "total"), None)
