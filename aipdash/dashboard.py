@@ -106,15 +106,15 @@ def chart_html(name: str, filters: DashboardFilters, *, base_path: str, query: s
         )
 
     key = f"{filters.canonical()}|{base_path}|{query}"
-    return mark_safe(cached(f"chart-html:{name}", key, render))  # noqa: S308 (our template)
+    return mark_safe(cached(f"chart-html:{name}", key, render, local=True))  # noqa: S308 (our template)
 
 
 def headline(filters: DashboardFilters) -> dict:
-    return cached("headline", filters.canonical(), lambda: selectors.headline(filters))
+    return cached("headline", filters.canonical(), lambda: selectors.headline(filters), local=True)
 
 
 def partner_slugs() -> frozenset[str]:
-    return cached("partner-slugs", "", selectors.partner_slugs)
+    return cached("partner-slugs", "", selectors.partner_slugs, local=True)
 
 
 def partner_names() -> dict[str, str]:
@@ -129,7 +129,7 @@ def describe(filters: DashboardFilters) -> list[tuple[str, str]]:
 
 
 def filter_options() -> dict:
-    return cached("filter-options", "", _filter_options)
+    return cached("filter-options", "", _filter_options, local=True)
 
 
 def _filter_options() -> dict:
