@@ -115,40 +115,45 @@ def phases(filters: DashboardFilters) -> QuerySet[ProjectPhase]:
 # Provenance --------------------------------------------------------------------------------
 
 
+# What provenance() groups by and sums, also folded into a chart's own aggregate query (rows
+# then carry source_title, source_url, newest, n_illustrative): one scan gives both.
+SOURCE_KEYS = ("source_title", "source_url")
+
+
+def _provenance_aggregates() -> dict:
+    return {"newest": Max("as_of"), "n_illustrative": Count("pk", filter=Q(illustrative=True))}
+
+
 def provenance(qs: QuerySet) -> dict:
     """Newest as-of date, whether any record is illustrative, and the cited sources: one query."""
-    rows = list(
-        qs.order_by()
-        .values("source_title", "source_url")
-        .annotate(
-            newest=Max("as_of"),
-            n_illustrative=Count("pk", filter=Q(illustrative=True)),
-            n=Count("pk"),
-        )
+    return provenance_of_rows(
+        qs.order_by().values(*SOURCE_KEYS).annotate(**_provenance_aggregates())
     )
+
+
+def provenance_of_rows(rows: Iterable[dict]) -> dict:
+    """provenance() from rows grouped by (at least) source title and URL, with `newest` and
+    `n_illustrative`."""
+    newest_by_source, as_of, illustrative = {}, None, False
+    for r in rows:
+        if r["newest"] is not None:
+            as_of = max(as_of, r["newest"]) if as_of else r["newest"]
+        illustrative = illustrative or bool(r["n_illustrative"])
+        if r["source_url"]:
+            key = r["source_title"], r["source_url"]
+            known = newest_by_source.get(key)
+            newest_by_source[key] = max(filter(None, (known, r["newest"])), default=None)
     sources = sorted(
-        (
-            Source(title=r["source_title"], url=r["source_url"], as_of=r["newest"])
-            for r in rows
-            if r["source_url"]
-        ),
+        (Source(title=t, url=u, as_of=newest) for (t, u), newest in newest_by_source.items()),
         key=lambda s: (s.as_of or dt.date.min, s.title),
         reverse=True,
     )
-    return {
-        "as_of": max((r["newest"] for r in rows), default=None),
-        "illustrative": any(r["n_illustrative"] for r in rows),
-        "sources": tuple(sources),
-    }
+    return {"as_of": as_of, "illustrative": illustrative, "sources": tuple(sources)}
 
 
 def commitment_provenance(filters: DashboardFilters) -> dict:
-    """The provenance of the filtered commitments: a scan of every commitment at scale, so
-    computed once per (filters, data version) and shared by the two commitment charts and the
-    headline."""
-    return cached(
-        "provenance:commitments", filters.canonical(), lambda: provenance(commitments(filters))
-    )
+    """The provenance of the filtered commitments, from commitment_sums (no query of its own)."""
+    return provenance_of_rows(commitment_sums(filters))
 
 
 def project_provenance(filters: DashboardFilters) -> dict:
@@ -243,18 +248,19 @@ def _floats(rows: Iterable[dict], *keys: str) -> tuple[dict, ...]:
 
 
 def commitment_sums(filters: DashboardFilters) -> list[dict]:
-    """The filtered commitments summed per partner, instrument, status and month: one scan of
-    the commitments for both commitment charts and the headline (each a roll-up of these
-    rows), cached per (filters, data version). Its size is bounded by partners x 2 x 3 x
-    months, whatever the number of commitments."""
+    """The filtered commitments summed per partner, instrument, status, month and source, with
+    their provenance: one scan of the commitments for both commitment charts, the headline and
+    their provenance (each a roll-up of these rows), cached per (filters, data version). Its
+    size is bounded by partners x 2 x 3 x months x sources, whatever the number of
+    commitments."""
     return cached(
         "commitment-sums",
         filters.canonical(),
         lambda: list(
             commitments(filters)
             .order_by()
-            .values("partner_id", "instrument", "status", date=Month("committed_on"))
-            .annotate(amount_usd=Sum("amount_usd"))
+            .values("partner_id", "instrument", "status", *SOURCE_KEYS, date=Month("committed_on"))
+            .annotate(amount_usd=Sum("amount_usd"), **_provenance_aggregates())
         ),
     )
 
@@ -358,9 +364,8 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
     )
     rows = list(
         phase_qs.order_by()
-        .values(date=Month("expected_online"), side=SIDE)
-        .annotate(mw=Sum("capacity_mw"))
-        .order_by("date", "side")
+        .values(*SOURCE_KEYS, date=Month("expected_online"), side=SIDE)
+        .annotate(mw=Sum("capacity_mw"), **_provenance_aggregates())
     )
     # Projects entered without phases come online as a whole on their own date.
     whole_qs = (
@@ -375,17 +380,18 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
     )
     rows += list(
         whole_qs.order_by()
-        .values(date=Month("expected_online"), side=whole_side)
-        .annotate(mw=Sum("capacity_mw"))
+        .values(*SOURCE_KEYS, date=Month("expected_online"), side=whole_side)
+        .annotate(mw=Sum("capacity_mw"), **_provenance_aggregates())
     )
-    merged_rows = {}
+    sources = provenance_of_rows(rows)  # phases and whole projects, from the same rows
+    mw = {}
     for row in rows:
         key = row["date"], row["side"]
-        if key in merged_rows:
-            merged_rows[key]["mw"] = (merged_rows[key]["mw"] or 0) + (row["mw"] or 0)
-        else:
-            merged_rows[key] = dict(row)
-    rows = sorted(merged_rows.values(), key=lambda r: (r["date"], r["side"]))
+        mw[key] = mw.get(key, 0) + (row["mw"] or 0)
+    rows = [
+        {"date": d, "side": side, "mw": value}
+        for (d, side), value in sorted(mw.items(), key=lambda kv: (_sortable(kv[0][0]), kv[0][1]))
+    ]
     return ChartData(
         chart="capacity_online",
         title="Capacity coming online: the power balance",
@@ -398,7 +404,7 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
         note="Cumulative MW by expected online date of each phase: data-centre IT load "
         "against the generation and storage capacity secured for it. Cancelled capacity is "
         "left out.",
-        **merged(provenance(phase_qs), provenance(whole_qs)),
+        **sources,
     )
 
 
