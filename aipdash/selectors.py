@@ -19,7 +19,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import (
-    Avg,
     Case,
     Count,
     Exists,
@@ -156,9 +155,40 @@ def commitment_provenance(filters: DashboardFilters) -> dict:
     return provenance_of_rows(commitment_sums(filters))
 
 
+def project_sums(filters: DashboardFilters) -> list[dict]:
+    """The filtered projects' capacity and count per stage, kind, energy source and source,
+    with their provenance: one scan of the projects for the pipeline and energy-mix charts and
+    the headline's capacity tiles (each a roll-up of these rows), cached per (filters, data
+    version); at most stages x kinds x energy sources x sources rows."""
+    return cached(
+        "project-sums",
+        filters.canonical(),
+        lambda: list(
+            projects(filters)
+            .order_by()
+            .values("stage", "kind", "energy_source", *SOURCE_KEYS)
+            .annotate(mw=Sum("capacity_mw"), projects=Count("pk"), **_provenance_aggregates())
+        ),
+    )
+
+
+def _rolled_up(rows: Iterable[dict], keys: tuple[str, ...]) -> list[dict]:
+    """Rows of project_sums summed per `keys` (mw None when no project states it), sorted."""
+    out = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        total = out.setdefault(
+            key, {**dict(zip(keys, key, strict=True)), "mw": None, "projects": 0}
+        )
+        if row["mw"] is not None:
+            total["mw"] = (total["mw"] or 0) + row["mw"]
+        total["projects"] += row["projects"]
+    return [out[key] for key in sorted(out, key=lambda k: tuple(map(_sortable, k)))]
+
+
 def project_provenance(filters: DashboardFilters) -> dict:
-    """Likewise for the filtered projects (the pipeline chart and the headline)."""
-    return cached("provenance:projects", filters.canonical(), lambda: provenance(projects(filters)))
+    """The provenance of the filtered projects, from project_sums (no query of its own)."""
+    return provenance_of_rows(project_sums(filters))
 
 
 def _targets_provenance(target_qs: QuerySet) -> dict:
@@ -326,12 +356,7 @@ def commitments_over_time(filters: DashboardFilters) -> ChartData:
 
 
 def capacity_pipeline(filters: DashboardFilters) -> ChartData:
-    qs = projects(filters)
-    rows = (
-        qs.order_by("stage", "kind")
-        .values("stage", "kind")
-        .annotate(mw=Sum("capacity_mw"), projects=Count("pk"))
-    )
+    rows = _rolled_up(project_sums(filters), ("stage", "kind"))
     return ChartData(
         chart="capacity_pipeline",
         title="Capacity pipeline by stage",
@@ -409,12 +434,8 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
 
 
 def energy_mix(filters: DashboardFilters) -> ChartData:
-    qs = projects(filters).filter(kind__in=POWER_KINDS)
-    rows = (
-        qs.order_by("energy_source", "stage")
-        .values("energy_source", "stage")
-        .annotate(mw=Sum("capacity_mw"), projects=Count("pk"))
-    )
+    power = [row for row in project_sums(filters) if row["kind"] in POWER_KINDS]
+    rows = _rolled_up(power, ("energy_source", "stage"))
     return ChartData(
         chart="energy_mix",
         title="Energy mix",
@@ -426,7 +447,7 @@ def energy_mix(filters: DashboardFilters) -> ChartData:
         ),
         rows=_floats(rows, "mw"),
         note="Nameplate capacity of generation and storage projects.",
-        **provenance(qs),
+        **provenance_of_rows(power),
     )
 
 
@@ -445,18 +466,35 @@ def project_map(filters: DashboardFilters) -> ChartData:
     the browser's drawing stay small whatever the size of the portfolio. The grouped query runs
     first (it also counts); the per-project one only when the count allows it."""
     qs = projects(filters).filter(latitude__isnull=False, longitude__isnull=False)
-    groups = list(
+    parts = list(  # per country, stage and source: the provenance comes from these rows too
         qs.order_by()
-        .values("country", "stage")
+        .values("country", "stage", *SOURCE_KEYS)
         .annotate(
             projects=Count("pk"),
             mw=Sum("capacity_mw"),
-            latitude=Avg("latitude"),
-            longitude=Avg("longitude"),
-            any_illustrative=Count("pk", filter=Q(illustrative=True)),
+            lat_sum=Sum("latitude"),
+            lon_sum=Sum("longitude"),
+            **_provenance_aggregates(),
         )
-        .order_by("-mw", "country", "stage")
     )
+    by_place = {}
+    for part in parts:
+        g = by_place.setdefault(
+            (part["country"], part["stage"]),
+            {"country": part["country"], "stage": part["stage"], "projects": 0, "mw": None}
+            | {"lat_sum": 0, "lon_sum": 0, "n_illustrative": 0},
+        )
+        g["projects"] += part["projects"]
+        if part["mw"] is not None:
+            g["mw"] = (g["mw"] or 0) + part["mw"]
+        g["lat_sum"] += part["lat_sum"]
+        g["lon_sum"] += part["lon_sum"]
+        g["n_illustrative"] += part["n_illustrative"]
+    groups = sorted(by_place.values(), key=lambda g: (-(g["mw"] or 0), g["country"], g["stage"]))
+    for g in groups:
+        g["latitude"] = g["lat_sum"] / g["projects"]
+        g["longitude"] = g["lon_sum"] / g["projects"]
+        g["any_illustrative"] = g["n_illustrative"]
     grouped = sum(g["projects"] for g in groups) > MAP_POINTS_MAX
     rows = []
     if grouped:
@@ -521,7 +559,7 @@ def project_map(filters: DashboardFilters) -> ChartData:
         rows=_floats(rows, "mw", "latitude", "longitude"),
         note=note,
         extras={"grouped": grouped},
-        **provenance(qs),
+        **provenance_of_rows(parts),
     )
 
 
@@ -615,17 +653,33 @@ def headline(filters: DashboardFilters) -> dict:
     )
 
     project_qs = projects(filters)
-    dc = Q(kind=Project.Kind.DATA_CENTRE)
-    power = Q(kind__in=POWER_KINDS)
-    pipeline = Q(stage__in=[Stage.ANNOUNCED, Stage.DEVELOPMENT, Stage.CONSTRUCTION])
-    operational = Q(stage=Stage.OPERATIONAL)
-    capacity = project_qs.aggregate(
-        projects=Count("pk"),
-        dc_operational=Sum("capacity_mw", filter=dc & operational),
-        dc_pipeline=Sum("capacity_mw", filter=dc & pipeline),
-        power_operational=Sum("capacity_mw", filter=power & operational),
-        power_pipeline=Sum("capacity_mw", filter=power & pipeline),
-    )
+    pipeline = (Stage.ANNOUNCED, Stage.DEVELOPMENT, Stage.CONSTRUCTION)
+    capacity = {
+        "projects": 0,
+        "dc_operational": None,
+        "dc_pipeline": None,
+        "power_operational": None,
+        "power_pipeline": None,
+    }
+    for row in project_sums(filters):  # the capacity tiles: a roll-up, no query of their own
+        capacity["projects"] += row["projects"]
+        side = (
+            "dc"
+            if row["kind"] == Project.Kind.DATA_CENTRE
+            else "power"
+            if row["kind"] in POWER_KINDS
+            else None
+        )
+        state = (
+            "operational"
+            if row["stage"] == Stage.OPERATIONAL
+            else "pipeline"
+            if row["stage"] in pipeline
+            else None
+        )
+        if side and state and row["mw"] is not None:
+            key = f"{side}_{state}"
+            capacity[key] = (capacity[key] or 0) + row["mw"]
     partner_qs = Partner.objects.filter(
         Exists(Participation.objects.filter(partner=OuterRef("pk"), project__in=project_qs))
         | Exists(commitment_qs.filter(partner=OuterRef("pk")))
