@@ -100,7 +100,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "aipdash.redis_client.RedisCache",  # one client per pool (see there)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "aipdash",
             # An unreachable Redis must fail fast, not hang a request.
