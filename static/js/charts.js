@@ -212,6 +212,7 @@
     drawing.then(
       function (plotted) {
         if (!plotted) return;
+        div.__drawnFigure = text; // what the drawing shows (bench/browser.py waits for it)
         if (typeof div.removeAllListeners === "function") div.removeAllListeners("plotly_click");
         div.on("plotly_click", function (event) {
           onClick(div, event);
@@ -232,11 +233,60 @@
     );
   }
 
+  // A filter change swaps the whole charts region. Its drawn charts are kept across the swap
+  // (taken out of the old region just before it goes, an undrawn stand-in in each place, so
+  // htmx neither cleans them up nor drops them) and each takes the place of its new, empty div: a chart whose figure is
+  // unchanged is not drawn again, and a changed one is updated in place by Plotly.react,
+  // which costs much less than drawing it from nothing (axes, legend, map base layers).
+  var kept = null; // figure id -> drawn div, from htmx:beforeSwap until the swap settles
+
+  function adopt(div) {
+    var old = kept && kept[div.dataset.figureId];
+    if (!old) return div;
+    delete kept[div.dataset.figureId];
+    Array.prototype.forEach.call(div.attributes, function (attribute) {
+      if (attribute.name !== "class" && attribute.name !== "style") {
+        old.setAttribute(attribute.name, attribute.value); // the new aria-label, data-*
+      }
+    });
+    div.replaceWith(old);
+    return old;
+  }
+
   function drawAll(root) {
     var scope = root && root.querySelectorAll ? root : document;
-    if (scope.matches && scope.matches(CHART)) draw(scope);
-    scope.querySelectorAll(CHART).forEach(draw);
+    if (scope.matches && scope.matches(CHART)) draw(adopt(scope));
+    scope.querySelectorAll(CHART).forEach(function (div) {
+      draw(adopt(div));
+    });
   }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail || {};
+    if (!detail.shouldSwap || !detail.target || detail.target.id !== "dashboard-charts") return;
+    kept = {};
+    detail.target.querySelectorAll(CHART + ".js-plotly-plot").forEach(function (div) {
+      kept[div.dataset.figureId] = div;
+      // An undrawn stand-in keeps the old region whole (htmx may snapshot it for history).
+      var standIn = div.cloneNode(false);
+      standIn.removeAttribute("style");
+      standIn.classList.remove("js-plotly-plot");
+      div.replaceWith(standIn);
+    });
+  });
+
+  // Draw the new region as soon as it is in the page, not after htmx's settle delay.
+  document.addEventListener("htmx:afterSwap", function () {
+    if (kept) drawAll(document.getElementById("dashboard-charts"));
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!kept) return;
+    Object.keys(kept).forEach(function (id) {
+      if (typeof Plotly !== "undefined") Plotly.purge(kept[id]); // a chart the new view lacks
+    });
+    kept = null;
+  });
 
   function purge(div) {
     drawn.delete(div);
