@@ -868,3 +868,23 @@ def test_all_seven_figures_build_fast():
     elapsed = time.perf_counter() - start
     print(f"\nseven figures of 300 rows each, built and serialised: {elapsed * 1000:.1f} ms")
     assert elapsed < 0.5
+
+
+def test_project_map_hover_flags_stale_projects_and_grouped_points():
+    stale = {**project("old", "data_centre", "operational", 50.0, 10.0, 10.0, "US"), "stale": True}
+    group = {
+        **project("x", None, "construction", 900.0, 20.0, 20.0, "BR", illustrative=False),
+        "slug": "",
+        "name": "1,234 projects",
+        "projects": 1234,
+        "url": "?country=BR&stage=construction",
+    }
+    fig = charts.project_map(chart_data("project_map", [stale, group]))
+    traces = traces_by_name(fig)
+    assert traces["Operational"]["customdata"][0][5] == (
+        "<br>Illustrative data<br>Stale: not updated for over a year"
+    )
+    grouped = traces["Construction"]["customdata"][0]
+    assert grouped[0] == "?country=BR&stage=construction"  # a click filters the dashboard
+    assert grouped[1:3] == ["1,234 projects", "All kinds"]
+    assert grouped[5] == ""
