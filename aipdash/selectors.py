@@ -1,10 +1,11 @@
 """Reads for the dashboard: one aggregation query per chart, plain rows out (`ChartData`).
 
 Every function takes the validated `DashboardFilters` and runs a fixed number of queries,
-whatever the size of the portfolio: the rows are grouped and summed by the database, and the
-provenance of the records behind them (newest as-of date, illustrative or not, sources) comes
-from one more grouped query. No function loads all rows of a table into Python, except the
-map, which needs a point per project.
+whatever the size of the portfolio: the rows are grouped and summed by the database, with the
+provenance of the records behind them (newest as-of date, illustrative or not, sources) in the
+same grouped query where it can be (commitment_sums, project_sums, capacity online, the
+map). No function loads all rows of a table into Python: the map shows a point per project up
+to MAP_POINTS_MAX, then a point per country and stage.
 
 How the filters apply:
 - projects: kind, stage, energy source, country, expected-online year range, and partner (a
