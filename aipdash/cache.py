@@ -21,8 +21,9 @@ import logging
 import threading
 import time
 
-from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
+
+from aipdash.redis_client import RedisCache
 
 logger = logging.getLogger("aipdash.cache")
 

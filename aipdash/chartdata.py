@@ -9,15 +9,17 @@ Row keys per chart (values are plain: str, int, float, datetime.date, or None):
 commitments_by_partner  partner, partner_slug, colour, instrument, status, amount_usd
                         (one row per partner × instrument × status, summed)
 commitments_over_time   date, partner, partner_slug, colour, instrument, amount_usd
-                        (one row per partner × instrument × day, summed; not cumulative)
+                        (one row per partner × instrument × month, dated its first day,
+                        summed; not cumulative)
 capacity_pipeline       stage, kind, mw, projects
 capacity_online         date, side, mw
                         (side "demand": data-centre IT load; "supply": generation and storage
-                        secured for it; one row per side × day of phases coming online; not
-                        cumulative)
+                        secured for it; one row per side × month of phases coming online,
+                        dated its first day; not cumulative)
 energy_mix              energy_source, stage, mw, projects
 project_map             slug, name, kind, stage, country, region, latitude, longitude, mw,
-                        illustrative, url
+                        illustrative, url, projects, stale (past 1,000 projects: a row
+                        per country × stage, name "N projects", url "?country=..&stage=..")
 market_context          series, label, region, scenario, year, value, unit, source_title,
                         source_url, as_of
 

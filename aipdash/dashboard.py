@@ -22,6 +22,9 @@ from aipdash.filters import YEAR_MAX, YEAR_MIN, DashboardFilters
 from projects.models import Project
 
 CHART_NAMES = tuple(selectors.CHARTS)
+# The "View data" table in the page shows at most this many rows (the CSV has them all): the
+# page stays small and quick to swap in, whatever the size of the portfolio.
+TABLE_ROWS_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,11 @@ class ChartBlock:
     figure_json: str  # escaped for a <script type="application/json"> island
     header: tuple[str, ...]
     cells: tuple[tuple[str, ...], ...]
+    rows_total: int = 0  # rows of the data; `cells` holds the first TABLE_ROWS_MAX
+
+    @property
+    def rows_hidden(self) -> int:
+        return max(self.rows_total - len(self.cells), 0)
 
     @property
     def dom_id(self) -> str:
@@ -71,7 +79,11 @@ def _build(name: str, filters: DashboardFilters) -> ChartBlock:
         data=data,
         figure_json=text.translate(_json_script_escapes),
         header=tuple(_header(c) for c in data.columns),
-        cells=tuple(tuple(_cell(c, row.get(c.key)) for c in data.columns) for row in data.rows),
+        cells=tuple(
+            tuple(_cell(c, row.get(c.key)) for c in data.columns)
+            for row in data.rows[:TABLE_ROWS_MAX]
+        ),
+        rows_total=len(data.rows),
     )
 
 
@@ -79,12 +91,30 @@ def chart(name: str, filters: DashboardFilters) -> ChartBlock:
     return cached(f"chart:{name}", filters.canonical(), lambda: _build(name, filters))
 
 
+def chart_html(name: str, filters: DashboardFilters, *, base_path: str, query: str) -> str:
+    """The chart's rendered block (figure island, notes, data table, links), cached like its
+    payload: a warm request renders no template and encodes no JSON. The block depends on the
+    filters, the data version, the base path and the export query only (no request, no CSRF
+    token, no nonce)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    def render() -> str:
+        return render_to_string(
+            "dashboard/index.html#chart",
+            {"chart": chart(name, filters), "base_path": base_path, "query": query},
+        )
+
+    key = f"{filters.canonical()}|{base_path}|{query}"
+    return mark_safe(cached(f"chart-html:{name}", key, render, local=True))  # noqa: S308 (our template)
+
+
 def headline(filters: DashboardFilters) -> dict:
-    return cached("headline", filters.canonical(), lambda: selectors.headline(filters))
+    return cached("headline", filters.canonical(), lambda: selectors.headline(filters), local=True)
 
 
 def partner_slugs() -> frozenset[str]:
-    return cached("partner-slugs", "", selectors.partner_slugs)
+    return cached("partner-slugs", "", selectors.partner_slugs, local=True)
 
 
 def partner_names() -> dict[str, str]:
@@ -99,7 +129,7 @@ def describe(filters: DashboardFilters) -> list[tuple[str, str]]:
 
 
 def filter_options() -> dict:
-    return cached("filter-options", "", _filter_options)
+    return cached("filter-options", "", _filter_options, local=True)
 
 
 def _filter_options() -> dict:
@@ -160,16 +190,23 @@ def context(
     for the export links; `scope` limits the form's choices to a shared view's. The headline
     and the charts are computed only when a template uses them (a one-chart partial or a CSV
     export reads neither)."""
+    export_query = filters.canonical() if query is None else query
     return {
         "filters": filters,
         "selected": filters if selected is None else selected,
-        "query": filters.canonical() if query is None else query,
+        "query": export_query,
         "base_path": base_path,
         "open": set(open_filters),
         "shared": shared,
         "options": options_for(filters, scope),
         "headline": SimpleLazyObject(lambda: headline(filters)),
         "charts": SimpleLazyObject(lambda: [chart(name, filters) for name in CHART_NAMES]),
+        "chart_blocks": SimpleLazyObject(
+            lambda: [
+                chart_html(name, filters, base_path=base_path, query=export_query)
+                for name in CHART_NAMES
+            ]
+        ),
     }
 
 

@@ -1,10 +1,11 @@
 """Reads for the dashboard: one aggregation query per chart, plain rows out (`ChartData`).
 
 Every function takes the validated `DashboardFilters` and runs a fixed number of queries,
-whatever the size of the portfolio: the rows are grouped and summed by the database, and the
-provenance of the records behind them (newest as-of date, illustrative or not, sources) comes
-from one more grouped query. No function loads all rows of a table into Python, except the
-map, which needs a point per project.
+whatever the size of the portfolio: the rows are grouped and summed by the database, with the
+provenance of the records behind them (newest as-of date, illustrative or not, sources) in the
+same grouped query where it can be (commitment_sums, project_sums, capacity online, the
+map). No function loads all rows of a table into Python: the map shows a point per project up
+to MAP_POINTS_MAX, then a point per country and stage.
 
 How the filters apply:
 - projects: kind, stage, energy source, country, expected-online year range, and partner (a
@@ -31,8 +32,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import TruncMonth
 
 from aipdash.chartdata import ChartData, Column, Source
+from aipdash.datacache import cached
 from aipdash.filters import DashboardFilters
 from partners.models import Partner
 from projects.models import (
@@ -45,6 +48,16 @@ from projects.models import (
     Stage,
     Target,
 )
+
+
+class Month(TruncMonth):
+    """The first day of a date's month. On PostgreSQL through `timestamp`, not the default
+    `timestamp with time zone` (a time-zone lookup per row: ~2x slower over a million rows)."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
+
 
 DC_SERIES = "dc-electricity"
 REFERENCE_SERIES = "india-electricity"
@@ -94,36 +107,109 @@ def commitments(filters: DashboardFilters) -> QuerySet[Commitment]:
 
 
 def phases(filters: DashboardFilters) -> QuerySet[ProjectPhase]:
+    if not (filters.narrows_projects or filters.partner):
+        return ProjectPhase.objects.all()  # every project: no semi-join over all of them
     return ProjectPhase.objects.filter(project__in=projects(filters).values("pk"))
 
 
 # Provenance --------------------------------------------------------------------------------
 
 
+# What provenance() groups by and sums, also folded into a chart's own aggregate query (rows
+# then carry source_title, source_url, newest, n_illustrative): one scan gives both.
+SOURCE_KEYS = ("source_title", "source_url")
+
+
+def _provenance_aggregates() -> dict:
+    return {"newest": Max("as_of"), "n_illustrative": Count("pk", filter=Q(illustrative=True))}
+
+
 def provenance(qs: QuerySet) -> dict:
     """Newest as-of date, whether any record is illustrative, and the cited sources: one query."""
-    rows = list(
-        qs.order_by()
-        .values("source_title", "source_url")
-        .annotate(
-            newest=Max("as_of"),
-            n_illustrative=Count("pk", filter=Q(illustrative=True)),
-            n=Count("pk"),
-        )
+    return provenance_of_rows(
+        qs.order_by().values(*SOURCE_KEYS).annotate(**_provenance_aggregates())
     )
+
+
+def provenance_of_rows(rows: Iterable[dict]) -> dict:
+    """provenance() from rows grouped by (at least) source title and URL, with `newest` and
+    `n_illustrative`."""
+    newest_by_source, as_of, illustrative = {}, None, False
+    for r in rows:
+        if r["newest"] is not None:
+            as_of = max(as_of, r["newest"]) if as_of else r["newest"]
+        illustrative = illustrative or bool(r["n_illustrative"])
+        if r["source_url"]:
+            key = r["source_title"], r["source_url"]
+            known = newest_by_source.get(key)
+            newest_by_source[key] = max(filter(None, (known, r["newest"])), default=None)
     sources = sorted(
-        (
-            Source(title=r["source_title"], url=r["source_url"], as_of=r["newest"])
-            for r in rows
-            if r["source_url"]
-        ),
+        (Source(title=t, url=u, as_of=newest) for (t, u), newest in newest_by_source.items()),
         key=lambda s: (s.as_of or dt.date.min, s.title),
         reverse=True,
     )
+    return {"as_of": as_of, "illustrative": illustrative, "sources": tuple(sources)}
+
+
+def commitment_provenance(filters: DashboardFilters) -> dict:
+    """The provenance of the filtered commitments, from commitment_sums (no query of its own)."""
+    return provenance_of_rows(commitment_sums(filters))
+
+
+def project_sums(filters: DashboardFilters) -> list[dict]:
+    """The filtered projects' capacity and count per stage, kind, energy source and source,
+    with their provenance: one scan of the projects for the pipeline and energy-mix charts and
+    the headline's capacity tiles (each a roll-up of these rows), cached per (filters, data
+    version); at most stages x kinds x energy sources x sources rows."""
+    return cached(
+        "project-sums",
+        filters.canonical(),
+        lambda: list(
+            projects(filters)
+            .order_by()
+            .values("stage", "kind", "energy_source", *SOURCE_KEYS)
+            .annotate(mw=Sum("capacity_mw"), projects=Count("pk"), **_provenance_aggregates())
+        ),
+    )
+
+
+def _rolled_up(rows: Iterable[dict], keys: tuple[str, ...]) -> list[dict]:
+    """Rows of project_sums summed per `keys` (mw None when no project states it), sorted."""
+    out = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        total = out.setdefault(
+            key, {**dict(zip(keys, key, strict=True)), "mw": None, "projects": 0}
+        )
+        if row["mw"] is not None:
+            total["mw"] = (total["mw"] or 0) + row["mw"]
+        total["projects"] += row["projects"]
+    return [out[key] for key in sorted(out, key=lambda k: tuple(map(_sortable, k)))]
+
+
+def project_provenance(filters: DashboardFilters) -> dict:
+    """The provenance of the filtered projects, from project_sums (no query of its own)."""
+    return provenance_of_rows(project_sums(filters))
+
+
+def _targets_provenance(target_qs: QuerySet) -> dict:
+    """provenance() of the targets, from the queryset _targets() has already read (no query)."""
+    targets = list(target_qs)  # evaluated: its result cache
+    sources = {}
+    for t in targets:
+        if t.source_url:
+            key = (t.source_title, t.source_url)
+            sources[key] = max(filter(None, (sources.get(key), t.as_of)), default=None)
     return {
-        "as_of": max((r["newest"] for r in rows), default=None),
-        "illustrative": any(r["n_illustrative"] for r in rows),
-        "sources": tuple(sources),
+        "as_of": max((t.as_of for t in targets if t.as_of), default=None),
+        "illustrative": any(t.illustrative for t in targets),
+        "sources": tuple(
+            sorted(
+                (Source(title=k[0], url=k[1], as_of=v) for k, v in sources.items()),
+                key=lambda s: (s.as_of or dt.date.min, s.title),
+                reverse=True,
+            )
+        ),
     }
 
 
@@ -137,7 +223,7 @@ def merged(*parts: dict) -> dict:
 
 def _targets() -> tuple[list[dict], QuerySet]:
     qs = Target.objects.order_by("amount_usd")
-    rows = [
+    rows = [  # iterating fills qs's result cache: _targets_provenance reads it again for free
         {
             "name": t.name,
             "scope": t.scope,
@@ -158,8 +244,24 @@ COMMITMENT_NOTE = (
 
 
 def _partner_rows(rows: Iterable[dict]) -> list[dict]:
-    """Rows with the partner's short name under `partner` (see PARTNER)."""
-    return [{"partner": row.pop("partner_name"), **row} for row in map(dict, rows)]
+    """Rows grouped by `partner_id`, with the partner's short name under `partner`, its slug and
+    colour (one small query for the partners: grouping a million commitments by an integer is
+    much cheaper than joining the partner table and grouping by its text columns)."""
+    partners = {
+        p["id"]: p for p in Partner.objects.order_by().values("id", "short_name", "slug", "colour")
+    }
+    out = []
+    for row in rows:
+        partner = partners.get(row["partner_id"], {})
+        out.append(
+            {
+                "partner": partner.get("short_name", ""),
+                "partner_slug": partner.get("slug", ""),
+                "colour": partner.get("colour", ""),
+                **{k: v for k, v in row.items() if k != "partner_id"},
+            }
+        )
+    return out
 
 
 def _floats(rows: Iterable[dict], *keys: str) -> tuple[dict, ...]:
@@ -176,35 +278,50 @@ def _floats(rows: Iterable[dict], *keys: str) -> tuple[dict, ...]:
 # Charts ------------------------------------------------------------------------------------
 
 
-PARTNER = {
-    # `partner` is a field of Commitment: the query names the short name partner_name.
-    "partner_name": F("partner__short_name"),
-    "partner_slug": F("partner__slug"),
-    "colour": F("partner__colour"),
-}
-
-
-def _commitment_chart(
-    filters, *, chart, title, group_by, order_by, columns, expressions=None
-) -> ChartData:
-    """Commitments summed per partner and `group_by` (fields, plus named `expressions`), with
-    the targets as reference lines."""
-    qs = commitments(filters)
-    rows = (
-        qs.order_by(*order_by)
-        .values(*group_by, **(expressions or {}), **PARTNER)
-        .annotate(amount_usd=Sum("amount_usd"))
+def commitment_sums(filters: DashboardFilters) -> list[dict]:
+    """The filtered commitments summed per partner, instrument, status, month and source, with
+    their provenance: one scan of the commitments for both commitment charts, the headline and
+    their provenance (each a roll-up of these rows), cached per (filters, data version). Its
+    size is bounded by partners x 2 x 3 x months x sources, whatever the number of
+    commitments."""
+    return cached(
+        "commitment-sums",
+        filters.canonical(),
+        lambda: list(
+            commitments(filters)
+            .order_by()
+            .values("partner_id", "instrument", "status", *SOURCE_KEYS, date=Month("committed_on"))
+            .annotate(amount_usd=Sum("amount_usd"), **_provenance_aggregates())
+        ),
     )
+
+
+def _commitment_chart(filters, *, chart, title, group_by, order_by, columns) -> ChartData:
+    """Commitments summed per partner and `group_by` (keys of commitment_sums), with the
+    targets as reference lines."""
+    sums = {}
+    for row in commitment_sums(filters):
+        key = (row["partner_id"], *(row[k] for k in group_by))
+        sums[key] = sums.get(key, 0) + (row["amount_usd"] or 0)
+    rows = _partner_rows(
+        {"partner_id": key[0], **dict(zip(group_by, key[1:], strict=True)), "amount_usd": amount}
+        for key, amount in sums.items()
+    )
+    rows.sort(key=lambda row: tuple(_sortable(row.get(key)) for key in order_by))
     targets, target_qs = _targets()
     return ChartData(
         chart=chart,
         title=title,
         columns=(*columns, Column("amount_usd", "Amount", "USD")),
-        rows=_floats(_partner_rows(rows), "amount_usd"),
+        rows=_floats(rows, "amount_usd"),
         note=COMMITMENT_NOTE if filters.narrows_projects else "",
         extras={"targets": targets},
-        **merged(provenance(qs), provenance(target_qs)),
+        **merged(commitment_provenance(filters), _targets_provenance(target_qs)),
     )
+
+
+def _sortable(value):
+    return (value is None, value if value is not None else "")
 
 
 def commitments_by_partner(filters: DashboardFilters) -> ChartData:
@@ -213,7 +330,7 @@ def commitments_by_partner(filters: DashboardFilters) -> ChartData:
         chart="commitments_by_partner",
         title="Commitments by partner",
         group_by=("instrument", "status"),
-        order_by=("partner__short_name", "instrument", "status"),
+        order_by=("partner", "instrument", "status"),
         columns=(
             Column("partner", "Partner"),
             Column("instrument", "Instrument"),
@@ -227,9 +344,10 @@ def commitments_over_time(filters: DashboardFilters) -> ChartData:
         filters,
         chart="commitments_over_time",
         title="Commitments over time",
-        group_by=("instrument",),
-        expressions={"date": F("committed_on")},  # the day, named as chartdata.py has it
-        order_by=("committed_on", "partner__short_name", "instrument"),
+        # By month (its first day): rows stay bounded by partners x instruments x months,
+        # however many commitments there are.
+        group_by=("date", "instrument"),
+        order_by=("date", "partner", "instrument"),
         columns=(
             Column("date", "Date"),
             Column("partner", "Partner"),
@@ -239,12 +357,7 @@ def commitments_over_time(filters: DashboardFilters) -> ChartData:
 
 
 def capacity_pipeline(filters: DashboardFilters) -> ChartData:
-    qs = projects(filters)
-    rows = (
-        qs.order_by("stage", "kind")
-        .values("stage", "kind")
-        .annotate(mw=Sum("capacity_mw"), projects=Count("pk"))
-    )
+    rows = _rolled_up(project_sums(filters), ("stage", "kind"))
     return ChartData(
         chart="capacity_pipeline",
         title="Capacity pipeline by stage",
@@ -256,7 +369,7 @@ def capacity_pipeline(filters: DashboardFilters) -> ChartData:
         ),
         rows=_floats(rows, "mw"),
         note="Data-centre capacity is IT load; generation and storage capacity is nameplate.",
-        **provenance(qs),
+        **project_provenance(filters),
     )
 
 
@@ -277,9 +390,8 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
     )
     rows = list(
         phase_qs.order_by()
-        .values(date=F("expected_online"), side=SIDE)
-        .annotate(mw=Sum("capacity_mw"))
-        .order_by("date", "side")
+        .values(*SOURCE_KEYS, date=Month("expected_online"), side=SIDE)
+        .annotate(mw=Sum("capacity_mw"), **_provenance_aggregates())
     )
     # Projects entered without phases come online as a whole on their own date.
     whole_qs = (
@@ -294,10 +406,18 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
     )
     rows += list(
         whole_qs.order_by()
-        .values(date=F("expected_online"), side=whole_side)
-        .annotate(mw=Sum("capacity_mw"))
+        .values(*SOURCE_KEYS, date=Month("expected_online"), side=whole_side)
+        .annotate(mw=Sum("capacity_mw"), **_provenance_aggregates())
     )
-    rows.sort(key=lambda r: (r["date"], r["side"]))
+    sources = provenance_of_rows(rows)  # phases and whole projects, from the same rows
+    mw = {}
+    for row in rows:
+        key = row["date"], row["side"]
+        mw[key] = mw.get(key, 0) + (row["mw"] or 0)
+    rows = [
+        {"date": d, "side": side, "mw": value}
+        for (d, side), value in sorted(mw.items(), key=lambda kv: (_sortable(kv[0][0]), kv[0][1]))
+    ]
     return ChartData(
         chart="capacity_online",
         title="Capacity coming online: the power balance",
@@ -310,17 +430,13 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
         note="Cumulative MW by expected online date of each phase: data-centre IT load "
         "against the generation and storage capacity secured for it. Cancelled capacity is "
         "left out.",
-        **merged(provenance(phase_qs), provenance(whole_qs)),
+        **sources,
     )
 
 
 def energy_mix(filters: DashboardFilters) -> ChartData:
-    qs = projects(filters).filter(kind__in=POWER_KINDS)
-    rows = (
-        qs.order_by("energy_source", "stage")
-        .values("energy_source", "stage")
-        .annotate(mw=Sum("capacity_mw"), projects=Count("pk"))
-    )
+    power = [row for row in project_sums(filters) if row["kind"] in POWER_KINDS]
+    rows = _rolled_up(power, ("energy_source", "stage"))
     return ChartData(
         chart="energy_mix",
         title="Energy mix",
@@ -332,27 +448,102 @@ def energy_mix(filters: DashboardFilters) -> ChartData:
         ),
         rows=_floats(rows, "mw"),
         note="Nameplate capacity of generation and storage projects.",
-        **provenance(qs),
+        **provenance_of_rows(power),
     )
 
 
+MAP_POINTS_MAX = 1000  # above this, one point per country and stage instead of per project
+
+
+def _stale_before() -> dt.date:
+    from django.conf import settings
+
+    return dt.date.today() - dt.timedelta(days=getattr(settings, "STALE_AFTER_DAYS", 365))
+
+
 def project_map(filters: DashboardFilters) -> ChartData:
+    """A point per project; past MAP_POINTS_MAX projects, a point per country and stage (at
+    the mean position of its projects, their capacity summed), so that the figure, the page and
+    the browser's drawing stay small whatever the size of the portfolio. The grouped query runs
+    first (it also counts); the per-project one only when the count allows it."""
     qs = projects(filters).filter(latitude__isnull=False, longitude__isnull=False)
+    parts = list(  # per country, stage and source: the provenance comes from these rows too
+        qs.order_by()
+        .values("country", "stage", *SOURCE_KEYS)
+        .annotate(
+            projects=Count("pk"),
+            mw=Sum("capacity_mw"),
+            lat_sum=Sum("latitude"),
+            lon_sum=Sum("longitude"),
+            **_provenance_aggregates(),
+        )
+    )
+    by_place = {}
+    for part in parts:
+        g = by_place.setdefault(
+            (part["country"], part["stage"]),
+            {"country": part["country"], "stage": part["stage"], "projects": 0, "mw": None}
+            | {"lat_sum": 0, "lon_sum": 0, "n_illustrative": 0},
+        )
+        g["projects"] += part["projects"]
+        if part["mw"] is not None:
+            g["mw"] = (g["mw"] or 0) + part["mw"]
+        g["lat_sum"] += part["lat_sum"]
+        g["lon_sum"] += part["lon_sum"]
+        g["n_illustrative"] += part["n_illustrative"]
+    groups = sorted(by_place.values(), key=lambda g: (-(g["mw"] or 0), g["country"], g["stage"]))
+    for g in groups:
+        g["latitude"] = g["lat_sum"] / g["projects"]
+        g["longitude"] = g["lon_sum"] / g["projects"]
+        g["any_illustrative"] = g["n_illustrative"]
+    grouped = sum(g["projects"] for g in groups) > MAP_POINTS_MAX
     rows = []
-    for row in qs.order_by("-capacity_mw", "slug").values(
-        "slug",
-        "name",
-        "kind",
-        "stage",
-        "country",
-        "region",
-        "latitude",
-        "longitude",
-        "illustrative",
-        mw=F("capacity_mw"),
-    ):
-        row["url"] = f"/projects/{row['slug']}/"
-        rows.append(row)
+    if grouped:
+        for g in groups:
+            rows.append(
+                {
+                    "slug": "",
+                    "name": f"{g['projects']:,} projects",
+                    "kind": None,
+                    "stage": g["stage"],
+                    "country": g["country"],
+                    "region": None,
+                    "latitude": g["latitude"],
+                    "longitude": g["longitude"],
+                    "illustrative": bool(g["any_illustrative"]),
+                    "mw": g["mw"],
+                    "projects": g["projects"],
+                    "stale": False,
+                    "url": f"?country={g['country']}&stage={g['stage']}",
+                }
+            )
+    else:
+        stale_before = _stale_before()
+        for row in qs.order_by("-capacity_mw", "slug").values(
+            "slug",
+            "name",
+            "kind",
+            "stage",
+            "country",
+            "region",
+            "latitude",
+            "longitude",
+            "illustrative",
+            "as_of",
+            mw=F("capacity_mw"),
+        ):
+            as_of = row.pop("as_of")
+            row["projects"] = 1
+            row["stale"] = as_of is not None and as_of < stale_before
+            row["url"] = f"/projects/{row['slug']}/"
+            rows.append(row)
+    note = "Sized by capacity, coloured by stage. Select a point to open its project."
+    if grouped:
+        note = (
+            f"More than {MAP_POINTS_MAX:,} projects: one point per country and stage, at the "
+            "mean position of its projects, sized by their capacity. Select a point to filter "
+            "the dashboard to that country and stage."
+        )
     return ChartData(
         chart="project_map",
         title="Projects on the map",
@@ -367,8 +558,9 @@ def project_map(filters: DashboardFilters) -> ChartData:
             Column("mw", "Capacity", "MW"),
         ),
         rows=_floats(rows, "mw", "latitude", "longitude"),
-        note="Sized by capacity, coloured by stage. Select a point to open its project.",
-        **provenance(qs),
+        note=note,
+        extras={"grouped": grouped},
+        **provenance_of_rows(parts),
     )
 
 
@@ -442,10 +634,15 @@ def headline(filters: DashboardFilters) -> dict:
     """The headline tiles: capital against the targets, capacity by state, counts; each with
     its as-of date and provenance. A fixed number of queries."""
     commitment_qs = commitments(filters)
-    money = commitment_qs.aggregate(
-        equity=Sum("amount_usd", filter=Q(instrument=Commitment.Instrument.EQUITY)),
-        total=Sum("amount_usd"),
-    )
+    sums = commitment_sums(filters)
+    money = {
+        "equity": sum(
+            (r["amount_usd"] or 0) for r in sums if r["instrument"] == Commitment.Instrument.EQUITY
+        )
+        if sums
+        else None,
+        "total": sum((r["amount_usd"] or 0) for r in sums) if sums else None,
+    }
     targets, target_qs = _targets()
     equity_target = next((t for t in reversed(targets) if t["scope"] == "equity"), None)
     total_target = next((t for t in reversed(targets) if t["scope"] == "total"), None)
@@ -457,17 +654,33 @@ def headline(filters: DashboardFilters) -> dict:
     )
 
     project_qs = projects(filters)
-    dc = Q(kind=Project.Kind.DATA_CENTRE)
-    power = Q(kind__in=POWER_KINDS)
-    pipeline = Q(stage__in=[Stage.ANNOUNCED, Stage.DEVELOPMENT, Stage.CONSTRUCTION])
-    operational = Q(stage=Stage.OPERATIONAL)
-    capacity = project_qs.aggregate(
-        projects=Count("pk"),
-        dc_operational=Sum("capacity_mw", filter=dc & operational),
-        dc_pipeline=Sum("capacity_mw", filter=dc & pipeline),
-        power_operational=Sum("capacity_mw", filter=power & operational),
-        power_pipeline=Sum("capacity_mw", filter=power & pipeline),
-    )
+    pipeline = (Stage.ANNOUNCED, Stage.DEVELOPMENT, Stage.CONSTRUCTION)
+    capacity = {
+        "projects": 0,
+        "dc_operational": None,
+        "dc_pipeline": None,
+        "power_operational": None,
+        "power_pipeline": None,
+    }
+    for row in project_sums(filters):  # the capacity tiles: a roll-up, no query of their own
+        capacity["projects"] += row["projects"]
+        side = (
+            "dc"
+            if row["kind"] == Project.Kind.DATA_CENTRE
+            else "power"
+            if row["kind"] in POWER_KINDS
+            else None
+        )
+        state = (
+            "operational"
+            if row["stage"] == Stage.OPERATIONAL
+            else "pipeline"
+            if row["stage"] in pipeline
+            else None
+        )
+        if side and state and row["mw"] is not None:
+            key = f"{side}_{state}"
+            capacity[key] = (capacity[key] or 0) + row["mw"]
     partner_qs = Partner.objects.filter(
         Exists(Participation.objects.filter(partner=OuterRef("pk"), project__in=project_qs))
         | Exists(commitment_qs.filter(partner=OuterRef("pk")))
@@ -494,7 +707,7 @@ def headline(filters: DashboardFilters) -> dict:
         "projects": capacity["projects"],
         "partners": partner_qs.count(),
         "mw": {key: number(capacity[key]) for key in capacity if key != "projects"},
-        "commitments": provenance(commitment_qs),
-        "capacity": provenance(project_qs),
-        "targets": provenance(target_qs),
+        "commitments": commitment_provenance(filters),
+        "capacity": project_provenance(filters),
+        "targets": _targets_provenance(target_qs),
     }

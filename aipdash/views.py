@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP
@@ -102,9 +102,10 @@ def chart_partial(request, chart):
         filters = _dashboard_filters(request)
     except FilterError as error:
         return _bad_filters(request, error.errors, DASHBOARD_TEMPLATE, base_path=base)
-    context = dashboard.context(filters, base_path=base)
-    context["chart"] = dashboard.chart(_chart_name(chart), filters)
-    return render(request, DASHBOARD_TEMPLATE + "#chart", context)
+    html = dashboard.chart_html(
+        _chart_name(chart), filters, base_path=base, query=filters.canonical()
+    )
+    return HttpResponse(html)
 
 
 @require_GET
@@ -311,8 +312,13 @@ def shared_dashboard(request, link, context):
 
 @shared_view
 def shared_chart(request, link, context, chart):
-    context["chart"] = dashboard.chart(_chart_name(chart), context["filters"])
-    return render(request, DASHBOARD_TEMPLATE + "#chart", context)
+    html = dashboard.chart_html(
+        _chart_name(chart),
+        context["filters"],
+        base_path=context["base_path"],
+        query=context["query"],
+    )
+    return HttpResponse(html)
 
 
 @shared_view

@@ -221,7 +221,13 @@ class Project(Provenance):
             plausible_date_constraint("expected_online", "project"),
             *Provenance.provenance_constraints("project"),
         ]
-        indexes = [models.Index(fields=["kind", "stage"], name="project_kind_stage")]
+        indexes = [
+            models.Index(fields=["kind", "stage"], name="project_kind_stage"),
+            # Dashboard filters (selectors.projects): a selective one reads only its rows.
+            models.Index(fields=["stage"], name="project_stage"),
+            models.Index(fields=["country"], name="project_country"),
+            models.Index(fields=["expected_online"], name="project_expected_online"),
+        ]
 
     def __str__(self):
         return self.name
@@ -366,6 +372,8 @@ class Participation(Provenance):
             ),
             *Provenance.provenance_constraints("participation"),
         ]
+        # The dashboard's partner filter: projects a partner takes part in (EXISTS), index only.
+        indexes = [models.Index(fields=["partner", "project"], name="participation_partner_proj")]
 
     # Set by the admin's inline formset, which checks the total over all its rows at once.
     stake_total_checked_elsewhere = False

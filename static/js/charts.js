@@ -148,6 +148,35 @@
     return { data: recolour(fig.data || [], colours), layout: recolour(fig.layout || {}, colours) };
   }
 
+  // The world map's topology: plotly.js would fetch <topojsonURL>world_110m.json, an unhashed
+  // URL that cannot be cached for long. When the page names the hashed static file
+  // (data-topojson-world-110m on the div or an ancestor), fetch that once (cached for a year)
+  // and register it where plotly.js looks first, window.PlotlyGeoAssets.topojson.
+  var topology = null;
+
+  function geoReady(div) {
+    var holder = div.closest("[data-topojson-world-110m]");
+    if (!holder || !window.fetch) return Promise.resolve();
+    var assets = (window.PlotlyGeoAssets = window.PlotlyGeoAssets || {});
+    assets.topojson = assets.topojson || {};
+    if (assets.topojson.world_110m) return Promise.resolve();
+    if (!topology) {
+      topology = fetch(holder.getAttribute("data-topojson-world-110m"))
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (json) {
+          assets.topojson.world_110m = json;
+        })
+        .catch(function (error) {
+          topology = null; // plotly.js falls back to topojsonURL
+          console.warn("charts.js: map topology not preloaded", error);
+        });
+    }
+    return topology;
+  }
+
   function draw(div) {
     if (typeof Plotly === "undefined") {
       console.error("charts.js: plotly.min.js is not loaded");
@@ -170,8 +199,20 @@
     }
     drawn.set(div, key);
     var look = themed(fig);
-    Plotly.react(div, look.data || [], look.layout || {}, config(div, fig)).then(
-      function () {
+    function react() {
+      return Plotly.react(div, look.data || [], look.layout || {}, config(div, fig));
+    }
+    // A map waits for its topology; every other chart draws at once.
+    var drawing =
+      fig.layout && fig.layout.geo
+        ? geoReady(div).then(function () {
+            return drawn.get(div) === key ? react() : null; // null: replaced meanwhile
+          })
+        : react();
+    drawing.then(
+      function (plotted) {
+        if (!plotted) return;
+        div.__drawnFigure = text; // what the drawing shows (bench/browser.py waits for it)
         if (typeof div.removeAllListeners === "function") div.removeAllListeners("plotly_click");
         div.on("plotly_click", function (event) {
           onClick(div, event);
@@ -192,11 +233,60 @@
     );
   }
 
+  // A filter change swaps the whole charts region. Its drawn charts are kept across the swap
+  // (taken out of the old region just before it goes, an undrawn stand-in in each place, so
+  // htmx neither cleans them up nor drops them) and each takes the place of its new, empty div: a chart whose figure is
+  // unchanged is not drawn again, and a changed one is updated in place by Plotly.react,
+  // which costs much less than drawing it from nothing (axes, legend, map base layers).
+  var kept = null; // figure id -> drawn div, from htmx:beforeSwap until the swap settles
+
+  function adopt(div) {
+    var old = kept && kept[div.dataset.figureId];
+    if (!old) return div;
+    delete kept[div.dataset.figureId];
+    Array.prototype.forEach.call(div.attributes, function (attribute) {
+      if (attribute.name !== "class" && attribute.name !== "style") {
+        old.setAttribute(attribute.name, attribute.value); // the new aria-label, data-*
+      }
+    });
+    div.replaceWith(old);
+    return old;
+  }
+
   function drawAll(root) {
     var scope = root && root.querySelectorAll ? root : document;
-    if (scope.matches && scope.matches(CHART)) draw(scope);
-    scope.querySelectorAll(CHART).forEach(draw);
+    if (scope.matches && scope.matches(CHART)) draw(adopt(scope));
+    scope.querySelectorAll(CHART).forEach(function (div) {
+      draw(adopt(div));
+    });
   }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail || {};
+    if (!detail.shouldSwap || !detail.target || detail.target.id !== "dashboard-charts") return;
+    kept = {};
+    detail.target.querySelectorAll(CHART + ".js-plotly-plot").forEach(function (div) {
+      kept[div.dataset.figureId] = div;
+      // An undrawn stand-in keeps the old region whole (htmx may snapshot it for history).
+      var standIn = div.cloneNode(false);
+      standIn.removeAttribute("style");
+      standIn.classList.remove("js-plotly-plot");
+      div.replaceWith(standIn);
+    });
+  });
+
+  // Draw the new region as soon as it is in the page, not after htmx's settle delay.
+  document.addEventListener("htmx:afterSwap", function () {
+    if (kept) drawAll(document.getElementById("dashboard-charts"));
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!kept) return;
+    Object.keys(kept).forEach(function (id) {
+      if (typeof Plotly !== "undefined") Plotly.purge(kept[id]); // a chart the new view lacks
+    });
+    kept = null;
+  });
 
   function purge(div) {
     drawn.delete(div);

@@ -328,12 +328,16 @@ def test_commitments_by_partner_traces_by_instrument_and_status():
         assert "%{y}" in trace["hovertemplate"] and trace["name"] in trace["hovertemplate"]
     traces = traces_by_name(fig)
     # Status by opacity (the alpha of each colour, so the legend shows it): announced lighter,
-    # called full; debt hatched, equity solid.
+    # called full; debt lighter and outlined, equity solid.
     assert traces["Equity · Called / deployed"]["marker"]["color"][0] == "#566275"
     assert traces["Equity · Committed"]["marker"]["color"][0] == "rgba(86,98,117,0.7)"
     assert traces["Equity · Announced"]["marker"]["color"][0] == "rgba(86,98,117,0.4)"
-    assert traces["Debt · Committed"]["marker"]["pattern"]["shape"] == "/"
-    assert "pattern" not in traces["Equity · Committed"]["marker"]
+    # Debt: half the fill inside a full-colour outline; no hatch (costly to draw at scale).
+    assert traces["Debt · Committed"]["marker"]["line"]["width"] == 1.5
+    assert traces["Debt · Committed"]["marker"]["line"]["color"][0] == "#566275"
+    assert traces["Debt · Committed"]["marker"]["color"][0] == "rgba(86,98,117,0.35)"
+    assert "pattern" not in traces["Debt · Committed"]["marker"]
+    assert traces["Equity · Committed"]["marker"]["line"]["width"] == 0
     assert fig["layout"]["barmode"] == "stack"
 
 
@@ -864,3 +868,23 @@ def test_all_seven_figures_build_fast():
     elapsed = time.perf_counter() - start
     print(f"\nseven figures of 300 rows each, built and serialised: {elapsed * 1000:.1f} ms")
     assert elapsed < 0.5
+
+
+def test_project_map_hover_flags_stale_projects_and_grouped_points():
+    stale = {**project("old", "data_centre", "operational", 50.0, 10.0, 10.0, "US"), "stale": True}
+    group = {
+        **project("x", None, "construction", 900.0, 20.0, 20.0, "BR", illustrative=False),
+        "slug": "",
+        "name": "1,234 projects",
+        "projects": 1234,
+        "url": "?country=BR&stage=construction",
+    }
+    fig = charts.project_map(chart_data("project_map", [stale, group]))
+    traces = traces_by_name(fig)
+    assert traces["Operational"]["customdata"][0][5] == (
+        "<br>Illustrative data<br>Stale: not updated for over a year"
+    )
+    grouped = traces["Construction"]["customdata"][0]
+    assert grouped[0] == "?country=BR&stage=construction"  # a click filters the dashboard
+    assert grouped[1:3] == ["1,234 projects", "All kinds"]
+    assert grouped[5] == ""

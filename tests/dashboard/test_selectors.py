@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -128,9 +129,10 @@ def test_project_filters_narrow_project_commitments_but_keep_partnership_ones(po
     assert "partnership as a whole" in data.note
 
 
-def test_commitments_over_time_are_daily_sums(portfolio):
+def test_commitments_over_time_are_monthly_sums(portfolio):
     data = selectors.commitments_over_time(f())
     assert [r["date"] for r in data.rows] == sorted(r["date"] for r in data.rows)
+    assert all(r["date"].day == 1 for r in data.rows)
     assert total(data.rows, "amount_usd") == 6.5 * B
 
 
@@ -148,10 +150,11 @@ def test_capacity_online_counts_phases_and_whole_projects(portfolio):
     rows = selectors.capacity_online(f()).rows
     assert total(rows, "mw", side="demand") == 300
     assert total(rows, "mw", side="supply") == 300  # the solar project, without phases
+    # By month (its first day): a step per month, not a row per day, at any size.
     assert {r["date"] for r in rows if r["side"] == "demand"} == {
-        dt.date(2024, 6, 30),
-        dt.date(2026, 6, 30),
-        dt.date(2027, 6, 30),
+        dt.date(2024, 6, 1),
+        dt.date(2026, 6, 1),
+        dt.date(2027, 6, 1),
     }
 
 
@@ -161,6 +164,18 @@ def test_energy_mix_and_map(portfolio):
     points = selectors.project_map(f(kind=("data_centre",))).rows
     assert {p["slug"] for p in points} == {"dallas", "sao"}
     assert points[0]["url"] == "/projects/sao/"
+
+
+def test_map_groups_by_country_and_stage_past_its_point_limit(portfolio, monkeypatch):
+    monkeypatch.setattr(selectors, "MAP_POINTS_MAX", 1)
+    data = selectors.project_map(f())
+    assert data.extras["grouped"] is True
+    by_place = {(r["country"], r["stage"]): r for r in data.rows}
+    assert set(by_place) == {("US", "operational"), ("BR", "construction"), ("US", "development")}
+    assert by_place["BR", "construction"]["url"] == "?country=BR&stage=construction"
+    assert by_place["US", "operational"]["mw"] == 100.0
+    assert sum(r["projects"] for r in data.rows) == 3
+    assert "one point per country and stage" in data.note
 
 
 def test_market_context_ignores_filters_and_carries_the_reference(portfolio):
@@ -197,6 +212,7 @@ def test_headline(portfolio):
 
 
 def count_queries(function, filters):
+    cache.clear()  # the shared provenance is cached per (filters, data version): count it cold
     with CaptureQueriesContext(connection) as queries:
         function(filters)
     return len(queries)

@@ -233,3 +233,27 @@ def test_one_chart_block_or_csv_computes_only_that_chart(viewer_client, portfoli
     # The page runs every chart's queries; a block or an export only its own two, plus the
     # session, the user, the partner slugs and the filter form's choices.
     assert block < page / 2 and csv_export <= block
+
+
+def test_the_page_table_shows_the_first_rows_and_the_csv_has_them_all(
+    viewer_client,
+    portfolio,  # noqa: F811
+    monkeypatch,
+):
+    from aipdash import dashboard
+
+    monkeypatch.setattr(dashboard, "TABLE_ROWS_MAX", 1)
+    html = viewer_client.get(reverse("chart", args=["capacity_pipeline"])).text
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert body.count("<tr>") == 1
+    assert "The first 1 of 3 rows; the CSV has them all." in html
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                viewer_client.get(reverse("chart-csv", args=["capacity_pipeline"]))
+                .getvalue()
+                .decode()
+            )
+        )
+    )
+    assert len(rows) == 1 + 3  # the header and every row
