@@ -14,7 +14,7 @@ import time
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 
 from aipdash.logfilters import SHARE_TOKEN
 
@@ -83,6 +83,21 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > settings.MAX_REQUEST_BODY_SIZE:
             raise RequestDataTooBig(f"Request body of {length} bytes is over the limit.")
+        return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """A NUL character in the query string (`%00`) is never meant: 400. PostgreSQL refuses
+    NUL in text, so it would otherwise reach a query (an admin search, a changelist filter)
+    and fail there with a 500. Form fields refuse NUL themselves (Django's CharField)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            raise SuspiciousOperation("NUL character in the query string.")
         return self.get_response(request)
 
 

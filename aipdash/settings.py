@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "aipdash.middleware.PermissionsPolicyMiddleware",
     "aipdash.middleware.RequestSizeLimitMiddleware",
+    "aipdash.middleware.RejectNulMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -252,9 +253,9 @@ LOGGING = {
     "loggers": {
         # One JSON line per request: id, method, path, status, duration_ms, user_id.
         "aipdash.request": {"handlers": ["request_log"], "level": "INFO", "propagate": False},
-        # Each request is logged once, above, so Django's 4xx warnings are left out; its error
-        # records (500s, with the traceback) carry the request id of the JSON line and page.
-        "django.request": {"handlers": ["request_errors"], "level": "ERROR", "propagate": False},
+        # Django's own warnings (4xx) and errors (500s, with the traceback) carry the request id
+        # of the JSON line (and of the 500 page).
+        "django.request": {"handlers": ["request_errors"], "level": "WARNING", "propagate": False},
         # Django's development server logs each request line: through the same filter.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},

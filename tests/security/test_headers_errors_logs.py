@@ -222,3 +222,10 @@ def test_an_unusable_incoming_request_id_is_replaced(client, incoming):
     response = client.get("/healthz", headers={"X-Request-ID": incoming})
     assert response["X-Request-ID"] != incoming
     assert len(response["X-Request-ID"]) == 32
+
+
+@pytest.mark.parametrize("query", ["q=%00", "partner=a%00b", "stage__exact=%00x"])
+def test_a_nul_in_the_query_string_is_a_400(editor_client, query):
+    for path in ("/", "/admin/projects/project/"):
+        response = editor_client.get(path, QUERY_STRING=query)
+        _error_page(response, 400, "could not be understood")
