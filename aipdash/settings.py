@@ -52,9 +52,11 @@ MIDDLEWARE = [
     "aipdash.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "aipdash.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Refuse oversized bodies and NUL in the query string with the 413/400 pages (after the CSP
+    # middleware, so that those pages carry the policy and their nonce).
     "aipdash.middleware.RequestSizeLimitMiddleware",
     "aipdash.middleware.RejectNulMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -109,6 +109,8 @@ def _error_page(response, status, words):
     assert 'class="site-header"' in body and 'class="error-page"' in body  # the site's look
     assert words in body
     assert response["X-Request-ID"] in body  # the reference to quote
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["Permissions-Policy"]
     for internal in ("Traceback", SECRET_IN_TRACEBACK, "django.", "File &quot;", "DEBUG"):
         assert internal not in body
     return body
