@@ -13,22 +13,24 @@ from tests import factories
 
 
 @pytest.fixture
-def records(db):
-    """One of each portfolio model, linked as the real data is."""
-    partner = factories.PartnerFactory()
-    project = factories.ProjectFactory()
-    target = factories.TargetFactory()
-    return SimpleNamespace(
-        partner=partner,
-        project=project,
-        investment=factories.InvestmentFactory(),
-        projectphase=factories.ProjectPhaseFactory(project=project),
-        participation=factories.ParticipationFactory(project=project, partner=partner),
-        commitment=factories.CommitmentFactory(partner=partner),
-        target=target,
-        fundraisingupdate=factories.FundraisingUpdateFactory(target=target),
-        marketindicator=factories.MarketIndicatorFactory(),
-    )
+def records(db, django_capture_on_commit_callbacks):
+    """One of each portfolio model, linked as the real data is (the data version bumped, so
+    that no cached partner list of an earlier test is used)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        partner = factories.PartnerFactory()
+        project = factories.ProjectFactory()
+        target = factories.TargetFactory()
+        return SimpleNamespace(
+            partner=partner,
+            project=project,
+            investment=factories.InvestmentFactory(),
+            projectphase=factories.ProjectPhaseFactory(project=project),
+            participation=factories.ParticipationFactory(project=project, partner=partner),
+            commitment=factories.CommitmentFactory(partner=partner),
+            target=target,
+            fundraisingupdate=factories.FundraisingUpdateFactory(target=target),
+            marketindicator=factories.MarketIndicatorFactory(),
+        )
 
 
 @pytest.fixture

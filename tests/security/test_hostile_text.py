@@ -30,13 +30,16 @@ RAW_MARKUP = ("<b>", "<script>alert", "<img src=x", 'href="/evil"', "<i>Board")
 
 
 @pytest.fixture
-def hostile(editor):
-    partner = factories.PartnerFactory(name=NAME, short_name=SHORT, slug="hostile")
-    formula = factories.PartnerFactory(name=FORMULA, short_name=FORMULA, slug="formula")
-    project = factories.ProjectFactory(name=PROJECT, slug="hostile-campus", description=NAME)
-    factories.ParticipationFactory(partner=partner, project=project)
-    factories.CommitmentFactory(partner=partner, project=project, note=NAME)
-    factories.CommitmentFactory(partner=formula)
+def hostile(editor, django_capture_on_commit_callbacks):
+    # The data version is bumped on commit: without it, cached partner lists of earlier tests
+    # would not know these partners.
+    with django_capture_on_commit_callbacks(execute=True):
+        partner = factories.PartnerFactory(name=NAME, short_name=SHORT, slug="hostile")
+        formula = factories.PartnerFactory(name=FORMULA, short_name=FORMULA, slug="formula")
+        project = factories.ProjectFactory(name=PROJECT, slug="hostile-campus", description=NAME)
+        factories.ParticipationFactory(partner=partner, project=project)
+        factories.CommitmentFactory(partner=partner, project=project, note=NAME)
+        factories.CommitmentFactory(partner=formula)
     issued = sharing.create(
         user=editor,
         label=LABEL,
