@@ -88,8 +88,9 @@ class RequestSizeLimitMiddleware:
 
 class RejectNulMiddleware:
     """A NUL character in the query string (`%00`) is never meant: 400. PostgreSQL refuses
-    NUL in text, so it would otherwise reach a query (an admin search, a changelist filter)
-    and fail there with a 500. Form fields refuse NUL themselves (Django's CharField)."""
+    NUL in text, so it would otherwise reach a query and fail there with a 500 (checked: an
+    admin changelist filter, `?stage__exact=%00`, raises DataError). Form fields refuse NUL
+    themselves (Django's CharField)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
