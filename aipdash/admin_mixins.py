@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
@@ -23,6 +24,38 @@ PROVENANCE_FIELDSET = (
         "needs a source URL; illustrative records are demo data and are flagged on every page.",
     },
 )
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks up the submitted value again to show it; a value
+    that is not a key at all (`partner=:` in a forged POST) raises ValueError there, a 500.
+    Values that are not keys are dropped: the field's own validation already says so."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        keys = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            keys.append(item)
+        return super().optgroups(name, keys, attr)
+
+
+class SafeAutocompleteMixin:
+    """Admins and inlines: `autocomplete_fields` drawn by `SafeAutocompleteSelect`."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PortfolioInline(SafeAutocompleteMixin, admin.TabularInline):
+    """An inline of a portfolio admin."""
 
 
 class PortfolioChangeList(ChangeList):
@@ -133,7 +166,7 @@ def _as_data(form_field, change):
     return "" if value is None else str(value)
 
 
-class PortfolioAdmin(SimpleHistoryAdmin):
+class PortfolioAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     """Admin of a portfolio model: history with before/after and revert, provenance filters,
     optimistic locking of the record and its inline rows (LockingForm)."""
 

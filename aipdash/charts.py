@@ -60,6 +60,7 @@ from urllib.parse import urlencode
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from aipdash import charttext
 from aipdash.chartdata import LABELS, ORDER, ChartData
 from aipdash.formatting import percent, power, usd
 
@@ -1243,7 +1244,7 @@ def build(data: ChartData) -> dict:
         builder = BUILDERS[data.chart]
     except KeyError:
         raise KeyError(f"No chart builder for {data.chart!r}") from None
-    return builder(data)
+    return builder(charttext.escaped(data))  # names typed by people are never plotly markup
 
 
 def figure_json(fig: dict) -> str:

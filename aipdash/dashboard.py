@@ -15,7 +15,7 @@ from django.db.models import Max, Min
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import _json_script_escapes
 
-from aipdash import alttext, charts, formatting, selectors
+from aipdash import alttext, charts, csvsafe, formatting, selectors
 from aipdash.chartdata import LABELS, ChartData, Column
 from aipdash.datacache import cached
 from aipdash.filters import YEAR_MAX, YEAR_MIN, DashboardFilters
@@ -231,9 +231,7 @@ def _csv_value(column: Column, value):
         return LABELS[column.key].get(value, value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # never a formula when opened in a spreadsheet
-    return value
+    return csvsafe.neutralise(value)  # never a formula when opened in a spreadsheet
 
 
 def csv_filename(data: ChartData, filters: DashboardFilters) -> str:

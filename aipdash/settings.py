@@ -55,18 +55,27 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it gives every request its id and logs every answer, errors included.
+    "aipdash.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages, partials and CSV compressed (6-10x); static files come precompressed from
     # WhiteNoise. Django's GZip pads each response randomly against BREACH (since 4.2), and the
     # CSRF token in pages is masked anew per request.
     "django.middleware.gzip.GZipMiddleware",
+    "aipdash.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Refuse oversized bodies and NUL in the query string with the 413/400 pages (after the CSP
+    # middleware, so that those pages carry the policy and their nonce).
+    "aipdash.middleware.RequestSizeLimitMiddleware",
+    "aipdash.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Signed in is not enough: the site's pages need a role (viewer or editor); see roles.py.
+    "aipdash.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -206,6 +215,34 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+# No page uses these browser features: say so (aipdash/middleware.py sends the header).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+}
+CSRF_FAILURE_VIEW = "aipdash.errors.csrf_failure"
+# Request size limits: the largest legitimate request is an admin form (a project with its
+# inlines) of a few kB; the share form and filters are smaller. Anything beyond these is
+# refused with the 413 page (aipdash/errors.py) before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # 1 MB of form data
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000  # admin changelist actions post one field per row
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to a temporary file
+# The whole body, files included (aipdash.middleware.RequestSizeLimitMiddleware).
+MAX_REQUEST_BODY_SIZE = env.int("MAX_REQUEST_BODY_SIZE", default=10 * 1024 * 1024)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -284,17 +321,42 @@ STALE_AFTER_DAYS = env.int("STALE_AFTER_DAYS", default=365)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_share_tokens": {"()": "aipdash.logfilters.RedactShareTokens"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "redact_share_tokens": {"()": "aipdash.logfilters.RedactShareTokens"},
+        "with_request_id": {"()": "aipdash.middleware.WithRequestId"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # aipdash.request writes one JSON object per line (aipdash/middleware.py).
+        "json_line": {"format": "%(message)s"},
+        "with_request_id": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
+    },
     "handlers": {
+        "request_log": {
+            "class": "logging.StreamHandler",
+            "formatter": "json_line",
+            "filters": ["redact_share_tokens"],
+        },
+        "request_errors": {
+            "class": "logging.StreamHandler",
+            "formatter": "with_request_id",
+            "filters": ["redact_share_tokens", "with_request_id"],
+        },
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["redact_share_tokens"],
-        }
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # One JSON line per request: id, method, path, status, duration_ms, user_id.
+        "aipdash.request": {"handlers": ["request_log"], "level": "INFO", "propagate": False},
+        # Django's own warnings (4xx) and errors (500s, with the traceback) carry the request id
+        # of the JSON line (and of the 500 page).
+        "django.request": {"handlers": ["request_errors"], "level": "WARNING", "propagate": False},
         # Django's development server logs each request line: through the same filter.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},

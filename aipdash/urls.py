@@ -38,3 +38,9 @@ urlpatterns = [
     path("api-tokens/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in the site's look, with the request id to quote (aipdash/errors.py).
+handler400 = "aipdash.errors.bad_request"
+handler403 = "aipdash.errors.permission_denied"
+handler404 = "aipdash.errors.page_not_found"
+handler500 = "aipdash.errors.server_error"

@@ -46,7 +46,8 @@ def _bad_filters(request, errors, template, **context):
         **context,
     }
     if _is_partial(request):
-        template += "#charts"
+        # The charts region is the dashboard's partial, whichever page (shared, embed) holds it.
+        template = DASHBOARD_TEMPLATE + "#charts"
     return render(request, template, context, status=400)
 
 

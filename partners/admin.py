@@ -6,6 +6,7 @@ from aipdash.admin_mixins import (
     InheritProvenanceForm,
     InheritProvenanceFormSet,
     PortfolioAdmin,
+    PortfolioInline,
 )
 from aipdash.formatting import usd
 from partners.models import Partner
@@ -22,7 +23,7 @@ def _committed(instrument):
     )
 
 
-class CommitmentInline(admin.TabularInline):
+class CommitmentInline(PortfolioInline):
     model = Commitment
     form = InheritProvenanceForm
     formset = InheritProvenanceFormSet

@@ -6,6 +6,7 @@ from aipdash.admin_mixins import (
     InheritProvenanceForm,
     InheritProvenanceFormSet,
     PortfolioAdmin,
+    PortfolioInline,
     power_column,
     usd_column,
 )
@@ -25,7 +26,7 @@ from projects.models import (
 )
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(PortfolioInline):
     model = ProjectPhase
     form = InheritProvenanceForm
     formset = InheritProvenanceFormSet
@@ -63,7 +64,7 @@ class ParticipationFormSet(InheritProvenanceFormSet):
                 )
 
 
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(PortfolioInline):
     model = Participation
     form = InheritProvenanceForm
     formset = ParticipationFormSet
@@ -72,7 +73,7 @@ class ParticipationInline(admin.TabularInline):
     fields = ["partner", "role", "stake_percent", *PROVENANCE_FIELDS]
 
 
-class ProjectCommitmentInline(admin.TabularInline):
+class ProjectCommitmentInline(PortfolioInline):
     model = Commitment
     form = InheritProvenanceForm
     formset = InheritProvenanceFormSet

@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 
 from projects.models import Commitment, FundraisingUpdate, Participation, Target
 from tests.factories import (
@@ -219,7 +219,10 @@ def charts_drawn(page, count):
 @pytest.fixture
 def site(live_server, groups):
     build_portfolio()
-    User.objects.create_user("analyst", password=PASSWORD, first_name="Ada", last_name="Analyst")
+    analyst = User.objects.create_user(
+        "analyst", password=PASSWORD, first_name="Ada", last_name="Analyst"
+    )
+    analyst.groups.add(Group.objects.get(name="viewer"))  # the site's pages need a role
     return live_server.url
 
 

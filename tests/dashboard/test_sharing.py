@@ -8,7 +8,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -276,6 +276,7 @@ def test_a_bad_share_form_says_which_field(viewer_client, portfolio, data, field
 
 def test_links_are_revoked_and_rotated_by_their_owner_only(client, gip_link, viewer):
     other = User.objects.create_user("other", password="other-pass-1234")
+    other.groups.add(Group.objects.get(name="viewer"))  # a role: the site's pages need one
     other.user_permissions.add(Permission.objects.get(codename="add_sharelink"))
     client.force_login(other)
     pk = gip_link.link.pk

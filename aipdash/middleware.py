@@ -1,0 +1,153 @@
+"""Middleware of the site's own: a request id and a structured log line for every request,
+the Permissions-Policy header, and the rule that every signed-in page needs a role.
+
+Order in settings.MIDDLEWARE: `RequestIdMiddleware` first (it times and logs every answer,
+errors and redirects included), `PermissionsPolicyMiddleware` near it, and
+`RoleRequiredMiddleware` right after `LoginRequiredMiddleware` (which answers anonymous
+requests first).
+"""
+
+import json
+import logging
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+
+from aipdash.logfilters import SHARE_TOKEN
+
+request_log = logging.getLogger("aipdash.request")
+
+# An incoming X-Request-ID (from a load balancer) is kept when it is short and plain;
+# anything else is replaced by a fresh one, so that a log line never carries hostile text.
+SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def request_id_of(request) -> str:
+    """The request's id ("" outside a request that passed RequestIdMiddleware)."""
+    return getattr(request, "request_id", "") if request is not None else ""
+
+
+class RequestIdMiddleware:
+    """Give every request an id (`request.request_id`, the `X-Request-ID` response header) and
+    write one JSON line per request to the `aipdash.request` logger: id, method, path (share
+    tokens shortened), status, duration in ms, user id."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        started = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        response["X-Request-ID"] = request.request_id
+        user = getattr(request, "user", None)
+        record = {
+            "request_id": request.request_id,
+            "method": request.method,
+            "path": SHARE_TOKEN.sub(r"\1…", request.path),
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+            "user_id": user.pk if user is not None and user.is_authenticated else None,
+        }
+        level = logging.ERROR if response.status_code >= 500 else logging.INFO
+        request_log.log(level, json.dumps(record, ensure_ascii=False), extra={"request": request})
+        return response
+
+
+class WithRequestId(logging.Filter):
+    """Logging filter: `%(request_id)s` for records that carry their request (django.request's
+    error records do), "-" for others."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_of(getattr(record, "request", None)) or "-"
+        return True
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose body (form data and files together) is larger than
+    settings.MAX_REQUEST_BODY_SIZE before any of it is read: the 413 page (aipdash/errors.py).
+    DATA_UPLOAD_MAX_MEMORY_SIZE alone does not count uploaded files."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_SIZE:
+            raise RequestDataTooBig(f"Request body of {length} bytes is over the limit.")
+        return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """A NUL character in the query string (`%00`) is never meant: 400. PostgreSQL refuses
+    NUL in text, so it would otherwise reach a query and fail there with a 500 (checked: an
+    admin changelist filter, `?stage__exact=%00`, raises DataError). Form fields refuse NUL
+    themselves (Django's CharField)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            raise SuspiciousOperation("NUL character in the query string.")
+        return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (settings.PERMISSIONS_POLICY) on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.value = ", ".join(
+            f"{feature}=({' '.join(allow)})"
+            for feature, allow in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.value:
+            response.setdefault("Permissions-Policy", self.value)
+        return response
+
+
+# The one rule for the site's own pages (not the admin, which checks its own permissions:
+# is_staff and each model's view/add/change/delete). A signed-in user who is in neither the
+# viewer nor the editor group holds no view permission and gets 403 on every data page and
+# export; only logging out stays open to them.
+REQUIRED_PERMISSION = "projects.view_project"
+OPEN_TO_ANY_SIGNED_IN_USER = {"logout"}
+
+
+class RoleRequiredMiddleware:
+    """Every view that needs a login also needs `REQUIRED_PERMISSION` (viewer, editor and
+    superuser have it). Views marked `login_not_required` (login, /healthz, shared links)
+    and the admin site are left to their own checks."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        match = request.resolver_match
+        if match is not None and (
+            "admin" in match.namespaces or match.url_name in OPEN_TO_ANY_SIGNED_IN_USER
+        ):
+            return None
+        if not request.user.is_authenticated:
+            return None  # LoginRequiredMiddleware sends them to the login page
+        if not request.user.has_perm(REQUIRED_PERMISSION):
+            raise PermissionDenied("No role on this site.")
+        return None

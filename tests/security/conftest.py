@@ -1,0 +1,72 @@
+"""Fixtures of the security tests: one record of every portfolio model, a live share link,
+and a client per role (anonymous, signed in without a role, viewer, editor, superuser)."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from aipdash import sharing
+from aipdash.filters import DashboardFilters
+from tests import factories
+
+
+@pytest.fixture
+def records(db, django_capture_on_commit_callbacks):
+    """One of each portfolio model, linked as the real data is (the data version bumped, so
+    that no cached partner list of an earlier test is used)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        partner = factories.PartnerFactory()
+        project = factories.ProjectFactory()
+        target = factories.TargetFactory()
+        return SimpleNamespace(
+            partner=partner,
+            project=project,
+            investment=factories.InvestmentFactory(),
+            projectphase=factories.ProjectPhaseFactory(project=project),
+            participation=factories.ParticipationFactory(project=project, partner=partner),
+            commitment=factories.CommitmentFactory(partner=partner),
+            target=target,
+            fundraisingupdate=factories.FundraisingUpdateFactory(target=target),
+            marketindicator=factories.MarketIndicatorFactory(),
+        )
+
+
+@pytest.fixture
+def nobody(db, groups):
+    """Signed in, but in neither group (and not staff)."""
+    return User.objects.create_user("nobody", password="nobody-pass-1234")
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", password="root-pass-1234")
+
+
+@pytest.fixture
+def share(viewer, records):
+    """A live share link made by the viewer, of the records' partner: (link, token)."""
+    issued = sharing.create(
+        user=viewer,
+        label="For the board",
+        filters=DashboardFilters(partner=(records.partner.slug,)),
+        open_filters=["stage"],
+        days=30,
+    )
+    return SimpleNamespace(link=issued.link, token=issued.token)
+
+
+@pytest.fixture
+def clients(viewer, editor, nobody, superuser):
+    """A Django test client per role, each signed in as that role's user."""
+    made = {"anonymous": Client()}
+    for role, user in (
+        ("nobody", nobody),
+        ("viewer", viewer),
+        ("editor", editor),
+        ("superuser", superuser),
+    ):
+        made[role] = Client()
+        made[role].force_login(user)
+    return made

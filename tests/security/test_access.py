@@ -1,0 +1,226 @@
+"""Who may open what: every URL pattern of the resolver, as every role, against a rule.
+
+The routes come from the URL resolver itself (the admin's included), so a new URL without a
+rule here fails `test_every_url_pattern_has_a_rule`. The roles:
+
+    anonymous   not signed in: the login page, /healthz and valid shared links only
+    nobody      signed in, in neither group: 403 on every data page and export (no view
+                permission; see aipdash/middleware.py RoleRequiredMiddleware), no admin
+    viewer      dashboard, pages, exports, shares; no admin (not staff)
+    editor      the viewer's pages, plus admin data entry within the editor group's permissions
+    superuser   everything
+"""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLResolver, get_resolver
+
+from aipdash.dashboard import CHART_NAMES
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "nobody", "viewer", "editor", "superuser")
+LOGIN = "302 /accounts/login/?next="
+ADMIN_LOGIN = "302 /admin/login/?next="
+CHART = "commitments_by_partner"
+assert CHART in CHART_NAMES
+
+# What the editor group may do in the admin, per model (aipdash/roles.py). A model registered
+# in the admin but missing here fails the test: decide its rule first.
+EDITOR_ADMIN = {
+    "auth.group": set(),
+    "auth.user": set(),
+    "aipdash.sharelink": {"view"},
+    "partners.partner": {"view", "add", "change"},
+    "projects.project": {"view", "add", "change"},
+    "projects.investment": {"view", "add", "change"},
+    "projects.projectphase": {"view", "add", "change", "delete"},
+    "projects.participation": {"view", "add", "change", "delete"},
+    "projects.commitment": {"view", "add", "change", "delete"},
+    "projects.target": {"view", "add", "change"},
+    "projects.fundraisingupdate": {"view", "add", "change"},
+    "projects.marketindicator": {"view", "add", "change"},
+}
+# Models nobody may add in the admin, whatever their permissions.
+NO_ADMIN_ADD = {"aipdash.sharelink"}  # made from the dashboard, where the token is shown once
+
+
+def routes(patterns=None, prefix=""):
+    """Every route of the URL configuration as its pattern text, e.g. 'charts/<slug:chart>/'."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+def site_rules(records, share):
+    """Route -> (path, expected answer per role in ROLES order)."""
+    partner, project, token = records.partner.slug, records.project.slug, share.token
+    page = (LOGIN, 403, 200, 200, 200)
+    post_only = (LOGIN, 403, 405, 405, 405)  # GET; the POST is tested below
+    public = (200,) * 5
+    return {
+        "": ("/", page),
+        "charts/<slug:chart>/": (f"/charts/{CHART}/", page),
+        "charts/<slug:chart>.csv": (f"/charts/{CHART}.csv", page),
+        "shares/": ("/shares/", page),
+        "shares/new/": ("/shares/new/", page),
+        "shares/<int:pk>/revoke/": (f"/shares/{share.link.pk}/revoke/", post_only),
+        "shares/<int:pk>/rotate/": (f"/shares/{share.link.pk}/rotate/", post_only),
+        "s/<str:token>/": (f"/s/{token}/", public),
+        "s/<str:token>/charts/<slug:chart>/": (f"/s/{token}/charts/{CHART}/", public),
+        "s/<str:token>/charts/<slug:chart>.csv": (f"/s/{token}/charts/{CHART}.csv", public),
+        "portfolio/": ("/portfolio/", page),
+        "healthz": ("/healthz", public),
+        "favicon.ico": ("/favicon.ico", ("302 /static/img/favicon",) * 5),
+        "accounts/login/": ("/accounts/login/", public),
+        "accounts/logout/": ("/accounts/logout/", (LOGIN, 405, 405, 405, 405)),  # POST only
+        "partners/<slug:slug>/": (f"/partners/{partner}/", page),
+        "projects/<slug:slug>/": (f"/projects/{project}/", page),
+    }
+
+
+def admin_rules(records, share, viewer):
+    # Non-staff are sent to the admin's own login page (which says they may not enter). The
+    # AdminSite's views are exempt from LoginRequiredMiddleware; each ModelAdmin's are not, so
+    # anonymous requests to those meet the site's login page first.
+    staff_only = (ADMIN_LOGIN,) * 3
+    model_staff_only = (LOGIN, ADMIN_LOGIN, ADMIN_LOGIN)
+    project_type = ContentType.objects.get_for_model(records.project)
+    rules = {
+        "admin/": ("/admin/", (*staff_only, 200, 200)),
+        # Signed-in staff are sent on to the index; others see the form (and why they may not).
+        "admin/login/": ("/admin/login/", (200, 200, 200, 302, 302)),
+        # POST only for staff; the admin sends others to its index (and so to its login).
+        "admin/logout/": ("/admin/logout/", (ADMIN_LOGIN, "302 /admin/", "302 /admin/", 405, 405)),
+        "admin/password_change/": ("/admin/password_change/", (*staff_only, 200, 200)),
+        "admin/password_change/done/": ("/admin/password_change/done/", (*staff_only, 200, 200)),
+        # Without a field to complete: refused for every staff user.
+        "admin/autocomplete/": ("/admin/autocomplete/", (*staff_only, 403, 403)),
+        "admin/jsi18n/": ("/admin/jsi18n/", (*staff_only, 200, 200)),
+        "admin/r/<path:content_type_id>/<path:object_id>/": (
+            f"/admin/r/{project_type.pk}/{records.project.pk}/",
+            (*staff_only, *[f"302 http://testserver/projects/{records.project.slug}/"] * 2),
+        ),
+        "admin/^(?P<app_label>auth|aipdash|partners|projects)/$": (
+            "/admin/projects/",
+            (*staff_only, 200, 200),
+        ),
+        "admin/(?P<url>.*)$": ("/admin/no-such-page/", (*staff_only, 404, 404)),
+    }
+    objects = {
+        "auth.group": Group.objects.get(name="viewer"),
+        "auth.user": viewer,
+        "aipdash.sharelink": share.link,
+        **{f"{o._meta.app_label}.{o._meta.model_name}": o for o in vars(records).values()},
+    }
+    for model in admin.site._registry:
+        key = f"{model._meta.app_label}.{model._meta.model_name}"
+        may = EDITOR_ADMIN[key]  # KeyError: a model in the admin without a rule
+        obj = objects[key]
+        base = f"admin/{model._meta.app_label}/{model._meta.model_name}/"
+        path = "/" + base
+
+        def answer(action, superuser=200, may=may):
+            return (*model_staff_only, 200 if action in may else 403, superuser)
+
+        rules[base] = (path, answer("view"))
+        rules[base + "add/"] = (path + "add/", answer("add", 403 if key in NO_ADMIN_ADD else 200))
+        for suffix, action in (("history/", "view"), ("delete/", "delete"), ("change/", "view")):
+            rules[f"{base}<path:object_id>/{suffix}"] = (f"{path}{obj.pk}/{suffix}", answer(action))
+        # The bare object address redirects to its change page (which then checks).
+        rules[base + "<path:object_id>/"] = (
+            f"{path}{obj.pk}/",
+            (*model_staff_only, *[f"302 {path}{obj.pk}/change/"] * 2),
+        )
+        if key == "auth.user":
+            rules["admin/auth/user/<id>/password/"] = (
+                f"{path}{obj.pk}/password/",
+                (*model_staff_only, 403, 200),
+            )
+        if hasattr(obj, "history"):  # django-simple-history's "revert to this version" page
+            record = obj.history.latest()
+            rules[base + "^([^/]+)/history/([^/]+)/$"] = (
+                f"{path}{obj.pk}/history/{record.history_id}/",
+                answer("change"),
+            )
+    return rules
+
+
+@pytest.fixture
+def rules(records, share, viewer):
+    return {**site_rules(records, share), **admin_rules(records, share, viewer)}
+
+
+def test_every_url_pattern_has_a_rule(rules):
+    resolved = set(routes())
+    assert sorted(resolved - set(rules)) == [], "URL patterns without an access rule"
+    assert sorted(set(rules) - resolved) == [], "rules for URL patterns that no longer exist"
+
+
+def _matches(response, expected) -> bool:
+    if isinstance(expected, int):
+        return response.status_code == expected
+    status, location = expected.split(" ", 1)
+    return response.status_code == int(status) and response["Location"].startswith(location)
+
+
+def _seen(response) -> str:
+    location = response.get("Location")
+    return f"{response.status_code} {location}" if location else str(response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_role_as_its_rule_says(role, rules, clients):
+    client = clients[role]
+    wrong = []
+    for route, (path, expected) in sorted(rules.items()):
+        want = expected[ROLES.index(role)]
+        response = client.get(path)
+        if not _matches(response, want):
+            wrong.append(f"{route} GET {path}: want {want}, got {_seen(response)}")
+    assert wrong == [], "\n".join(wrong)
+
+
+@pytest.mark.parametrize(
+    ("role", "revoke", "rotate"),
+    [
+        ("anonymous", LOGIN, LOGIN),
+        ("nobody", 403, 403),
+        # The viewer made the link: theirs to revoke and rotate.
+        ("viewer", "302 /shares/", 200),
+        # Someone else's link: not found (not even its existence is told).
+        ("editor", 404, 404),
+    ],
+)
+def test_revoking_and_rotating_a_link_needs_a_role_and_the_link(
+    role, revoke, rotate, clients, share
+):
+    client = clients[role]
+    response = client.post(f"/shares/{share.link.pk}/rotate/")
+    assert _matches(response, rotate), _seen(response)
+    response = client.post(f"/shares/{share.link.pk}/revoke/")
+    assert _matches(response, revoke), _seen(response)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_unknown_or_revoked_share_token_opens_nothing(role, clients, share, records):
+    from aipdash import sharing
+
+    client = clients[role]
+    assert client.get("/s/not-a-real-token-at-all/").status_code == 404
+    sharing.revoke(share.link)
+    for path in (f"/s/{share.token}/", f"/s/{share.token}/charts/{CHART}.csv"):
+        response = client.get(path)
+        assert response.status_code in (404, 410)
+        assert records.partner.name.encode() not in response.content  # no data on the page
+
+
+def test_a_user_without_a_role_is_told_why(clients):
+    response = clients["nobody"].get("/")
+    assert response.status_code == 403
+    assert b"viewer or editor group" in response.content
+    assert response.templates[0].name == "403.html"
