@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 from aipdash.roles import ensure_groups
 
@@ -17,6 +18,16 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache. Chart data is cached per (filters, data version),
+    and a test's writes never commit (no on_commit, so no new version): without this a test
+    could read what an earlier test cached for the same filters."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -200,7 +200,12 @@
     drawn.set(div, key);
     var look = themed(fig);
     function react() {
-      return Plotly.react(div, look.data || [], look.layout || {}, config(div, fig));
+      var layout = look.layout || {};
+      // While printing, print.js sets the width on paper: a redraw (in the light theme) keeps it.
+      if (div.dataset.printWidth) {
+        layout = Object.assign({}, layout, { width: Number(div.dataset.printWidth) });
+      }
+      return Plotly.react(div, look.data || [], layout, config(div, fig));
     }
     // A map waits for its topology; every other chart draws at once.
     var drawing =

@@ -7,7 +7,8 @@
      1. switches the page to the light theme (data-theme="light") and fires "aip:themechange",
         so charts.js redraws the charts in their light colours;
      2. redraws every drawn chart at the width its card has on A4 paper (Plotly.relayout with
-        an explicit width: drawn at once, unlike Plotly.Plots.resize, which waits 100 ms);
+        an explicit width: drawn at once, unlike Plotly.Plots.resize, which waits 100 ms; the
+        width is also left in data-print-width, which charts.js keeps when it redraws);
    and when printing ends it restores the theme and the charts' automatic size. */
 (function () {
   "use strict";
@@ -49,9 +50,14 @@
     if (printing || typeof window.Plotly === "undefined") return;
     printing = true;
     savedTheme = root.dataset.theme || "";
+    // The width first: charts.js redraws some charts for the theme change later (a map waits
+    // for its topology), and keeps data-print-width when it does.
+    charts().forEach(function (div) {
+      div.dataset.printWidth = paperWidth(div);
+    });
     if (savedTheme !== "light") setTheme("light");
     charts().forEach(function (div) {
-      relayout(div, { width: paperWidth(div) });
+      relayout(div, { width: Number(div.dataset.printWidth) });
     });
   }
 
@@ -60,6 +66,9 @@
     // media): then the media's change to screen ends it.
     if (!printing || (print && print.matches)) return;
     printing = false;
+    charts().forEach(function (div) {
+      delete div.dataset.printWidth;
+    });
     if (savedTheme !== "light") setTheme(savedTheme);
     charts().forEach(function (div) {
       relayout(div, { width: null, autosize: true });

@@ -68,7 +68,8 @@ def test_every_chart_has_a_sheet_with_numbers_as_numbers(viewer_client, portfoli
     header, rows = table(workbook["Capacity coming online"])
     assert header == ["Expected online", "Side", "Capacity (MW)"]
     first = rows[0]
-    assert first[0].is_date and first[0].value == dt.datetime(2024, 6, 30)
+    # The series is monthly: a project online on 30 Jun 2024 counts from June's first day.
+    assert first[0].is_date and first[0].value == dt.datetime(2024, 6, 1)
     assert first[0].number_format == "yyyy-mm-dd"
     assert first[2].value == 100 and first[2].number_format == "#,##0.0"
 
