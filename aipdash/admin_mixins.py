@@ -28,15 +28,16 @@ PROVENANCE_FIELDSET = (
 
 class SafeAutocompleteSelect(AutocompleteSelect):
     """Django's autocomplete widget looks up the submitted value again to show it; a value
-    that is not a key at all (`partner=:` in a forged POST) raises ValueError there, a 500.
-    Values that are not keys are dropped: the field's own validation already says so."""
+    that is not a key at all (`partner=:` in a forged POST) raises ValueError there, and a
+    number beyond the key's column (`partner=99999999999999999999`) OverflowError on SQLite:
+    a 500. Values that are not keys are dropped: the field's own validation already says so."""
 
     def optgroups(self, name, value, attr=None):
         target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
         keys = []
         for item in value:
             try:
-                target.to_python(item)
+                target.run_validators(target.to_python(item))  # the column's range too
             except ValidationError:
                 continue
             keys.append(item)
