@@ -29,16 +29,15 @@ PROVENANCE_FIELDSET = (
 class SafeAutocompleteSelect(AutocompleteSelect):
     """Django's autocomplete widget looks up the submitted value again to show it; a value
     that is not a key at all (`partner=:` in a forged POST) raises ValueError there, and a
-    key beyond the database's integer range raises OverflowError: a 500 either way. Values
-    that are not keys are dropped: the field's own validation already says so."""
+    number beyond the key's column (`partner=99999999999999999999`) OverflowError on SQLite:
+    a 500. Values that are not keys are dropped: the field's own validation already says so."""
 
     def optgroups(self, name, value, attr=None):
         target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
         keys = []
         for item in value:
             try:
-                # run_validators: the key field's range validators (the database's integer range).
-                target.run_validators(target.to_python(item))
+                target.run_validators(target.to_python(item))  # the column's range too
             except ValidationError:
                 continue
             keys.append(item)

@@ -9,6 +9,7 @@ from django.test import Client
 
 from aipdash import sharing
 from aipdash.filters import DashboardFilters
+from api import tokens
 from tests import factories
 
 
@@ -55,6 +56,26 @@ def share(viewer, records):
         days=30,
     )
     return SimpleNamespace(link=issued.link, token=issued.token)
+
+
+@pytest.fixture
+def api_token(viewer):
+    """A live personal API token of the viewer (the ApiToken record)."""
+    return tokens.create(owner=viewer, label="Script").token
+
+
+@pytest.fixture
+def axes_records(db):
+    """One record of each django-axes model (a failed login, its attempt, a session log)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    seen = {"user_agent": "pytest", "ip_address": "192.0.2.7", "username": "someone"}
+    seen |= {"http_accept": "text/html", "path_info": "/accounts/login/"}
+    return [
+        AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1),
+        AccessLog.objects.create(**seen),
+        AccessFailureLog.objects.create(**seen, locked_out=False),
+    ]
 
 
 @pytest.fixture

@@ -6,9 +6,13 @@ rule here fails `test_every_url_pattern_has_a_rule`. The roles:
     anonymous   not signed in: the login page, /healthz and valid shared links only
     nobody      signed in, in neither group: 403 on every data page and export (no view
                 permission; see aipdash/middleware.py RoleRequiredMiddleware), no admin
-    viewer      dashboard, pages, exports, shares; no admin (not staff)
-    editor      the viewer's pages, plus admin data entry within the editor group's permissions
+    viewer      dashboard, pages, exports, shares, API tokens, the API; no admin (not staff)
+    editor      the viewer's pages, plus admin data entry (and bulk import) within the editor
+                group's permissions
     superuser   everything
+
+The read-only API (/api/) never sends anyone to a login page: anonymous requests get 401 with
+the scheme to use (WWW-Authenticate), signed-in users without the viewer role 403.
 """
 
 import pytest
@@ -24,6 +28,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "nobody", "viewer", "editor", "superuser")
 LOGIN = "302 /accounts/login/?next="
 ADMIN_LOGIN = "302 /admin/login/?next="
+API = (401, 403, 200, 200, 200)  # never a login redirect (see the module's docstring)
 CHART = "commitments_by_partner"
 assert CHART in CHART_NAMES
 
@@ -42,9 +47,26 @@ EDITOR_ADMIN = {
     "projects.target": {"view", "add", "change"},
     "projects.fundraisingupdate": {"view", "add", "change"},
     "projects.marketindicator": {"view", "add", "change"},
+    # django-axes' login-throttling records: superusers only (settings.py "Login throttling").
+    "axes.accessattempt": set(),
+    "axes.accesslog": set(),
+    "axes.accessfailurelog": set(),
 }
 # Models nobody may add in the admin, whatever their permissions.
-NO_ADMIN_ADD = {"aipdash.sharelink"}  # made from the dashboard, where the token is shown once
+NO_ADMIN_ADD = {
+    "aipdash.sharelink",  # made from the dashboard, where the token is shown once
+    # written by django-axes at each login; its admins refuse add
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+}
+# Admins with bulk import (aipdash/import_admin.py): whoever may both add and change the model.
+IMPORTS = {
+    "projects.project",
+    "projects.projectphase",
+    "projects.participation",
+    "projects.commitment",
+}
 
 
 def routes(patterns=None, prefix=""):
@@ -56,7 +78,7 @@ def routes(patterns=None, prefix=""):
             yield prefix + str(pattern.pattern)
 
 
-def site_rules(records, share):
+def site_rules(records, share, api_token):
     """Route -> (path, expected answer per role in ROLES order)."""
     partner, project, token = records.partner.slug, records.project.slug, share.token
     page = (LOGIN, 403, 200, 200, 200)
@@ -64,6 +86,7 @@ def site_rules(records, share):
     public = (200,) * 5
     return {
         "": ("/", page),
+        "export.xlsx": ("/export.xlsx", page),
         "charts/<slug:chart>/": (f"/charts/{CHART}/", page),
         "charts/<slug:chart>.csv": (f"/charts/{CHART}.csv", page),
         "shares/": ("/shares/", page),
@@ -73,6 +96,7 @@ def site_rules(records, share):
         "s/<str:token>/": (f"/s/{token}/", public),
         "s/<str:token>/charts/<slug:chart>/": (f"/s/{token}/charts/{CHART}/", public),
         "s/<str:token>/charts/<slug:chart>.csv": (f"/s/{token}/charts/{CHART}.csv", public),
+        "s/<str:token>/export.xlsx": (f"/s/{token}/export.xlsx", public),
         "portfolio/": ("/portfolio/", page),
         "healthz": ("/healthz", public),
         "favicon.ico": ("/favicon.ico", ("302 /static/img/favicon",) * 5),
@@ -80,10 +104,38 @@ def site_rules(records, share):
         "accounts/logout/": ("/accounts/logout/", (LOGIN, 405, 405, 405, 405)),  # POST only
         "partners/<slug:slug>/": (f"/partners/{partner}/", page),
         "projects/<slug:slug>/": (f"/projects/{project}/", page),
+        # API tokens: a page of the site (the viewer role), outside /api/; the POSTs are
+        # tested in tests/api/test_tokens.py.
+        "api-tokens/": ("/api-tokens/", page),
+        "api-tokens/new/": ("/api-tokens/new/", post_only),
+        "api-tokens/<int:pk>/revoke/": (f"/api-tokens/{api_token.pk}/revoke/", post_only),
+        **api_rules(records),
+        "api/charts/": ("/api/charts/", API),
+        "api/charts/<str:chart>/": (f"/api/charts/{CHART}/", API),
+        "api/schema/": ("/api/schema/", API),
+        "api/docs/": ("/api/docs/", API),
     }
 
 
-def admin_rules(records, share, viewer):
+def api_rules(records):
+    """The API's record routes (as the router writes them): list and one record, each by the
+    lookup its viewset uses."""
+    lookups = {
+        "partners": ("slug", records.partner.slug),
+        "projects": ("slug", records.project.slug),
+        "commitments": ("pk", records.commitment.pk),
+        "targets": ("slug", records.target.slug),
+        "indicators": ("pk", records.marketindicator.pk),
+    }
+    rules = {}
+    for prefix, (lookup, value) in lookups.items():
+        rules[f"api/^{prefix}/$"] = (f"/api/{prefix}/", API)
+        one = f"api/^{prefix}/(?P<{lookup}>[^/.]+)/$"
+        rules[one] = (f"/api/{prefix}/{value}/", API)
+    return rules
+
+
+def admin_rules(records, share, viewer, axes_records):
     # Non-staff are sent to the admin's own login page (which says they may not enter). The
     # AdminSite's views are exempt from LoginRequiredMiddleware; each ModelAdmin's are not, so
     # anonymous requests to those meet the site's login page first.
@@ -105,7 +157,7 @@ def admin_rules(records, share, viewer):
             f"/admin/r/{project_type.pk}/{records.project.pk}/",
             (*staff_only, *[f"302 http://testserver/projects/{records.project.slug}/"] * 2),
         ),
-        "admin/^(?P<app_label>auth|aipdash|partners|projects)/$": (
+        "admin/^(?P<app_label>auth|aipdash|partners|projects|axes)/$": (
             "/admin/projects/",
             (*staff_only, 200, 200),
         ),
@@ -115,6 +167,7 @@ def admin_rules(records, share, viewer):
         "auth.group": Group.objects.get(name="viewer"),
         "auth.user": viewer,
         "aipdash.sharelink": share.link,
+        **{f"axes.{o._meta.model_name}": o for o in axes_records},
         **{f"{o._meta.app_label}.{o._meta.model_name}": o for o in vars(records).values()},
     }
     for model in admin.site._registry:
@@ -147,12 +200,28 @@ def admin_rules(records, share, viewer):
                 f"{path}{obj.pk}/history/{record.history_id}/",
                 answer("change"),
             )
+        if key in IMPORTS:
+            imports = (*model_staff_only, 200 if {"add", "change"} <= may else 403, 200)
+            rules[base + "import/"] = (path + "import/", imports)
+            rules[base + "import/template.<str:extension>"] = (
+                path + "import/template.csv",
+                imports,
+            )
+            # The confirmation: POST only (checked before the permission); its POST is tested
+            # in tests/io/test_import.py.
+            rules[base + "process_import/"] = (
+                path + "process_import/",
+                (*model_staff_only, 405, 405),
+            )
     return rules
 
 
 @pytest.fixture
-def rules(records, share, viewer):
-    return {**site_rules(records, share), **admin_rules(records, share, viewer)}
+def rules(records, share, viewer, api_token, axes_records):
+    return {
+        **site_rules(records, share, api_token),
+        **admin_rules(records, share, viewer, axes_records),
+    }
 
 
 def test_every_url_pattern_has_a_rule(rules):
@@ -162,6 +231,12 @@ def test_every_url_pattern_has_a_rule(rules):
 
 
 def _matches(response, expected) -> bool:
+    if expected == 401:  # a 401 names the scheme to use and sends nowhere
+        return (
+            response.status_code == 401
+            and "WWW-Authenticate" in response
+            and "Location" not in response
+        )
     if isinstance(expected, int):
         return response.status_code == expected
     status, location = expected.split(" ", 1)
@@ -213,7 +288,11 @@ def test_an_unknown_or_revoked_share_token_opens_nothing(role, clients, share, r
     client = clients[role]
     assert client.get("/s/not-a-real-token-at-all/").status_code == 404
     sharing.revoke(share.link)
-    for path in (f"/s/{share.token}/", f"/s/{share.token}/charts/{CHART}.csv"):
+    for path in (
+        f"/s/{share.token}/",
+        f"/s/{share.token}/charts/{CHART}.csv",
+        f"/s/{share.token}/export.xlsx",
+    ):
         response = client.get(path)
         assert response.status_code in (404, 410)
         assert records.partner.name.encode() not in response.content  # no data on the page
@@ -224,3 +303,25 @@ def test_a_user_without_a_role_is_told_why(clients):
     assert response.status_code == 403
     assert b"viewer or editor group" in response.content
     assert response.templates[0].name == "403.html"
+
+
+@pytest.mark.parametrize("perms", [("view", "add"), ("view", "change")])
+def test_importing_needs_both_add_and_change(perms, client, records, groups):
+    """Staff who may add but not change a model, or change but not add, may not import into
+    it: not the form, not the template, not the confirmation (POST)."""
+    from django.contrib.auth.models import Permission, User
+
+    clerk = User.objects.create_user("clerk", password="clerk-pass-1234", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="projects",
+            codename__in=[f"{action}_project" for action in perms],
+        )
+    )
+    client.force_login(clerk)
+    base = "/admin/projects/project/"
+    assert client.get(base).status_code == 200  # in the admin, with the view permission
+    assert client.get(base + "import/").status_code == 403
+    assert client.get(base + "import/template.csv").status_code == 403
+    assert client.post(base + "import/", {"format": "0"}).status_code == 403
+    assert client.post(base + "process_import/", {"format": "0"}).status_code == 403

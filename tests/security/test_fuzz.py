@@ -174,8 +174,8 @@ def _post_never_500(client, path, fields, examples=FUZZ):
 ADD_FORMS = sorted(
     f"admin:{model._meta.app_label}_{model._meta.model_name}_add"
     for model in admin.site._registry
-    # No add form: shared links are made from the dashboard; django-axes' records of sign-in
-    # attempts are written by axes alone.
+    # No add form: share links are made from the dashboard; axes' records by logins (its
+    # admins refuse add; test_access.py checks the 403).
     if model._meta.label_lower != "aipdash.sharelink" and model._meta.app_label != "axes"
 )
 
@@ -191,6 +191,17 @@ def test_admin_add_forms_never_answer_500(url_name, fuzz_client, records):
 def test_admin_change_form_never_answers_500(fuzz_client, records):
     path = reverse("admin:projects_project_change", args=[records.project.pk])
     _post_never_500(fuzz_client, path, form_fields(fuzz_client, path))
+
+
+@pytest.mark.parametrize("key", [":", "99999999999999999999", "-99999999999999999999"])
+def test_an_autocomplete_value_that_is_no_key_is_refused_not_a_500(key, fuzz_client, records):
+    """A forged key (not a number, or beyond the key column's range: OverflowError on SQLite)
+    in an autocomplete field: the form says the choice is not valid."""
+    path = reverse("admin:projects_project_add")
+    fields = form_fields(fuzz_client, path)
+    response = fuzz_client.post(path, {**fields, "investment": key})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["investment"]
 
 
 def test_share_form_never_answers_500(fuzz_client, records):
