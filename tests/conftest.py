@@ -30,6 +30,13 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def session_queries(settings) -> int:
+    """Queries a signed-in request spends reading its session: none where sessions are read
+    from the cache (REDIS_URL set: the cached_db engine), one from the database otherwise."""
+    return 0 if settings.SESSION_ENGINE.endswith(".cached_db") else 1
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness costs a second per test user; it is not under test."""
