@@ -718,7 +718,9 @@ def project_map(data: ChartData) -> dict:
             place = ", ".join(str(part) for part in (row.get("region"), row.get("country")) if part)
             grouped = (row.get("projects") or 1) > 1 or not row.get("slug")
             notes = ("<br>Illustrative data" if row.get("illustrative") else "") + (
-                "<br>Stale: not updated for over a year" if row.get("stale") else ""
+                f"<br>Stale: not confirmed since {row['confirmed']:%-d %b %Y}"
+                if row.get("stale") and row.get("confirmed")
+                else ""
             )
             customdata.append(
                 [

@@ -34,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 
+from aipdash import staleness
 from aipdash.chartdata import ChartData, Column, Source
 from aipdash.datacache import cached
 from aipdash.filters import DashboardFilters
@@ -455,12 +456,6 @@ def energy_mix(filters: DashboardFilters) -> ChartData:
 MAP_POINTS_MAX = 1000  # above this, one point per country and stage instead of per project
 
 
-def _stale_before() -> dt.date:
-    from django.conf import settings
-
-    return dt.date.today() - dt.timedelta(days=getattr(settings, "STALE_AFTER_DAYS", 365))
-
-
 def project_map(filters: DashboardFilters) -> ChartData:
     """A point per project; past MAP_POINTS_MAX projects, a point per country and stage (at
     the mean position of its projects, their capacity summed), so that the figure, the page and
@@ -518,7 +513,7 @@ def project_map(filters: DashboardFilters) -> ChartData:
                 }
             )
     else:
-        stale_before = _stale_before()
+        stale_before = staleness.cutoff()
         for row in qs.order_by("-capacity_mw", "slug").values(
             "slug",
             "name",
@@ -535,6 +530,7 @@ def project_map(filters: DashboardFilters) -> ChartData:
             as_of = row.pop("as_of")
             row["projects"] = 1
             row["stale"] = as_of is not None and as_of < stale_before
+            row["confirmed"] = as_of  # the map's hover says since when a stale project is
             row["url"] = f"/projects/{row['slug']}/"
             rows.append(row)
     note = "Sized by capacity, coloured by stage. Select a point to open its project."

@@ -871,7 +871,11 @@ def test_all_seven_figures_build_fast():
 
 
 def test_project_map_hover_flags_stale_projects_and_grouped_points():
-    stale = {**project("old", "data_centre", "operational", 50.0, 10.0, 10.0, "US"), "stale": True}
+    stale = {
+        **project("old", "data_centre", "operational", 50.0, 10.0, 10.0, "US"),
+        "stale": True,
+        "confirmed": dt.date(2024, 3, 5),
+    }
     group = {
         **project("x", None, "construction", 900.0, 20.0, 20.0, "BR", illustrative=False),
         "slug": "",
@@ -882,7 +886,7 @@ def test_project_map_hover_flags_stale_projects_and_grouped_points():
     fig = charts.project_map(chart_data("project_map", [stale, group]))
     traces = traces_by_name(fig)
     assert traces["Operational"]["customdata"][0][5] == (
-        "<br>Illustrative data<br>Stale: not updated for over a year"
+        "<br>Illustrative data<br>Stale: not confirmed since 5 Mar 2024"
     )
     grouped = traces["Construction"]["customdata"][0]
     assert grouped[0] == "?country=BR&stage=construction"  # a click filters the dashboard
