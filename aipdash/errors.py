@@ -1,11 +1,17 @@
-"""The error pages (400, 403, 404, 500, and CSRF failures): in the site's look, no internals.
+"""The error pages (400, 403, 404, 500, 503, and CSRF failures): in the site's look, no internals.
 
 Wired in `urls.py` (handler400 ... handler500) and `settings.CSRF_FAILURE_VIEW`. Each page
 shows the request id (RequestIdMiddleware) so that a person can quote it to the staff. The 500
 page renders without a request context: whatever broke must not break the error page too.
+When what broke is the database connection (PostgreSQL restarting), the answer is 503 with
+Retry-After instead: a load balancer and a person both learn it is brief (bench/faults measures
+the outage), and the 503 page says nothing saved is lost.
 """
 
+import sys
+
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -14,6 +20,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from aipdash.middleware import request_id_of
 
 TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+DATABASE_DOWN = (OperationalError, InterfaceError)  # no connection, or a connection lost
+RETRY_AFTER_SECONDS = 5
 
 
 def _page(request, template, status, **context):
@@ -42,8 +50,14 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
-    body = loader.get_template("500.html").render({"request_id": request_id_of(request)})
-    return HttpResponse(body, status=500)
+    # Django calls this inside its `except` block: the exception is the one being handled.
+    context = {"request_id": request_id_of(request)}
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        body = loader.get_template("503.html").render(context)
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponse(loader.get_template("500.html").render(context), status=500)
 
 
 def csrf_failure(request, reason=""):

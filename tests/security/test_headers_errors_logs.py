@@ -138,6 +138,16 @@ def test_500_is_the_site_page_with_the_request_id_and_the_log_has_it(boom_client
     assert line["status"] == 500 and line["request_id"] == "lb-trace-0123456789"
 
 
+def test_503_with_retry_after_while_the_database_cannot_be_reached(boom_client, caplog):
+    with caplog.at_level(logging.INFO):
+        response = boom_client.get("/database-down/")
+    _error_page(response, 503, "briefly unavailable")
+    assert response["Retry-After"] == "5"
+    assert "nothing you saved is lost" in response.content.decode()
+    (error,) = [r for r in caplog.records if r.name == "django.request"]
+    assert SECRET_IN_TRACEBACK in logging.getHandlerByName("request_errors").format(error)
+
+
 def test_400_for_a_suspicious_request_and_a_foreign_host(boom_client):
     _error_page(boom_client.get("/suspicious/"), 400, "could not be understood")
     _error_page(boom_client.get("/", HTTP_HOST="evil.example"), 400, "could not be understood")
