@@ -7,6 +7,7 @@ class AipdashConfig(AppConfig):
     verbose_name = "AIP Dashboard"
 
     def ready(self):
+        from aipdash import fastpath
         from aipdash.datacache import on_portfolio_write
         from aipdash.roles import PORTFOLIO_MODELS
 
@@ -18,3 +19,5 @@ class AipdashConfig(AppConfig):
                 post_delete.connect(
                     on_portfolio_write, sender=model, dispatch_uid=f"dv-del-{model_name}"
                 )
+        # Who may see what: every change voids the passes of the chart fast path.
+        fastpath.connect_signals()

@@ -42,30 +42,24 @@ logger = logging.getLogger("aipdash.cache")
 LOCAL_ENTRIES = 64
 _local = OrderedDict()  # versioned key -> value, most recent last
 _local_lock = threading.Lock()
-_request = threading.local()  # .version: the version read during the current request
+_request = threading.local()  # .version, .auth_version: what the current request read
 
 
 def _request_started(**kwargs):
-    _request.active, _request.version = True, None
+    _request.active, _request.version, _request.auth_version = True, None, None
 
 
 def _request_finished(**kwargs):
-    _request.active, _request.version = False, None
+    _request.active, _request.version, _request.auth_version = False, None, None
 
 
 request_started.connect(_request_started, dispatch_uid="datacache-request-started")
 request_finished.connect(_request_finished, dispatch_uid="datacache-request-finished")
 
 VERSION_KEY = "aipdash:data-version"
+AUTH_VERSION_KEY = "aipdash:auth-version"
 PAYLOAD_TTL = 60 * 60 * 24  # old versions' payloads go away by themselves
 RETRY_BUMP_AFTER = 1.0  # seconds between retries of a version change that failed
-
-
-class _State:
-    lock = threading.Lock()
-    trusted_epoch = 0  # the outage count when this process last stored a fresh version
-    pending_bump = False  # a write's version change has not reached the cache yet
-    retrying = False
 
 
 def _failed() -> bool:
@@ -73,81 +67,107 @@ def _failed() -> bool:
     return getattr(cache, "last_call_failed", False)
 
 
-def _store_new_version() -> str | None:
-    _request.version = None
-    token = uuid.uuid4().hex
-    cache.set(VERSION_KEY, token, timeout=None)
-    return None if _failed() else token
+class Version:
+    """A random token in the cache that a write replaces (see the module's docstring): the data
+    version (every portfolio write) and the auth version (every change to who may see what,
+    aipdash/fastpath.py) are two of these."""
+
+    def __init__(self, key: str, request_attr: str):
+        self.key = key
+        self.request_attr = request_attr  # where the current request keeps what it read
+        self.lock = threading.Lock()
+        self.trusted_epoch = 0  # the outage count when this process last stored a fresh token
+        self.pending_bump = False  # a write's change has not reached the cache yet
+        self.retrying = False
+
+    def _store_new(self) -> str | None:
+        setattr(_request, self.request_attr, None)
+        token = uuid.uuid4().hex
+        cache.set(self.key, token, timeout=None)
+        return None if _failed() else token
+
+    def current(self) -> str | None:
+        """The current token, or None when the cache can't vouch for one; read from the cache
+        once per request."""
+        active = getattr(_request, "active", False)
+        if active and getattr(_request, self.request_attr, None):
+            return getattr(_request, self.request_attr)
+        version = self._read()
+        if version is not None and active:
+            setattr(_request, self.request_attr, version)
+        return version
+
+    def _read(self) -> str | None:
+        epoch = outage_epoch()
+        if self.pending_bump or epoch != self.trusted_epoch:
+            # Redis failed since this process last agreed on a token: a write may have been
+            # unable to change it. Replace it before trusting anything stored under it.
+            token = self._store_new()
+            if token is None:
+                return None
+            with self.lock:
+                self.pending_bump = False
+                self.trusted_epoch = epoch
+            return token
+        version = cache.get(self.key)
+        if _failed():
+            return None
+        if version is None:
+            cache.add(self.key, uuid.uuid4().hex, timeout=None)
+            version = cache.get(self.key)
+            if _failed():
+                return None
+        return version
+
+    def _retry_bump(self) -> None:
+        with self.lock:
+            if not self.pending_bump:
+                self.retrying = False
+                return
+        if self._store_new() is not None:
+            with self.lock:
+                self.pending_bump = False
+                self.retrying = False
+            logger.warning(
+                "%s changed after Redis came back (a write made while it was down).", self.key
+            )
+            return
+        timer = threading.Timer(RETRY_BUMP_AFTER, self._retry_bump)
+        timer.daemon = True
+        timer.start()
+
+    def bump_now(self) -> None:
+        if self._store_new() is not None:
+            return
+        with self.lock:
+            self.pending_bump = True
+            if self.retrying:
+                return
+            self.retrying = True
+        timer = threading.Timer(RETRY_BUMP_AFTER, self._retry_bump)
+        timer.daemon = True
+        timer.start()
+
+    def bump(self) -> None:
+        """Call after a write; takes effect when the surrounding transaction commits."""
+        transaction.on_commit(self.bump_now)
+
+
+DATA = Version(VERSION_KEY, "version")
+AUTH = Version(AUTH_VERSION_KEY, "auth_version")
+_State = DATA  # the data version's state (tests reset it)
+_bump = DATA.bump_now
 
 
 def data_version() -> str | None:
-    """The current version, or None when the cache can't vouch for one (compute uncached);
-    read from the cache once per request."""
-    if getattr(_request, "active", False) and _request.version:
-        return _request.version
-    version = _read_version()
-    if version is not None and getattr(_request, "active", False):
-        _request.version = version
-    return version
-
-
-def _read_version() -> str | None:
-    epoch = outage_epoch()
-    if _State.pending_bump or epoch != _State.trusted_epoch:
-        # Redis failed since this process last agreed on a version: a write may have been
-        # unable to change it. Replace it before reading any payload.
-        token = _store_new_version()
-        if token is None:
-            return None
-        with _State.lock:
-            _State.pending_bump = False
-            _State.trusted_epoch = epoch
-        return token
-    version = cache.get(VERSION_KEY)
-    if _failed():
-        return None
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-        if _failed():
-            return None
-    return version
-
-
-def _retry_bump() -> None:
-    with _State.lock:
-        if not _State.pending_bump:
-            _State.retrying = False
-            return
-    if _store_new_version() is not None:
-        with _State.lock:
-            _State.pending_bump = False
-            _State.retrying = False
-        logger.warning(
-            "Data version changed after Redis came back (a write made while it was down)."
-        )
-        return
-    timer = threading.Timer(RETRY_BUMP_AFTER, _retry_bump)
-    timer.daemon = True
-    timer.start()
-
-
-def _bump() -> None:
-    if _store_new_version() is not None:
-        return
-    with _State.lock:
-        _State.pending_bump = True
-        if _State.retrying:
-            return
-        _State.retrying = True
-    timer = threading.Timer(RETRY_BUMP_AFTER, _retry_bump)
-    timer.daemon = True
-    timer.start()
+    """The current data version, or None when the cache can't vouch for one (compute
+    uncached)."""
+    return DATA.current()
 
 
 def bump_data_version() -> None:
-    """Call after a write; takes effect when the surrounding transaction commits."""
-    transaction.on_commit(_bump)
+    """Call after a portfolio write; takes effect when the surrounding transaction commits."""
+    DATA.bump()
 
 
 def cache_key(kind: str, filters_canonical: str, version: str) -> str:

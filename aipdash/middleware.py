@@ -52,7 +52,9 @@ class RequestIdMiddleware:
             "path": SHARE_TOKEN.sub(r"\1…", request.path),
             "status": response.status_code,
             "duration_ms": duration_ms,
-            "user_id": user.pk if user is not None and user.is_authenticated else None,
+            "user_id": user.pk
+            if user is not None and user.is_authenticated
+            else getattr(request, "fastpath_user_id", None),
         }
         level = logging.ERROR if response.status_code >= 500 else logging.INFO
         request_log.log(level, json.dumps(record, ensure_ascii=False), extra={"request": request})

@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "aipdash.middleware.RequestSizeLimitMiddleware",
     "aipdash.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Warm chart partials for a session the full stack below has already let through to one
+    # (aipdash/fastpath.py): what follows is skipped for them, what precedes still applies.
+    "aipdash.fastpath.WarmChartMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +114,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # The dashboard's aggregations are short reads: JIT compilation costs 30-55 ms per query
+    # and saves nothing at this size; 32 MB lets a grouping over a million rows hash in memory
+    # instead of sorting on disk (measured, bench/results/2026-11-27-100k.md). Per session,
+    # so the server's own configuration needs no change.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "options", env.str("PG_SESSION_OPTIONS", default="-c jit=off -c work_mem=32MB")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis when REDIS_URL is set (shared by every process); local memory otherwise.

@@ -15,7 +15,7 @@ from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aipdash import changes, dashboard, sharing
+from aipdash import changes, dashboard, fastpath, sharing
 from aipdash.filters import FIELD_LABELS, DashboardFilters, FilterError
 from aipdash.forms import ShareLinkForm
 from partners import selectors as partner_selectors
@@ -95,18 +95,35 @@ def _chart_name(chart):
     return chart
 
 
+def chart_partial_response(request, chart) -> HttpResponse | None:
+    """One chart's block for the request's filters; None when the chart or the filters are
+    wrong (the caller answers that). Needs no session or user: aipdash/fastpath.py calls it
+    too, for a session the full stack has already let through."""
+    if chart not in dashboard.CHART_NAMES:
+        return None
+    try:
+        filters = _dashboard_filters(request)
+    except FilterError:
+        return None
+    base = reverse("dashboard")
+    return HttpResponse(
+        dashboard.chart_html(chart, filters, base_path=base, query=filters.canonical())
+    )
+
+
 @require_GET
 def chart_partial(request, chart):
     """One chart's block (figure, notes, data table), for the same filters."""
-    base = reverse("dashboard")
-    try:
-        filters = _dashboard_filters(request)
-    except FilterError as error:
-        return _bad_filters(request, error.errors, DASHBOARD_TEMPLATE, base_path=base)
-    html = dashboard.chart_html(
-        _chart_name(chart), filters, base_path=base, query=filters.canonical()
-    )
-    return HttpResponse(html)
+    response = chart_partial_response(request, _chart_name(chart))
+    if response is None:
+        try:
+            _dashboard_filters(request)
+        except FilterError as error:
+            return _bad_filters(
+                request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
+            )
+    fastpath.remember(request)  # this session's next partials may skip the full stack
+    return response
 
 
 @require_GET
