@@ -563,3 +563,55 @@ class MarketIndicator(Provenance):
 
     def __str__(self):
         return f"{self.label}, {self.region}, {self.year} ({self.get_scenario_display()})"
+
+
+# The dashboard's narrow copy of the commitments ----------------------------------------------
+
+
+class FactSource(models.Model):
+    """One distinct source (title and URL) of the commitments: facts refer to it by id, so that
+    a million of them group on a small integer, and the sources of a figure come from the few
+    that its facts name."""
+
+    source_title = models.CharField(max_length=300)
+    source_url = models.CharField(max_length=500)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_title", "source_url"], name="factsource_unique"
+            )
+        ]
+
+
+class CommitmentFact(models.Model):
+    """A commitment as the dashboard sums it: integer codes, the month, the amount in cents,
+    its source's id, as-of date and illustrative flag; no text to hash, half the width of a
+    commitment row.
+
+    Kept by database triggers (migration 0007) on every insert, update and delete of
+    projects_commitment, however it is made: the admin, imports, bulk_create, raw SQL. The
+    application only reads it (aipdash/selectors.py). No foreign keys: a commitment's delete
+    removes its fact in the same statement, through the trigger."""
+
+    # The codes the triggers write (migration 0007 spells the same mapping in SQL).
+    INSTRUMENT_CODES = {Commitment.Instrument.EQUITY: 0, Commitment.Instrument.DEBT: 1}
+    STATUS_CODES = {
+        Commitment.Status.ANNOUNCED: 0,
+        Commitment.Status.COMMITTED: 1,
+        Commitment.Status.CALLED: 2,
+    }
+
+    commitment_id = models.BigIntegerField(primary_key=True)
+    partner_id = models.BigIntegerField()
+    project_id = models.BigIntegerField(null=True)
+    instrument = models.SmallIntegerField()
+    status = models.SmallIntegerField()
+    month = models.DateField()  # the first day of the commitment's month
+    amount_cents = models.BigIntegerField()
+    source_id = models.BigIntegerField()
+    as_of = models.DateField()
+    illustrative = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["project_id"], name="commitmentfact_project")]

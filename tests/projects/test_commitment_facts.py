@@ -1,0 +1,123 @@
+"""projects_commitmentfact follows projects_commitment through every kind of write, by the
+database's own triggers (migration 0007): what the dashboard sums is what was entered."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from aipdash import selectors
+from aipdash.filters import DashboardFilters
+from projects.models import Commitment, CommitmentFact
+from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _expected():
+    """Each commitment as its fact should read, computed here in Python."""
+    return {
+        (
+            c.pk,
+            c.partner_id,
+            c.project_id,
+            CommitmentFact.INSTRUMENT_CODES[c.instrument],
+            CommitmentFact.STATUS_CODES[c.status],
+            c.committed_on.replace(day=1),
+            int(c.amount_usd * 100),
+            c.source_title,
+            c.source_url,
+            c.as_of,
+            c.illustrative,
+        )
+        for c in Commitment.objects.all()
+    }
+
+
+def _facts():
+    return {
+        (
+            f["commitment_id"],
+            f["partner_id"],
+            f["project_id"],
+            f["instrument"],
+            f["status"],
+            f["month"],
+            f["amount_cents"],
+            f["source_title"],
+            f["source_url"],
+            f["as_of"],
+            f["illustrative"],
+        )
+        for f in CommitmentFact.objects.extra(
+            tables=["projects_factsource"],
+            where=["projects_factsource.id = projects_commitmentfact.source_id"],
+            select={
+                "source_title": "projects_factsource.source_title",
+                "source_url": "projects_factsource.source_url",
+            },
+        ).values(
+            "commitment_id",
+            "partner_id",
+            "project_id",
+            "instrument",
+            "status",
+            "month",
+            "amount_cents",
+            "source_title",
+            "source_url",
+            "as_of",
+            "illustrative",
+        )
+    }
+
+
+def test_every_kind_of_write_keeps_the_facts_equal_to_the_commitments():
+    partner, other = PartnerFactory(), PartnerFactory()
+    project = ProjectFactory()
+    first = CommitmentFactory(partner=partner, amount_usd=Decimal("1234567.89"))
+    CommitmentFactory(partner=partner, project=project, instrument="debt", status="called")
+    assert len(_facts()) == 2
+    assert _facts() == _expected()
+
+    # A save that changes every summed field (the admin's way).
+    first.partner = other
+    first.project = project
+    first.amount_usd = Decimal("0.01")
+    first.committed_on = dt.date(2029, 12, 31)
+    first.source_title, first.source_url = "Another source", "https://example.com/other"
+    first.as_of, first.illustrative = dt.date(2026, 3, 1), False
+    first.save()
+    assert _facts() == _expected()
+
+    # bulk_create (generate_portfolio, imports), queryset update and delete, raw SQL.
+    Commitment.objects.bulk_create(
+        CommitmentFactory.build(partner=partner, reference=f"bulk-{n}") for n in range(5)
+    )
+    assert _facts() == _expected()
+    Commitment.objects.filter(partner=partner).update(status="committed", amount_usd=7)
+    assert _facts() == _expected()
+    Commitment.objects.filter(reference__startswith="bulk-").exclude(reference="bulk-0").delete()
+    assert _facts() == _expected()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM projects_commitment WHERE reference = 'bulk-0'")
+    assert _facts() == _expected()
+    assert len(_facts()) == 2
+
+
+def test_the_sums_read_from_the_facts_equal_the_commitments_own_sums():
+    partner = PartnerFactory(slug="p1")
+    for n in range(6):
+        CommitmentFactory(
+            partner=partner,
+            amount_usd=Decimal("1000000.05") * (n + 1),
+            committed_on=dt.date(2025, 1 + n, 28),
+            instrument=("equity", "debt")[n % 2],
+        )
+    sums = selectors.commitment_sums(DashboardFilters())
+    by_month = {row["date"]: row["amount_usd"] for row in sums}
+    assert sum(by_month.values()) == sum(c.amount_usd for c in Commitment.objects.all())
+    assert by_month[dt.date(2025, 3, 1)] == Decimal("3000000.15")  # exact, to the cent
+    assert {row["source_url"] for row in sums} == {"https://example.com/source"}
+    assert all(row["newest"] == dt.date(2025, 10, 15) for row in sums)
