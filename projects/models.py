@@ -578,10 +578,11 @@ class FactSource(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["source_title", "source_url"], name="factsource_unique"
-            )
+            models.UniqueConstraint(fields=["source_title", "source_url"], name="factsource_unique")
         ]
+
+    def __str__(self):
+        return self.source_title or self.source_url
 
 
 class CommitmentFact(models.Model):
@@ -615,3 +616,6 @@ class CommitmentFact(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["project_id"], name="commitmentfact_project")]
+
+    def __str__(self):
+        return f"Fact of commitment {self.commitment_id}"
