@@ -37,7 +37,7 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import patch_vary_headers
 
-from aipdash.datacache import AUTH
+from aipdash.datacache import AUTH, read_with_versions
 
 PASS_TTL = 300  # seconds: a pass is re-earned through the full stack at least this often
 CHART_PATH = re.compile(r"/charts/([a-z_]{1,40})/")
@@ -63,7 +63,7 @@ def passed_user_id(request) -> int | None:
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not session_key or len(session_key) > 64:
         return None
-    stored = cache.get(_pass_key(session_key))
+    stored = read_with_versions(_pass_key(session_key))  # one round trip for all three
     if not stored:
         return None
     version, _, user_id = stored.partition(":")
@@ -89,12 +89,12 @@ class WarmChartMiddleware:
         match = CHART_PATH.fullmatch(request.path_info)
         if match is None:
             return None
-        # Read the auth version before the full stack checks anything: a pass this request
-        # earns is stored under it, so a change committed meanwhile voids it (remember()).
-        if AUTH.current() is None:
-            return None
+        # The auth version is read (here, or by passed_user_id) before the full stack checks
+        # anything: a pass this request earns is stored under it, so that a change committed
+        # meanwhile voids it (remember()).
         user_id = passed_user_id(request)
         if user_id is None:
+            AUTH.current()
             return None
         from aipdash import views  # views import the whole app; this module is imported early
 
