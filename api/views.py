@@ -132,28 +132,43 @@ class PartnerViewSet(RecordViewSet):
     queryset = Partner.objects.select_related("parent").order_by("name", "pk")
 
 
+# Records whose list is filtered as the dashboard filters them (the same parameters, the same
+# 400s); one record, by its key, whatever the filters. (A comment, not a docstring: the API docs
+# would show a docstring as the operations' description.)
+class FilteredRecordViewSet(RecordViewSet):
+    def records(self, filters: DashboardFilters):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        filters = dashboard_filters(self.request) if self.action == "list" else DashboardFilters()
+        return self.records(filters)
+
+
+def filtered_records_schema(serializer, *, summary, description, one):
+    return extend_schema_view(
+        list=extend_schema(
+            summary=summary,
+            description=description,
+            parameters=FILTER_PARAMETERS,
+            responses={200: serializer(many=True), **ERRORS, 404: serializers.DetailSerializer},
+        ),
+        retrieve=extend_schema(summary=one, responses={200: serializer, **RECORD_ERRORS}),
+    )
+
+
 PROJECT_PREFETCH = (
     "phases",
     Prefetch("participations", queryset=Participation.objects.select_related("partner")),
 )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Projects, with their phases and participations",
-        description="Filtered as the dashboard filters them (the same parameters).",
-        parameters=FILTER_PARAMETERS,
-        responses={
-            200: serializers.ProjectSerializer(many=True),
-            **ERRORS,
-            404: serializers.DetailSerializer,
-        },
-    ),
-    retrieve=extend_schema(
-        summary="One project", responses={200: serializers.ProjectSerializer, **RECORD_ERRORS}
-    ),
+@filtered_records_schema(
+    serializers.ProjectSerializer,
+    summary="Projects, with their phases and participations",
+    description="Filtered as the dashboard filters them (the same parameters).",
+    one="One project",
 )
-class ProjectViewSet(RecordViewSet):
+class ProjectViewSet(FilteredRecordViewSet):
     serializer_class = serializers.ProjectSerializer
     required_perms = (
         "projects.view_project",
@@ -162,41 +177,28 @@ class ProjectViewSet(RecordViewSet):
     )
     lookup_field = "slug"
 
-    def get_queryset(self):
-        if self.action == "list":
-            projects = selectors.projects(dashboard_filters(self.request))
-        else:
-            projects = selectors.projects(DashboardFilters())
+    def records(self, filters):
         return (
-            projects.select_related("investment")
+            selectors.projects(filters)
+            .select_related("investment")
             .prefetch_related(*PROJECT_PREFETCH)
             .order_by("name", "pk")
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Commitments",
-        description="Filtered as the dashboard's commitment charts filter them: a partner "
-        "filter keeps its own commitments; project filters narrow the commitments made to "
-        "projects, while commitments to the partnership as a whole stay in.",
-        parameters=FILTER_PARAMETERS,
-        responses={
-            200: serializers.CommitmentSerializer(many=True),
-            **ERRORS,
-            404: serializers.DetailSerializer,
-        },
-    ),
-    retrieve=extend_schema(
-        summary="One commitment", responses={200: serializers.CommitmentSerializer, **RECORD_ERRORS}
-    ),
+@filtered_records_schema(
+    serializers.CommitmentSerializer,
+    summary="Commitments",
+    description="Filtered as the dashboard's commitment charts filter them: a partner "
+    "filter keeps its own commitments; project filters narrow the commitments made to "
+    "projects, while commitments to the partnership as a whole stay in.",
+    one="One commitment",
 )
-class CommitmentViewSet(RecordViewSet):
+class CommitmentViewSet(FilteredRecordViewSet):
     serializer_class = serializers.CommitmentSerializer
     required_perms = ("projects.view_commitment",)
 
-    def get_queryset(self):
-        filters = dashboard_filters(self.request) if self.action == "list" else DashboardFilters()
+    def records(self, filters):
         return (
             selectors.commitments(filters)
             .select_related("partner", "project")
