@@ -37,20 +37,27 @@ CHANGE_REASON_MAX = 100  # simple-history's history_change_reason column
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
-    """A related record by its slug; an unknown slug is a message on the row, not a crash."""
+    """A related record by its slug; an unknown slug is a message on the row, not a crash.
+
+    Each slug is read once per import, not once per row: the records found are kept for the
+    resource's life (a resource instance is one import; it copies its fields, widgets
+    included, from the class)."""
 
     def __init__(self, model, field="slug", **kwargs):
         super().__init__(model, field=field, **kwargs)
+        self.found = {}
 
     def clean(self, value, row=None, **kwargs):
         if value is None or force_str(value).strip() == "":
             return None
         slug = force_str(value).strip()
-        try:
-            return self.model.objects.get(**{self.field: slug})
-        except self.model.DoesNotExist:
-            name = self.model._meta.verbose_name
-            raise ValueError(f"No {name} has the slug “{slug}”.") from None
+        if slug not in self.found:
+            try:
+                self.found[slug] = self.model.objects.get(**{self.field: slug})
+            except self.model.DoesNotExist:
+                name = self.model._meta.verbose_name
+                raise ValueError(f"No {name} has the slug “{slug}”.") from None
+        return self.found[slug]
 
 
 class StrictDecimalWidget(widgets.DecimalWidget):

@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from import_export.tmp_storages import CacheStorage
 
@@ -186,6 +188,24 @@ def test_an_unknown_partner_refuses_a_participation(upload):
     assert [row.label for row in shown["rows"]] == ["Create", "Refused"]
     assert shown["rows"][1].reasons == [("partner", "No partner has the slug “nobody”.")]
     assert not Participation.objects.exists()
+
+
+def test_a_slug_named_by_many_rows_is_read_once(upload):
+    """24 participations in one project (3 partners, each in every role): the project and
+    each partner are looked up by slug once for the whole file, not once a row."""
+    ProjectFactory(slug="lakeside")
+    partners = [PartnerFactory(slug=f"p{i}").slug for i in range(3)]
+    header = ParticipationResource().get_export_headers()
+    rows = [
+        ["lakeside", partner, role, "1", "Release", "", "2025-01-01", "true"]
+        for role in Participation.Role.values
+        for partner in partners
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        shown = preview_of(upload("participation", csv_file("many.csv", header, rows)))
+    assert shown["counts"]["new"] == len(rows) > 20
+    by_slug = [q["sql"] for q in queries if re.search(r'_(project|partner)"\."slug" = ', q["sql"])]
+    assert len(by_slug) == 1 + len(partners), by_slug
 
 
 def test_stakes_over_100_across_rows_of_one_file_are_refused(upload):
