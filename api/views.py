@@ -102,9 +102,12 @@ def dashboard_filters(request) -> DashboardFilters:
         raise FiltersRejected(error.errors) from None
 
 
-class PrivateResponses:
-    """API answers are for the caller alone: no shared cache keeps them."""
+# The API's views have no class docstrings: the API docs would show one as the description of
+# every operation that has none of its own (extend_schema's `description`).
 
+
+# API answers are for the caller alone: no shared cache keeps them.
+class PrivateResponses:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
@@ -133,8 +136,7 @@ class PartnerViewSet(RecordViewSet):
 
 
 # Records whose list is filtered as the dashboard filters them (the same parameters, the same
-# 400s); one record, by its key, whatever the filters. (A comment, not a docstring: the API docs
-# would show a docstring as the operations' description.)
+# 400s); one record, by its key, whatever the filters.
 class FilteredRecordViewSet(RecordViewSet):
     def records(self, filters: DashboardFilters):
         raise NotImplementedError
