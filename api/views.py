@@ -104,8 +104,7 @@ def dashboard_filters(request) -> DashboardFilters:
 
 # The API's views have no class docstrings: the API docs would show one as the description of
 # every operation that has none of its own (extend_schema's `description`).
-
-
+#
 # API answers are for the caller alone: no shared cache keeps them.
 class PrivateResponses:
     def finalize_response(self, request, response, *args, **kwargs):
@@ -114,20 +113,27 @@ class PrivateResponses:
         return response
 
 
+def records_schema(serializer, *, summary, one, description=None, filtered=False):
+    """The docs of a record list and of one record; a `filtered` list takes the dashboard's
+    filters (and answers 400 for a wrong one)."""
+    list_errors = {**ERRORS, 404: serializers.DetailSerializer} if filtered else RECORD_ERRORS
+    return extend_schema_view(
+        list=extend_schema(
+            summary=summary,
+            description=description,
+            parameters=FILTER_PARAMETERS if filtered else None,
+            responses={200: serializer(many=True), **list_errors},
+        ),
+        retrieve=extend_schema(summary=one, responses={200: serializer, **RECORD_ERRORS}),
+    )
+
+
 class RecordViewSet(PrivateResponses, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadsRecords]
     pagination_class = Pages
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Partners",
-        responses={200: serializers.PartnerSerializer(many=True), **RECORD_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary="One partner", responses={200: serializers.PartnerSerializer, **RECORD_ERRORS}
-    ),
-)
+@records_schema(serializers.PartnerSerializer, summary="Partners", one="One partner")
 class PartnerViewSet(RecordViewSet):
     serializer_class = serializers.PartnerSerializer
     required_perms = ("partners.view_partner",)
@@ -146,26 +152,15 @@ class FilteredRecordViewSet(RecordViewSet):
         return self.records(filters)
 
 
-def filtered_records_schema(serializer, *, summary, description, one):
-    return extend_schema_view(
-        list=extend_schema(
-            summary=summary,
-            description=description,
-            parameters=FILTER_PARAMETERS,
-            responses={200: serializer(many=True), **ERRORS, 404: serializers.DetailSerializer},
-        ),
-        retrieve=extend_schema(summary=one, responses={200: serializer, **RECORD_ERRORS}),
-    )
-
-
 PROJECT_PREFETCH = (
     "phases",
     Prefetch("participations", queryset=Participation.objects.select_related("partner")),
 )
 
 
-@filtered_records_schema(
+@records_schema(
     serializers.ProjectSerializer,
+    filtered=True,
     summary="Projects, with their phases and participations",
     description="Filtered as the dashboard filters them (the same parameters).",
     one="One project",
@@ -188,8 +183,9 @@ class ProjectViewSet(FilteredRecordViewSet):
         )
 
 
-@filtered_records_schema(
+@records_schema(
     serializers.CommitmentSerializer,
+    filtered=True,
     summary="Commitments",
     description="Filtered as the dashboard's commitment charts filter them: a partner "
     "filter keeps its own commitments; project filters narrow the commitments made to "
@@ -208,14 +204,10 @@ class CommitmentViewSet(FilteredRecordViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The partnership's targets, with the capital raised toward them",
-        responses={200: serializers.TargetSerializer(many=True), **RECORD_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary="One target", responses={200: serializers.TargetSerializer, **RECORD_ERRORS}
-    ),
+@records_schema(
+    serializers.TargetSerializer,
+    summary="The partnership's targets, with the capital raised toward them",
+    one="One target",
 )
 class TargetViewSet(RecordViewSet):
     serializer_class = serializers.TargetSerializer
@@ -226,15 +218,10 @@ class TargetViewSet(RecordViewSet):
     ).order_by("amount_usd", "pk")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Market indicators (published series points)",
-        responses={200: serializers.IndicatorSerializer(many=True), **RECORD_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary="One market indicator",
-        responses={200: serializers.IndicatorSerializer, **RECORD_ERRORS},
-    ),
+@records_schema(
+    serializers.IndicatorSerializer,
+    summary="Market indicators (published series points)",
+    one="One market indicator",
 )
 class IndicatorViewSet(RecordViewSet):
     serializer_class = serializers.IndicatorSerializer
