@@ -14,8 +14,8 @@ from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
 
 from aipdash import formatting, locking
+from aipdash.provenance import PROVENANCE_FIELDS
 
-PROVENANCE_FIELDS = ("source_title", "source_url", "as_of", "illustrative")
 PROVENANCE_FIELDSET = (
     "Provenance",
     {

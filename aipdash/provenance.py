@@ -20,6 +20,8 @@ from aipdash.locking import VERSION_FIELD, LockingManager, StaleEditError
 EARLIEST_DATE = dt.date(1990, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 DATE_RANGE_MESSAGE = "A date from 1990 to 2100."
+# The provenance fields of every record, in the order forms, files and the API show them.
+PROVENANCE_FIELDS = ("source_title", "source_url", "as_of", "illustrative")
 
 
 def plausible_date_validators():
@@ -168,7 +170,7 @@ class Provenance(models.Model):
 PROVENANCE_FIELDSET = (
     "Provenance",
     {
-        "fields": ("source_title", "source_url", "as_of", "illustrative"),
+        "fields": PROVENANCE_FIELDS,
         "description": "Where these figures come from. Illustrative records are demo data.",
     },
 )

@@ -5,7 +5,9 @@ provenance of each record (source title and URL, as-of date, illustrative)."""
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
+from aipdash.provenance import PROVENANCE_FIELDS
 from partners.models import Partner
+from projects import columns
 from projects.models import (
     Commitment,
     FundraisingUpdate,
@@ -15,8 +17,6 @@ from projects.models import (
     ProjectPhase,
     Target,
 )
-
-PROVENANCE = ("source_title", "source_url", "as_of", "illustrative")
 
 
 class PartnerSerializer(CountryFieldMixin, serializers.ModelSerializer):
@@ -36,14 +36,14 @@ class PartnerSerializer(CountryFieldMixin, serializers.ModelSerializer):
             "website",
             "colour",
             "description",
-            *PROVENANCE,
+            *PROVENANCE_FIELDS,
         )
 
 
 class PhaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProjectPhase
-        fields = ("sequence", "name", "stage", "capacity_mw", "expected_online", *PROVENANCE)
+        fields = columns.PHASE
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
@@ -51,7 +51,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Participation
-        fields = ("partner", "role", "stake_percent", *PROVENANCE)
+        fields = columns.PARTICIPATION
 
 
 class ProjectSerializer(CountryFieldMixin, serializers.ModelSerializer):
@@ -61,26 +61,7 @@ class ProjectSerializer(CountryFieldMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = (
-            "slug",
-            "name",
-            "kind",
-            "stage",
-            "investment",
-            "country",
-            "region",
-            "latitude",
-            "longitude",
-            "energy_source",
-            "capacity_mw",
-            "announced_on",
-            "expected_online",
-            "capital_cost_usd",
-            "description",
-            *PROVENANCE,
-            "phases",
-            "participations",
-        )
+        fields = (*columns.PROJECT, "phases", "participations")
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
@@ -89,24 +70,13 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Commitment
-        fields = (
-            "id",
-            "partner",
-            "project",
-            "instrument",
-            "status",
-            "amount_usd",
-            "committed_on",
-            "reference",
-            "note",
-            *PROVENANCE,
-        )
+        fields = ("id", *columns.COMMITMENT)
 
 
 class FundraisingUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = FundraisingUpdate
-        fields = ("amount_raised_usd", "statement", *PROVENANCE)
+        fields = ("amount_raised_usd", "statement", *PROVENANCE_FIELDS)
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -114,7 +84,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ("slug", "name", "scope", "amount_usd", "set_on", *PROVENANCE, "updates")
+        fields = ("slug", "name", "scope", "amount_usd", "set_on", *PROVENANCE_FIELDS, "updates")
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -129,7 +99,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "year",
             "value",
             "unit",
-            *PROVENANCE,
+            *PROVENANCE_FIELDS,
         )
 
 

@@ -102,13 +102,30 @@ def dashboard_filters(request) -> DashboardFilters:
         raise FiltersRejected(error.errors) from None
 
 
+# The API's views have no class docstrings: the API docs would show one as the description of
+# every operation that has none of its own (extend_schema's `description`).
+#
+# API answers are for the caller alone: no shared cache keeps them.
 class PrivateResponses:
-    """API answers are for the caller alone: no shared cache keeps them."""
-
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+def records_schema(serializer, *, summary, one, description=None, filtered=False):
+    """The docs of a record list and of one record; a `filtered` list takes the dashboard's
+    filters (and answers 400 for a wrong one)."""
+    list_errors = {**ERRORS, 404: serializers.DetailSerializer} if filtered else RECORD_ERRORS
+    return extend_schema_view(
+        list=extend_schema(
+            summary=summary,
+            description=description,
+            parameters=FILTER_PARAMETERS if filtered else None,
+            responses={200: serializer(many=True), **list_errors},
+        ),
+        retrieve=extend_schema(summary=one, responses={200: serializer, **RECORD_ERRORS}),
+    )
 
 
 class RecordViewSet(PrivateResponses, viewsets.ReadOnlyModelViewSet):
@@ -116,20 +133,23 @@ class RecordViewSet(PrivateResponses, viewsets.ReadOnlyModelViewSet):
     pagination_class = Pages
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Partners",
-        responses={200: serializers.PartnerSerializer(many=True), **RECORD_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary="One partner", responses={200: serializers.PartnerSerializer, **RECORD_ERRORS}
-    ),
-)
+@records_schema(serializers.PartnerSerializer, summary="Partners", one="One partner")
 class PartnerViewSet(RecordViewSet):
     serializer_class = serializers.PartnerSerializer
     required_perms = ("partners.view_partner",)
     lookup_field = "slug"
     queryset = Partner.objects.select_related("parent").order_by("name", "pk")
+
+
+# Records whose list is filtered as the dashboard filters them (the same parameters, the same
+# 400s); one record, by its key, whatever the filters.
+class FilteredRecordViewSet(RecordViewSet):
+    def records(self, filters: DashboardFilters):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        filters = dashboard_filters(self.request) if self.action == "list" else DashboardFilters()
+        return self.records(filters)
 
 
 PROJECT_PREFETCH = (
@@ -138,22 +158,14 @@ PROJECT_PREFETCH = (
 )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Projects, with their phases and participations",
-        description="Filtered as the dashboard filters them (the same parameters).",
-        parameters=FILTER_PARAMETERS,
-        responses={
-            200: serializers.ProjectSerializer(many=True),
-            **ERRORS,
-            404: serializers.DetailSerializer,
-        },
-    ),
-    retrieve=extend_schema(
-        summary="One project", responses={200: serializers.ProjectSerializer, **RECORD_ERRORS}
-    ),
+@records_schema(
+    serializers.ProjectSerializer,
+    filtered=True,
+    summary="Projects, with their phases and participations",
+    description="Filtered as the dashboard filters them (the same parameters).",
+    one="One project",
 )
-class ProjectViewSet(RecordViewSet):
+class ProjectViewSet(FilteredRecordViewSet):
     serializer_class = serializers.ProjectSerializer
     required_perms = (
         "projects.view_project",
@@ -162,41 +174,29 @@ class ProjectViewSet(RecordViewSet):
     )
     lookup_field = "slug"
 
-    def get_queryset(self):
-        if self.action == "list":
-            projects = selectors.projects(dashboard_filters(self.request))
-        else:
-            projects = selectors.projects(DashboardFilters())
+    def records(self, filters):
         return (
-            projects.select_related("investment")
+            selectors.projects(filters)
+            .select_related("investment")
             .prefetch_related(*PROJECT_PREFETCH)
             .order_by("name", "pk")
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Commitments",
-        description="Filtered as the dashboard's commitment charts filter them: a partner "
-        "filter keeps its own commitments; project filters narrow the commitments made to "
-        "projects, while commitments to the partnership as a whole stay in.",
-        parameters=FILTER_PARAMETERS,
-        responses={
-            200: serializers.CommitmentSerializer(many=True),
-            **ERRORS,
-            404: serializers.DetailSerializer,
-        },
-    ),
-    retrieve=extend_schema(
-        summary="One commitment", responses={200: serializers.CommitmentSerializer, **RECORD_ERRORS}
-    ),
+@records_schema(
+    serializers.CommitmentSerializer,
+    filtered=True,
+    summary="Commitments",
+    description="Filtered as the dashboard's commitment charts filter them: a partner "
+    "filter keeps its own commitments; project filters narrow the commitments made to "
+    "projects, while commitments to the partnership as a whole stay in.",
+    one="One commitment",
 )
-class CommitmentViewSet(RecordViewSet):
+class CommitmentViewSet(FilteredRecordViewSet):
     serializer_class = serializers.CommitmentSerializer
     required_perms = ("projects.view_commitment",)
 
-    def get_queryset(self):
-        filters = dashboard_filters(self.request) if self.action == "list" else DashboardFilters()
+    def records(self, filters):
         return (
             selectors.commitments(filters)
             .select_related("partner", "project")
@@ -204,14 +204,10 @@ class CommitmentViewSet(RecordViewSet):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="The partnership's targets, with the capital raised toward them",
-        responses={200: serializers.TargetSerializer(many=True), **RECORD_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary="One target", responses={200: serializers.TargetSerializer, **RECORD_ERRORS}
-    ),
+@records_schema(
+    serializers.TargetSerializer,
+    summary="The partnership's targets, with the capital raised toward them",
+    one="One target",
 )
 class TargetViewSet(RecordViewSet):
     serializer_class = serializers.TargetSerializer
@@ -222,15 +218,10 @@ class TargetViewSet(RecordViewSet):
     ).order_by("amount_usd", "pk")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="Market indicators (published series points)",
-        responses={200: serializers.IndicatorSerializer(many=True), **RECORD_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary="One market indicator",
-        responses={200: serializers.IndicatorSerializer, **RECORD_ERRORS},
-    ),
+@records_schema(
+    serializers.IndicatorSerializer,
+    summary="Market indicators (published series points)",
+    one="One market indicator",
 )
 class IndicatorViewSet(RecordViewSet):
     serializer_class = serializers.IndicatorSerializer

@@ -31,10 +31,8 @@ import json
 import os
 import pwd
 import re
-import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -50,9 +48,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import percentile  # noqa: E402
+from bench.server import HOST, Gunicorn, ServerError, free_port, production_env  # noqa: E402
 
 VENV = ROOT / ".venv" / "bin"
-HOST = "127.0.0.1"
 USER = "faults"
 PASSWORD = "faults-only-password-7c2e"  # noqa: S105 (a throwaway user of a throwaway cluster)
 CHART = "capacity_online"
@@ -61,12 +59,6 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 def log(message):
     print(f"[faults {dt.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def rss_kb(pid):
@@ -212,53 +204,6 @@ class Redis:
         return {"keyspace_hits": info["keyspace_hits"], "keyspace_misses": info["keyspace_misses"]}
 
 
-class Server:
-    """gunicorn with gunicorn.conf.py; its stderr (Django's log included) goes to a file."""
-
-    def __init__(self, base, env):
-        self.port = free_port()
-        self.log = base / "gunicorn.log"
-        self.env = dict(env, GUNICORN_BIND=f"{HOST}:{self.port}")
-        self.process = None
-
-    def start(self):
-        self.log_file = self.log.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603
-            [VENV / "gunicorn", "-c", ROOT / "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited; see {self.log}")
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                if request(self.port, "GET", "/healthz")[0] == 200:
-                    return
-            time.sleep(0.3)
-        raise SystemExit(f"gunicorn did not answer in 90 s; see {self.log}")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self.process = None
-
-    def workers(self):
-        try:
-            path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-            return [int(p) for p in path.read_text().split()]
-        except OSError:
-            return []
-
-
 def request(port, method, path, headers=None, body=None, timeout=10):
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
@@ -362,30 +307,24 @@ class Faults:
                 "conn_health_checks": True,
             },
         }
-        keep = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "GUNICORN_", "AXES_"))
-            and k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "WEB_CONCURRENCY")
-        }
-        self.env = dict(
-            keep,
-            DEBUG="false",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS=HOST,
-            SECURE_SSL_REDIRECT="false",
-            SESSION_COOKIE_SECURE="false",
-            CSRF_COOKIE_SECURE="false",
+        self.env = production_env(
             DATABASE_URL=f"postgres://postgres@{HOST}:{self.pg.port}/aipdash_faults",
             REDIS_URL=f"redis://{HOST}:{self.redis.port}/0",
             STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
-            LOG_LEVEL="WARNING",
             WEB_CONCURRENCY="2",
             GUNICORN_WORKER_CLASS="gthread",
             GUNICORN_THREADS="4",
-            DJANGO_SETTINGS_MODULE="aipdash.settings",
         )
-        self.server = Server(self.base, self.env)
+        # Everything the server prints goes to its log: the Redis outage counts Django's
+        # `aipdash.cache` warnings there.
+        self.server = Gunicorn(
+            self.env,
+            log=self.base / "gunicorn.log",
+            capture_output=True,
+            executable=VENV / "gunicorn",
+            start_timeout=90,
+            probe_timeout=10,
+        )
         self.soak_rate = args.soak_rate or args.rate
 
     def manage(self, *cmd):
@@ -423,7 +362,10 @@ class Faults:
         )
         self.token = re.search(r"TOKEN=(\S+)", out).group(1)
         log(f"gunicorn on port {self.server.port}")
-        self.server.start()
+        try:
+            self.server.start()
+        except ServerError as error:
+            raise SystemExit(str(error)) from None
         self.session = self.login()
 
     def login(self):

@@ -23,14 +23,12 @@ gunicorn is stopped on every exit (finally, SIGTERM/SIGINT handlers, and bench/r
 """
 
 import argparse
-import contextlib
 import datetime as dt
 import http.client
 import json
 import os
 import re
 import resource
-import secrets
 import shutil
 import signal
 import statistics
@@ -48,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import browser, report  # noqa: E402
 from bench.common import percentile, views  # noqa: E402
+from bench.server import Gunicorn, ServerError, production_env  # noqa: E402
 
 VENV = ROOT / ".venv" / "bin"
 SIZES = {"demo": None, "10k": (10_000, 100_000), "100k": (100_000, 1_000_000)}
@@ -105,26 +104,12 @@ class Bench:
             "settings": {},
             "phases": {},
         }
-        self.env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "GUNICORN_"))
-            and k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "WEB_CONCURRENCY")
-        }
-        self.env.update(
-            DEBUG="false",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS=HOST,
-            SECURE_SSL_REDIRECT="false",
-            SESSION_COOKIE_SECURE="false",
-            CSRF_COOKIE_SECURE="false",
+        self.env = production_env(
             DATABASE_URL=f"postgres://postgres@{HOST}:5432/{self.db_name}",
             REDIS_URL=f"redis://{HOST}:6379/{args.redis_db}",
             STATICFILES_BACKEND="whitenoise.storage.CompressedManifestStaticFilesStorage",
-            LOG_LEVEL="WARNING",
-            PYTHONPATH=str(self.app),
-            BENCH_APP_ROOT=str(self.app),
-            DJANGO_SETTINGS_MODULE="aipdash.settings",
+            PYTHONPATH=self.app,
+            BENCH_APP_ROOT=self.app,
         )
         self.redis = redis.Redis(host=HOST, port=6379, db=args.redis_db)
 
@@ -273,51 +258,32 @@ class Bench:
     # 4. the server ---------------------------------------------------------------------------
 
     def start_server(self):
-        probe = http.client.HTTPConnection(HOST, self.port, timeout=1)
-        try:
-            probe.connect()
-        except OSError:
-            pass  # nothing listens there: good
-        else:
-            probe.close()
-            raise SystemExit(f"port {self.port} is in use: stop that server or use --port")
-        pidfile = self.work / "gunicorn.pid"
-        logfile = self.work / "gunicorn.log"
-        env = dict(
-            self.env,
-            GUNICORN_BIND=f"{HOST}:{self.port}",
-            WEB_CONCURRENCY=str(self.args.workers),
-            GUNICORN_WORKER_CLASS=self.args.worker_class,
-            GUNICORN_THREADS=str(self.args.threads),
-            GUNICORN_PIDFILE=str(pidfile),
-            GUNICORN_ERRORLOG=str(logfile),
-            GUNICORN_TIMEOUT=str(self.args.gunicorn_timeout),
+        self.server = Gunicorn(
+            dict(
+                self.env,
+                WEB_CONCURRENCY=str(self.args.workers),
+                GUNICORN_WORKER_CLASS=self.args.worker_class,
+                GUNICORN_THREADS=str(self.args.threads),
+                GUNICORN_TIMEOUT=str(self.args.gunicorn_timeout),
+            ),
+            port=self.port,
+            log=self.work / "gunicorn.log",
+            pidfile=self.work / "gunicorn.pid",  # bench/run's trap stops it by this pid
+            cwd=self.app,
+            executable=VENV / "gunicorn",
+            start_timeout=60,
+            probe_timeout=self.args.request_timeout,
+            preexec_fn=self.memory_limit,
         )
         log(
             f"gunicorn: {self.args.workers} workers, {self.args.worker_class}"
             + (f" × {self.args.threads} threads" if self.args.worker_class == "gthread" else "")
             + f", {self.base}"
         )
-        self.server = subprocess.Popen(  # noqa: S603
-            [VENV / "gunicorn", "-c", ROOT / "gunicorn.conf.py"],
-            cwd=self.app,
-            env=env,
-            start_new_session=True,
-            preexec_fn=self.memory_limit,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.server.poll() is not None:
-                raise SystemExit(f"gunicorn exited ({self.server.returncode}); see {logfile}")
-            try:
-                status, _, _ = self.fetch("/healthz", cookie=False)
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.3)
-        else:
-            raise SystemExit(f"gunicorn did not answer /healthz in 60 s; see {logfile}")
+        try:
+            self.server.start()
+        except ServerError as error:
+            raise SystemExit(str(error)) from None
         self.rss.start(self.server.pid)
         self.results["settings"].update(
             server=run([VENV / "gunicorn", "--version"], capture=True).stdout.strip(),
@@ -342,15 +308,9 @@ class Bench:
 
     def stop_server(self):
         self.rss.stop()
-        if self.server and self.server.poll() is None:
+        if self.server and self.server.running:
             log("stopping gunicorn")
-            self.server.terminate()
-            try:
-                self.server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.server.pid, signal.SIGKILL)
-                self.server.wait(timeout=10)
+            self.server.stop()
         self.server = None
 
     # HTTP -------------------------------------------------------------------------------------

@@ -27,29 +27,37 @@ from django.utils.encoding import force_str
 from import_export import fields, resources, widgets
 from tablib import Dataset
 
+from aipdash.provenance import PROVENANCE_FIELDS
 from partners.models import Partner
+from projects import columns
 from projects.models import Commitment, Investment, Participation, Project, ProjectPhase
 
-PROVENANCE_COLUMNS = ("source_title", "source_url", "as_of", "illustrative")
 EXAMPLE_PREFIX = "example-"  # the example row of a template file; never imported
 CHANGE_REASON_MAX = 100  # simple-history's history_change_reason column
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
-    """A related record by its slug; an unknown slug is a message on the row, not a crash."""
+    """A related record by its slug; an unknown slug is a message on the row, not a crash.
+
+    Each slug is read once per import, not once per row: the records found are kept for the
+    resource's life (a resource instance is one import; it copies its fields, widgets
+    included, from the class)."""
 
     def __init__(self, model, field="slug", **kwargs):
         super().__init__(model, field=field, **kwargs)
+        self.found = {}
 
     def clean(self, value, row=None, **kwargs):
         if value is None or force_str(value).strip() == "":
             return None
         slug = force_str(value).strip()
-        try:
-            return self.model.objects.get(**{self.field: slug})
-        except self.model.DoesNotExist:
-            name = self.model._meta.verbose_name
-            raise ValueError(f"No {name} has the slug “{slug}”.") from None
+        if slug not in self.found:
+            try:
+                self.found[slug] = self.model.objects.get(**{self.field: slug})
+            except self.model.DoesNotExist:
+                name = self.model._meta.verbose_name
+                raise ValueError(f"No {name} has the slug “{slug}”.") from None
+        return self.found[slug]
 
 
 class StrictDecimalWidget(widgets.DecimalWidget):
@@ -195,11 +203,17 @@ class PortfolioResource(resources.ModelResource):
                 "The file lacks the column(s) "
                 + ", ".join(missing)
                 + ". Every file names its columns in its first row; every row carries its "
-                "provenance (" + ", ".join(PROVENANCE_COLUMNS) + "). Download the template."
+                "provenance (" + ", ".join(PROVENANCE_FIELDS) + "). Download the template."
             )
 
     def required_columns(self):
-        return [*self._meta.import_id_fields, *PROVENANCE_COLUMNS]
+        return [*self._meta.import_id_fields, *PROVENANCE_FIELDS]
+
+    def get_queryset(self):
+        """The saved records a row is matched with, their related records (the slug columns)
+        loaded with them: comparing a row with its record reads no more queries."""
+        related = [f.attribute for f in self.fields.values() if isinstance(f.widget, SlugWidget)]
+        return super().get_queryset().select_related(*related)
 
     def get_instance(self, instance_loader, row):
         """None (a new record) when the row's key cannot be read: its fields then say why."""
@@ -316,24 +330,7 @@ class ProjectResource(PortfolioResource):
     class Meta:
         model = Project
         import_id_fields = ("slug",)
-        fields = (
-            "slug",
-            "name",
-            "kind",
-            "stage",
-            "investment",
-            "country",
-            "region",
-            "latitude",
-            "longitude",
-            "energy_source",
-            "capacity_mw",
-            "announced_on",
-            "expected_online",
-            "capital_cost_usd",
-            "description",
-            *PROVENANCE_COLUMNS,
-        )
+        fields = columns.PROJECT
         export_order = fields
 
 
@@ -360,15 +357,7 @@ class ProjectPhaseResource(PortfolioResource):
     class Meta:
         model = ProjectPhase
         import_id_fields = ("project", "sequence")
-        fields = (
-            "project",
-            "sequence",
-            "name",
-            "stage",
-            "capacity_mw",
-            "expected_online",
-            *PROVENANCE_COLUMNS,
-        )
+        fields = ("project", *columns.PHASE)
         export_order = fields
 
 
@@ -393,7 +382,7 @@ class ParticipationResource(PortfolioResource):
     class Meta:
         model = Participation
         import_id_fields = ("project", "partner", "role")
-        fields = ("project", "partner", "role", "stake_percent", *PROVENANCE_COLUMNS)
+        fields = ("project", *columns.PARTICIPATION)
         export_order = fields
 
 
@@ -424,17 +413,7 @@ class CommitmentResource(PortfolioResource):
     class Meta:
         model = Commitment
         import_id_fields = ("reference",)
-        fields = (
-            "reference",
-            "partner",
-            "project",
-            "instrument",
-            "status",
-            "amount_usd",
-            "committed_on",
-            "note",
-            *PROVENANCE_COLUMNS,
-        )
+        fields = columns.COMMITMENT
         export_order = fields
 
     def get_instance(self, instance_loader, row):

@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
 from aipdash.roles import ensure_groups
+from tests.browser.helpers import admin_sign_in, watch
+from tests.factories import PASSWORDS
 
 CHROMIUM = "/usr/bin/chromium"
 # Not test-results/: pytest-playwright empties that folder at the start of every session.
@@ -63,16 +65,24 @@ def screenshot(page):
 
 @pytest.fixture
 def viewer(db, groups):
-    user = User.objects.create_user("viewer", password="viewer-pass-1234")
+    user = User.objects.create_user("viewer", password=PASSWORDS["viewer"])
     user.groups.add(Group.objects.get(name="viewer"))
     return user
 
 
 @pytest.fixture
 def editor(db, groups):
-    user = User.objects.create_user("editor", password="editor-pass-1234", is_staff=True)
+    user = User.objects.create_user("editor", password=PASSWORDS["editor"], is_staff=True)
     user.groups.add(Group.objects.get(name="editor"))
     return user
+
+
+@pytest.fixture
+def editor_page(page, live_server, editor):
+    """Chromium, the editor signed in to the admin; CSP violations watched (csp_violations),
+    console errors and uncaught exceptions in page.problems."""
+    watch(page)
+    return admin_sign_in(page, live_server.url, editor.username, PASSWORDS["editor"])
 
 
 @pytest.fixture

@@ -17,6 +17,9 @@ from projects.models import (
     Target,
 )
 
+# The passwords of the users that tests/conftest.py makes (the viewer and editor fixtures).
+PASSWORDS = {"viewer": "viewer-pass-1234", "editor": "editor-pass-1234"}
+
 
 class ProvenanceFactory(factory.django.DjangoModelFactory):
     source_title = "Test source"

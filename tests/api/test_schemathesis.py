@@ -93,3 +93,17 @@ def test_the_schema_describes_every_endpoint(viewer_client, portfolio):
         "scheme": "bearer",
         "description": security["bearerAuth"]["description"],
     }
+
+
+def test_no_operation_is_described_by_a_code_comment():
+    """An operation without a description of its own has none: the docs once showed every
+    such operation (the partners list, one project...) as "API answers are for the caller
+    alone: no shared cache keeps them.", the docstring of a mixin of the views."""
+    described = {
+        (path, method): operation.get("description", "")
+        for path, operations in published_schema()["paths"].items()
+        for method, operation in operations.items()
+    }
+    assert not [key for key, text in described.items() if "cache" in text], described
+    # Those that have one say what the operation does.
+    assert "Filtered as the dashboard" in described["/api/projects/", "get"]

@@ -3,21 +3,29 @@ person reads (login, dashboard, partner, project, portfolio, share form, shared 
 data; every chart has a useful text alternative and a captioned data table; the filters work by
 keyboard alone with a visible focus.
 
-axe-core is vendored for the tests only (tests/browser/vendor/axe.min.js, MPL-2.0, its licence
-beside it); the app never serves it. The pages' CSP allows no inline script, so the source is run
-through Playwright's evaluate (a DevTools call, which the page's CSP does not govern).
+axe-core and the shared helpers: tests/browser/helpers.py.
 """
-
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from aipdash import sharing
-from aipdash.filters import DashboardFilters
 from projects.models import Project
-from tests.browser.test_dashboard import WATCH
+from tests.browser.helpers import (
+    ALL_DRAWN,
+    PHONE,
+    REGION_DRAWN,
+    TOO_WIDE,
+    WATCH_CSP,
+    assert_no_violations,
+    axe_violations,
+    brightness,
+    committee_link,
+    csp_violations,
+    reading_pages,
+    sign_in,
+    visit,
+)
 
 # serialized_rollback: the flush after each test leaves the database as the migrations made it
 # (content types and all), as test_admin_entry.py, which runs next, expects.
@@ -25,46 +33,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-# Every chart on the page (dashboard, partner, project or shared view) has drawn its marks.
-ALL_DRAWN = """() => {
-  const charts = [...document.querySelectorAll('.plotly-chart')];
-  return charts.length > 0 && charts.every((c) => c.querySelector('g.trace'));
-}"""
-
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-
-# Every rule axe runs by default (WCAG 2.0-2.2 A and AA, and best practices), all impacts.
-RUN_AXE = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
-  return result.violations.map((v) => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    nodes: v.nodes.slice(0, 5).map((n) => {
-      const related = [...n.any, ...n.all, ...n.none]
-        .flatMap((c) => c.relatedNodes.map((r) => r.html.slice(0, 120)));
-      return `${n.target.join(" ")}: ${n.failureSummary}` +
-        (related.length ? ` [related: ${related.slice(0, 3).join(" | ")}]` : "");
-    }),
-    count: v.nodes.length,
-  }));
-}"""
-
-
-def axe_violations(page):
-    """axe-core's violations on the page as it is now, as plain dicts."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;void 0")
-    return page.evaluate(RUN_AXE)
-
-
-def describe(violations):
-    lines = []
-    for v in violations:
-        lines.append(f"{v['id']} ({v['impact']}, {v['count']}): {v['help']}")
-        lines.extend(f"    {node}" for node in v["nodes"])
-    return "\n".join(lines)
 
 
 @pytest.fixture
@@ -74,38 +42,15 @@ def demo(live_server, viewer):
     return live_server.url
 
 
-def sign_in(page, base, user):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "viewer-pass-1234")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    page.wait_for_function(ALL_DRAWN)
-
-
 def pages_to_check(viewer):
-    """(name, path, wait for charts) for every page of the brief, the shared link made now."""
+    """(name, path, has charts) for every page of the brief, the shared link made now."""
     project = (
         Project.objects.filter(phases__isnull=False, participations__isnull=False)
         .distinct()
         .order_by("slug")
         .first()
     )
-    link = sharing.create(
-        user=viewer,
-        label="For the investment committee",
-        filters=DashboardFilters(partner=("gip", "mgx")),
-        open_filters=["partner", "stage"],
-        days=30,
-    )
-    return [
-        ("dashboard", "/", True),
-        ("partner", "/partners/gip/", True),
-        ("project", f"/projects/{project.slug}/", True),
-        ("portfolio", "/portfolio/", False),
-        ("share-form", "/shares/new/?partner=gip", False),
-        ("shared-link", f"/s/{link.token}/", True),
-    ]
+    return reading_pages(project.slug, committee_link(viewer).token)
 
 
 def check_text_alternatives(page):
@@ -123,7 +68,7 @@ def check_text_alternatives(page):
 
 
 def test_axe_finds_no_violation_on_any_page(page, demo, viewer):
-    page.add_init_script(WATCH)
+    page.add_init_script(WATCH_CSP)
     page.set_viewport_size({"width": 1280, "height": 900})
     found = {}
 
@@ -131,19 +76,13 @@ def test_axe_finds_no_violation_on_any_page(page, demo, viewer):
     found["login"] = axe_violations(page)
 
     sign_in(page, demo, viewer)
-    for name, path, charts in pages_to_check(viewer):
-        page.goto(f"{demo}{path}")
-        if charts:
-            page.wait_for_function(ALL_DRAWN)
-        # The data tables and a filter group open too: axe checks what is hidden only when shown.
-        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    for name, charts in visit(page, demo, pages_to_check(viewer)):
         found[name] = axe_violations(page)
         if charts:
             check_text_alternatives(page)
 
-    assert page.evaluate("window.__csp") == []
-    report = {name: describe(v) for name, v in found.items() if v}
-    assert not report, "\n\n".join(f"== {name}\n{text}" for name, text in report.items())
+    assert csp_violations(page) == []
+    assert_no_violations(found)
 
 
 # The focused element's outline, as drawn: style, width in px, colour.
@@ -160,7 +99,7 @@ def assert_focus_visible(page):
 
 
 def test_the_filters_work_by_keyboard_alone(page, demo, viewer):
-    page.add_init_script(WATCH)
+    page.add_init_script(WATCH_CSP)
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, demo, viewer)
     page.evaluate("document.querySelector('#dashboard-charts').__old = true")
@@ -188,7 +127,7 @@ def test_the_filters_work_by_keyboard_alone(page, demo, viewer):
     value = first.get_attribute("value")
     page.keyboard.press("Space")  # ticks the box: the charts region updates, the URL with it
     page.wait_for_url(f"{demo}/?stage={value}")
-    page.wait_for_function(TEST_REGION_REDRAWN)
+    page.wait_for_function(REGION_DRAWN)
     assert first.is_checked()
     assert "Matching these filters" in page.locator("#tile-counts").inner_text()
 
@@ -196,29 +135,7 @@ def test_the_filters_work_by_keyboard_alone(page, demo, viewer):
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Space")
     assert stage.get_attribute("open") is None
-    assert page.evaluate("window.__csp") == []
-
-
-TEST_REGION_REDRAWN = """() => {
-  const region = document.querySelector('#dashboard-charts');
-  if (!region || region.__old) return false;
-  const charts = [...region.querySelectorAll('.plotly-chart')];
-  return charts.length > 0 && charts.every((c) => c.querySelector('g.trace'));
-}"""
-
-
-PHONE = {"width": 390, "height": 844}
-
-# Anything wider than the window, and the charts' drawn width against their card's.
-TOO_WIDE = """() => {
-  const width = document.documentElement.clientWidth;
-  const charts = [...document.querySelectorAll('.plotly-chart')].map((c) => {
-    const svg = c.querySelector('svg.main-svg');
-    return [c.dataset.figureId, svg ? svg.getBoundingClientRect().width : 0,
-            c.getBoundingClientRect().width];
-  });
-  return {scroll: document.documentElement.scrollWidth, width, charts};
-}"""
+    assert csp_violations(page) == []
 
 
 def fits_the_phone(page, name, screenshot):
@@ -231,7 +148,7 @@ def fits_the_phone(page, name, screenshot):
 
 
 def test_every_page_fits_a_phone(page, demo, viewer, screenshot):
-    page.add_init_script(WATCH)
+    page.add_init_script(WATCH_CSP)
     page.set_viewport_size(PHONE)
     page.goto(f"{demo}/accounts/login/")
     fits_the_phone(page, "login", screenshot)
@@ -256,7 +173,7 @@ def test_every_page_fits_a_phone(page, demo, viewer, screenshot):
             toggle.click()
             assert not page.locator("#dashboard-filters").is_visible()
 
-    assert page.evaluate("window.__csp") == []
+    assert csp_violations(page) == []
 
 
 # The colour a chart's axis tick labels are drawn in, and the page's background.
@@ -269,14 +186,8 @@ DRAWN_COLOURS = """() => {
 }"""
 
 
-def brightness(colour):
-    """0 (black) to 255 (white), from "rgb(r, g, b)"."""
-    r, g, b = (float(x) for x in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3])
-    return 0.299 * r + 0.587 * g + 0.114 * b
-
-
 def test_dark_mode_follows_the_system_and_the_toggle_is_remembered(page, demo, viewer, screenshot):
-    page.add_init_script(WATCH)
+    page.add_init_script(WATCH_CSP)
     page.emulate_media(color_scheme="dark")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{demo}/accounts/login/")
@@ -291,11 +202,7 @@ def test_dark_mode_follows_the_system_and_the_toggle_is_remembered(page, demo, v
     screenshot("a11y-dashboard-dark")
     found = {"login (dark)": login, "dashboard (dark)": axe_violations(page)}
 
-    for name, path, charts in pages_to_check(viewer)[1:]:
-        page.goto(f"{demo}{path}")
-        if charts:
-            page.wait_for_function(ALL_DRAWN)
-        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    for name, _ in visit(page, demo, pages_to_check(viewer)[1:]):
         screenshot(f"a11y-{name}-dark")
         found[f"{name} (dark)"] = axe_violations(page)
 
@@ -320,6 +227,5 @@ def test_dark_mode_follows_the_system_and_the_toggle_is_remembered(page, demo, v
     assert brightness(colours["page"]) > 200, colours
     assert brightness(colours["tick"]) < 140, colours
     assert page.evaluate("localStorage.getItem('aip-theme')") == "light"
-    assert page.evaluate("window.__csp") == []
-    report = {name: describe(v) for name, v in found.items() if v}
-    assert not report, "\n\n".join(f"== {name}\n{text}" for name, text in report.items())
+    assert csp_violations(page) == []
+    assert_no_violations(found)

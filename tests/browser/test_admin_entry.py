@@ -6,36 +6,13 @@ import pytest
 from playwright.sync_api import expect
 
 from projects.models import Project
+from tests.browser.helpers import csp_violations
 from tests.factories import PartnerFactory, ProjectFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-# Collects every CSP violation the page reports; read back with page.evaluate.
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
-});
-"""
-
-
-@pytest.fixture
-def editor_page(page, live_server, editor):
-    problems = []
-    page.add_init_script(WATCH_CSP)
-    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", "editor-pass-1234")
-    page.click("input[type=submit]")
-    expect(page.locator("#site-name")).to_contain_text("AIP Dashboard")
-    page.problems = problems
-    return page
 
 
 def test_editor_enters_a_project_in_the_admin(editor_page, live_server, screenshot):
@@ -117,5 +94,5 @@ def test_the_history_page_keeps_the_csp(editor_page, live_server, screenshot):
     page.wait_for_load_state("load")
     screenshot("admin-project-history")
 
-    assert page.evaluate("window.__cspViolations") == []
+    assert csp_violations(page) == []
     assert page.problems == []

@@ -9,19 +9,9 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from tests.browser.helpers import REGION_DRAWN, WATCH_CSP, csp_violations, sign_in
 
-WATCH = """
-window.__csp = [];
-document.addEventListener("securitypolicyviolation",
-  (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-"""
-ALL_DRAWN = """() => {
-  const region = document.querySelector('#dashboard-charts');
-  if (!region || region.__old) return false;
-  const charts = [...region.querySelectorAll('.plotly-chart')];
-  return charts.length > 0 && charts.every((c) => c.querySelector('g.trace'));
-}"""
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -29,17 +19,12 @@ def dashboard(page, live_server, viewer):
     cache.clear()
     call_command("load_demo", verbosity=0)
     problems, requests = [], []
-    page.add_init_script(WATCH)
+    page.add_init_script(WATCH_CSP)
     page.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", viewer.username)
-    page.fill("#id_password", "viewer-pass-1234")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    page.wait_for_function(ALL_DRAWN)
+    sign_in(page, live_server.url, viewer)
     page.problems, page.requests, page.base = problems, requests, live_server.url
     return page
 
@@ -54,7 +39,7 @@ def change_filter(page, summary, selector):
     started = time.perf_counter()
     page.click(f"summary:has-text('{summary}')")
     page.check(selector)
-    page.wait_for_function(ALL_DRAWN)
+    page.wait_for_function(REGION_DRAWN)
     elapsed = time.perf_counter() - started
     page.click(f"summary:has-text('{summary}')")  # close the group again
     return elapsed
@@ -73,7 +58,7 @@ def test_every_chart_draws_and_a_filter_change_redraws_them(dashboard, screensho
         mark = chart.locator("g.trace path.point, g.trace .point, g.trace path").first
         mark.hover(force=True)
         page.wait_for_timeout(150)
-    assert page.evaluate("window.__csp") == []
+    assert csp_violations(page) == []
 
     change_filter(page, "Stage", "input[name=stage][value=construction]")
     assert page.url == f"{page.base}/?stage=construction"
@@ -85,21 +70,21 @@ def test_every_chart_draws_and_a_filter_change_redraws_them(dashboard, screensho
 
     page.go_back()
     page.wait_for_url(f"{page.base}/?stage=construction")
-    page.wait_for_function(ALL_DRAWN)
+    page.wait_for_function(REGION_DRAWN)
     assert page.is_checked("input[name=stage][value=construction]")
     assert not page.is_checked("input[name=kind][value=data_centre]")
 
     page.go_back()
     page.wait_for_url(f"{page.base}/")
-    page.wait_for_function(ALL_DRAWN)
+    page.wait_for_function(REGION_DRAWN)
     assert not page.is_checked("input[name=stage][value=construction]")
 
     page.go_forward()
     page.wait_for_url(f"{page.base}/?stage=construction")
-    page.wait_for_function(ALL_DRAWN)
+    page.wait_for_function(REGION_DRAWN)
     assert page.is_checked("input[name=stage][value=construction]")
 
-    assert page.evaluate("window.__csp") == []
+    assert csp_violations(page) == []
     assert page.problems == []
     outside = [u for u in page.requests if not u.startswith(page.base)]
     assert outside == []
@@ -108,7 +93,7 @@ def test_every_chart_draws_and_a_filter_change_redraws_them(dashboard, screensho
 def test_a_pasted_address_reproduces_the_view(dashboard):
     page = dashboard
     page.goto(f"{page.base}/?country=US&energy_source=solar&online_to=2030")
-    page.wait_for_function(ALL_DRAWN)
+    page.wait_for_function(REGION_DRAWN)
     assert page.is_checked("input[name=country][value=US]")
     assert page.is_checked("input[name=energy_source][value=solar]")
     assert page.locator("select[name=online_to]").input_value() == "2030"
@@ -125,7 +110,7 @@ def test_an_empty_result_says_so_in_every_chart(dashboard):
         assert card.locator(".chart-empty").inner_text() == "No data for these filters."
         assert card.locator(".plotly-chart").count() == 0
     assert page.locator(".chart-empty").count() == 4
-    assert page.evaluate("window.__csp") == []
+    assert csp_violations(page) == []
 
 
 def test_bad_filters_answer_400_with_the_field_named(dashboard):
@@ -141,7 +126,7 @@ def test_clicking_a_partner_bar_opens_the_filtered_dashboard(dashboard):
     bar = page.locator("#chart-commitments-by-partner g.trace.bars path").last
     bar.click(force=True)
     page.wait_for_url("**/?partner=*")
-    page.wait_for_function(ALL_DRAWN)
+    page.wait_for_function(REGION_DRAWN)
     assert page.locator("input[name=partner]:checked").count() == 1
 
 
@@ -151,7 +136,7 @@ def test_filter_change_redraw_time(dashboard, record_property):
     times = []
     for value in ["operational", "construction", "development", "announced", "operational"]:
         page.goto(f"{page.base}/")
-        page.wait_for_function(ALL_DRAWN)
+        page.wait_for_function(REGION_DRAWN)
         times.append(change_filter(page, "Stage", f"input[name=stage][value={value}]"))
     median = statistics.median(times[1:])  # the first fills the cache for the rest
     record_property("filter_change_redraw_ms_median", round(median * 1000))

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from projects.models import Commitment, FundraisingUpdate, Participation, Target
+from tests.browser.helpers import PHONE, WATCH_CSP, csp_violations
 from tests.factories import (
     CommitmentFactory,
     InvestmentFactory,
@@ -25,16 +26,7 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 PASSWORD = "browser-pass-1234"
-
-# Collects every CSP violation the page reports; read back with page.evaluate.
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
-});
-"""
 
 
 def sourced(title, url, as_of):
@@ -213,7 +205,7 @@ def charts_drawn(page, count):
     page.mouse.move(0, 0)
     page.wait_for_timeout(600)  # the toolbar fades out: screenshots without it
     assert page.locator(".hoverlayer > *").count() == 0
-    assert page.evaluate("window.__cspViolations") == []
+    assert csp_violations(page) == []
 
 
 @pytest.fixture
@@ -257,7 +249,7 @@ def check(screenshot):
 def _check(page, name, screenshot):
     """No CSP violation, nothing wider than the window, and a screenshot."""
     page.wait_for_load_state("load")
-    violations = page.evaluate("window.__cspViolations")
+    violations = csp_violations(page)
     assert violations == [], violations
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{name} scrolls sideways: {width}px"

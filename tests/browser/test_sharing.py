@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from aipdash import sharing
 from aipdash.filters import DashboardFilters
-from tests.browser.test_dashboard import ALL_DRAWN, WATCH
+from tests.browser.helpers import REGION_DRAWN, WATCH_CSP, csp_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def link(viewer):
 def anonymous(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.add_init_script(WATCH)
+    page.add_init_script(WATCH_CSP)
     page.problems, page.requests = [], []
     page.on("console", lambda m: m.type in ("error", "warning") and page.problems.append(m.text))
     page.on("request", lambda r: page.requests.append(r.url))
@@ -46,7 +46,7 @@ def test_a_logged_out_viewer_sees_narrows_but_cannot_widen(
     page = anonymous
     address = f"{live_server.url}/s/{link.token}/"
     page.goto(address)
-    page.wait_for_function(ALL_DRAWN)
+    page.wait_for_function(REGION_DRAWN)
     assert "For the investment committee" in page.inner_text("h1")
     assert page.locator("nav.site-nav").count() == 0
     assert page.locator("summary:has-text('Stage')").count() == 0  # not open to the viewer
@@ -57,7 +57,7 @@ def test_a_logged_out_viewer_sees_narrows_but_cannot_widen(
     assert page.locator("input[name=partner]").count() == 2  # only the shared partners
     page.check("input[name=partner][value=gip]")
     page.wait_for_url(f"{address}?partner=gip")
-    page.wait_for_function(ALL_DRAWN)
+    page.wait_for_function(REGION_DRAWN)
     bars = page.locator("#chart-commitments-by-partner").inner_text()
     assert "MGX" not in bars
 
@@ -71,7 +71,7 @@ def test_a_logged_out_viewer_sees_narrows_but_cannot_widen(
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
 
-    assert page.evaluate("window.__csp || []") == []
+    assert csp_violations(page) == []
     assert page.problems == []
     assert all(u.startswith(live_server.url) for u in page.requests)
 
@@ -120,7 +120,7 @@ def test_the_embed_shows_only_inside_an_allowed_origin(
     frame.locator("#dashboard-charts .plotly-chart").first.wait_for()
     page.wait_for_timeout(500)
     embedded = next(f for f in page.frames if "/s/" in f.url)
-    embedded.wait_for_function(ALL_DRAWN)
+    embedded.wait_for_function(REGION_DRAWN)
     assert embedded.locator("#dashboard-filters").count() == 0
     screenshot("shared-embed", of=page)
 

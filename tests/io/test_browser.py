@@ -8,34 +8,13 @@ from playwright.sync_api import expect
 
 from projects.models import Project
 from projects.resources import ProjectResource
+from tests.browser.helpers import csp_violations
 from tests.factories import InvestmentFactory, ProjectFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
-});
-"""
-
-
-@pytest.fixture
-def editor_page(page, live_server, editor):
-    problems = []
-    page.add_init_script(WATCH_CSP)
-    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", "editor-pass-1234")
-    page.click("input[type=submit]")
-    expect(page.locator("#site-name")).to_contain_text("AIP Dashboard")
-    page.problems = problems
-    return page
 
 
 def _csv(rows):
@@ -64,7 +43,7 @@ def _csv(rows):
 
 def _no_problems(page):
     page.wait_for_load_state("load")
-    assert page.evaluate("window.__cspViolations") == []
+    assert csp_violations(page) == []
     assert page.problems == []
 
 

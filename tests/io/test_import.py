@@ -7,13 +7,15 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from import_export.tmp_storages import CacheStorage
 
 from aipdash.datacache import data_version
-from projects.models import Participation, Project
-from projects.resources import ParticipationResource, ProjectResource
-from tests.factories import InvestmentFactory, PartnerFactory, ProjectFactory
+from projects.models import Commitment, Participation, Project
+from projects.resources import CommitmentResource, ParticipationResource, ProjectResource
+from tests.factories import CommitmentFactory, InvestmentFactory, PartnerFactory, ProjectFactory
 
 from .conftest import csv_file
 
@@ -186,6 +188,41 @@ def test_an_unknown_partner_refuses_a_participation(upload):
     assert [row.label for row in shown["rows"]] == ["Create", "Refused"]
     assert shown["rows"][1].reasons == [("partner", "No partner has the slug “nobody”.")]
     assert not Participation.objects.exists()
+
+
+def test_a_slug_named_by_many_rows_is_read_once(upload):
+    """24 participations in one project (3 partners, each in every role): the project and
+    each partner are looked up by slug once for the whole file, not once a row."""
+    ProjectFactory(slug="lakeside")
+    partners = [PartnerFactory(slug=f"p{i}").slug for i in range(3)]
+    header = ParticipationResource().get_export_headers()
+    rows = [
+        ["lakeside", partner, role, "1", "Release", "", "2025-01-01", "true"]
+        for role in Participation.Role.values
+        for partner in partners
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        shown = preview_of(upload("participation", csv_file("many.csv", header, rows)))
+    assert shown["counts"]["new"] == len(rows) > 20
+    by_slug = [q["sql"] for q in queries if re.search(r'_(project|partner)"\."slug" = ', q["sql"])]
+    assert len(by_slug) == 1 + len(partners), by_slug
+
+
+def test_a_file_of_saved_records_reads_their_partners_with_them(upload):
+    """20 saved commitments, exported and uploaded again: each row is compared with its
+    record without a query per row for the record's partner or project."""
+    partners = PartnerFactory.create_batch(3)
+    projects = ProjectFactory.create_batch(4)
+    for i in range(20):
+        CommitmentFactory(reference=f"ref-{i}", partner=partners[i % 3], project=projects[i % 4])
+    exported = CommitmentResource().export(Commitment.objects.all())
+    file = csv_file("again.csv", exported.headers, [list(row) for row in exported])
+    with CaptureQueriesContext(connection) as queries:
+        shown = preview_of(upload("commitment", file))
+    assert shown["counts"]["skip"] == 20
+    tables = re.compile(r'FROM "(partners_partner|projects_project)"')
+    related = [q["sql"] for q in queries if tables.search(q["sql"])]
+    assert len(related) == len(partners) + len(projects), related  # each slug, once
 
 
 def test_stakes_over_100_across_rows_of_one_file_are_refused(upload):

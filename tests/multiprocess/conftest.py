@@ -5,28 +5,19 @@ import os
 import pickle
 import secrets
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 import redis
-import requests
+
+from bench.server import Gunicorn, production_env
 
 ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
 PASSWORD = "multi-process-pass-1234"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def production_shape():
@@ -42,56 +33,6 @@ def production_shape():
     return database_url, redis_url
 
 
-class Server:
-    def __init__(self, name, env, workdir):
-        self.name = name
-        self.port = free_port()
-        self.url = f"http://{HOST}:{self.port}"
-        self.log = workdir / f"gunicorn-{name}.log"
-        self.env = dict(
-            env,
-            GUNICORN_BIND=f"{HOST}:{self.port}",
-            GUNICORN_ERRORLOG=str(self.log),
-            WEB_CONCURRENCY="2",
-        )
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [VENV_BIN / "gunicorn", "-c", ROOT / "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=self.env,
-            start_new_session=True,
-        )
-
-    def wait(self):
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn {self.name} exited:\n{self.tail()}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"gunicorn {self.name} did not answer in 60 s:\n{self.tail()}")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(
-                signal.SIGINT
-            )  # quick shutdown: open keep-alives don't delay it
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, 9)
-                self.process.wait(timeout=10)
-
-    def tail(self):
-        return self.log.read_text()[-3000:] if self.log.exists() else "(no log)"
-
-
 class Cluster:
     def __init__(self, database_url, redis_url, workdir):
         parts = urlsplit(database_url)
@@ -100,29 +41,22 @@ class Cluster:
         self.admin_dsn = urlunsplit(parts._replace(path="/postgres"))
         self.redis_url = redis_url
         self.prefix = f"aipdash-multiprocess-{secrets.token_hex(4)}"
-        keep = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "GUNICORN_", "AXES_"))
-            and k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "WEB_CONCURRENCY")
-        }
-        self.env = dict(
-            keep,
-            DEBUG="false",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS=HOST,
-            SECURE_SSL_REDIRECT="false",
-            SESSION_COOKIE_SECURE="false",
-            CSRF_COOKIE_SECURE="false",
+        self.env = production_env(
             DATABASE_URL=self.database_url,
             REDIS_URL=redis_url,
             CACHE_KEY_PREFIX=self.prefix,
             # The pages are under test, not their static files: no collectstatic step.
             STATICFILES_BACKEND="django.contrib.staticfiles.storage.StaticFilesStorage",
-            LOG_LEVEL="WARNING",
-            DJANGO_SETTINGS_MODULE="aipdash.settings",
         )
-        self.servers = [Server("a", self.env, workdir), Server("b", self.env, workdir)]
+        self.servers = [
+            Gunicorn(
+                dict(self.env, WEB_CONCURRENCY="2"),
+                name=name,
+                log=workdir / f"gunicorn-{name}.log",
+                stop_signal=signal.SIGINT,  # quick shutdown: open keep-alives don't delay it
+            )
+            for name in ("a", "b")
+        ]
 
     def manage(self, *args, env=None):
         subprocess.run(
@@ -181,7 +115,7 @@ def cluster(tmp_path_factory):
             "ProjectFactory.create_batch(3)\n",
         )
         for server in cluster.servers:
-            server.start()
+            server.start(wait=False)  # both start at once
         for server in cluster.servers:
             server.wait()
         yield cluster

@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from projects.models import Project
-from tests.factories import ProjectFactory
+from tests.browser.helpers import admin_sign_in, watch
+from tests.factories import PASSWORDS, ProjectFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,23 +17,13 @@ pytestmark = [
 
 
 def log_in(context, live_server, username, password):
-    page = context.new_page()
-    problems = []
-    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    expect(page.locator("#site-name")).to_contain_text("AIP Dashboard")
-    page.problems = problems
-    return page
+    return admin_sign_in(watch(context.new_page()), live_server.url, username, password)
 
 
 def test_two_editors_in_two_browsers(browser, live_server, editor, other_editor, screenshot):
     project = ProjectFactory(name="Lakeside Campus", capacity_mw=Decimal("300.0"))
     url = f"{live_server.url}/admin/projects/project/{project.pk}/change/"
-    first = log_in(browser.new_context(), live_server, "editor", "editor-pass-1234")
+    first = log_in(browser.new_context(), live_server, "editor", PASSWORDS["editor"])
     second = log_in(browser.new_context(), live_server, "other-editor", "other-pass-1234")
     first.goto(url)
     second.goto(url)

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from tests import factories
+from tests.browser.helpers import WATCH_CSP, csp_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,12 +14,6 @@ SHORT = '<b>B</b><a href="/evil">L</a><br>&🚀'
 NAME = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>Evil & Co'
 PROJECT = '<a href="/evil">Campus</a><i>X</i> \u202eRTL'
 
-WATCH = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
-});
-"""
 CHART_TEXT = """() => [...document.querySelectorAll('.plotly-chart text')]
   .map((t) => t.textContent).join('|')"""
 INJECTED = """() => ({
@@ -41,7 +36,7 @@ def site(live_server, groups):
 
 
 def test_hostile_names_draw_as_text_in_every_chart(site, page, screenshot):
-    page.add_init_script(WATCH)
+    page.add_init_script(WATCH_CSP)
     page.goto(f"{site}/accounts/login/")
     page.get_by_label("Username").fill("reader")
     page.get_by_label("Password").fill(PASSWORD)
@@ -72,7 +67,7 @@ def test_hostile_names_draw_as_text_in_every_chart(site, page, screenshot):
         if path != "/partners/hostile/":  # its charts are by instrument and stage, no names
             assert "<b>B</b>" in text, f"{path}: the name is not drawn as typed: {text[:300]}"
         assert page.evaluate(INJECTED) == {"links": 0, "bold": 0, "evil": 0, "xss": 0}, path
-        assert page.evaluate("window.__cspViolations") == [], path
+        assert csp_violations(page) == [], path
         # The page around the charts shows the names as text too.
         body = page.locator("main").inner_text()
         assert "<b>B</b>" in body or "<img src=x" in body or "<a href" in body, path

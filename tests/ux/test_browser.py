@@ -15,18 +15,23 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from aipdash import sharing
-from aipdash.filters import DashboardFilters
 from aipdash.models import LastSeen
 from projects.models import Project
-from tests.browser.test_accessibility import (
+from tests.browser.helpers import (
     ALL_DRAWN,
     PHONE,
     TOO_WIDE,
+    WATCH_CSP,
+    assert_no_violations,
     axe_violations,
+    brightness,
+    committee_link,
+    csp_violations,
     describe,
+    reading_pages,
+    sign_in,
+    visit,
 )
-from tests.browser.test_dashboard import WATCH
 from tests.conftest import SCREENSHOTS
 
 pytestmark = [
@@ -36,16 +41,6 @@ pytestmark = [
 
 PDFTOTEXT = shutil.which("pdftotext")
 PDFTOPPM = shutil.which("pdftoppm")
-PASSWORDS = {"viewer": "viewer-pass-1234", "editor": "editor-pass-1234"}
-
-
-def sign_in(page, base, user):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORDS[user.username])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    page.wait_for_function(ALL_DRAWN)
 
 
 def words(text):
@@ -96,16 +91,11 @@ def _run(args):
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
-def brightness(colour):
-    r, g, b = (float(x) for x in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3])
-    return 0.299 * r + 0.587 * g + 0.114 * b
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_printed_dashboard_has_filters_dates_every_chart_and_its_sources(
     page, demo, viewer, scheme, tmp_path
 ):
-    page.add_init_script(WATCH)
+    page.add_init_script(WATCH_CSP)
     page.emulate_media(color_scheme=scheme)
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, demo, viewer)
@@ -126,7 +116,7 @@ def test_the_printed_dashboard_has_filters_dates_every_chart_and_its_sources(
 
     pdf = tmp_path / "dashboard.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)
-    assert page.evaluate("window.__csp") == []
+    assert csp_violations(page) == []
 
     if PDFTOTEXT:
         pages = pdf_pages(pdf)
@@ -184,7 +174,7 @@ def tick_stage(page, value):
 
 
 def test_a_failed_update_says_so_in_place_and_can_be_retried(page, demo, viewer, screenshot):
-    page.add_init_script(WATCH)
+    page.add_init_script(WATCH_CSP)
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, demo, viewer)
     error = page.locator("#dashboard-error")
@@ -244,7 +234,7 @@ def test_a_failed_update_says_so_in_place_and_can_be_retried(page, demo, viewer,
         "() => document.querySelector('#dashboard-error').innerText.includes('took too long')"
     )
     assert not progress.is_visible()
-    assert page.evaluate("window.__csp") == []
+    assert csp_violations(page) == []
     page.unroute(re.compile(r".*/\?.*"))
     for route in held:
         with contextlib.suppress(Exception):  # the page gave up on it already
@@ -302,22 +292,14 @@ def make_changes(viewer, editor):
 
 
 def ux_pages(viewer, project):
-    link = sharing.create(
-        user=viewer,
-        label="For the investment committee",
-        filters=DashboardFilters(partner=("gip", "mgx")),
-        open_filters=["partner", "stage"],
-        days=30,
-    )
+    """The pages a person reads, the list of shares and the embedded link besides."""
+    token = committee_link(viewer).token
+    pages = reading_pages(project, token)
     return [
-        ("dashboard", "/", True),
-        ("partner", "/partners/gip/", True),
-        ("project", f"/projects/{project}/", True),
-        ("portfolio", "/portfolio/", False),
+        *pages[:4],
         ("shares", "/shares/", False),
-        ("share-form", "/shares/new/?partner=gip", False),
-        ("shared-link", f"/s/{link.token}/", True),
-        ("embed", f"/s/{link.token}/?embed=1", True),
+        *pages[4:],
+        ("embed", f"/s/{token}/?embed=1", True),
     ]
 
 
@@ -330,7 +312,7 @@ def issue_a_link(page, base):
 
 
 def test_axe_and_a_phone_screenshot_of_every_page(page, demo, viewer, editor, screenshot):
-    page.add_init_script(WATCH)
+    page.add_init_script(WATCH_CSP)
     page.set_viewport_size({"width": 1280, "height": 900})
     found = {}
     moved = make_changes(viewer, editor).slug
@@ -344,11 +326,7 @@ def test_axe_and_a_phone_screenshot_of_every_page(page, demo, viewer, editor, sc
     found["dashboard, panel open"] = axe_violations(page)
     screenshot("ux-dashboard-panel")
 
-    for name, path, charts in ux_pages(viewer, moved):
-        page.goto(f"{demo}{path}")
-        if charts:
-            page.wait_for_function(ALL_DRAWN)
-        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    for name, _ in visit(page, demo, ux_pages(viewer, moved)):
         found[name] = axe_violations(page)
         if name == "project":  # announced, the stage move, two phases or more
             assert page.locator("#project-timeline li").count() >= 4
@@ -357,9 +335,8 @@ def test_axe_and_a_phone_screenshot_of_every_page(page, demo, viewer, editor, sc
     issue_a_link(page, demo)
     found["share-issued"] = axe_violations(page)
 
-    report = {name: describe(v) for name, v in found.items() if v}
-    assert not report, "\n\n".join(f"== {name}\n{text}" for name, text in report.items())
-    assert page.evaluate("window.__csp") == []
+    assert_no_violations(found)
+    assert csp_violations(page) == []
 
     # On a phone: nothing scrolls sideways; a screenshot of each page to look at.
     page.set_viewport_size(PHONE)
