@@ -154,7 +154,6 @@ class Version:
         """Call after a write; takes effect when the surrounding transaction commits."""
         transaction.on_commit(self.bump_now)
 
-
     def trusted(self) -> bool:
         """No outage or failed change stands between this process and the stored token."""
         return not self.pending_bump and outage_epoch() == self.trusted_epoch
