@@ -47,6 +47,7 @@ from projects.models import (
     FundraisingUpdate,
     MarketIndicator,
     Participation,
+    PartnershipCommitmentSum,
     Project,
     ProjectPhase,
     Stage,
@@ -70,6 +71,18 @@ POWER_KINDS = (Project.Kind.GENERATION, Project.Kind.STORAGE)
 
 def partner_slugs() -> frozenset[str]:
     return frozenset(Partner.objects.values_list("slug", flat=True))
+
+
+# Each chart's title, known without computing the chart (the API lists them).
+TITLES = {
+    "commitments_by_partner": "Commitments by partner",
+    "commitments_over_time": "Commitments over time",
+    "capacity_pipeline": "Capacity pipeline by stage",
+    "capacity_online": "Capacity coming online: the power balance",
+    "energy_mix": "Energy mix",
+    "project_map": "Projects on the map",
+    "market_context": "Market context: data-centre electricity demand",
+}
 
 
 # Filtered base querysets -------------------------------------------------------------------
@@ -287,52 +300,71 @@ def _floats(rows: Iterable[dict], *keys: str) -> tuple[dict, ...]:
 # Charts ------------------------------------------------------------------------------------
 
 
-def commitment_facts(filters: DashboardFilters) -> QuerySet[CommitmentFact]:
-    """The filtered commitments as facts (projects.CommitmentFact): the same rows as
-    commitments(filters), narrow and integer-coded."""
-    qs = CommitmentFact.objects.all()
+def _committed_by(qs: QuerySet, filters: DashboardFilters) -> QuerySet:
+    """`qs` (facts or partnership sums) narrowed to the filtered partners' own commitments."""
     if filters.partner:
         qs = qs.filter(partner_id__in=Partner.objects.filter(slug__in=filters.partner).values("pk"))
-    if filters.narrows_projects:
-        qs = qs.filter(
-            Q(project_id__isnull=True) | Q(project_id__in=projects(filters).values("pk"))
-        )
     return qs
 
 
 _INSTRUMENTS = {code: value for value, code in CommitmentFact.INSTRUMENT_CODES.items()}
 _STATUSES = {code: value for value, code in CommitmentFact.STATUS_CODES.items()}
 CENT = Decimal("0.01")
+SUM_KEYS = ("partner_id", "instrument", "status", "month", "source_id")
 
 
 def commitment_sums(filters: DashboardFilters) -> list[dict]:
     """The filtered commitments summed per partner, instrument, status, month and source, with
-    their provenance: one scan of the commitment facts for both commitment charts, the headline
-    and their provenance (each a roll-up of these rows), plus one small query for the sources
-    the facts name; cached per (filters, data version). Its size is bounded by partners x 2 x 3
-    x months x sources, whatever the number of commitments."""
+    their provenance, for both commitment charts, the headline and their provenance (each a
+    roll-up of these rows); cached per (filters, data version). Its size is bounded by partners
+    x 2 x 3 x months x sources, whatever the number of commitments.
+
+    The same rows as commitments(filters), read from what the database keeps for this: the
+    commitments to projects from their facts (projects.CommitmentFact), narrowed by the project
+    filters; those to the partnership as a whole, which every view counts, from their running
+    sums (projects.PartnershipCommitmentSum); then one small query for the sources named."""
 
     def compute():
-        sums = list(
-            commitment_facts(filters)
-            .order_by()
-            .values("partner_id", "instrument", "status", "month", "source_id")
-            .annotate(cents=Sum("amount_cents"), **_provenance_aggregates())
+        to_projects = _committed_by(
+            CommitmentFact.objects.filter(project_id__isnull=False), filters
         )
-        sources = FactSource.objects.in_bulk({row["source_id"] for row in sums})
+        if filters.narrows_projects:
+            to_projects = to_projects.filter(project_id__in=projects(filters).values("pk"))
+        parts = list(
+            to_projects.order_by()
+            .values(*SUM_KEYS)
+            .annotate(cents=Sum("amount_cents"), **_provenance_aggregates())
+        ) + list(
+            _committed_by(PartnershipCommitmentSum.objects.all(), filters)
+            .order_by()
+            .values(*SUM_KEYS)
+            .annotate(
+                cents=Sum("amount_cents"),
+                newest=Max("as_of"),
+                n_illustrative=Sum("commitments", filter=Q(illustrative=True)),
+            )
+        )
+        merged = {}
+        for part in parts:
+            key = tuple(part[k] for k in SUM_KEYS)
+            row = merged.setdefault(key, {"cents": 0, "newest": None, "n_illustrative": 0})
+            row["cents"] += part["cents"]
+            row["newest"] = max(filter(None, (row["newest"], part["newest"])), default=None)
+            row["n_illustrative"] += part["n_illustrative"] or 0
+        sources = FactSource.objects.in_bulk({key[4] for key in merged})
         return [
             {
-                "partner_id": row["partner_id"],
-                "instrument": _INSTRUMENTS[row["instrument"]],
-                "status": _STATUSES[row["status"]],
-                "source_title": sources[row["source_id"]].source_title,
-                "source_url": sources[row["source_id"]].source_url,
-                "date": row["month"],
+                "partner_id": partner_id,
+                "instrument": _INSTRUMENTS[instrument],
+                "status": _STATUSES[status],
+                "source_title": sources[source_id].source_title,
+                "source_url": sources[source_id].source_url,
+                "date": month,
                 "amount_usd": Decimal(row["cents"]) * CENT,  # exact: whole cents
                 "newest": row["newest"],
                 "n_illustrative": row["n_illustrative"],
             }
-            for row in sums
+            for (partner_id, instrument, status, month, source_id), row in merged.items()
         ]
 
     return cached("commitment-sums", filters.canonical(), compute)
@@ -370,7 +402,7 @@ def commitments_by_partner(filters: DashboardFilters) -> ChartData:
     return _commitment_chart(
         filters,
         chart="commitments_by_partner",
-        title="Commitments by partner",
+        title=TITLES["commitments_by_partner"],
         group_by=("instrument", "status"),
         order_by=("partner", "instrument", "status"),
         columns=(
@@ -385,7 +417,7 @@ def commitments_over_time(filters: DashboardFilters) -> ChartData:
     return _commitment_chart(
         filters,
         chart="commitments_over_time",
-        title="Commitments over time",
+        title=TITLES["commitments_over_time"],
         # By month (its first day): rows stay bounded by partners x instruments x months,
         # however many commitments there are.
         group_by=("date", "instrument"),
@@ -402,7 +434,7 @@ def capacity_pipeline(filters: DashboardFilters) -> ChartData:
     rows = _rolled_up(project_sums(filters), ("stage", "kind"))
     return ChartData(
         chart="capacity_pipeline",
-        title="Capacity pipeline by stage",
+        title=TITLES["capacity_pipeline"],
         columns=(
             Column("stage", "Stage"),
             Column("kind", "Project kind"),
@@ -462,7 +494,7 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
     ]
     return ChartData(
         chart="capacity_online",
-        title="Capacity coming online: the power balance",
+        title=TITLES["capacity_online"],
         columns=(
             Column("date", "Expected online"),
             Column("side", "Side"),
@@ -481,7 +513,7 @@ def energy_mix(filters: DashboardFilters) -> ChartData:
     rows = _rolled_up(power, ("energy_source", "stage"))
     return ChartData(
         chart="energy_mix",
-        title="Energy mix",
+        title=TITLES["energy_mix"],
         columns=(
             Column("energy_source", "Energy source"),
             Column("stage", "Stage"),
@@ -583,7 +615,7 @@ def project_map(filters: DashboardFilters) -> ChartData:
         )
     return ChartData(
         chart="project_map",
-        title="Projects on the map",
+        title=TITLES["project_map"],
         columns=(
             Column("name", "Project"),
             Column("kind", "Kind"),
@@ -633,7 +665,7 @@ def market_context(filters: DashboardFilters) -> ChartData:
         }
     return ChartData(
         chart="market_context",
-        title="Market context: data-centre electricity demand",
+        title=TITLES["market_context"],
         columns=(
             Column("year", "Year"),
             Column("region", "Region"),

@@ -619,3 +619,40 @@ class CommitmentFact(models.Model):
 
     def __str__(self):
         return f"Fact of commitment {self.commitment_id}"
+
+
+class PartnershipCommitmentSum(models.Model):
+    """Commitments to the partnership as a whole (no project) summed per partner, instrument,
+    status, month, source, as-of date and illustrative flag. Project filters leave them all in,
+    so every view reads these few thousand rows instead of grouping their ~30% of the facts.
+    Kept by database triggers on projects_commitmentfact (migration 0008): a fact added adds its
+    cents and one commitment to its row, a fact removed takes them off, an empty row goes."""
+
+    partner_id = models.BigIntegerField()
+    instrument = models.SmallIntegerField()
+    status = models.SmallIntegerField()
+    month = models.DateField()
+    source_id = models.BigIntegerField()
+    as_of = models.DateField()
+    illustrative = models.BooleanField()
+    amount_cents = models.BigIntegerField()
+    commitments = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "partner_id",
+                    "instrument",
+                    "status",
+                    "month",
+                    "source_id",
+                    "as_of",
+                    "illustrative",
+                ],
+                name="partnershipsum_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"Partnership commitments of partner {self.partner_id}, {self.month:%b %Y}"

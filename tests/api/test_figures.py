@@ -137,6 +137,14 @@ def test_the_chart_list_names_every_chart_with_its_title(viewer_token, bearer, p
     assert charts[0]["url"] == "http://testserver/api/charts/commitments_by_partner/"
 
 
+def test_listing_the_charts_computes_none(viewer_token, bearer, portfolio):
+    client = bearer(viewer_token)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/charts/").status_code == 200
+    portfolio_queries = [q["sql"] for q in queries if "projects_" in q["sql"]]
+    assert portfolio_queries == []
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [

@@ -1,5 +1,6 @@
-"""projects_commitmentfact follows projects_commitment through every kind of write, by the
-database's own triggers (migration 0007): what the dashboard sums is what was entered."""
+"""projects_commitmentfact follows projects_commitment through every kind of write, and
+projects_partnershipcommitmentsum follows the facts, by the database's own triggers
+(migrations 0007 and 0008): what the dashboard sums is what was entered."""
 
 import datetime as dt
 from decimal import Decimal
@@ -9,7 +10,7 @@ from django.db import connection
 
 from aipdash import selectors
 from aipdash.filters import DashboardFilters
-from projects.models import Commitment, CommitmentFact
+from projects.models import Commitment, CommitmentFact, FactSource, PartnershipCommitmentSum
 from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,13 +74,53 @@ def _facts():
     }
 
 
+def _expected_partnership_sums():
+    """The commitments without a project, summed per key, computed here in Python."""
+    sums = {}
+    for c in Commitment.objects.filter(project=None).order_by():
+        key = (
+            c.partner_id,
+            CommitmentFact.INSTRUMENT_CODES[c.instrument],
+            CommitmentFact.STATUS_CODES[c.status],
+            c.committed_on.replace(day=1),
+            c.source_title,
+            c.source_url,
+            c.as_of,
+            c.illustrative,
+        )
+        cents, count = sums.get(key, (0, 0))
+        sums[key] = (cents + int(c.amount_usd * 100), count + 1)
+    return sums
+
+
+def _partnership_sums():
+    sources = {f.pk: (f.source_title, f.source_url) for f in FactSource.objects.all()}
+    return {
+        (
+            s.partner_id,
+            s.instrument,
+            s.status,
+            s.month,
+            *sources[s.source_id],
+            s.as_of,
+            s.illustrative,
+        ): (s.amount_cents, s.commitments)
+        for s in PartnershipCommitmentSum.objects.all()
+    }
+
+
+def _check():
+    assert _facts() == _expected()
+    assert _partnership_sums() == _expected_partnership_sums()
+
+
 def test_every_kind_of_write_keeps_the_facts_equal_to_the_commitments():
     partner, other = PartnerFactory(), PartnerFactory()
     project = ProjectFactory()
     first = CommitmentFactory(partner=partner, amount_usd=Decimal("1234567.89"))
     CommitmentFactory(partner=partner, project=project, instrument="debt", status="called")
     assert len(_facts()) == 2
-    assert _facts() == _expected()
+    _check()
 
     # A save that changes every summed field (the admin's way).
     first.partner = other
@@ -89,21 +130,23 @@ def test_every_kind_of_write_keeps_the_facts_equal_to_the_commitments():
     first.source_title, first.source_url = "Another source", "https://example.com/other"
     first.as_of, first.illustrative = dt.date(2026, 3, 1), False
     first.save()
-    assert _facts() == _expected()
+    _check()
 
     # bulk_create (generate_portfolio, imports), queryset update and delete, raw SQL.
     Commitment.objects.bulk_create(
         CommitmentFactory.build(partner=partner, reference=f"bulk-{n}") for n in range(5)
     )
-    assert _facts() == _expected()
+    _check()
+    assert sum(n for _, n in _partnership_sums().values()) == 5  # to the partnership as a whole
     Commitment.objects.filter(partner=partner).update(status="committed", amount_usd=7)
-    assert _facts() == _expected()
+    _check()
     Commitment.objects.filter(reference__startswith="bulk-").exclude(reference="bulk-0").delete()
-    assert _facts() == _expected()
+    _check()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM projects_commitment WHERE reference = 'bulk-0'")
-    assert _facts() == _expected()
+    _check()
     assert len(_facts()) == 2
+    assert _partnership_sums() == {}  # emptied rows go
 
 
 def test_the_sums_read_from_the_facts_equal_the_commitments_own_sums():
