@@ -593,7 +593,12 @@ class CommitmentFact(models.Model):
     Kept by database triggers (migration 0007) on every insert, update and delete of
     projects_commitment, however it is made: the admin, imports, bulk_create, raw SQL. The
     application only reads it (aipdash/selectors.py). No foreign keys: a commitment's delete
-    removes its fact in the same statement, through the trigger."""
+    removes its fact in the same statement, through the trigger.
+
+    Mind on SQLite: a later migration that alters projects_commitment (or this table) rebuilds
+    the table there, and SQLite drops a table's triggers with it. Such a migration must create
+    the triggers of 0007 (and 0008) again; tests/projects/test_commitment_facts.py fails until
+    it does. PostgreSQL keeps triggers through ALTER TABLE."""
 
     # The codes the triggers write (migration 0007 spells the same mapping in SQL).
     INSTRUMENT_CODES = {Commitment.Instrument.EQUITY: 0, Commitment.Instrument.DEBT: 1}
