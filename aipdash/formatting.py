@@ -34,11 +34,17 @@ USD_UNITS = ((BILLION, 2, "bn"), (MILLION, 1, "m"), (Decimal(1), 0, ""))
 POWER_UNITS = ((THOUSAND, 2, " GW"), (Decimal(1), 1, " MW"))
 
 
+def _decimal(value) -> Decimal:
+    """A float as the decimal it prints as (2.675, not the binary 2.674999...82236431605997...):
+    rounded as people read it, and cheap to divide."""
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
 def usd(amount) -> str:
     """$40bn, $12.5bn, $350m, $12,000; an em dash when unknown."""
     if amount is None or amount == "":
         return "—"
-    amount = Decimal(amount)
+    amount = _decimal(amount)
     sign = "-" if amount < 0 else ""
     size, places, suffix = _unit(abs(amount), USD_UNITS)
     return f"{sign}${_trim(abs(amount) / size, places)}{suffix}"
@@ -48,7 +54,7 @@ def power(mw) -> str:
     """1.3 GW from 1,300 MW; 600 MW below a gigawatt; an em dash when unknown."""
     if mw is None or mw == "":
         return "—"
-    mw = Decimal(mw)
+    mw = _decimal(mw)
     size, places, suffix = _unit(abs(mw), POWER_UNITS)
     return f"{_trim(mw / size, places)}{suffix}"
 

@@ -174,8 +174,14 @@ def provenance_of_rows(rows: Iterable[dict]) -> dict:
 
 
 def commitment_provenance(filters: DashboardFilters) -> dict:
-    """The provenance of the filtered commitments, from commitment_sums (no query of its own)."""
-    return provenance_of_rows(commitment_sums(filters))
+    """The provenance of the filtered commitments, from commitment_sums (no query of its own);
+    kept like them, since two charts and the headline each need it."""
+    return cached(
+        "commitment-provenance",
+        filters.canonical(),
+        lambda: provenance_of_rows(commitment_sums(filters)),
+        local=True,
+    )
 
 
 def project_sums(filters: DashboardFilters) -> list[dict]:
@@ -210,8 +216,14 @@ def _rolled_up(rows: Iterable[dict], keys: tuple[str, ...]) -> list[dict]:
 
 
 def project_provenance(filters: DashboardFilters) -> dict:
-    """The provenance of the filtered projects, from project_sums (no query of its own)."""
-    return provenance_of_rows(project_sums(filters))
+    """The provenance of the filtered projects, from project_sums (no query of its own); kept
+    like them, since the capacity charts and the headline each need it."""
+    return cached(
+        "project-provenance",
+        filters.canonical(),
+        lambda: provenance_of_rows(project_sums(filters)),
+        local=True,
+    )
 
 
 def _targets_provenance(target_qs: QuerySet) -> dict:

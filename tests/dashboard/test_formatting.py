@@ -61,3 +61,9 @@ def test_percent():
     assert percent(Decimal("41.6667")) == "41.7%"
     assert percent(Decimal("100.00")) == "100%"
     assert percent(None) == "—"
+
+
+def test_a_float_rounds_as_it_reads_not_as_its_binary_value():
+    # 0.15 is stored as 0.1499999999999999944...: half up on what people read gives 0.2.
+    assert power(0.15) == "0.2 MW"
+    assert usd(2.5) == "$3"
