@@ -37,6 +37,7 @@ from django.db.models.functions import TruncMonth
 
 from aipdash import staleness
 from aipdash.chartdata import ChartData, Column, Source
+from aipdash.charts import TITLES
 from aipdash.datacache import cached
 from aipdash.filters import DashboardFilters
 from partners.models import Partner
@@ -71,18 +72,6 @@ POWER_KINDS = (Project.Kind.GENERATION, Project.Kind.STORAGE)
 
 def partner_slugs() -> frozenset[str]:
     return frozenset(Partner.objects.values_list("slug", flat=True))
-
-
-# Each chart's title, known without computing the chart (the API lists them).
-TITLES = {
-    "commitments_by_partner": "Commitments by partner",
-    "commitments_over_time": "Commitments over time",
-    "capacity_pipeline": "Capacity pipeline by stage",
-    "capacity_online": "Capacity coming online: the power balance",
-    "energy_mix": "Energy mix",
-    "project_map": "Projects on the map",
-    "market_context": "Market context: data-centre electricity demand",
-}
 
 
 # Filtered base querysets -------------------------------------------------------------------

@@ -15,7 +15,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aipdash import dashboard, selectors, sharing
+from aipdash import charts, dashboard, selectors, sharing
 from aipdash.chartdata import LABELS
 from aipdash.filters import YEAR_MAX, YEAR_MIN, DashboardFilters, FilterError
 from api import chartpayload, serializers
@@ -266,7 +266,7 @@ class ChartListView(PrivateResponses, APIView):
             [
                 {
                     "name": name,
-                    "title": selectors.TITLES[name],  # no chart computed to list them
+                    "title": charts.TITLES[name],  # no chart computed to list them
                     "url": request.build_absolute_uri(reverse("api:chart", args=[name])),
                 }
                 for name in dashboard.CHART_NAMES
