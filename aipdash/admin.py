@@ -1,11 +1,13 @@
 from django.contrib import admin
 
 from aipdash import sharing
+from aipdash.forms import AdminLoginForm
 from aipdash.models import ShareLink
 
 admin.site.site_header = "AIP Dashboard — data entry"
 admin.site.site_title = "AIP Dashboard admin"
 admin.site.index_title = "Portfolio data"
+admin.site.login_form = AdminLoginForm  # aipdash/forms.py: no 500 on a name NFKC grows
 admin.site.site_url = "/"
 
 

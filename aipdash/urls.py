@@ -7,6 +7,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from aipdash import export_views, views
+from aipdash.forms import LoginForm
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
@@ -30,7 +31,11 @@ urlpatterns = [
         login_not_required(RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"))),
     ),
     # Only log in and out: no e-mail is configured, so no public password-reset pages.
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("partners/", include("partners.urls")),
     path("projects/", include("projects.urls")),

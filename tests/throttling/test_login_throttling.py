@@ -129,3 +129,13 @@ def test_client_address_behind_trusted_proxies(settings, proxies, forwarded, exp
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_a_username_that_normalizing_lengthens_is_refused_not_a_500(client, viewer, url):
+    # 150 characters (the field's limit) that NFKC turns into 2,700: Django checks the length
+    # first; the throttle then could not store the attempt (PostgreSQL: varchar(255)).
+    response = attempt(client, {"username": "\ufdfa" * 150, "password": "x"}, url=url)
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.text
+    assert not AccessAttempt.objects.exists()
