@@ -95,35 +95,38 @@ def _chart_name(chart):
     return chart
 
 
-def chart_partial_response(request, chart) -> HttpResponse | None:
-    """One chart's block for the request's filters; None when the chart or the filters are
-    wrong (the caller answers that). Needs no session or user: aipdash/fastpath.py calls it
-    too, for a session the full stack has already let through."""
-    if chart not in dashboard.CHART_NAMES:
-        return None
-    try:
-        filters = _dashboard_filters(request)
-    except FilterError:
-        return None
+def _chart_block(chart: str, filters: DashboardFilters) -> HttpResponse:
     base = reverse("dashboard")
     return HttpResponse(
         dashboard.chart_html(chart, filters, base_path=base, query=filters.canonical())
     )
 
 
+def chart_partial_response(request, chart) -> HttpResponse | None:
+    """One chart's block for the request's filters; None when the chart or the filters are
+    wrong (the full stack then answers 404 or 400). Needs no session or user: for
+    aipdash/fastpath.py, for a session the full stack has already let through."""
+    if chart not in dashboard.CHART_NAMES:
+        return None
+    try:
+        filters = _dashboard_filters(request)
+    except FilterError:
+        return None
+    return _chart_block(chart, filters)
+
+
 @require_GET
 def chart_partial(request, chart):
     """One chart's block (figure, notes, data table), for the same filters."""
-    response = chart_partial_response(request, _chart_name(chart))
-    if response is None:
-        try:
-            _dashboard_filters(request)
-        except FilterError as error:
-            return _bad_filters(
-                request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
-            )
+    chart = _chart_name(chart)
+    try:
+        filters = _dashboard_filters(request)
+    except FilterError as error:
+        return _bad_filters(
+            request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
+        )
     fastpath.remember(request)  # this session's next partials may skip the full stack
-    return response
+    return _chart_block(chart, filters)
 
 
 @require_GET
