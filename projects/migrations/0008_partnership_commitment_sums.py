@@ -2,6 +2,11 @@
 PartnershipCommitmentSum). Facts are only ever inserted and deleted (migration 0007 turns an
 update of a commitment into both), so two triggers do: an insert adds, a delete subtracts and
 removes the rows left with no commitment. The existing facts are summed in once.
+
+A delete only ever subtracts from rows that exist: a deleted fact was added to its row when it
+was inserted, so a missing row means the sums table was emptied first (Django's flush on SQLite
+empties the tables one by one, in an order that changes from run to run), and subtracting
+would leave a negative row naming a source that is gone.
 """
 
 # ruff: noqa: S608  (SQL built from this file's constants only, no input)
@@ -9,14 +14,26 @@ from django.db import migrations, models
 
 KEY = "partner_id, instrument, status, month, source_id, as_of, illustrative"
 SUM = "projects_partnershipcommitmentsum"
+SUM_KEY = ", ".join(f"{SUM}.{column}" for column in KEY.split(", "))
+G_KEY = ", ".join(f"g.{column}" for column in KEY.split(", "))
 
 
-def _upsert(select, sign):
-    """Add (sign "+") or subtract ("-") the grouped rows of `select` (KEY, cents, count)."""
+def _add(select):
+    """Add the grouped rows of `select` (KEY, cents, count), making the rows that are new."""
     return f"""INSERT INTO {SUM} ({KEY}, amount_cents, commitments) {select}
         ON CONFLICT ({KEY}) DO UPDATE SET
-            amount_cents = {SUM}.amount_cents {sign} excluded.amount_cents,
-            commitments = {SUM}.commitments {sign} excluded.commitments"""
+            amount_cents = {SUM}.amount_cents + excluded.amount_cents,
+            commitments = {SUM}.commitments + excluded.commitments"""
+
+
+def _subtract(select):
+    """Subtract the grouped rows of `select` (KEY, cents, count) from the rows that exist
+    (PostgreSQL)."""
+    return f"""UPDATE {SUM} SET
+            amount_cents = {SUM}.amount_cents - g.cents,
+            commitments = {SUM}.commitments - g.n
+        FROM ({select}) AS g ({KEY}, cents, n)
+        WHERE ({SUM_KEY}) = ({G_KEY})"""
 
 
 def _grouped(source, where="project_id IS NULL"):
@@ -28,9 +45,9 @@ POSTGRESQL = f"""
 CREATE FUNCTION projects_partnership_sums() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {_upsert(_grouped("new_facts"), "+")};
+        {_add(_grouped("new_facts"))};
     ELSE
-        {_upsert(_grouped("old_facts"), "-")};
+        {_subtract(_grouped("old_facts"))};
         DELETE FROM {SUM} WHERE commitments = 0;
     END IF;
     RETURN NULL;
@@ -56,12 +73,14 @@ SQLITE = [
     f"""CREATE TRIGGER projects_partnership_sums_insert AFTER INSERT ON projects_commitmentfact
     WHEN NEW.project_id IS NULL
     BEGIN
-        {_upsert(f"SELECT {_SQLITE_ROW.format(row='NEW')}, NEW.amount_cents, 1 WHERE true", "+")};
+        {_add(f"SELECT {_SQLITE_ROW.format(row='NEW')}, NEW.amount_cents, 1 WHERE true")};
     END""",
     f"""CREATE TRIGGER projects_partnership_sums_delete AFTER DELETE ON projects_commitmentfact
     WHEN OLD.project_id IS NULL
     BEGIN
-        {_upsert(f"SELECT {_SQLITE_ROW.format(row='OLD')}, OLD.amount_cents, 1 WHERE true", "-")};
+        UPDATE {SUM} SET
+            amount_cents = amount_cents - OLD.amount_cents, commitments = commitments - 1
+        WHERE ({KEY}) = ({_SQLITE_ROW.format(row="OLD")});
         DELETE FROM {SUM} WHERE commitments = 0;
     END""",
 ]

@@ -164,3 +164,28 @@ def test_the_sums_read_from_the_facts_equal_the_commitments_own_sums():
     assert by_month[dt.date(2025, 3, 1)] == Decimal("3000000.15")  # exact, to the cent
     assert {row["source_url"] for row in sums} == {"https://example.com/source"}
     assert all(row["newest"] == dt.date(2025, 10, 15) for row in sums)
+
+
+@pytest.mark.parametrize(
+    "emptied_first",
+    [
+        ["projects_partnershipcommitmentsum"],
+        ["projects_partnershipcommitmentsum", "projects_commitmentfact"],
+        ["projects_commitmentfact"],
+        [],
+    ],
+)
+def test_emptying_the_tables_in_any_order_leaves_no_sums(emptied_first):
+    """Django's flush on SQLite empties the tables one by one, in an order that changes from
+    run to run. Deleting the commitments after their sums must not leave negative sums naming
+    sources that are gone (it did: the dashboard then answered 500 in the next browser test)."""
+    partner = PartnerFactory()
+    for n in range(3):
+        CommitmentFactory(partner=partner, reference=f"whole-{n}")
+    CommitmentFactory(partner=partner, project=ProjectFactory(), reference="to-a-project")
+    assert _partnership_sums()
+    with connection.cursor() as cursor:
+        for table in [*emptied_first, "projects_commitment"]:
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (this test's own names)
+    assert not CommitmentFact.objects.exists()
+    assert list(PartnershipCommitmentSum.objects.values()) == []
