@@ -188,11 +188,14 @@ def visible_to(user):
     return links.filter(created_by=user)
 
 
-@transaction.atomic
 def revoke(link: ShareLink) -> None:
-    if link.revoked_at is None:
-        link.revoked_at = timezone.now()
-        link.save(update_fields=["revoked_at"])
+    """Revoke the link once: the first revocation's time stands, also when a second one comes
+    from a copy loaded before it (two people, two tabs)."""
+    now = timezone.now()
+    if ShareLink.objects.filter(pk=link.pk, revoked_at=None).update(revoked_at=now):
+        link.revoked_at = now
+    else:
+        link.refresh_from_db(fields=["revoked_at"])
 
 
 @transaction.atomic

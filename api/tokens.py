@@ -81,8 +81,11 @@ def of(user):
     return ApiToken.objects.filter(owner=user)
 
 
-@transaction.atomic
 def revoke(token: ApiToken) -> None:
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    """Revoke the token once: the first revocation's time stands, also when a second one comes
+    from a copy loaded before it."""
+    now = timezone.now()
+    if ApiToken.objects.filter(pk=token.pk, revoked_at=None).update(revoked_at=now):
+        token.revoked_at = now
+    else:
+        token.refresh_from_db(fields=["revoked_at"])

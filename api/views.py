@@ -17,7 +17,13 @@ from rest_framework.views import APIView
 
 from aipdash import charts, dashboard, selectors, sharing
 from aipdash.chartdata import LABELS
-from aipdash.filters import YEAR_MAX, YEAR_MIN, DashboardFilters, FilterError
+from aipdash.filters import (
+    MAX_VALUE_LENGTH,
+    YEAR_MAX,
+    YEAR_MIN,
+    DashboardFilters,
+    FilterError,
+)
 from api import chartpayload, serializers
 from api.permissions import ReadsCharts, ReadsRecords, is_share_link
 from partners.models import Partner
@@ -115,14 +121,13 @@ class PrivateResponses:
 
 def records_schema(serializer, *, summary, one, description=None, filtered=False):
     """The docs of a record list and of one record; a `filtered` list takes the dashboard's
-    filters (and answers 400 for a wrong one)."""
-    list_errors = {**ERRORS, 404: serializers.DetailSerializer} if filtered else RECORD_ERRORS
+    filters, any other only the paging parameters (and a list answers 400 for a wrong one)."""
     return extend_schema_view(
         list=extend_schema(
             summary=summary,
             description=description,
             parameters=FILTER_PARAMETERS if filtered else None,
-            responses={200: serializer(many=True), **list_errors},
+            responses={200: serializer(many=True), **ERRORS, 404: serializers.DetailSerializer},
         ),
         retrieve=extend_schema(summary=one, responses={200: serializer, **RECORD_ERRORS}),
     )
@@ -131,6 +136,20 @@ def records_schema(serializer, *, summary, one, description=None, filtered=False
 class RecordViewSet(PrivateResponses, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadsRecords]
     pagination_class = Pages
+
+    def get_queryset(self):
+        # A list that takes no filters says so, rather than answer ?slug=gip with every record.
+        if self.action == "list":
+            unknown = sorted(set(self.request.query_params) - PAGE_PARAMETERS)
+            if unknown:
+                raise FiltersRejected(
+                    {
+                        name[:MAX_VALUE_LENGTH]: f"“{name[:MAX_VALUE_LENGTH]}” is not a "
+                        "parameter of this list: it takes only page and page_size."
+                        for name in unknown
+                    }
+                )
+        return super().get_queryset()
 
 
 @records_schema(serializers.PartnerSerializer, summary="Partners", one="One partner")

@@ -162,6 +162,21 @@ def test_bad_filters_are_a_400_naming_the_field(viewer_token, bearer, portfolio,
         assert field in response.json()["errors"], path
 
 
+@pytest.mark.parametrize("path", ["/api/partners/", "/api/targets/", "/api/indicators/"])
+def test_a_list_without_filters_refuses_one_rather_than_ignore_it(
+    viewer_token, bearer, portfolio, path
+):
+    client = bearer(viewer_token)
+    response = client.get(path, {"slug": "gip", "page_size": 5})
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {
+            "slug": "“slug” is not a parameter of this list: it takes only page and page_size."
+        }
+    }
+    assert client.get(path, {"page": 1, "page_size": 5}).status_code == 200
+
+
 def test_an_unknown_chart_is_a_404(viewer_token, bearer, portfolio):
     assert bearer(viewer_token).get("/api/charts/headline/").status_code == 404
 

@@ -124,3 +124,14 @@ def test_the_page_needs_a_login_and_the_viewer_role(client, no_role_user):
 def test_the_header_links_to_the_tokens_page_for_viewers(viewer_client):
     html = viewer_client.get(reverse("dashboard")).text
     assert f'href="{reverse("api-tokens:list")}"' in html
+
+
+def test_a_second_revocation_from_a_stale_copy_keeps_the_first_time(viewer):
+    issued = tokens.create(owner=viewer, label="two tabs")
+    first_tab, second_tab = ApiToken.objects.get(), ApiToken.objects.get()  # loaded unrevoked
+    tokens.revoke(first_tab)
+    revoked_at = ApiToken.objects.get().revoked_at
+    assert revoked_at is not None and first_tab.revoked_at == revoked_at
+    tokens.revoke(second_tab)
+    assert ApiToken.objects.get().revoked_at == revoked_at == second_tab.revoked_at
+    assert tokens.authenticate(issued.secret) is None

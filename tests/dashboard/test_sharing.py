@@ -329,3 +329,12 @@ def test_logs_go_through_the_redacting_filter(settings):
     handler = settings.LOGGING["handlers"]["console"]
     assert "redact_share_tokens" in handler["filters"]
     assert settings.LOGGING["loggers"]["django.server"]["handlers"] == ["console"]
+
+
+def test_a_second_revocation_from_a_stale_copy_keeps_the_first_time(gip_link):
+    first_tab, second_tab = (ShareLink.objects.get(pk=gip_link.link.pk) for _ in range(2))
+    sharing.revoke(first_tab)
+    revoked_at = ShareLink.objects.get().revoked_at
+    assert revoked_at is not None and first_tab.revoked_at == revoked_at
+    sharing.revoke(second_tab)
+    assert ShareLink.objects.get().revoked_at == revoked_at == second_tab.revoked_at
