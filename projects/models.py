@@ -620,7 +620,27 @@ class CommitmentFact(models.Model):
     illustrative = models.BooleanField()
 
     class Meta:
-        indexes = [models.Index(fields=["project_id"], name="commitmentfact_project")]
+        indexes = [
+            # Covering (PostgreSQL): a filtered view reads the facts of its projects from the
+            # index alone, ~7 per project, instead of scanning every fact (at 1M commitments,
+            # stage=construction: 280 ms -> 140 ms; bench/results/2026-11-27-100kepyc.md).
+            models.Index(
+                fields=["project_id"],
+                include=[
+                    "partner_id",
+                    "instrument",
+                    "status",
+                    "month",
+                    "source_id",
+                    "amount_cents",
+                    "as_of",
+                    "illustrative",
+                    "commitment_id",
+                ],
+                condition=models.Q(project_id__isnull=False),
+                name="commitmentfact_project_cover",
+            )
+        ]
 
     def __str__(self):
         return f"Fact of commitment {self.commitment_id}"
