@@ -6,17 +6,9 @@ from each chart's cached data (aipdash/xlsx.py) and streamed from a temporary fi
 
 from django.http import FileResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from aipdash import dashboard, xlsx
-from aipdash.filters import FilterError
-from aipdash.views import (
-    DASHBOARD_TEMPLATE,
-    _address,
-    _bad_filters,
-    _dashboard_filters,
-    shared_view,
-)
+from aipdash.views import _address, filtered_view, shared_view
 
 
 def _workbook_response(filters, *, view, address, shared):
@@ -32,15 +24,9 @@ def _workbook_response(filters, *, view, address, shared):
     )
 
 
-@require_GET
-def dashboard_xlsx(request):
+@filtered_view
+def dashboard_xlsx(request, filters):
     """Every chart of the dashboard, for the filters of the query string, as a workbook."""
-    try:
-        filters = _dashboard_filters(request)
-    except FilterError as error:
-        return _bad_filters(
-            request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
-        )
     address = request.build_absolute_uri(_address(reverse("dashboard"), filters.canonical()))
     return _workbook_response(filters, view="Portfolio dashboard", address=address, shared=False)
 

@@ -66,6 +66,25 @@ def _dashboard_filters(request):
     return DashboardFilters.from_query(request.GET, partner_slugs=dashboard.partner_slugs())
 
 
+def filtered_view(view):
+    """A signed-in view of the dashboard's data for the query string's filters, called as
+    view(request, filters, ...); wrong filters get the 400 page that names them (the staff
+    side's counterpart of `shared_view`)."""
+
+    @wraps(view)
+    @require_GET
+    def wrapper(request, *args, **kwargs):
+        try:
+            filters = _dashboard_filters(request)
+        except FilterError as error:
+            return _bad_filters(
+                request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
+            )
+        return view(request, filters, *args, **kwargs)
+
+    return wrapper
+
+
 @require_GET
 def dashboard_view(request):
     """The dashboard: the whole page, or for htmx only the charts region (one round trip)."""
@@ -115,31 +134,18 @@ def chart_partial_response(request, chart) -> HttpResponse | None:
     return _chart_block(chart, filters)
 
 
-@require_GET
-def chart_partial(request, chart):
+@filtered_view
+def chart_partial(request, filters, chart):
     """One chart's block (figure, notes, data table), for the same filters."""
     chart = _chart_name(chart)
-    try:
-        filters = _dashboard_filters(request)
-    except FilterError as error:
-        return _bad_filters(
-            request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
-        )
     fastpath.remember(request)  # this session's next partials may skip the full stack
     return _chart_block(chart, filters)
 
 
-@require_GET
-def chart_csv(request, chart):
+@filtered_view
+def chart_csv(request, filters, chart):
     """A chart's data as CSV, streamed; the same rows as its table, for the same filters."""
-    chart = _chart_name(chart)
-    try:
-        filters = _dashboard_filters(request)
-    except FilterError as error:
-        return _bad_filters(
-            request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
-        )
-    return _csv(dashboard.chart(chart, filters).data, filters)
+    return _csv(dashboard.chart(_chart_name(chart), filters).data, filters)
 
 
 # Shared links: staff side ---------------------------------------------------------------------
