@@ -11,9 +11,9 @@ Built on django-import-export's ImportMixin, with the portfolio's rules:
   saved record and its version (or that there was none), signed into the confirm form; a row
   whose record was changed, created or deleted since refuses the whole confirmation, which
   names the records, who and when, and previews the file again;
-- files up to settings.IMPORT_MAX_UPLOAD_BYTES; the format is read from the file's extension
-  when the editor does not choose it; a confirm form whose hidden fields were tampered with is
-  refused (400);
+- files up to settings.IMPORT_MAX_UPLOAD_BYTES, read within the row and size bounds of
+  aipdash/importfiles.py; the format is read from the file's extension when the editor does
+  not choose it; a confirm form whose hidden fields were tampered with is refused (400);
 - a template file per kind (CSV and XLSX: the header row and one example row);
 - no inline script or style (the CSP is strict): our own template, no HTML diff from the
   library, no format-guessing script.
@@ -39,12 +39,12 @@ from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import RowResult
 from import_export.tmp_storages import CacheStorage
 
 from aipdash import locking
+from aipdash.importfiles import BoundedCSV, BoundedXLSX, FileTooLarge
 from projects.resources import ChangedSincePreview
 
 STATUS_LABELS = {
@@ -55,7 +55,7 @@ STATUS_LABELS = {
     RowResult.IMPORT_TYPE_ERROR: "Refused",
     RowResult.IMPORT_TYPE_DELETE: "Delete",
 }
-IMPORT_FORMATS = [CSV, XLSX]
+IMPORT_FORMATS = [BoundedCSV, BoundedXLSX]
 EXTENSIONS = {".csv": 0, ".xlsx": 1}  # index in IMPORT_FORMATS
 # What the confirm form carries from its preview, signed: the waiting file and how to read it.
 PREVIEWED_FIELDS = ("import_file_name", "original_file_name", "format", "resource")
@@ -371,6 +371,19 @@ class PortfolioImportMixin(ImportMixin):
             "model": self.model,
         }
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file past a bound, or one that is not what its format says (a damaged archive, a
+        sheet whose data is larger than its archive claims): the message says which."""
+        if isinstance(e, FileTooLarge):
+            form.add_error("import_file", str(e))
+            return
+        kind = self.get_import_formats()[int(form.cleaned_data["format"])]().get_title().upper()
+        form.add_error(
+            "import_file",
+            f"This file could not be read as {kind} ({type(e).__name__}). Check that it is "
+            f"a whole {kind} file.",
+        )
+
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None)
@@ -418,7 +431,11 @@ class PortfolioImportMixin(ImportMixin):
                 "The uploaded file is no longer waiting for its confirmation: upload it "
                 "again. Nothing was imported.",
             )
-        dataset = input_format.create_dataset(data)
+        try:
+            dataset = input_format.create_dataset(data)
+        except FileTooLarge as error:  # the bounds were lowered since the preview
+            storage.remove()
+            return self._start_again(request, f"Nothing was imported. {error}")
         result = self.process_dataset(
             dataset, form, request, previewed=form.cleaned_data["matched"], **kwargs
         )
