@@ -1,12 +1,15 @@
 """Bulk import through the admin: the dry-run preview, all or nothing, history, cache."""
 
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -364,4 +367,21 @@ def test_a_tampered_confirmation_is_the_forms_error(upload, editor_client, field
     assert response.status_code == 400
     assert b"Nothing was imported" in response.content
     assert response.context["confirm_errors"]
+    assert not Project.objects.exists()
+
+
+def test_a_csv_format_given_for_a_previewed_xlsx_is_the_forms_error(upload, editor_client):
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    book.active.append(project_row())
+    content = io.BytesIO()
+    book.save(content)
+    preview = upload("project", SimpleUploadedFile("one.xlsx", content.getvalue()))
+    form = preview.context["confirm_form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    assert data["format"] == "1"
+    data["format"] = "0"  # CSV's index
+    response = editor_client.post(reverse("admin:projects_project_process_import"), data)
+    assert response.status_code == 400
+    assert response.context["confirm_errors"] == ["The confirmation does not match its preview."]
     assert not Project.objects.exists()
