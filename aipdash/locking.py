@@ -68,11 +68,7 @@ class Conflict:
     def headline(self) -> str:
         name = self.model._meta.verbose_name
         who = ", ".join(self.changed_by) or "someone else"
-        when = (
-            f" on {timezone.localtime(self.changed_at):%d %b %Y at %H:%M:%S %Z}"
-            if self.changed_at
-            else ""
-        )
+        when = f" on {moment(self.changed_at)}" if self.changed_at else ""
         if self.deleted:
             return f"This {name} was deleted by {who}{when} after you opened it: not saved."
         return (
@@ -103,6 +99,11 @@ class StaleEditError(Exception):
         # Read now, while the transaction can still run queries (the caller's rolls back).
         self.conflict = conflict(self.model, self.pk, loaded_version)
         super().__init__(str(self.conflict))
+
+
+def moment(at: dt.datetime) -> str:
+    """When a change was made, for people: in the site's time zone, to the second."""
+    return f"{timezone.localtime(at):%d %b %Y at %H:%M:%S %Z}"
 
 
 def show(value) -> str:

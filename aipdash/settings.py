@@ -288,6 +288,10 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# What one import may make a worker read (aipdash/importfiles.py; why these defaults: README,
+# "Import and export"): rows under the header, and the bytes an XLSX file unpacks to.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=20 * 1024 * 1024)
 
 # Shared dashboard links (aipdash/sharing.py): how long they may last, and which origins may
 # show the embed variant (?embed=1) in a frame; every other page keeps frame-ancestors 'none'.

@@ -15,7 +15,9 @@ those columns is refused as a whole, a row that leaves them empty is refused on 
 is checked by the model's `full_clean()`, so every rule of the admin form applies and its message
 is shown on the row. The import is all or nothing (`rollback_on_validation_errors`): one refused
 row and nothing is written. Saved rows go through `save()`, so each gets its history row (reason
-"import <file name>") and the dashboard's data version moves on commit.
+"import <file name>") and the dashboard's data version moves on commit. The preview notes the
+saved record (and its version) each row matched; the confirmation refuses a row whose match
+changed since (`ChangedSincePreview`), so that an import never writes over an unseen change.
 """
 
 import datetime as dt
@@ -27,6 +29,7 @@ from django.utils.encoding import force_str
 from import_export import fields, resources, widgets
 from tablib import Dataset
 
+from aipdash.locking import VERSION_FIELD
 from aipdash.provenance import PROVENANCE_FIELDS
 from partners.models import Partner
 from projects import columns
@@ -34,6 +37,23 @@ from projects.models import Commitment, Investment, Participation, Project, Proj
 
 EXAMPLE_PREFIX = "example-"  # the example row of a template file; never imported
 CHANGE_REASON_MAX = 100  # simple-history's history_change_reason column
+SAVED_BY_THIS_FILE = "file"  # a row's match: a record an earlier row of the same file saved
+
+
+class ChangedSincePreview(Exception):
+    """A confirmed row matches another saved record than its preview did, or the same one at
+    another version: someone changed, created or deleted it in between. The row is refused
+    (the import is rolled back); the admin says who and when (aipdash/import_admin.py)."""
+
+    def __init__(self, model, row_number, previewed, now):
+        self.model = model
+        self.row_number = row_number
+        self.previewed = previewed  # None (no record) or [key, version]
+        self.now = now
+        super().__init__(
+            f"Row {row_number}: the {model._meta.verbose_name} matched {previewed} at the "
+            f"preview and {now} now."
+        )
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -197,6 +217,8 @@ class PortfolioResource(resources.ModelResource):
     # Reading -----------------------------------------------------------------------------
 
     def before_import(self, dataset, **kwargs):
+        self.matched = {}  # row number → the saved record the row matched (see `match`)
+        self.saved = set()  # keys of the records this import saved so far
         missing = [c for c in self.required_columns() if c not in (dataset.headers or ())]
         if missing:
             raise ValueError(
@@ -273,11 +295,44 @@ class PortfolioResource(resources.ModelResource):
             )
         return problems
 
+    # What the preview saw ------------------------------------------------------------------
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        """Note which saved record each row matched (see `match`); at the confirmation
+        (`previewed`: what the preview noted, row by row), refuse a row whose match is not the
+        preview's, so that nothing changed, created or deleted since the preview is written
+        over. The import goes on, so that every such row is named, and is rolled back."""
+        number = kwargs["row_number"]
+        now = self.matched[number] = self.match(instance, new)
+        previewed = kwargs.get("previewed")
+        if previewed is None:
+            return
+        before = previewed[number - 1] if number <= len(previewed) else None
+        if SAVED_BY_THIS_FILE not in (before, now) and before != now:
+            raise ChangedSincePreview(self._meta.model, number, before, now)
+
+    def match(self, instance, new):
+        """None when the row creates a record; [primary key, version] of the saved record it
+        matched; SAVED_BY_THIS_FILE when an earlier row of the file saved that record (the
+        preview's key of such a record was rolled back: the confirmation's differs)."""
+        if new:
+            return None
+        if instance.pk in self.saved:
+            return SAVED_BY_THIS_FILE
+        return [instance.pk, getattr(instance, VERSION_FIELD)]
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        result.matched = [self.matched.get(number) for number in range(1, len(dataset) + 1)]
+
     # Writing -----------------------------------------------------------------------------
 
     def before_save_instance(self, instance, row, **kwargs):
         name = kwargs.get("file_name") or "file"
         instance._change_reason = f"import {name}"[:CHANGE_REASON_MAX]
+
+    def after_save_instance(self, instance, row, **kwargs):
+        self.saved.add(instance.pk)
 
     # Templates ---------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from projects.models import Project
@@ -143,6 +144,55 @@ def test_a_mixed_file_is_previewed_row_by_row(editor_page, live_server, screensh
     _no_problems(page)
     assert Project.objects.get(slug="lakeside").capacity_mw == 250
     assert Project.objects.filter(slug="riverside").exists()
+
+
+def test_a_confirmation_after_someone_changed_a_record_is_refused(
+    editor_page, live_server, screenshot
+):
+    """Previewed, then changed by Bob in the admin, then confirmed: refused with Bob's change
+    named, the file previewed again; confirming that second preview imports the file."""
+    page = editor_page
+    bob = User.objects.create_user("bob", is_staff=True)
+    ProjectFactory(slug="lakeside", name="Lakeside Campus", capacity_mw=200, stage="development")
+    page.goto(f"{live_server.url}/admin/projects/project/import/")
+    page.set_input_files(
+        "#id_import_file",
+        files=[
+            {
+                "name": "projects.csv",
+                "mimeType": "text/csv",
+                "buffer": _csv([{"slug": "lakeside", "name": "Lakeside Campus II"}]),
+            }
+        ],
+    )
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".import-summary")).to_contain_text("1 to update")
+
+    lakeside = Project.objects.get(slug="lakeside")
+    lakeside.capacity_mw = 350
+    lakeside.description = "Second hall added"
+    lakeside._history_user = bob
+    lakeside.save()
+
+    page.get_by_role("button", name="Confirm import").click()
+    refusal = page.locator(".import-refused")
+    expect(refusal).to_contain_text("Nothing was imported")
+    expect(refusal).to_contain_text("Project “Lakeside Campus” (line 2 of your file)")
+    expect(refusal).to_contain_text("was changed by bob on")
+    expect(refusal).to_contain_text("Capacity (MW): 200.0 → 350.0 (your file has 120.0)")
+    expect(refusal).to_contain_text("What to do")
+    row = page.locator("tr.import-update", has_text="changed since your preview")
+    expect(row.locator("td.import-cell-changed", has_text="120.0").locator("del")).to_have_text(
+        "350.0"
+    )
+    _no_problems(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot("admin-import-refused-changed-since-preview")
+    assert Project.objects.get(slug="lakeside").name == "Lakeside Campus"
+
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 updated")
+    assert Project.objects.get(slug="lakeside").name == "Lakeside Campus II"
 
 
 def test_the_dashboard_links_its_workbook(editor_page, live_server, screenshot):

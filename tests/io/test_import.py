@@ -1,18 +1,22 @@
 """Bulk import through the admin: the dry-run preview, all or nothing, history, cache."""
 
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from import_export.tmp_storages import CacheStorage
 
 from aipdash.datacache import data_version
+from aipdash.import_admin import sign_preview
 from projects.models import Commitment, Participation, Project
 from projects.resources import CommitmentResource, ParticipationResource, ProjectResource
 from tests.factories import CommitmentFactory, InvestmentFactory, PartnerFactory, ProjectFactory
@@ -159,14 +163,17 @@ def test_a_forged_confirmation_of_a_broken_file_writes_nothing(editor_client):
     storage = CacheStorage(encoding="utf-8-sig", read_mode="r")
     storage.save(file.read().decode())
     history = Project.history.count()
+    fields = {
+        "import_file_name": storage.name,
+        "original_file_name": "broken.csv",
+        "format": "0",
+        "resource": "0",
+    }
+    # Signed as a preview of two new records would be (the test holds the secret key).
+    previewed = sign_preview(Project, fields, [None, None])
     response = editor_client.post(
         reverse("admin:projects_project_process_import"),
-        {
-            "import_file_name": storage.name,
-            "original_file_name": "broken.csv",
-            "format": "0",
-            "resource": "0",
-        },
+        {**fields, "previewed": previewed},
         follow=True,
     )
     assert not Project.objects.exists()
@@ -338,3 +345,43 @@ def test_a_database_constraint_is_named_by_its_message():
     error = IntegrityError("CHECK constraint failed: project_capacity_mw_not_negative")
     assert error_message(Project, error) == "Capacity mw cannot be negative."
     assert error_message(Project, IntegrityError("disk full")) == "disk full"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("format", "abc"),
+        ("format", "99"),
+        ("format", "-1"),
+        ("format", "1"),  # XLSX's index, for the CSV file that was previewed
+        ("resource", "7"),
+        ("resource", "-5"),
+    ],
+)
+def test_a_tampered_confirmation_is_the_forms_error(upload, editor_client, field, value):
+    preview = upload("project", csv_file("one.csv", HEADER, [project_row()]))
+    form = preview.context["confirm_form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    data[field] = value
+    response = editor_client.post(reverse("admin:projects_project_process_import"), data)
+    assert response.status_code == 400
+    assert b"Nothing was imported" in response.content
+    assert response.context["confirm_errors"]
+    assert not Project.objects.exists()
+
+
+def test_a_csv_format_given_for_a_previewed_xlsx_is_the_forms_error(upload, editor_client):
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    book.active.append(project_row())
+    content = io.BytesIO()
+    book.save(content)
+    preview = upload("project", SimpleUploadedFile("one.xlsx", content.getvalue()))
+    form = preview.context["confirm_form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    assert data["format"] == "1"
+    data["format"] = "0"  # CSV's index
+    response = editor_client.post(reverse("admin:projects_project_process_import"), data)
+    assert response.status_code == 400
+    assert response.context["confirm_errors"] == ["The confirmation does not match its preview."]
+    assert not Project.objects.exists()
