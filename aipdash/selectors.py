@@ -699,20 +699,77 @@ CHARTS = {
 
 # Headline tiles ----------------------------------------------------------------------------
 
+# What each headline tile counts, written once (and in the README, "Using it"). Money
+# "committed" is money committed or called / deployed (Commitment.COUNTED_AS_COMMITTED); money
+# only announced is summed apart and shown beside it, never added in.
+COMMITTED_STATUSES = frozenset(Commitment.COUNTED_AS_COMMITTED)
+COUNTED_AS_COMMITTED_IN_WORDS = " or ".join(  # "committed or called / deployed"
+    Commitment.Status(status).label.lower() for status in Commitment.COUNTED_AS_COMMITTED
+)
+# Capacity "in the pipeline": announced, in development or under construction (paused and
+# cancelled projects are in neither tile).
+PIPELINE_STAGES = (Stage.ANNOUNCED, Stage.DEVELOPMENT, Stage.CONSTRUCTION)
+# Which capacity figure a project's MW goes to. A grid link's MW is transfer capacity: neither
+# data-centre load nor generation, and adding it to either would count the same power twice
+# (it carries what the generation makes to the load), so it is its own figure, in no total.
+CAPACITY_SIDE = {
+    Project.Kind.DATA_CENTRE: "dc",
+    Project.Kind.GENERATION: "power",
+    Project.Kind.STORAGE: "power",
+    Project.Kind.GRID: "grid",
+}
+
+
+def _money(sums: Iterable[dict]) -> dict:
+    """Equity and equity-and-debt, committed (COMMITTED_STATUSES) and only announced, from the
+    rows of commitment_sums (no query of its own)."""
+    money = dict.fromkeys(
+        ("equity_committed", "equity_announced", "total_committed", "total_announced"), 0
+    )
+    for row in sums:
+        if row["status"] in COMMITTED_STATUSES:
+            state = "committed"
+        elif row["status"] == Commitment.Status.ANNOUNCED:
+            state = "announced"
+        else:  # a status that is neither: in no figure rather than in the wrong one
+            continue
+        amount = row["amount_usd"] or 0
+        money[f"total_{state}"] += amount
+        if row["instrument"] == Commitment.Instrument.EQUITY:
+            money[f"equity_{state}"] += amount
+    return {key: float(value) for key, value in money.items()}
+
+
+def _capacity(rows: Iterable[dict]) -> dict:
+    """MW operational and in the pipeline per CAPACITY_SIDE, and the number of projects, from
+    the rows of project_sums (no query of its own)."""
+    mw = {
+        f"{side}_{state}": 0.0
+        for side in ("dc", "power", "grid")
+        for state in ("operational", "pipeline")
+    }
+    projects = 0
+    for row in rows:
+        projects += row["projects"]
+        side = CAPACITY_SIDE.get(row["kind"])
+        state = (
+            "operational"
+            if row["stage"] == Stage.OPERATIONAL
+            else "pipeline"
+            if row["stage"] in PIPELINE_STAGES
+            else None
+        )
+        if side and state and row["mw"] is not None:
+            mw[f"{side}_{state}"] += float(row["mw"])
+    return {"projects": projects, "mw": mw}
+
 
 def headline(filters: DashboardFilters) -> dict:
-    """The headline tiles: capital against the targets, capacity by state, counts; each with
-    its as-of date and provenance. A fixed number of queries."""
+    """The headline tiles: capital committed (and announced, apart) against the targets,
+    capacity by state, counts; each with its as-of date and provenance. A fixed number of
+    queries."""
     commitment_qs = commitments(filters)
-    sums = commitment_sums(filters)
-    money = {
-        "equity": sum(
-            (r["amount_usd"] or 0) for r in sums if r["instrument"] == Commitment.Instrument.EQUITY
-        )
-        if sums
-        else None,
-        "total": sum((r["amount_usd"] or 0) for r in sums) if sums else None,
-    }
+    money = _money(commitment_sums(filters))
     targets, target_qs = _targets()
     equity_target = next((t for t in reversed(targets) if t["scope"] == "equity"), None)
     total_target = next((t for t in reversed(targets) if t["scope"] == "total"), None)
@@ -722,61 +779,30 @@ def headline(filters: DashboardFilters) -> dict:
         .values("amount_raised_usd", "as_of", "source_title", "source_url", "illustrative")
         .first()
     )
-
-    project_qs = projects(filters)
-    pipeline = (Stage.ANNOUNCED, Stage.DEVELOPMENT, Stage.CONSTRUCTION)
-    capacity = {
-        "projects": 0,
-        "dc_operational": None,
-        "dc_pipeline": None,
-        "power_operational": None,
-        "power_pipeline": None,
-    }
-    for row in project_sums(filters):  # the capacity tiles: a roll-up, no query of their own
-        capacity["projects"] += row["projects"]
-        side = (
-            "dc"
-            if row["kind"] == Project.Kind.DATA_CENTRE
-            else "power"
-            if row["kind"] in POWER_KINDS
-            else None
-        )
-        state = (
-            "operational"
-            if row["stage"] == Stage.OPERATIONAL
-            else "pipeline"
-            if row["stage"] in pipeline
-            else None
-        )
-        if side and state and row["mw"] is not None:
-            key = f"{side}_{state}"
-            capacity[key] = (capacity[key] or 0) + row["mw"]
+    capacity = _capacity(project_sums(filters))
     partner_qs = Partner.objects.filter(
-        Exists(Participation.objects.filter(partner=OuterRef("pk"), project__in=project_qs))
+        Exists(Participation.objects.filter(partner=OuterRef("pk"), project__in=projects(filters)))
         | Exists(commitment_qs.filter(partner=OuterRef("pk")))
     )
     if filters.partner:
         partner_qs = partner_qs.filter(slug__in=filters.partner)
 
-    def number(value):
-        return float(value) if value is not None else 0.0
-
-    equity = number(money["equity"])
+    equity_target_usd = equity_target["amount_usd"] if equity_target else None
     return {
-        "equity_committed": equity,
-        "total_committed": number(money["total"]),
+        **money,
+        "counted_as_committed": COUNTED_AS_COMMITTED_IN_WORDS,
         "equity_target": equity_target,
         "total_target": total_target,
-        "equity_percent": equity * 100 / equity_target["amount_usd"]
-        if equity_target and equity_target["amount_usd"]
+        "equity_percent": money["equity_committed"] * 100 / equity_target_usd
+        if equity_target_usd
         else None,
         "raised": raised,
-        "raised_percent": float(raised["amount_raised_usd"]) * 100 / equity_target["amount_usd"]
-        if raised and equity_target and equity_target["amount_usd"]
+        "raised_percent": float(raised["amount_raised_usd"]) * 100 / equity_target_usd
+        if raised and equity_target_usd
         else None,
         "projects": capacity["projects"],
         "partners": partner_qs.count(),
-        "mw": {key: number(capacity[key]) for key in capacity if key != "projects"},
+        "mw": capacity["mw"],
         "commitments": commitment_provenance(filters),
         "capacity": project_provenance(filters),
         "targets": _targets_provenance(target_qs),
