@@ -807,3 +807,180 @@ def headline(filters: DashboardFilters) -> dict:
         "capacity": project_provenance(filters),
         "targets": _targets_provenance(target_qs),
     }
+
+
+# The headline's figures one per row, for the API and the workbook (the tiles show the same
+# values): key, label, unit ("USD", "MW", "%" or "" for a count), what it counts, and whose
+# provenance it carries: the headline's "commitments", "capacity" or "targets", both of the
+# first two ("portfolio"), or the capital raised's own ("raised").
+HEADLINE_FIGURES = (
+    (
+        "equity_committed",
+        "Equity committed",
+        "USD",
+        f"Equity {COUNTED_AS_COMMITTED_IN_WORDS}. Announced equity is not a commitment: it is "
+        "the next figure, not added in.",
+        "commitments",
+    ),
+    (
+        "equity_announced",
+        "Equity announced, not counted",
+        "USD",
+        "Equity announced and not yet committed: in no committed figure.",
+        "commitments",
+    ),
+    ("equity_target", "Equity target", "USD", "The partnership's equity target.", "targets"),
+    (
+        "equity_percent",
+        "Equity committed, share of the target",
+        "%",
+        "Equity committed as a share of the equity target.",
+        "commitments",
+    ),
+    (
+        "total_committed",
+        "Total committed, incl. debt",
+        "USD",
+        f"Equity and debt {COUNTED_AS_COMMITTED_IN_WORDS}; announced money is not added in.",
+        "commitments",
+    ),
+    (
+        "total_announced",
+        "Total announced, not counted",
+        "USD",
+        "Equity and debt announced and not yet committed: in no committed figure.",
+        "commitments",
+    ),
+    (
+        "total_target",
+        "Investment potential incl. debt",
+        "USD",
+        "The partnership's target for total investment including debt.",
+        "targets",
+    ),
+    (
+        "raised",
+        "Capital raised",
+        "USD",
+        "Equity capital raised as the partnership last reported it; the same whatever the filters.",
+        "raised",
+    ),
+    (
+        "raised_percent",
+        "Capital raised, share of the equity target",
+        "%",
+        "Capital raised as a share of the equity target.",
+        "raised",
+    ),
+    (
+        "dc_operational",
+        "Data-centre IT load, operational",
+        "MW",
+        "IT load of operational data-centre campuses.",
+        "capacity",
+    ),
+    (
+        "dc_pipeline",
+        "Data-centre IT load, in the pipeline",
+        "MW",
+        "IT load of data-centre campuses announced, in development or under construction.",
+        "capacity",
+    ),
+    (
+        "power_operational",
+        "Generation and storage, operational",
+        "MW",
+        "Nameplate capacity of operational generation and storage projects.",
+        "capacity",
+    ),
+    (
+        "power_pipeline",
+        "Generation and storage, in the pipeline",
+        "MW",
+        "Nameplate capacity of generation and storage projects announced, in development or "
+        "under construction.",
+        "capacity",
+    ),
+    (
+        "grid_operational",
+        "Grid links, operational",
+        "MW",
+        "Transfer capacity of operational grid links: not load or generation, so in no other "
+        "capacity figure.",
+        "capacity",
+    ),
+    (
+        "grid_pipeline",
+        "Grid links, in the pipeline",
+        "MW",
+        "Transfer capacity of grid links announced, in development or under construction: in "
+        "no other capacity figure.",
+        "capacity",
+    ),
+    (
+        "projects",
+        "Projects",
+        "",
+        "Projects matching the filters, of every kind and stage.",
+        "capacity",
+    ),
+    (
+        "partners",
+        "Partners",
+        "",
+        "Partners taking part in a matching project or with a commitment in the view.",
+        "portfolio",
+    ),
+)
+
+
+def headline_figures(h: dict) -> list[dict]:
+    """The headline `h` (headline()) as HEADLINE_FIGURES rows: key, label, unit, value (None
+    when unknown, such as a target not on record), what it counts, as-of date and illustrative
+    flag of the records behind it."""
+    raised = h["raised"]
+    values = {
+        **{key: h[key] for key in ("equity_committed", "equity_announced")},
+        **{key: h[key] for key in ("total_committed", "total_announced")},
+        "equity_target": h["equity_target"]["amount_usd"] if h["equity_target"] else None,
+        "equity_percent": h["equity_percent"],
+        "total_target": h["total_target"]["amount_usd"] if h["total_target"] else None,
+        "raised": float(raised["amount_raised_usd"]) if raised else None,
+        "raised_percent": h["raised_percent"],
+        **h["mw"],
+        "projects": h["projects"],
+        "partners": h["partners"],
+    }
+    provenance = {
+        "commitments": h["commitments"],
+        "capacity": h["capacity"],
+        "targets": h["targets"],
+        "portfolio": merged(h["commitments"], h["capacity"]),
+        "raised": {
+            "as_of": raised["as_of"] if raised else None,
+            "illustrative": bool(raised and raised["illustrative"]),
+        },
+    }
+    return [
+        {
+            "key": key,
+            "label": label,
+            "unit": unit,
+            "value": values[key],
+            "counts": counts,
+            "as_of": provenance[basis]["as_of"],
+            "illustrative": provenance[basis]["illustrative"],
+        }
+        for key, label, unit, counts, basis in HEADLINE_FIGURES
+    ]
+
+
+def headline_sources(h: dict) -> tuple[Source, ...]:
+    """Every source behind the headline's figures: the commitments', the projects', the
+    targets' and the capital raised's."""
+    sources = merged(h["commitments"], h["capacity"], h["targets"])["sources"]
+    raised = h["raised"]
+    if raised and raised["source_url"]:
+        own = Source(title=raised["source_title"], url=raised["source_url"], as_of=raised["as_of"])
+        sources = tuple(dict.fromkeys((*sources, own)))
+    return sources
