@@ -264,6 +264,14 @@ COMMITMENT_NOTE = (
     "Project filters narrow commitments made to projects; commitments to the partnership as a "
     "whole belong to no project and stay in."
 )
+# Money "committed", wherever a figure says so (the headline, the chart over time against the
+# targets, the API's headline, the workbook's): money committed or called / deployed
+# (Commitment.COUNTED_AS_COMMITTED). Money only announced is not a commitment: summed apart and
+# shown beside it, never added in.
+COMMITTED_STATUSES = frozenset(Commitment.COUNTED_AS_COMMITTED)
+COUNTED_AS_COMMITTED_IN_WORDS = " or ".join(  # "committed or called / deployed"
+    Commitment.Status(status).label.lower() for status in Commitment.COUNTED_AS_COMMITTED
+)
 
 
 def _partner_rows(rows: Iterable[dict]) -> list[dict]:
@@ -371,11 +379,25 @@ def commitment_sums(filters: DashboardFilters) -> list[dict]:
     return cached("commitment-sums", filters.canonical(), compute)
 
 
-def _commitment_chart(filters, *, chart, title, group_by, order_by, columns) -> ChartData:
+def _commitment_chart(
+    filters, *, chart, title, group_by, order_by, columns, committed_only=False
+) -> ChartData:
     """Commitments summed per partner and `group_by` (keys of commitment_sums), with the
-    targets as reference lines."""
+    targets as reference lines; `committed_only`: only money committed (COMMITTED_STATUSES),
+    its provenance from those rows alone."""
+    counted = commitment_sums(filters)
+    provenance = commitment_provenance(filters)
+    notes = [COMMITMENT_NOTE] if filters.narrows_projects else []
+    if committed_only:
+        counted = [row for row in counted if row["status"] in COMMITTED_STATUSES]
+        provenance = provenance_of_rows(counted)
+        notes.insert(
+            0,
+            f"Money {COUNTED_AS_COMMITTED_IN_WORDS}; announced money is left out (the chart "
+            "by partner shows it).",
+        )
     sums = {}
-    for row in commitment_sums(filters):
+    for row in counted:
         key = (row["partner_id"], *(row[k] for k in group_by))
         sums[key] = sums.get(key, 0) + (row["amount_usd"] or 0)
     rows = _partner_rows(
@@ -389,9 +411,9 @@ def _commitment_chart(filters, *, chart, title, group_by, order_by, columns) -> 
         title=title,
         columns=(*columns, Column("amount_usd", "Amount", "USD")),
         rows=_floats(rows, "amount_usd"),
-        note=COMMITMENT_NOTE if filters.narrows_projects else "",
+        note=" ".join(notes),
         extras={"targets": targets},
-        **merged(commitment_provenance(filters), _targets_provenance(target_qs)),
+        **merged(provenance, _targets_provenance(target_qs)),
     )
 
 
@@ -419,6 +441,8 @@ def commitments_over_time(filters: DashboardFilters) -> ChartData:
         filters,
         chart="commitments_over_time",
         title=TITLES["commitments_over_time"],
+        # Its lines are read against the targets, as the headline's tiles are: the same money.
+        committed_only=True,
         # By month (its first day): rows stay bounded by partners x instruments x months,
         # however many commitments there are.
         group_by=("date", "instrument"),
@@ -699,13 +723,8 @@ CHARTS = {
 
 # Headline tiles ----------------------------------------------------------------------------
 
-# What each headline tile counts, written once (and in the README, "Using it"). Money
-# "committed" is money committed or called / deployed (Commitment.COUNTED_AS_COMMITTED); money
-# only announced is summed apart and shown beside it, never added in.
-COMMITTED_STATUSES = frozenset(Commitment.COUNTED_AS_COMMITTED)
-COUNTED_AS_COMMITTED_IN_WORDS = " or ".join(  # "committed or called / deployed"
-    Commitment.Status(status).label.lower() for status in Commitment.COUNTED_AS_COMMITTED
-)
+# What each headline tile counts, written once (and in the README, "Using it"); money
+# "committed": COMMITTED_STATUSES, above.
 # Capacity "in the pipeline": announced, in development or under construction (paused and
 # cancelled projects are in neither tile).
 PIPELINE_STAGES = (Stage.ANNOUNCED, Stage.DEVELOPMENT, Stage.CONSTRUCTION)
