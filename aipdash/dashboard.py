@@ -110,7 +110,11 @@ def chart_html(name: str, filters: DashboardFilters, *, base_path: str, query: s
 
 
 def headline(filters: DashboardFilters) -> dict:
-    return cached("headline", filters.canonical(), lambda: selectors.headline(filters), local=True)
+    # "-2": its keys changed (announced money and grid links apart); a process of the new code
+    # must not read a dict of the old one cached under the same data version.
+    return cached(
+        "headline-2", filters.canonical(), lambda: selectors.headline(filters), local=True
+    )
 
 
 def partner_slugs() -> frozenset[str]:

@@ -1,20 +1,25 @@
 """The dashboard view as an Excel workbook, for the signed-in dashboard and for shared links.
 
 The same filters (and, on a shared link, the same scope) as the page: the workbook is built
-from each chart's cached data (aipdash/xlsx.py) and streamed from a temporary file.
+from each chart's cached data and the cached headline (aipdash/xlsx.py) and streamed from a
+temporary file.
 """
 
 from django.http import FileResponse
 from django.urls import reverse
 
-from aipdash import dashboard, xlsx
+from aipdash import dashboard, selectors, xlsx
 from aipdash.views import _address, filtered_view, shared_view
 
 
 def _workbook_response(filters, *, view, address, shared):
     charts = [dashboard.chart(name, filters).data for name in dashboard.CHART_NAMES]
     file = xlsx.workbook_file(
-        charts, view=view, address=address, described=dashboard.describe(filters)
+        charts,
+        headline=selectors.headline_figures(dashboard.headline(filters)),
+        view=view,
+        address=address,
+        described=dashboard.describe(filters),
     )
     return FileResponse(
         file,

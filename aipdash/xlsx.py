@@ -1,10 +1,12 @@
-"""The dashboard view as an Excel workbook: one sheet per chart, a Filters sheet, a Sources sheet.
+"""The dashboard view as an Excel workbook: a Filters sheet, a Headline sheet, one sheet per
+chart, a Sources sheet.
 
 Built from the same cached `ChartData` as the page, the tables and the CSV files
-(`dashboard.chart()`), so the workbook never disagrees with what the reader sees and nothing is
-aggregated again. Numbers are numbers with a number format (USD `"$"#,##0`, MW `#,##0.0`, TWh
-`#,##0`), dates are date cells, codes are their labels, text is text (a value that begins with
-"=" is a text cell, never a formula).
+(`dashboard.chart()`), and the same cached headline as its tiles (`dashboard.headline()`, as
+figures by `selectors.headline_figures()`), so the workbook never disagrees with what the
+reader sees and nothing is aggregated again. Numbers are numbers with a number format (USD
+`"$"#,##0`, MW `#,##0.0`, TWh `#,##0`), dates are date cells, codes are their labels, text is
+text (a value that begins with "=" is a text cell, never a formula).
 
 openpyxl's write-only mode streams each sheet's rows to disk as they are written, and the
 workbook goes into an anonymous temporary file that the response streams and then deletes:
@@ -127,6 +129,28 @@ def chart_sheet(workbook, data: ChartData, used: set[str]):
         sheet.append([_cell(sheet, "No data for these filters.")])
 
 
+def headline_sheet(workbook, figures: list[dict]):
+    """The headline's figures (selectors.headline_figures), each with what it counts: money
+    committed, and apart from it the money only announced, as on the tiles."""
+    sheet = workbook.create_sheet("Headline")
+    sheet.freeze_panes = "A2"
+    _widths(sheet, (40, 18, 90, 12, 14))
+    titles = ("Figure", "Value", "What it counts", "As of", "Illustrative")
+    sheet.append([_cell(sheet, title, font=BOLD) for title in titles])
+    for figure in figures:
+        column = Column(figure["key"], figure["label"], figure["unit"])
+        value, as_of = figure["value"], figure["as_of"]
+        sheet.append(
+            [
+                _cell(sheet, figure["label"]),
+                _cell(sheet, value, fmt=number_format(column, value)),
+                _cell(sheet, figure["counts"], alignment=WRAP),
+                _cell(sheet, as_of, fmt=DATE_FORMAT if as_of else None),
+                _cell(sheet, "illustrative" if figure["illustrative"] else ""),
+            ]
+        )
+
+
 def chart_sources(data: ChartData) -> list[tuple[str, str, dt.date | None]]:
     """The chart's sources, and those of its reference lines (targets, a country's use)."""
     seen = []
@@ -209,9 +233,12 @@ def sources_sheet(workbook, charts):
             )
 
 
-def workbook_file(charts: list[ChartData], *, view: str, address: str = "", described=()):
+def workbook_file(
+    charts: list[ChartData], *, headline: list[dict], view: str, address: str = "", described=()
+):
     """The workbook in an anonymous temporary file, positioned at its start: stream it, then
-    close it (closing deletes it)."""
+    close it (closing deletes it). `headline`: the headline's figures
+    (selectors.headline_figures)."""
     workbook = Workbook(write_only=True)
     generated_at = timezone.now().astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     filters_sheet(
@@ -222,7 +249,8 @@ def workbook_file(charts: list[ChartData], *, view: str, address: str = "", desc
         charts=charts,
         generated_at=generated_at,
     )
-    used = {"filters", "sources"}
+    headline_sheet(workbook, headline)
+    used = {"filters", "headline", "sources"}
     for data in charts:
         chart_sheet(workbook, data, used)
     sources_sheet(workbook, charts)

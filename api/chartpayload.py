@@ -1,11 +1,14 @@
 """A dashboard chart's `ChartData` as the API's JSON: the very rows the dashboard draws, its
-table shows and its CSV exports, with every amount as an exact decimal string."""
+table shows and its CSV exports, with every amount as an exact decimal string; and the
+dashboard's headline the same way."""
 
 import datetime as dt
 from decimal import Decimal
 
+from aipdash import selectors
 from aipdash.chartdata import ChartData
 from aipdash.filters import DashboardFilters
+from projects.models import Commitment
 
 NUMERIC_UNITS = frozenset({"USD", "MW", "TWh", "%"})
 CENT = Decimal("0.01")
@@ -66,10 +69,40 @@ def payload(data: ChartData, filters: DashboardFilters) -> dict:
         "rows": [_row(row, units) for row in data.rows],
         "as_of": _plain(data.as_of),
         "illustrative": data.illustrative,
-        "sources": [
-            {"title": source.title, "url": source.url, "as_of": _plain(source.as_of)}
-            for source in data.sources
-        ],
+        "sources": _sources(data.sources),
         "note": data.note,
         "extras": _extra(dict(data.extras)),
+    }
+
+
+def _sources(sources) -> list[dict]:
+    return [
+        {"title": source.title, "url": source.url, "as_of": _plain(source.as_of)}
+        for source in sources
+    ]
+
+
+def headline(h: dict, filters: DashboardFilters) -> dict:
+    """The dashboard's headline `h` (dashboard.headline()) as its figures, each with what it
+    counts and its provenance: the values of the tiles."""
+    figures = selectors.headline_figures(h)
+    sources = selectors.headline_sources(h)
+    dates = [f["as_of"] for f in figures if f["as_of"]]
+    return {
+        "filters": filters.to_json(),
+        "query": filters.canonical(),
+        "counted_statuses": [str(status) for status in Commitment.COUNTED_AS_COMMITTED],
+        "figures": [
+            {
+                **figure,
+                "value": exact(figure["value"], money=figure["unit"] == "USD")
+                if figure["unit"]
+                else figure["value"],
+                "as_of": _plain(figure["as_of"]),
+            }
+            for figure in figures
+        ],
+        "as_of": _plain(max(dates, default=None)),
+        "illustrative": any(f["illustrative"] for f in figures),
+        "sources": _sources(sources),
     }

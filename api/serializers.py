@@ -142,6 +142,38 @@ class ChartSerializer(serializers.Serializer):
     )
 
 
+class HeadlineFigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True, help_text="USD, MW, % or empty (a count).")
+    value = serializers.JSONField(
+        allow_null=True,
+        help_text="USD, MW and % as exact decimal strings, counts as integers; null when "
+        "unknown (a target not on record).",
+    )
+    counts = serializers.CharField(help_text="What the figure counts, in words.")
+    as_of = serializers.DateField(allow_null=True)
+    illustrative = serializers.BooleanField()
+
+
+class HeadlineSerializer(serializers.Serializer):
+    filters = serializers.DictField(
+        child=serializers.JSONField(), help_text="The filters the figures are for."
+    )
+    query = serializers.CharField(
+        allow_blank=True, help_text="Those filters as the dashboard's query string."
+    )
+    counted_statuses = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The commitment statuses that count as committed; announced money is given "
+        "apart (equity_announced, total_announced) and in no committed figure.",
+    )
+    figures = HeadlineFigureSerializer(many=True)
+    as_of = serializers.DateField(allow_null=True, help_text="Newest as-of date behind them.")
+    illustrative = serializers.BooleanField(help_text="Any record behind them is demo data.")
+    sources = ChartSourceSerializer(many=True)
+
+
 class ChartEntrySerializer(serializers.Serializer):
     name = serializers.CharField()
     title = serializers.CharField()

@@ -18,6 +18,7 @@ urlpatterns = [
     *router.urls,
     path("charts/", views.ChartListView.as_view(), name="charts"),
     path("charts/<str:chart>/", views.ChartView.as_view(), name="chart"),
+    path("headline/", views.HeadlineView.as_view(), name="headline"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
 ]

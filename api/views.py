@@ -314,3 +314,23 @@ class ChartView(PrivateResponses, APIView):
             raise exceptions.NotFound(f"No chart “{chart[:80]}”.")
         filters = _chart_filters(request)
         return Response(chartpayload.payload(dashboard.chart(chart, filters).data, filters))
+
+
+class HeadlineView(PrivateResponses, APIView):
+    permission_classes = [ReadsCharts]
+
+    @extend_schema(
+        summary="The dashboard's headline figures for its filters",
+        description="The values of the dashboard's headline tiles: equity and total committed "
+        "(money committed or called / deployed, see counted_statuses) with the money only "
+        "announced given apart and never added in, the targets and the capital raised, "
+        "capacity operational and in the pipeline (data-centre IT load; generation and "
+        "storage; grid links' transfer capacity, in no other figure), projects and partners. "
+        "Each says what it counts. With a shared link's token: only within the link's scope, "
+        "as on the shared page.",
+        parameters=FILTER_PARAMETERS,
+        responses={200: serializers.HeadlineSerializer, **ERRORS},
+    )
+    def get(self, request):
+        filters = _chart_filters(request)
+        return Response(chartpayload.headline(dashboard.headline(filters), filters))

@@ -413,6 +413,11 @@ class Commitment(Provenance):
         COMMITTED = "committed", "Committed"
         CALLED = "called", "Called / deployed"
 
+    # What every figure of money "committed" counts (the dashboard's headline, the API's, the
+    # workbook's): money agreed or already called. An announcement is not a commitment: the
+    # headline shows announced money apart and never adds it in.
+    COUNTED_AS_COMMITTED = (Status.COMMITTED, Status.CALLED)
+
     partner = models.ForeignKey(
         "partners.Partner", on_delete=models.PROTECT, related_name="commitments"
     )

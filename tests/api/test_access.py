@@ -1,6 +1,8 @@
 """Who may read what: the 401/403 matrix of every API path, and a share link's token, which
 opens its own charts within its scope and no record."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Group, User
 
@@ -20,7 +22,12 @@ RECORDS = [
     "/api/targets/equity/",
     "/api/indicators/",
 ]
-CHARTS = ["/api/charts/", "/api/charts/capacity_pipeline/", "/api/charts/market_context/"]
+CHARTS = [
+    "/api/charts/",
+    "/api/charts/capacity_pipeline/",
+    "/api/charts/market_context/",
+    "/api/headline/",
+]
 DOCS = ["/api/schema/", "/api/docs/"]
 EVERYTHING = RECORDS + CHARTS + DOCS
 
@@ -123,6 +130,19 @@ def test_a_share_link_gets_its_scope_whatever_it_asks(bearer, gip_link, viewer_t
     assert narrowed.status_code == 200
     assert narrowed.json()["filters"] == {"partner": ["gip"], "country": ["US"]}
     assert sum(float(r["mw"]) for r in narrowed.json()["rows"]) == 100
+
+
+def test_a_share_link_reads_the_headline_of_its_scope(bearer, gip_link, viewer_token):
+    def mw(response):
+        figures = {f["key"]: f["value"] for f in response.json()["figures"]}
+        return Decimal(figures["dc_operational"]) + Decimal(figures["power_pipeline"])
+
+    scoped = bearer(gip_link.token).get("/api/headline/")
+    assert scoped.json()["filters"] == {"partner": ["gip", "mgx"], "country": ["US"]}
+    assert mw(scoped) == 400  # dallas (100 MW) and solar (300 MW)
+    assert mw(bearer(gip_link.token).get("/api/headline/", {"partner": "gip"})) == 100
+    outside = bearer(gip_link.token).get("/api/headline/", {"country": "BR"})
+    assert outside.status_code == 400 and "country" in outside.json()["errors"]
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,7 @@ def test_the_docs_render_and_try_a_request_under_the_strict_csp(watched, live_se
     assert "script-src 'self' 'nonce-" in csp and "style-src 'self'" in csp
     assert "unsafe" not in csp  # the site's policy, not a weakened one
     page.locator(".opblock").first.wait_for()
-    assert page.locator(".opblock-get").count() == 12
+    assert page.locator(".opblock-get").count() == 13  # the headline included
     assert page.get_by_text("AIP Dashboard API").first.is_visible()
     page.wait_for_load_state("networkidle")
     screenshot("api-docs")

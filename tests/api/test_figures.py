@@ -19,7 +19,9 @@ from aipdash import selectors
 from aipdash.chartdata import LABELS
 from aipdash.dashboard import CHART_NAMES
 from aipdash.filters import DashboardFilters
+from partners.models import Partner
 from tests.dashboard.test_selectors import grow
+from tests.factories import CommitmentFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +177,55 @@ def test_a_list_without_filters_refuses_one_rather_than_ignore_it(
         }
     }
     assert client.get(path, {"page": 1, "page_size": 5}).status_code == 200
+
+
+# Headline ---------------------------------------------------------------------------------------
+
+
+def test_the_headline_counts_committed_money_and_gives_announced_apart(
+    viewer_token, bearer, portfolio
+):
+    gip = Partner.objects.get(slug="gip")
+    CommitmentFactory(partner=gip, status="announced", amount_usd=Decimal("800000000"))
+    CommitmentFactory(partner=gip, status="announced", instrument="debt", amount_usd=Decimal(1))
+    ProjectFactory(slug="link", kind="grid", stage="construction", capacity_mw=Decimal("500"))
+    data = bearer(viewer_token).get("/api/headline/").json()
+    figures = {f["key"]: f for f in data["figures"]}
+    values = {key: f["value"] for key, f in figures.items()}
+    assert values["equity_committed"] == "6000000000.00"  # committed + called, not announced
+    assert values["equity_announced"] == "800000000.00"
+    assert values["total_committed"] == "6500000000.00"
+    assert values["total_announced"] == "800000001.00"
+    assert values["equity_target"] == "30000000000.00"
+    assert Decimal(values["equity_percent"]) == 20
+    assert values["raised"] == "12500000000.00"
+    assert (values["dc_pipeline"], values["grid_pipeline"]) == ("200.0", "500.0")
+    assert (values["projects"], values["partners"]) == (4, 2)
+    assert data["counted_statuses"] == ["committed", "called"]
+    assert "committed or called / deployed" in figures["equity_committed"]["counts"]
+    assert figures["equity_committed"]["unit"] == "USD" and figures["projects"]["unit"] == ""
+    assert figures["dc_operational"]["illustrative"] is True
+    assert figures["power_pipeline"]["as_of"] == "2026-02-01"
+    assert data["filters"] == {} and data["query"] == ""
+    assert "https://example.com/solar" in [s["url"] for s in data["sources"]]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_the_headline_is_the_dashboards(viewer_token, bearer, portfolio, view):
+    data = bearer(viewer_token).get("/api/headline/", VIEWS[view]).json()
+    expected = selectors.headline_figures(selectors.headline(parse(VIEWS[view])))
+    assert [f["key"] for f in data["figures"]] == [f["key"] for f in expected]
+    for got, want in zip(data["figures"], expected, strict=True):
+        if want["value"] is None:
+            assert got["value"] is None
+        else:
+            assert Decimal(got["value"]) == Decimal(repr(want["value"])), want["key"]
+        assert got["label"] == want["label"] and got["counts"] == want["counts"]
+
+
+def test_the_headline_refuses_bad_filters(viewer_token, bearer, portfolio):
+    response = bearer(viewer_token).get("/api/headline/", {"stage": "built"})
+    assert response.status_code == 400 and "stage" in response.json()["errors"]
 
 
 def test_an_unknown_chart_is_a_404(viewer_token, bearer, portfolio):

@@ -85,6 +85,7 @@ def test_the_schema_describes_every_endpoint(viewer_client, portfolio):
         "/api/indicators/{id}/",
         "/api/charts/",
         "/api/charts/{chart}/",
+        "/api/headline/",
     }
     assert all(set(operations) == {"get"} for operations in paths.values())
     security = response.json()["components"]["securitySchemes"]

@@ -12,9 +12,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 
+from aipdash import selectors
 from aipdash.demo import illustrative, loader
 from aipdash.demo.loader import load_demo, read_public_facts
+from aipdash.filters import DashboardFilters
 from partners.models import Partner
 from projects.models import (
     Commitment,
@@ -26,6 +29,7 @@ from projects.models import (
     ProjectPhase,
     Target,
 )
+from tests.dashboard.test_headline import tile
 from tests.factories import CommitmentFactory, ParticipationFactory, PartnerFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -344,6 +348,23 @@ def test_equity_commitments_add_up_to_the_capital_raised(demo):
     assert set(to_partnership.values_list("status", flat=True)) == set(Commitment.Status.values)
     assert Commitment.objects.filter(instrument=Commitment.Instrument.DEBT).exists()
     assert Commitment.objects.filter(project__isnull=False).exists()
+
+
+def test_the_headline_counts_committed_money_and_gives_announced_apart(viewer_client, demo):
+    """The figures of issue 13: $12.95bn of equity of every status, of which $0.8bn only
+    announced."""
+    h = selectors.headline(DashboardFilters())
+    assert h["equity_committed"] == Decimal("12.15") * BN  # $5.35bn committed + $6.8bn called
+    assert h["equity_announced"] == Decimal("0.8") * BN
+    assert h["total_committed"] == Decimal("15.92") * BN  # + $3.4bn + $0.37bn of debt
+    assert h["total_announced"] == Decimal("1.4") * BN
+    assert h["equity_percent"] == pytest.approx(40.5)
+    html = viewer_client.get(reverse("dashboard")).text
+    equity = tile(html, "equity")
+    assert "$12.15bn" in equity and "$12.95bn" not in equity
+    assert "40.5% of the $30bn equity target" in equity
+    assert "+ $800m announced" in equity
+    assert "+ $1.4bn announced" in tile(html, "total")
 
 
 def test_no_commitment_before_its_partner_joined(demo):

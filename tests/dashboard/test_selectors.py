@@ -206,6 +206,8 @@ def test_headline(portfolio):
         "dc_pipeline": 200.0,
         "power_operational": 0.0,
         "power_pipeline": 300.0,
+        "grid_operational": 0.0,
+        "grid_pipeline": 0.0,
     }
     assert (h["projects"], h["partners"]) == (3, 2)
     assert selectors.headline(f(partner=("gip",)))["partners"] == 1

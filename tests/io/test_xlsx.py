@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from aipdash import dashboard, sharing
 from aipdash.filters import DashboardFilters
+from partners.models import Partner
 from tests.dashboard.test_selectors import portfolio  # noqa: F401 (fixture)
-from tests.factories import CommitmentFactory, PartnerFactory
+from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +48,9 @@ def test_every_chart_has_a_sheet_with_numbers_as_numbers(viewer_client, portfoli
     assert response["Content-Disposition"] == (f'attachment; filename="aip-dashboard-{today}.xlsx"')
     workbook = workbook_of(response)
     titles = [dashboard.chart(n, DashboardFilters()).data.title for n in dashboard.CHART_NAMES]
-    assert workbook.sheetnames[0] == "Filters"
+    assert workbook.sheetnames[:2] == ["Filters", "Headline"]
     assert workbook.sheetnames[-1] == "Sources"
-    assert len(workbook.sheetnames) == len(titles) + 2
+    assert len(workbook.sheetnames) == len(titles) + 3
 
     data = dashboard.chart("commitments_by_partner", DashboardFilters()).data
     header, rows = table(workbook["Commitments by partner"])
@@ -79,6 +80,32 @@ def test_every_chart_has_a_sheet_with_numbers_as_numbers(viewer_client, portfoli
     assert mw[("Operational", "Data-centre campus")] == 100
     assert mw[("Development", "Power generation")] == 300
     assert all(r[3].data_type == "n" and r[3].number_format == "#,##0" for r in rows)
+
+
+def test_the_headline_sheet_counts_committed_money_and_gives_announced_apart(
+    viewer_client,
+    portfolio,  # noqa: F811
+):
+    gip = Partner.objects.get(slug="gip")
+    CommitmentFactory(partner=gip, status="announced", amount_usd=Decimal("800000000"))
+    ProjectFactory(slug="link", kind="grid", stage="construction", capacity_mw=Decimal("500"))
+    workbook = workbook_of(viewer_client.get(reverse("dashboard-xlsx")))
+    header, rows = table(workbook["Headline"])
+    assert header == ["Figure", "Value", "What it counts", "As of", "Illustrative"]
+    figures = {r[0].value: r for r in rows}
+    equity = figures["Equity committed"]
+    assert equity[1].value == 6_000_000_000 and equity[1].number_format == '"$"#,##0'
+    assert "committed or called / deployed" in equity[2].value
+    assert equity[3].value == dt.datetime(2025, 10, 15) and equity[4].value == "illustrative"
+    assert figures["Equity announced, not counted"][1].value == 800_000_000
+    assert figures["Total committed, incl. debt"][1].value == 6_500_000_000
+    assert figures["Equity committed, share of the target"][1].value == 20
+    assert figures["Grid links, in the pipeline"][1].value == 500
+    assert figures["Grid links, in the pipeline"][1].number_format == "#,##0.0"
+    assert figures["Projects"][1].value == 4 and figures["Projects"][1].number_format == "#,##0"
+    filtered = workbook_of(viewer_client.get(reverse("dashboard-xlsx") + "?partner=mgx"))
+    _header, rows = table(filtered["Headline"])
+    assert {r[0].value: r[1].value for r in rows}["Equity committed"] == 3_000_000_000
 
 
 def test_the_filters_sheet_says_what_the_view_is(viewer_client, portfolio):  # noqa: F811

@@ -112,6 +112,7 @@ def site_rules(records, share, api_token):
         **api_rules(records),
         "api/charts/": ("/api/charts/", API),
         "api/charts/<str:chart>/": (f"/api/charts/{CHART}/", API),
+        "api/headline/": ("/api/headline/", API),
         "api/schema/": ("/api/schema/", API),
         "api/docs/": ("/api/docs/", API),
     }
