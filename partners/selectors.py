@@ -38,10 +38,13 @@ from projects.selectors import (
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 
-def _committed(instrument):
-    """Sum of the partner's commitments in one instrument (NULL when it has none)."""
+def _committed(instrument, statuses=Commitment.COUNTED_AS_COMMITTED):
+    """Sum of the partner's commitments in one instrument and the given statuses (NULL when it
+    has none): committed or called by default, as the dashboard's headline counts them."""
     totals = (
-        Commitment.objects.filter(partner=OuterRef("pk"), instrument=instrument)
+        Commitment.objects.filter(
+            partner=OuterRef("pk"), instrument=instrument, status__in=statuses
+        )
         .order_by()
         .values("partner")
         .annotate(total=Sum("amount_usd"))
@@ -51,8 +54,8 @@ def _committed(instrument):
 
 
 def partner_rows() -> QuerySet[Partner]:
-    """Every partner with its committed equity and debt, project count and whether any of its
-    commitments is illustrative: one query.
+    """Every partner with its committed equity and debt (committed or called; announced money
+    apart), project count and whether any of its commitments is illustrative: one query.
     """
     project_counts = (
         Participation.objects.filter(partner=OuterRef("pk"))
@@ -64,6 +67,14 @@ def partner_rows() -> QuerySet[Partner]:
     return Partner.objects.annotate(
         equity_usd=_committed(Commitment.Instrument.EQUITY),
         debt_usd=_committed(Commitment.Instrument.DEBT),
+        announced_usd=Subquery(
+            Commitment.objects.filter(partner=OuterRef("pk"), status=Commitment.Status.ANNOUNCED)
+            .order_by()
+            .values("partner")
+            .annotate(total=Sum("amount_usd"))
+            .values("total"),
+            output_field=MONEY,
+        ),
         project_count=Coalesce(Subquery(project_counts, output_field=IntegerField()), 0),
         has_illustrative_commitment=Exists(
             Commitment.objects.filter(partner=OuterRef("pk"), illustrative=True)
@@ -77,8 +88,9 @@ class PartnerDetail:
     subsidiaries: list[Partner]
     commitments: list[Commitment]
     participations: list[Participation]
-    equity_usd: Decimal | None
+    equity_usd: Decimal | None  # committed or called (Commitment.COUNTED_AS_COMMITTED)
     debt_usd: Decimal | None
+    announced_usd: Decimal | None  # equity and debt only announced: not a commitment yet
     sources: Sources
 
     @property
@@ -106,8 +118,10 @@ def partner_detail(slug: str) -> PartnerDetail:
     participations = list(
         partner.participations.select_related("project").order_by("project__name", "role")
     )
-    equity = [c.amount_usd for c in commitments if c.instrument == Commitment.Instrument.EQUITY]
-    debt = [c.amount_usd for c in commitments if c.instrument == Commitment.Instrument.DEBT]
+    counted = [c for c in commitments if c.status in Commitment.COUNTED_AS_COMMITTED]
+    equity = [c.amount_usd for c in counted if c.instrument == Commitment.Instrument.EQUITY]
+    debt = [c.amount_usd for c in counted if c.instrument == Commitment.Instrument.DEBT]
+    announced = [c.amount_usd for c in commitments if c.status == Commitment.Status.ANNOUNCED]
     return PartnerDetail(
         partner=partner,
         subsidiaries=subsidiaries,
@@ -115,6 +129,7 @@ def partner_detail(slug: str) -> PartnerDetail:
         participations=participations,
         equity_usd=sum(equity) if equity else None,
         debt_usd=sum(debt) if debt else None,
+        announced_usd=sum(announced) if announced else None,
         sources=collect_sources([partner, *commitments, *participations]),
     )
 
@@ -129,9 +144,11 @@ def _partner_extras(partner: Partner) -> dict:
 
 
 def commitments_chart(partner: Partner) -> ChartData:
-    """The partner's commitments by day and instrument, summed: one query."""
+    """The partner's commitments by day and instrument, summed, committed or called (as the
+    dashboard counts them): one query."""
     rows = list(
-        partner.commitments.order_by()
+        partner.commitments.filter(status__in=Commitment.COUNTED_AS_COMMITTED)
+        .order_by()
         .values("instrument", date=F("committed_on"))
         .annotate(
             amount_usd=Sum("amount_usd"), newest=Max("as_of"), n_illustrative=ILLUSTRATIVE_COUNT
@@ -149,7 +166,8 @@ def commitments_chart(partner: Partner) -> ChartData:
         ),
         rows=tuple(floats(row, "amount_usd") for row in rows),
         note="Cumulative, to the partnership as a whole and to its projects; equity and debt "
-        "stacked, so the top of the stack is all capital committed.",
+        "stacked, so the top of the stack is all capital committed or called / deployed "
+        "(money only announced is left out, as on the dashboard).",
         extras=_partner_extras(partner),
         **provenance,
     )

@@ -121,6 +121,35 @@ def test_commitments(viewer_client, gip):
     assert "Figures marked illustrative are demo data, not public fact" in html
 
 
+def test_totals_count_committed_and_called_money_and_show_announced_apart(viewer_client, gip):
+    """As the dashboard's headline: an announcement is not a commitment."""
+    for status, amount in (
+        ("announced", "800000000"),
+        ("committed", "2000000000"),
+        ("called", "1500000000"),
+    ):
+        CommitmentFactory(partner=gip, status=status, amount_usd=Decimal(amount))
+    CommitmentFactory(
+        partner=gip,
+        instrument=Commitment.Instrument.DEBT,
+        status="announced",
+        amount_usd=Decimal("600000000"),
+    )
+    totals = viewer_client.get(url(gip)).text.split('id="totals"')[1].split("</section>")[0]
+    equity = totals.split("<dt>Equity</dt>")[1].split("</dd>")[0]
+    assert "$3.5bn" in equity  # 2.0 committed + 1.5 called; not 4.3
+    assert '<dt>Debt</dt><dd class="num">—</dd>' in totals  # only announced debt
+    assert "Announced, not counted" in totals and "+ $1.4bn" in totals
+    assert "money only announced is not a commitment" in totals
+    chart = islands(viewer_client.get(url(gip)).text)["chart-partner-commitments-data"]
+    assert max(max(trace["y"]) for trace in chart["data"]) == pytest.approx(3.5)  # $bn, stacked
+
+    row = viewer_client.get(reverse("portfolio")).text.split('id="partners-table"')[1]
+    row = row.split('href="/partners/gip/"')[1].split("</tr>")[0]
+    cells = [cell.strip() for cell in re.findall(r"<td class=\"num\">([^<]*)", row)]
+    assert cells[:3] == ["$3.5bn", "—", "$1.4bn"]  # equity, debt committed; announced apart
+
+
 def test_participations(viewer_client, gip):
     campus = ProjectFactory(name="Dallas campus", slug="dallas", stage="operational")
     ParticipationFactory(
