@@ -571,13 +571,20 @@ class MarketIndicator(Provenance):
 class FactSource(models.Model):
     """One distinct source (title and URL) of the commitments: facts refer to it by id, so that
     a million of them group on a small integer, and the sources of a figure come from the few
-    that its facts name."""
+    that its facts name.
+
+    Each (title, URL) once: on PostgreSQL the index behind `factsource_unique` is on a SHA-256
+    of the pair (migration 0010), since the longest pair the fields allow, 3,200 bytes of
+    UTF-8, is more than a btree entry holds; SQLite indexes the text. Only the triggers write
+    here."""
 
     source_title = models.CharField(max_length=300)
     source_url = models.CharField(max_length=500)
 
     class Meta:
         constraints = [
+            # On PostgreSQL a unique index of that name (0010), not a table constraint: a later
+            # migration that changes it must drop the index.
             models.UniqueConstraint(fields=["source_title", "source_url"], name="factsource_unique")
         ]
 

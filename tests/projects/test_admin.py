@@ -7,7 +7,9 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from projects.models import FundraisingUpdate, Participation, Project, ProjectPhase
+from aipdash import selectors
+from aipdash.filters import DashboardFilters
+from projects.models import Commitment, FundraisingUpdate, Participation, Project, ProjectPhase
 from tests.factories import (
     CommitmentFactory,
     InvestmentFactory,
@@ -18,6 +20,7 @@ from tests.factories import (
     ProjectPhaseFactory,
     TargetFactory,
 )
+from tests.projects.test_commitment_facts import LONGEST_TITLE, longest_url
 
 pytestmark = pytest.mark.django_db
 
@@ -616,3 +619,36 @@ def test_every_admin_page_answers(admin_client, name):
     obj = apps.get_model(*name.split("_")).objects.first()
     assert admin_client.get(reverse(f"admin:{name}_change", args=[obj.pk])).status_code == 200
     assert admin_client.get(reverse(f"admin:{name}_history", args=[obj.pk])).status_code == 200
+
+
+def commitment_post(partner, **fields):
+    return standalone_post(
+        **{
+            "partner": partner.pk,
+            "project": "",
+            "instrument": "equity",
+            "status": "committed",
+            "amount_usd": "5000000",
+            "committed_on": "2025-06-01",
+            "reference": "",
+            "note": "",
+            **fields,
+        }
+    )
+
+
+def test_a_commitment_whose_source_is_as_long_as_its_fields_allow_is_saved(editor_client):
+    """300 and 500 characters of four bytes each: more than a PostgreSQL index entry holds
+    (the dashboard's copy of the commitments keeps each source once, by a hash of it)."""
+    partner = PartnerFactory()
+    title, url = LONGEST_TITLE, longest_url()
+    response = editor_client.post(
+        reverse("admin:projects_commitment_add"),
+        commitment_post(partner, source_title=title, source_url=url),
+    )
+    assert response.status_code == 302, form_errors(response)
+    commitment = Commitment.objects.get()
+    assert (commitment.source_title, commitment.source_url) == (title, url)
+    (sums,) = selectors.commitment_sums(DashboardFilters())
+    assert (sums["source_title"], sums["source_url"]) == (title, url)
+    assert sums["amount_usd"] == Decimal("5000000")
