@@ -3,13 +3,18 @@
 
 import json
 import logging
+import sqlite3
 
+import django.db
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
 from django.test import Client
 
+from aipdash import errors
 from tests.security.boom_urls import SECRET_IN_TRACEBACK
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +150,85 @@ def test_503_with_retry_after_while_the_database_cannot_be_reached(boom_client, 
     assert response["Retry-After"] == "5"
     assert "nothing you saved is lost" in response.content.decode()
     (error,) = [r for r in caplog.records if r.name == "django.request"]
-    assert SECRET_IN_TRACEBACK in logging.getHandlerByName("request_errors").format(error)
+    assert "OperationalError" in logging.getHandlerByName("request_errors").format(error)
+
+
+def test_a_query_over_a_database_limit_is_a_500_not_an_outage(boom_client, caplog):
+    """psycopg raises a query over one of PostgreSQL's limits (an index entry too large, too
+    many columns...) as an OperationalError too, as sqlite3 does its own: the database is
+    there, so no 503 saying it is briefly unavailable."""
+    with caplog.at_level(logging.INFO):
+        response = boom_client.get("/database-limit/")
+    _error_page(response, 500, "Something went wrong on our side")
+    assert "Retry-After" not in response
+    (error,) = [r for r in caplog.records if r.name == "django.request"]
+    logged = logging.getHandlerByName("request_errors").format(error)
+    assert "django.db.utils.OperationalError" in logged
+    assert "1664 entries" in logged or "too many columns" in logged
+
+
+def _wrapped(cause):
+    """`cause` as Django raises it (django.db.utils.DatabaseErrorWrapper): its own exception
+    class of the same name, the driver's exception as the cause."""
+    driver_classes = {cls.__name__ for cls in type(cause).__mro__}
+    wrapper = django.db.InterfaceError if "InterfaceError" in driver_classes else OperationalError
+    try:
+        raise wrapper(*cause.args) from cause
+    except django.db.Error as error:
+        return error
+
+
+@pytest.mark.parametrize(
+    ("cause", "unavailable"),
+    [
+        # No answer from the server: refused, lost, closed.
+        (psycopg.OperationalError("connection failed: Connection refused"), True),
+        (psycopg.OperationalError("consuming input failed: server closed the connection"), True),
+        (psycopg.InterfaceError("the connection is closed"), True),
+        (psycopg.errors.ConnectionFailure("connection failure"), True),
+        (psycopg.errors.AdminShutdown("terminating connection due to administrator command"), True),
+        (psycopg.errors.CrashShutdown("terminating connection due to a crash"), True),
+        (psycopg.errors.CannotConnectNow("the database system is starting up"), True),
+        (psycopg.errors.TooManyConnections("sorry, too many clients already"), True),
+        pytest.param(
+            lambda tmp_path: _sqlite_error(tmp_path, "database is locked"), True, id="sqlite-busy"
+        ),
+        # The database answered: it refused the query.
+        (psycopg.errors.ProgramLimitExceeded("index row size 3160 exceeds maximum 2704"), False),
+        (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), False),
+        (psycopg.errors.DeadlockDetected("deadlock detected"), False),
+        (psycopg.errors.UndefinedTable('relation "x" does not exist'), False),
+        pytest.param(
+            lambda tmp_path: _sqlite_error(tmp_path, "no such table"), False, id="sqlite-no-table"
+        ),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else None,
+)
+def test_only_a_database_that_cannot_be_reached_is_an_outage(cause, unavailable, tmp_path):
+    if callable(cause):
+        cause = cause(tmp_path)
+    assert errors.database_unavailable(_wrapped(cause)) is unavailable
+
+
+def _sqlite_error(folder, kind):
+    """A real sqlite3 error: a write while another connection holds the file's write lock
+    (after no wait), or a query of a table that is not there."""
+    path = folder / "busy.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    other = sqlite3.connect(path, timeout=0)
+    try:
+        if kind == "no such table":
+            other.execute("SELECT * FROM missing")
+        holder.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO t VALUES (1)")
+    except sqlite3.OperationalError as error:
+        assert kind in str(error)
+        return error
+    finally:
+        other.close()
+        holder.close()
+    raise AssertionError(f"no {kind} error")
 
 
 def test_400_for_a_suspicious_request_and_a_foreign_host(boom_client):
