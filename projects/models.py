@@ -23,15 +23,26 @@ from aipdash.provenance import (
 )
 
 ZERO = Decimal(0)
+# The most one record may hold: ten times the partnership's whole $100bn target, more than any
+# deal, project or commitment it could make, so only a typing error goes past it. It also keeps
+# the dashboard's sums in bigint cents (CommitmentFact, PartnershipCommitmentSum) far from
+# overflowing: 2**63 cents is $92 quadrillion, 92,233 records at the limit with one partner,
+# instrument, status, month and source.
+MAX_USD = Decimal("1000000000000")
+MAX_USD_MESSAGE = "An amount cannot be more than $1 trillion (1,000,000,000,000 USD)."
 
 
 def money_field(verbose_name, **kwargs):
-    """USD amount with cents; never negative."""
+    """USD amount with cents; never negative, at most MAX_USD (the database checks both too:
+    `not_negative` and `at_most_max_usd`)."""
     return models.DecimalField(
         verbose_name,
         max_digits=18,
         decimal_places=2,
-        validators=[MinValueValidator(ZERO, "An amount cannot be negative.")],
+        validators=[
+            MinValueValidator(ZERO, "An amount cannot be negative."),
+            MaxValueValidator(MAX_USD, MAX_USD_MESSAGE),
+        ],
         **kwargs,
     )
 
@@ -52,6 +63,15 @@ def not_negative(field, prefix):
         condition=Q(**{f"{field}__gte": 0}),
         name=f"{prefix}_{field}_not_negative",
         violation_error_message=f"{field.replace('_', ' ').capitalize()} cannot be negative.",
+    )
+
+
+def at_most_max_usd(field, prefix):
+    """The database's rule of a money field: at most MAX_USD, however the row is written."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__lte": MAX_USD}),
+        name=f"{prefix}_{field}_at_most_1_trillion",
+        violation_error_message=MAX_USD_MESSAGE,
     )
 
 
@@ -95,6 +115,7 @@ class Investment(Provenance):
         ordering = ["announced_on", "name"]
         constraints = [
             not_negative("enterprise_value_usd", "investment"),
+            at_most_max_usd("enterprise_value_usd", "investment"),
             not_negative("stated_capacity_mw", "investment"),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("announced_on")),
@@ -196,6 +217,7 @@ class Project(Provenance):
         constraints = [
             not_negative("capacity_mw", "project"),
             not_negative("capital_cost_usd", "project"),
+            at_most_max_usd("capital_cost_usd", "project"),
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90) | Q(latitude__isnull=True),
                 name="project_latitude_in_range",
@@ -443,6 +465,7 @@ class Commitment(Provenance):
         ordering = ["committed_on", "partner"]
         constraints = [
             not_negative("amount_usd", "commitment"),
+            at_most_max_usd("amount_usd", "commitment"),
             plausible_date_constraint("committed_on", "commitment"),
             models.UniqueConstraint(
                 fields=["reference"],
@@ -480,6 +503,7 @@ class Target(Provenance):
         ordering = ["amount_usd"]
         constraints = [
             not_negative("amount_usd", "target"),
+            at_most_max_usd("amount_usd", "target"),
             plausible_date_constraint("set_on", "target"),
             *Provenance.provenance_constraints("target"),
         ]
@@ -503,6 +527,7 @@ class FundraisingUpdate(Provenance):
         ordering = ["as_of"]
         constraints = [
             not_negative("amount_raised_usd", "fundraising"),
+            at_most_max_usd("amount_raised_usd", "fundraising"),
             models.UniqueConstraint(
                 fields=["target", "as_of"],
                 name="fundraising_one_update_per_target_per_day",

@@ -280,6 +280,15 @@ def test_values_that_are_not_numbers_dates_or_booleans_are_named(upload):
     assert reasons["illustrative"] == "“maybe” is not true or false."
 
 
+def test_an_amount_over_a_trillion_is_refused_on_its_cell(upload):
+    file = csv_file("dear.csv", HEADER, [project_row(capital_cost_usd="9999999999999999.99")])
+    shown = preview_of(upload("project", file))
+    assert shown["counts"]["refused"] == 1
+    assert shown["rows"][0].reasons == [
+        ("capital_cost_usd", "An amount cannot be more than $1 trillion (1,000,000,000,000 USD).")
+    ]
+
+
 def test_an_oversized_file_is_refused_with_a_clear_message(upload, settings):
     settings.IMPORT_MAX_UPLOAD_BYTES = 1024
     file = csv_file("big.csv", HEADER, [project_row(description="x" * 2000)])

@@ -123,6 +123,11 @@ def test_editor_adds_a_project_with_phases_and_participations(editor_client):
     [
         ({"capacity_mw": "-5"}, "capacity_mw", "Capacity cannot be negative."),
         ({"capital_cost_usd": "-1"}, "capital_cost_usd", "An amount cannot be negative."),
+        (
+            {"capital_cost_usd": "9999999999999999.99"},
+            "capital_cost_usd",
+            "An amount cannot be more than $1 trillion (1,000,000,000,000 USD).",
+        ),
         ({"latitude": "91"}, "latitude", "Latitude runs from -90 to 90."),
         ({"longitude": "-200"}, "longitude", "Longitude runs from -180 to 180."),
         (
@@ -532,6 +537,20 @@ def target_post(**fields):
             "amount_usd",
             "An amount cannot be negative.",
         ),
+        (
+            "investment",
+            deal_post,
+            {"enterprise_value_usd": "1000000000000.01"},
+            "enterprise_value_usd",
+            "An amount cannot be more than $1 trillion (1,000,000,000,000 USD).",
+        ),
+        (
+            "target",
+            target_post,
+            {"amount_usd": "9999999999999999.99"},
+            "amount_usd",
+            "An amount cannot be more than $1 trillion (1,000,000,000,000 USD).",
+        ),
     ],
 )
 def test_a_deal_or_target_rule_is_a_message_on_its_field(
@@ -652,3 +671,23 @@ def test_a_commitment_whose_source_is_as_long_as_its_fields_allow_is_saved(edito
     (sums,) = selectors.commitment_sums(DashboardFilters())
     assert (sums["source_title"], sums["source_url"]) == (title, url)
     assert sums["amount_usd"] == Decimal("5000000")
+
+
+def test_a_commitment_over_a_trillion_is_refused_on_its_amount(editor_client):
+    """Ten of $9,999,999,999,999,999.99 with one partner, instrument, status, month and source
+    overflowed the partnership's running sum (bigint cents): the tenth and every later one with
+    that key answered 500. No record may hold more than $1 trillion; ten at the limit are
+    summed to the cent."""
+    partner = PartnerFactory()
+    url = reverse("admin:projects_commitment_add")
+    response = editor_client.post(url, commitment_post(partner, amount_usd="9999999999999999.99"))
+    assert response.status_code == 200
+    assert form_errors(response) == {
+        "amount_usd": ["An amount cannot be more than $1 trillion (1,000,000,000,000 USD)."]
+    }
+    assert not Commitment.objects.exists()
+    for _ in range(10):
+        response = editor_client.post(url, commitment_post(partner, amount_usd="1000000000000"))
+        assert response.status_code == 302, form_errors(response)
+    (sums,) = selectors.commitment_sums(DashboardFilters())
+    assert sums["amount_usd"] == Decimal("10000000000000")

@@ -22,6 +22,17 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# Every field that holds money holds at most $1 trillion: (factory, field, constraint prefix).
+MONEY_FIELDS = [
+    (InvestmentFactory, "enterprise_value_usd", "investment"),
+    (ProjectFactory, "capital_cost_usd", "project"),
+    (CommitmentFactory, "amount_usd", "commitment"),
+    (TargetFactory, "amount_usd", "target"),
+    (FundraisingUpdateFactory, "amount_raised_usd", "fundraising"),
+]
+A_TRILLION = Decimal("1000000000000.00")
+OVER_THE_LIMIT = Decimal("1000000000000.01")
+
 # (factory, values, the constraint the database names, the field validation names)
 CHECK_CONSTRAINTS = [
     (
@@ -96,6 +107,10 @@ CHECK_CONSTRAINTS = [
         "stake_percent",
     ),
     (PartnerFactory, {"colour": "blue"}, "partner_colour_is_hex", "colour"),
+    *(
+        (factory, {field: OVER_THE_LIMIT}, f"{prefix}_{field}_at_most_1_trillion", field)
+        for factory, field, prefix in MONEY_FIELDS
+    ),
     (MarketIndicatorFactory, {"year": 1850}, "indicator_year_in_range", "year"),
 ]
 
@@ -181,6 +196,21 @@ def test_a_date_out_of_range_is_an_error_on_its_field(factory, field, constraint
 @pytest.mark.parametrize("date", [dt.date(1990, 1, 1), dt.date(2100, 12, 31)])
 def test_the_first_and_last_days_of_the_range_are_allowed(factory, field, constraint, date):
     factory(**dated(field, date))  # the database agrees with the validators at both ends
+
+
+@pytest.mark.parametrize(("factory", "field", "prefix"), MONEY_FIELDS)
+def test_an_amount_over_a_trillion_is_an_error_on_its_field(factory, field, prefix):
+    record = factory()
+    for amount in (OVER_THE_LIMIT, Decimal("9999999999999999.99")):
+        setattr(record, field, amount)
+        with pytest.raises(ValidationError) as error:
+            record.full_clean()
+        assert error.value.message_dict == {
+            field: ["An amount cannot be more than $1 trillion (1,000,000,000,000 USD)."]
+        }
+    setattr(record, field, A_TRILLION)
+    record.full_clean()
+    record.save()  # the database agrees with the validator at the limit
 
 
 @pytest.mark.parametrize(
