@@ -319,8 +319,61 @@ def test_an_unusable_incoming_request_id_is_replaced(client, incoming):
     assert len(response["X-Request-ID"]) == 32
 
 
-@pytest.mark.parametrize("query", ["q=%00", "partner=a%00b", "stage__exact=%00x"])
-def test_a_nul_in_the_query_string_is_a_400(editor_client, query):
-    for path in ("/", "/admin/projects/project/"):
-        response = editor_client.get(path, QUERY_STRING=query)
-        _error_page(response, 400, "could not be understood")
+def _nul_refused(response, caplog):
+    body = _error_page(response, 400, "could not be understood")
+    assert "NUL character" in body
+    # One warning line names it; no traceback at ERROR.
+    (warning,) = [r for r in caplog.records if r.name != "aipdash.request"]
+    assert warning.levelname == "WARNING" and not warning.exc_info
+    assert "\x00" not in warning.getMessage()
+
+
+@pytest.mark.parametrize("query", ["q=%00", "partner=a%00b", "stage__exact=%00x", "%00=1"])
+def test_a_nul_in_the_query_string_is_a_400(editor_client, query, caplog):
+    for path in ("/", "/admin/projects/project/", "/portfolio/", "/admin/"):
+        with caplog.at_level(logging.INFO):
+            caplog.clear()
+            response = editor_client.get(path, QUERY_STRING=query)
+        _nul_refused(response, caplog)
+
+
+NUL_PATHS = [
+    "/%00",
+    "/projects/%00/",
+    "/projects/a%00b/",
+    "/partners/%00/",
+    "/s/%00/",
+    "/s/%00/charts/commitments_by_partner/",
+    "/admin/projects/project/%00/change/",
+    "/admin/projects/project/%00/history/",
+    "/admin/partners/partner/1/history/%00/",
+    "/admin/projects/project/?q=x&o=%00",
+]
+
+
+@pytest.mark.parametrize("path", NUL_PATHS)
+def test_a_nul_anywhere_in_the_address_is_a_400(editor_client, client, records, path, caplog):
+    """PostgreSQL refuses NUL in text: a slug or key with one reached its query and answered
+    500 (DataError), or a 404 only on SQLite."""
+    for caller in (editor_client, client):
+        with caplog.at_level(logging.INFO):
+            caplog.clear()
+            response = caller.get(path)
+        _nul_refused(response, caplog)
+
+
+def test_a_cookie_with_a_nul_is_dropped(caplog):
+    """`Cookie: sessionid="\\000…"` reads as a NUL (an octal escape in a quoted cookie value):
+    the session's lookup raised DataError on PostgreSQL, a 500 on every page, the login page
+    included. Such a cookie is dropped (a 400 would lock the browser out until it is cleared)."""
+    client = Client()
+    cookie = 'sessionid="\\000abcdefghijklmnop"; theme=dark'
+    with caplog.at_level(logging.INFO):
+        assert client.get("/accounts/login/", HTTP_COOKIE=cookie).status_code == 200
+        assert client.get("/portfolio/", HTTP_COOKIE=cookie).status_code == 302
+        assert client.get("/api/projects/", HTTP_COOKIE=cookie).status_code == 401
+    warnings = [r for r in caplog.records if r.name == "aipdash.security"]
+    assert [(r.levelname, r.getMessage()) for r in warnings] == [
+        ("WARNING", 'Dropped a cookie with a NUL character: "sessionid".')
+    ] * 3
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
