@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from aipdash import selectors
 from aipdash.filters import DashboardFilters
+from aipdash.provenance import AS_OF_IN_THE_FUTURE
 from projects.models import Commitment, FundraisingUpdate, Participation, Project, ProjectPhase
 from tests.factories import (
     CommitmentFactory,
@@ -148,6 +149,7 @@ def test_editor_adds_a_project_with_phases_and_participations(editor_client):
         ({"announced_on": "9999-12-31"}, "announced_on", "A date from 1990 to 2100."),
         ({"expected_online": "1989-12-31"}, "expected_online", "A date from 1990 to 2100."),
         ({"as_of": "9999-01-01"}, "as_of", "A date from 1990 to 2100."),
+        ({"as_of": "2100-01-01"}, "as_of", AS_OF_IN_THE_FUTURE),
     ],
 )
 def test_a_rule_broken_in_the_admin_is_a_message_on_its_field(

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from aipdash.provenance import AS_OF_IN_THE_FUTURE, latest_today
 from projects.models import Participation
 from tests.factories import (
     CommitmentFactory,
@@ -278,3 +280,32 @@ def test_other_constraint_errors_stay_on_the_whole_record():
     with pytest.raises(ValidationError) as error:
         partner.validate_constraints()
     assert error.value.message_dict == {"__all__": ["The chart colour must be #RRGGBB."]}
+
+
+PROVENANCE_FACTORIES = [
+    PartnerFactory,
+    InvestmentFactory,
+    ProjectFactory,
+    ProjectPhaseFactory,
+    ParticipationFactory,
+    CommitmentFactory,
+    TargetFactory,
+    FundraisingUpdateFactory,
+    MarketIndicatorFactory,
+]
+
+
+@pytest.mark.parametrize("factory", PROVENANCE_FACTORIES)
+def test_an_as_of_date_in_the_future_is_an_error_on_its_field(factory):
+    """An as-of date in 2100 never went stale. The as-of date is when the figures were last
+    confirmed: at the latest today, anywhere on Earth (UTC+14). Other dates keep 1990-2100."""
+    record = factory()
+    record.full_clean()  # what the factories make is dated in the past
+    for as_of in (latest_today() + dt.timedelta(days=1), dt.date(2100, 1, 1)):
+        record.as_of = as_of
+        with pytest.raises(ValidationError) as error:
+            record.full_clean()
+        assert error.value.message_dict == {"as_of": [AS_OF_IN_THE_FUTURE]}
+    for today in (latest_today(), timezone.localdate()):
+        record.as_of = today
+        record.full_clean()
