@@ -26,7 +26,7 @@ ZERO = Decimal(0)
 # The most one record may hold: ten times the partnership's whole $100bn target, more than any
 # deal, project or commitment it could make, so only a typing error goes past it. It also keeps
 # the dashboard's sums in bigint cents (CommitmentFact, PartnershipCommitmentSum) far from
-# overflowing: 2**63 cents is $92 quadrillion, 92,233 records at the limit with one partner,
+# overflowing: 2**63 cents is $92 quadrillion, 92,234 records at the limit with one partner,
 # instrument, status, month and source.
 MAX_USD = Decimal("1000000000000")
 MAX_USD_MESSAGE = "An amount cannot be more than $1 trillion (1,000,000,000,000 USD)."
