@@ -5,11 +5,13 @@ and figures shown for people.
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -207,9 +209,15 @@ class PortfolioAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
             form = type(form.__name__, (form,), {"reverting": True})
         return form
 
+    def history_view(self, request, object_id, extra_context=None):
+        _key_or_404(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     @method_decorator(transaction.atomic)
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """simple-history's revert form, in one transaction like the change form."""
+        _key_or_404(self.model, object_id)
+        _key_or_404(self.model.history.model, version_id)
         request.aipdash_reverting = True
         return self._refusing_stale(
             super().history_form_view, request, object_id, version_id, extra_context
@@ -229,6 +237,18 @@ class PortfolioAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
             return view(request, *args)
         except locking.StaleEditError:
             return view(request, *args)
+
+
+def _key_or_404(model, value):
+    """A history address whose record or version is not a key of its table (`abc`, `1.5`, past
+    the column's range) is a 404, like a key that is not there. simple-history's views query
+    with the text as it is, and the database layer's ValueError was a 500. (Django's change view
+    finds no record for such a key either: ModelAdmin.get_object.)"""
+    field = model._meta.pk
+    try:
+        field.run_validators(field.to_python(unquote(value)))
+    except ValidationError:
+        raise Http404(f"No {model._meta.verbose_name} has the key {value!r}.") from None
 
 
 def forms_fields(fieldsets):

@@ -14,11 +14,17 @@ import time
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.log import log_response
 
 from aipdash.logfilters import SHARE_TOKEN
 
 request_log = logging.getLogger("aipdash.request")
+security_log = logging.getLogger("aipdash.security")
+# Where aipdash/urls.py mounts the API, whose errors are JSON.
+API_PREFIX = "/api/"
 
 # An incoming X-Request-ID (from a load balancer) is kept when it is short and plain;
 # anything else is replaced by a fresh one, so that a log line never carries hostile text.
@@ -89,19 +95,48 @@ class RequestSizeLimitMiddleware:
 
 
 class RejectNulMiddleware:
-    """A NUL character in the query string (`%00`) is never meant: 400. PostgreSQL refuses
-    NUL in text, so it would otherwise reach a query and fail there with a 500 (checked: an
-    admin changelist filter, `?stage__exact=%00`, raises DataError). Form fields refuse NUL
-    themselves (Django's CharField)."""
+    """A NUL character anywhere in the address, its path or its query string (`%00`), is never
+    meant: 400, naming it. PostgreSQL refuses NUL in text, so it would otherwise reach a query
+    and fail there with a 500 (checked: `/api/projects/%00/`, `/projects/a%00b/`, an admin
+    changelist filter `?stage__exact=%00` each raised DataError). Answered here, as JSON under
+    `/api/` like the API's other errors, and logged as one warning line (an exception would
+    have Django log its traceback at ERROR). Form fields refuse NUL themselves (Django's
+    CharField).
+
+    A cookie whose value holds a NUL (an octal escape, `"\\000…"`, in a quoted value) is
+    dropped instead, with a warning: the session's lookup failed the same way on every page,
+    and a 400 would lock the browser out until its cookies are cleared."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        for name in [name for name, value in request.COOKIES.items() if "\x00" in value]:
+            del request.COOKIES[name]
+            security_log.warning("Dropped a cookie with a NUL character: %s.", json.dumps(name))
         query = request.META.get("QUERY_STRING", "")
-        if "%00" in query or "\x00" in query:
-            raise SuspiciousOperation("NUL character in the query string.")
-        return self.get_response(request)
+        if "\x00" in request.path:
+            part = "path"
+        elif "%00" in query or "\x00" in query:
+            part = "query string"
+        else:
+            return self.get_response(request)
+        problem = f"The address has a NUL character (%00) in its {part}, which no address uses."
+        if request.path_info.startswith(API_PREFIX):
+            response = JsonResponse({"detail": problem}, status=400)
+        else:
+            context = {"request_id": request_id_of(request), "problem": problem}
+            response = render(request, "400.html", context, status=400)
+        # Django's one line for a 4xx (django.request, WARNING, with the request id), saying why;
+        # it escapes the path.
+        log_response(
+            "Bad Request (a NUL character in its %s): %s",
+            part,
+            request.path,
+            response=response,
+            request=request,
+        )
+        return response
 
 
 class PermissionsPolicyMiddleware:

@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, Validat
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from aipdash.locking import VERSION_FIELD, LockingManager, StaleEditError
 
@@ -20,6 +21,14 @@ from aipdash.locking import VERSION_FIELD, LockingManager, StaleEditError
 EARLIEST_DATE = dt.date(1990, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 DATE_RANGE_MESSAGE = "A date from 1990 to 2100."
+# An as-of date is when a source's figures were last confirmed, so it never lies ahead: a record
+# dated 2100 would never go stale. "Today" is the latest date anywhere on Earth (UTC+14): a
+# release dated today in Singapore or Abu Dhabi is accepted while the site's time zone (UTC)
+# is still on yesterday, and a later date is in the future everywhere.
+LATEST_TIME_ZONE = dt.timezone(dt.timedelta(hours=14))
+AS_OF_IN_THE_FUTURE = (
+    "An as-of date cannot be in the future: it is the day the figures were last confirmed."
+)
 # The provenance fields of every record, in the order forms, files and the API show them.
 PROVENANCE_FIELDS = ("source_title", "source_url", "as_of", "illustrative")
 
@@ -30,6 +39,18 @@ def plausible_date_validators():
         MinValueValidator(EARLIEST_DATE, DATE_RANGE_MESSAGE),
         MaxValueValidator(LATEST_DATE, DATE_RANGE_MESSAGE),
     ]
+
+
+def latest_today() -> dt.date:
+    """Today's date where it is latest (see LATEST_TIME_ZONE)."""
+    return timezone.now().astimezone(LATEST_TIME_ZONE).date()
+
+
+def not_in_the_future(value):
+    """The validator of an as-of date. Field validators only: the database can't check a rule
+    that moves with the clock (SQLite refuses date('now') in a check constraint)."""
+    if value is not None and value > latest_today():
+        raise ValidationError(AS_OF_IN_THE_FUTURE, code="as_of_in_the_future")
 
 
 def plausible_date_constraint(field, prefix):
@@ -58,7 +79,7 @@ class Provenance(models.Model):
     )
     as_of = models.DateField(
         "as of",
-        validators=plausible_date_validators(),
+        validators=[*plausible_date_validators(), not_in_the_future],
         help_text="Date on which the figures were true (the source's date).",
     )
     illustrative = models.BooleanField(

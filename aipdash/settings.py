@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "aipdash.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Refuse oversized bodies and NUL in the query string with the 413/400 pages (after the CSP
+    # Refuse oversized bodies and NUL in the address with the 413/400 pages (after the CSP
     # middleware, so that those pages carry the policy and their nonce).
     "aipdash.middleware.RequestSizeLimitMiddleware",
     "aipdash.middleware.RejectNulMiddleware",

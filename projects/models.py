@@ -23,15 +23,26 @@ from aipdash.provenance import (
 )
 
 ZERO = Decimal(0)
+# The most one record may hold: ten times the partnership's whole $100bn target, more than any
+# deal, project or commitment it could make, so only a typing error goes past it. It also keeps
+# the dashboard's sums in bigint cents (CommitmentFact, PartnershipCommitmentSum) far from
+# overflowing: 2**63 cents is $92 quadrillion, 92,234 records at the limit with one partner,
+# instrument, status, month and source.
+MAX_USD = Decimal("1000000000000")
+MAX_USD_MESSAGE = "An amount cannot be more than $1 trillion (1,000,000,000,000 USD)."
 
 
 def money_field(verbose_name, **kwargs):
-    """USD amount with cents; never negative."""
+    """USD amount with cents; never negative, at most MAX_USD (the database checks both too:
+    `not_negative` and `at_most_max_usd`)."""
     return models.DecimalField(
         verbose_name,
         max_digits=18,
         decimal_places=2,
-        validators=[MinValueValidator(ZERO, "An amount cannot be negative.")],
+        validators=[
+            MinValueValidator(ZERO, "An amount cannot be negative."),
+            MaxValueValidator(MAX_USD, MAX_USD_MESSAGE),
+        ],
         **kwargs,
     )
 
@@ -52,6 +63,15 @@ def not_negative(field, prefix):
         condition=Q(**{f"{field}__gte": 0}),
         name=f"{prefix}_{field}_not_negative",
         violation_error_message=f"{field.replace('_', ' ').capitalize()} cannot be negative.",
+    )
+
+
+def at_most_max_usd(field, prefix):
+    """The database's rule of a money field: at most MAX_USD, however the row is written."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__lte": MAX_USD}),
+        name=f"{prefix}_{field}_at_most_1_trillion",
+        violation_error_message=MAX_USD_MESSAGE,
     )
 
 
@@ -95,6 +115,7 @@ class Investment(Provenance):
         ordering = ["announced_on", "name"]
         constraints = [
             not_negative("enterprise_value_usd", "investment"),
+            at_most_max_usd("enterprise_value_usd", "investment"),
             not_negative("stated_capacity_mw", "investment"),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("announced_on")),
@@ -196,6 +217,7 @@ class Project(Provenance):
         constraints = [
             not_negative("capacity_mw", "project"),
             not_negative("capital_cost_usd", "project"),
+            at_most_max_usd("capital_cost_usd", "project"),
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90) | Q(latitude__isnull=True),
                 name="project_latitude_in_range",
@@ -448,6 +470,7 @@ class Commitment(Provenance):
         ordering = ["committed_on", "partner"]
         constraints = [
             not_negative("amount_usd", "commitment"),
+            at_most_max_usd("amount_usd", "commitment"),
             plausible_date_constraint("committed_on", "commitment"),
             models.UniqueConstraint(
                 fields=["reference"],
@@ -485,6 +508,7 @@ class Target(Provenance):
         ordering = ["amount_usd"]
         constraints = [
             not_negative("amount_usd", "target"),
+            at_most_max_usd("amount_usd", "target"),
             plausible_date_constraint("set_on", "target"),
             *Provenance.provenance_constraints("target"),
         ]
@@ -508,6 +532,7 @@ class FundraisingUpdate(Provenance):
         ordering = ["as_of"]
         constraints = [
             not_negative("amount_raised_usd", "fundraising"),
+            at_most_max_usd("amount_raised_usd", "fundraising"),
             models.UniqueConstraint(
                 fields=["target", "as_of"],
                 name="fundraising_one_update_per_target_per_day",
@@ -576,13 +601,20 @@ class MarketIndicator(Provenance):
 class FactSource(models.Model):
     """One distinct source (title and URL) of the commitments: facts refer to it by id, so that
     a million of them group on a small integer, and the sources of a figure come from the few
-    that its facts name."""
+    that its facts name.
+
+    Each (title, URL) once: on PostgreSQL the index behind `factsource_unique` is on a SHA-256
+    of the pair (migration 0010), since the longest pair the fields allow, 3,200 bytes of
+    UTF-8, is more than a btree entry holds; SQLite indexes the text. Only the triggers write
+    here."""
 
     source_title = models.CharField(max_length=300)
     source_url = models.CharField(max_length=500)
 
     class Meta:
         constraints = [
+            # On PostgreSQL a unique index of that name (0010), not a table constraint: a later
+            # migration that changes it must drop the index.
             models.UniqueConstraint(fields=["source_title", "source_url"], name="factsource_unique")
         ]
 

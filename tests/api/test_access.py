@@ -1,6 +1,7 @@
 """Who may read what: the 401/403 matrix of every API path, and a share link's token, which
 opens its own charts within its scope and no record."""
 
+import logging
 from decimal import Decimal
 
 import pytest
@@ -178,3 +179,40 @@ def test_api_answers_are_private(bearer, viewer_token, gip_link):
     for secret in (viewer_token, gip_link.token):
         response = bearer(secret).get("/api/charts/capacity_pipeline/")
         assert response["Cache-Control"] == "private, no-store"
+
+
+NUL_PATHS = [
+    "/api/projects/%00/",
+    "/api/projects/a%00b/",
+    "/api/partners/%00/",
+    "/api/targets/%00/",
+    "/api/commitments/%00/",
+    "/api/charts/%00/",
+    "/api/%00",
+]
+NUL_QUERIES = ["/api/projects/?stage=%00", "/api/partners/?page=%00", "/api/projects/?%00=x"]
+
+
+def test_a_nul_in_the_address_is_a_json_400_that_says_so(
+    client, viewer_client, viewer_token, bearer, portfolio, caplog
+):
+    """PostgreSQL refuses NUL in text: `/api/projects/%00/` reached the query and answered 500
+    (DataError). Refused first, as JSON like every other API error, whoever asks."""
+    callers = {
+        "token": bearer(viewer_token).get,
+        "session": viewer_client.get,
+        "anonymous": client.get,
+    }
+    for name, get in callers.items():
+        for path in NUL_PATHS + NUL_QUERIES:
+            with caplog.at_level(logging.INFO):
+                caplog.clear()
+                response = get(path)
+            assert response.status_code == 400, (name, path)
+            assert response["Content-Type"] == "application/json", (name, path)
+            assert "NUL" in response.json()["detail"], (name, path)
+            # One warning line; no traceback at ERROR.
+            assert [r.levelname for r in caplog.records if r.name != "aipdash.request"] == [
+                "WARNING"
+            ], (name, path)
+            assert not any(r.exc_info for r in caplog.records)

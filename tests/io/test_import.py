@@ -17,6 +17,7 @@ from import_export.tmp_storages import CacheStorage
 
 from aipdash.datacache import data_version
 from aipdash.import_admin import sign_preview
+from aipdash.provenance import AS_OF_IN_THE_FUTURE
 from projects.models import Commitment, Participation, Project
 from projects.resources import CommitmentResource, ParticipationResource, ProjectResource
 from tests.factories import CommitmentFactory, InvestmentFactory, PartnerFactory, ProjectFactory
@@ -285,6 +286,22 @@ def test_values_that_are_not_numbers_dates_or_booleans_are_named(upload):
     assert reasons["capacity_mw"] == "“lots” is not a number."
     assert reasons["announced_on"] == "“01/04/2025” is not a date: write it as YYYY-MM-DD."
     assert reasons["illustrative"] == "“maybe” is not true or false."
+
+
+def test_an_amount_over_a_trillion_is_refused_on_its_cell(upload):
+    file = csv_file("dear.csv", HEADER, [project_row(capital_cost_usd="9999999999999999.99")])
+    shown = preview_of(upload("project", file))
+    assert shown["counts"]["refused"] == 1
+    assert shown["rows"][0].reasons == [
+        ("capital_cost_usd", "An amount cannot be more than $1 trillion (1,000,000,000,000 USD).")
+    ]
+
+
+def test_an_as_of_date_in_the_future_is_refused_on_its_cell(upload):
+    file = csv_file("ahead.csv", HEADER, [project_row(as_of="2100-01-01")])
+    shown = preview_of(upload("project", file))
+    assert shown["counts"]["refused"] == 1
+    assert shown["rows"][0].reasons == [("as_of", AS_OF_IN_THE_FUTURE)]
 
 
 def test_an_oversized_file_is_refused_with_a_clear_message(upload, settings):

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from aipdash.provenance import AS_OF_IN_THE_FUTURE
 from partners.models import Partner
 from projects.models import Commitment
 from tests.factories import CommitmentFactory, ParticipationFactory, PartnerFactory
@@ -104,6 +105,18 @@ def test_a_date_out_of_range_is_a_message_on_its_field(editor_client, fields, fi
     assert response.status_code == 200
     assert response.context["adminform"].form.errors[field] == ["A date from 1990 to 2100."]
     assert not Partner.objects.exists()
+
+
+def test_an_as_of_date_in_the_future_is_a_message_on_its_field(editor_client):
+    """Such a record would never go stale; its inline commitment, which takes the partner's
+    source, is not saved either."""
+    response = editor_client.post(
+        reverse("admin:partners_partner_add"), partner_post(as_of="2100-01-01")
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["as_of"] == [AS_OF_IN_THE_FUTURE]
+    assert not Partner.objects.exists()
+    assert not Commitment.objects.exists()
 
 
 def test_a_duplicate_slug_is_a_message_on_the_slug(editor_client):

@@ -7,7 +7,10 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from projects.models import FundraisingUpdate, Participation, Project, ProjectPhase
+from aipdash import selectors
+from aipdash.filters import DashboardFilters
+from aipdash.provenance import AS_OF_IN_THE_FUTURE
+from projects.models import Commitment, FundraisingUpdate, Participation, Project, ProjectPhase
 from tests.factories import (
     CommitmentFactory,
     InvestmentFactory,
@@ -18,6 +21,7 @@ from tests.factories import (
     ProjectPhaseFactory,
     TargetFactory,
 )
+from tests.projects.test_commitment_facts import LONGEST_TITLE, longest_url
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +124,11 @@ def test_editor_adds_a_project_with_phases_and_participations(editor_client):
     [
         ({"capacity_mw": "-5"}, "capacity_mw", "Capacity cannot be negative."),
         ({"capital_cost_usd": "-1"}, "capital_cost_usd", "An amount cannot be negative."),
+        (
+            {"capital_cost_usd": "9999999999999999.99"},
+            "capital_cost_usd",
+            "An amount cannot be more than $1 trillion (1,000,000,000,000 USD).",
+        ),
         ({"latitude": "91"}, "latitude", "Latitude runs from -90 to 90."),
         ({"longitude": "-200"}, "longitude", "Longitude runs from -180 to 180."),
         (
@@ -140,6 +149,7 @@ def test_editor_adds_a_project_with_phases_and_participations(editor_client):
         ({"announced_on": "9999-12-31"}, "announced_on", "A date from 1990 to 2100."),
         ({"expected_online": "1989-12-31"}, "expected_online", "A date from 1990 to 2100."),
         ({"as_of": "9999-01-01"}, "as_of", "A date from 1990 to 2100."),
+        ({"as_of": "2100-01-01"}, "as_of", AS_OF_IN_THE_FUTURE),
     ],
 )
 def test_a_rule_broken_in_the_admin_is_a_message_on_its_field(
@@ -529,6 +539,20 @@ def target_post(**fields):
             "amount_usd",
             "An amount cannot be negative.",
         ),
+        (
+            "investment",
+            deal_post,
+            {"enterprise_value_usd": "1000000000000.01"},
+            "enterprise_value_usd",
+            "An amount cannot be more than $1 trillion (1,000,000,000,000 USD).",
+        ),
+        (
+            "target",
+            target_post,
+            {"amount_usd": "9999999999999999.99"},
+            "amount_usd",
+            "An amount cannot be more than $1 trillion (1,000,000,000,000 USD).",
+        ),
     ],
 )
 def test_a_deal_or_target_rule_is_a_message_on_its_field(
@@ -616,3 +640,56 @@ def test_every_admin_page_answers(admin_client, name):
     obj = apps.get_model(*name.split("_")).objects.first()
     assert admin_client.get(reverse(f"admin:{name}_change", args=[obj.pk])).status_code == 200
     assert admin_client.get(reverse(f"admin:{name}_history", args=[obj.pk])).status_code == 200
+
+
+def commitment_post(partner, **fields):
+    return standalone_post(
+        **{
+            "partner": partner.pk,
+            "project": "",
+            "instrument": "equity",
+            "status": "committed",
+            "amount_usd": "5000000",
+            "committed_on": "2025-06-01",
+            "reference": "",
+            "note": "",
+            **fields,
+        }
+    )
+
+
+def test_a_commitment_whose_source_is_as_long_as_its_fields_allow_is_saved(editor_client):
+    """300 and 500 characters of four bytes each: more than a PostgreSQL index entry holds
+    (the dashboard's copy of the commitments keeps each source once, by a hash of it)."""
+    partner = PartnerFactory()
+    title, url = LONGEST_TITLE, longest_url()
+    response = editor_client.post(
+        reverse("admin:projects_commitment_add"),
+        commitment_post(partner, source_title=title, source_url=url),
+    )
+    assert response.status_code == 302, form_errors(response)
+    commitment = Commitment.objects.get()
+    assert (commitment.source_title, commitment.source_url) == (title, url)
+    (sums,) = selectors.commitment_sums(DashboardFilters())
+    assert (sums["source_title"], sums["source_url"]) == (title, url)
+    assert sums["amount_usd"] == Decimal("5000000")
+
+
+def test_a_commitment_over_a_trillion_is_refused_on_its_amount(editor_client):
+    """Ten of $9,999,999,999,999,999.99 with one partner, instrument, status, month and source
+    overflowed the partnership's running sum (bigint cents): the tenth and every later one with
+    that key answered 500. No record may hold more than $1 trillion; ten at the limit are
+    summed to the cent."""
+    partner = PartnerFactory()
+    url = reverse("admin:projects_commitment_add")
+    response = editor_client.post(url, commitment_post(partner, amount_usd="9999999999999999.99"))
+    assert response.status_code == 200
+    assert form_errors(response) == {
+        "amount_usd": ["An amount cannot be more than $1 trillion (1,000,000,000,000 USD)."]
+    }
+    assert not Commitment.objects.exists()
+    for _ in range(10):
+        response = editor_client.post(url, commitment_post(partner, amount_usd="1000000000000"))
+        assert response.status_code == 302, form_errors(response)
+    (sums,) = selectors.commitment_sums(DashboardFilters())
+    assert sums["amount_usd"] == Decimal("10000000000000")

@@ -3,6 +3,7 @@ projects_partnershipcommitmentsum follows the facts, by the database's own trigg
 (migrations 0007 and 0008): what the dashboard sums is what was entered."""
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 import pytest
@@ -189,3 +190,37 @@ def test_emptying_the_tables_in_any_order_leaves_no_sums(emptied_first):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (this test's own names)
     assert not CommitmentFact.objects.exists()
     assert list(PartnershipCommitmentSum.objects.values()) == []
+
+
+# The longest sources the fields allow, in characters of four bytes each in UTF-8 that do not
+# compress (CJK Extension B, drawn at random): 3,200 bytes, more than a PostgreSQL btree entry
+# holds (2,704).
+def four_byte_text(length, seed):
+    rng = random.Random(seed)
+    return "".join(chr(rng.randrange(0x20000, 0x2A6E0)) for _ in range(length))
+
+
+LONGEST_TITLE = four_byte_text(300, "title")
+
+
+def longest_url(seed="url"):
+    url = "https://example.com/" + four_byte_text(480, seed)
+    assert len(url) == 500
+    return url
+
+
+def test_sources_as_long_as_their_fields_allow_are_summed_and_told_apart():
+    partner = PartnerFactory()
+    first = CommitmentFactory(partner=partner, source_title=LONGEST_TITLE, source_url=longest_url())
+    CommitmentFactory(partner=partner, source_title=LONGEST_TITLE, source_url=longest_url())
+    CommitmentFactory(partner=partner, source_title=LONGEST_TITLE, source_url=longest_url("2"))
+    # Only the last character differs: another source.
+    CommitmentFactory(
+        partner=partner, source_title=LONGEST_TITLE, source_url=longest_url()[:-1] + "\U00020000"
+    )
+    assert FactSource.objects.count() == 3
+    _check()
+    first.source_url = longest_url("3")
+    first.save()
+    Commitment.objects.update(source_title=four_byte_text(300, "another title"))
+    _check()

@@ -6,7 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from aipdash.provenance import AS_OF_IN_THE_FUTURE, latest_today
 from projects.models import Participation
 from tests.factories import (
     CommitmentFactory,
@@ -21,6 +23,17 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+# Every field that holds money holds at most $1 trillion: (factory, field, constraint prefix).
+MONEY_FIELDS = [
+    (InvestmentFactory, "enterprise_value_usd", "investment"),
+    (ProjectFactory, "capital_cost_usd", "project"),
+    (CommitmentFactory, "amount_usd", "commitment"),
+    (TargetFactory, "amount_usd", "target"),
+    (FundraisingUpdateFactory, "amount_raised_usd", "fundraising"),
+]
+A_TRILLION = Decimal("1000000000000.00")
+OVER_THE_LIMIT = Decimal("1000000000000.01")
 
 # (factory, values, the constraint the database names, the field validation names)
 CHECK_CONSTRAINTS = [
@@ -96,6 +109,10 @@ CHECK_CONSTRAINTS = [
         "stake_percent",
     ),
     (PartnerFactory, {"colour": "blue"}, "partner_colour_is_hex", "colour"),
+    *(
+        (factory, {field: OVER_THE_LIMIT}, f"{prefix}_{field}_at_most_1_trillion", field)
+        for factory, field, prefix in MONEY_FIELDS
+    ),
     (MarketIndicatorFactory, {"year": 1850}, "indicator_year_in_range", "year"),
 ]
 
@@ -183,6 +200,21 @@ def test_the_first_and_last_days_of_the_range_are_allowed(factory, field, constr
     factory(**dated(field, date))  # the database agrees with the validators at both ends
 
 
+@pytest.mark.parametrize(("factory", "field", "prefix"), MONEY_FIELDS)
+def test_an_amount_over_a_trillion_is_an_error_on_its_field(factory, field, prefix):
+    record = factory()
+    for amount in (OVER_THE_LIMIT, Decimal("9999999999999999.99")):
+        setattr(record, field, amount)
+        with pytest.raises(ValidationError) as error:
+            record.full_clean()
+        assert error.value.message_dict == {
+            field: ["An amount cannot be more than $1 trillion (1,000,000,000,000 USD)."]
+        }
+    setattr(record, field, A_TRILLION)
+    record.full_clean()
+    record.save()  # the database agrees with the validator at the limit
+
+
 @pytest.mark.parametrize(
     ("factory", "fields"),
     [
@@ -248,3 +280,32 @@ def test_other_constraint_errors_stay_on_the_whole_record():
     with pytest.raises(ValidationError) as error:
         partner.validate_constraints()
     assert error.value.message_dict == {"__all__": ["The chart colour must be #RRGGBB."]}
+
+
+PROVENANCE_FACTORIES = [
+    PartnerFactory,
+    InvestmentFactory,
+    ProjectFactory,
+    ProjectPhaseFactory,
+    ParticipationFactory,
+    CommitmentFactory,
+    TargetFactory,
+    FundraisingUpdateFactory,
+    MarketIndicatorFactory,
+]
+
+
+@pytest.mark.parametrize("factory", PROVENANCE_FACTORIES)
+def test_an_as_of_date_in_the_future_is_an_error_on_its_field(factory):
+    """An as-of date in 2100 never went stale. The as-of date is when the figures were last
+    confirmed: at the latest today, anywhere on Earth (UTC+14). Other dates keep 1990-2100."""
+    record = factory()
+    record.full_clean()  # what the factories make is dated in the past
+    for as_of in (latest_today() + dt.timedelta(days=1), dt.date(2100, 1, 1)):
+        record.as_of = as_of
+        with pytest.raises(ValidationError) as error:
+            record.full_clean()
+        assert error.value.message_dict == {"as_of": [AS_OF_IN_THE_FUTURE]}
+    for today in (latest_today(), timezone.localdate()):
+        record.as_of = today
+        record.full_clean()

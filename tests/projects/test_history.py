@@ -4,17 +4,33 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
 
+from partners.models import Partner
+from projects.models import (
+    Commitment,
+    FundraisingUpdate,
+    Investment,
+    MarketIndicator,
+    Participation,
+    Project,
+    ProjectPhase,
+    Target,
+)
 from tests.factories import (
     CommitmentFactory,
     FundraisingUpdateFactory,
+    InvestmentFactory,
+    MarketIndicatorFactory,
     ParticipationFactory,
     PartnerFactory,
     ProjectFactory,
     ProjectPhaseFactory,
+    TargetFactory,
 )
 from tests.projects.test_admin import project_post
 
@@ -183,3 +199,67 @@ def test_labels_name_the_related_records_while_they_exist():
     assert str(commitment) == "GIP → AIP: Equity"
     participation = ParticipationFactory(partner=commitment.partner, role="lender")
     assert str(participation) == f"{commitment.partner.name} — Lender"
+
+
+def _history_tracked_admins():
+    return sorted(
+        (model._meta.label_lower.replace(".", "_"), model)
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, SimpleHistoryAdmin)
+    )
+
+
+HISTORY_TRACKED = _history_tracked_admins()
+FACTORIES = {
+    Partner: PartnerFactory,
+    Commitment: CommitmentFactory,
+    FundraisingUpdate: FundraisingUpdateFactory,
+    Investment: InvestmentFactory,
+    MarketIndicator: MarketIndicatorFactory,
+    Participation: ParticipationFactory,
+    Project: ProjectFactory,
+    ProjectPhase: ProjectPhaseFactory,
+    Target: TargetFactory,
+}
+NOT_KEYS = ["abc", "1.5", "-", "99999999999999999999", "1e3"]
+
+
+def test_every_portfolio_model_keeps_its_history():
+    assert {name for name, _ in HISTORY_TRACKED} == {
+        "partners_partner",
+        *(
+            f"projects_{name}"
+            for name in (
+                "commitment",
+                "fundraisingupdate",
+                "investment",
+                "marketindicator",
+                "participation",
+                "project",
+                "projectphase",
+                "target",
+            )
+        ),
+    }
+
+
+@pytest.mark.parametrize(("name", "model"), HISTORY_TRACKED, ids=[n for n, _ in HISTORY_TRACKED])
+def test_a_history_address_without_a_key_is_a_404(admin_client, name, model):
+    """`/admin/projects/project/abc/history/` and `/admin/projects/project/1/history/abc/`:
+    simple-history queried with the text and answered 500 (ValueError); a key that is not there
+    is a 404, and so is one that cannot be a key."""
+    record = FACTORIES[model]()
+    version = record.history.latest().pk
+    urls = []
+    for bad in NOT_KEYS:
+        urls += [
+            reverse(f"admin:{name}_history", args=[bad]),
+            reverse(f"admin:{name}_simple_history", args=[bad, version]),
+            reverse(f"admin:{name}_simple_history", args=[record.pk, bad]),
+        ]
+    for url in urls:
+        assert admin_client.get(url).status_code == 404, url
+    # The addresses of the record's own history still answer.
+    assert admin_client.get(reverse(f"admin:{name}_history", args=[record.pk])).status_code == 200
+    url = reverse(f"admin:{name}_simple_history", args=[record.pk, version])
+    assert admin_client.get(url).status_code == 200

@@ -3,13 +3,18 @@
 
 import json
 import logging
+import sqlite3
 
+import django.db
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import OperationalError
 from django.test import Client
 
+from aipdash import errors
 from tests.security.boom_urls import SECRET_IN_TRACEBACK
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +150,85 @@ def test_503_with_retry_after_while_the_database_cannot_be_reached(boom_client, 
     assert response["Retry-After"] == "5"
     assert "nothing you saved is lost" in response.content.decode()
     (error,) = [r for r in caplog.records if r.name == "django.request"]
-    assert SECRET_IN_TRACEBACK in logging.getHandlerByName("request_errors").format(error)
+    assert "OperationalError" in logging.getHandlerByName("request_errors").format(error)
+
+
+def test_a_query_over_a_database_limit_is_a_500_not_an_outage(boom_client, caplog):
+    """psycopg raises a query over one of PostgreSQL's limits (an index entry too large, too
+    many columns...) as an OperationalError too, as sqlite3 does its own: the database is
+    there, so no 503 saying it is briefly unavailable."""
+    with caplog.at_level(logging.INFO):
+        response = boom_client.get("/database-limit/")
+    _error_page(response, 500, "Something went wrong on our side")
+    assert "Retry-After" not in response
+    (error,) = [r for r in caplog.records if r.name == "django.request"]
+    logged = logging.getHandlerByName("request_errors").format(error)
+    assert "django.db.utils.OperationalError" in logged
+    assert "1664 entries" in logged or "too many columns" in logged
+
+
+def _wrapped(cause):
+    """`cause` as Django raises it (django.db.utils.DatabaseErrorWrapper): its own exception
+    class of the same name, the driver's exception as the cause."""
+    driver_classes = {cls.__name__ for cls in type(cause).__mro__}
+    wrapper = django.db.InterfaceError if "InterfaceError" in driver_classes else OperationalError
+    try:
+        raise wrapper(*cause.args) from cause
+    except django.db.Error as error:
+        return error
+
+
+@pytest.mark.parametrize(
+    ("cause", "unavailable"),
+    [
+        # No answer from the server: refused, lost, closed.
+        (psycopg.OperationalError("connection failed: Connection refused"), True),
+        (psycopg.OperationalError("consuming input failed: server closed the connection"), True),
+        (psycopg.InterfaceError("the connection is closed"), True),
+        (psycopg.errors.ConnectionFailure("connection failure"), True),
+        (psycopg.errors.AdminShutdown("terminating connection due to administrator command"), True),
+        (psycopg.errors.CrashShutdown("terminating connection due to a crash"), True),
+        (psycopg.errors.CannotConnectNow("the database system is starting up"), True),
+        (psycopg.errors.TooManyConnections("sorry, too many clients already"), True),
+        pytest.param(
+            lambda tmp_path: _sqlite_error(tmp_path, "database is locked"), True, id="sqlite-busy"
+        ),
+        # The database answered: it refused the query.
+        (psycopg.errors.ProgramLimitExceeded("index row size 3160 exceeds maximum 2704"), False),
+        (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), False),
+        (psycopg.errors.DeadlockDetected("deadlock detected"), False),
+        (psycopg.errors.UndefinedTable('relation "x" does not exist'), False),
+        pytest.param(
+            lambda tmp_path: _sqlite_error(tmp_path, "no such table"), False, id="sqlite-no-table"
+        ),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else None,
+)
+def test_only_a_database_that_cannot_be_reached_is_an_outage(cause, unavailable, tmp_path):
+    if callable(cause):
+        cause = cause(tmp_path)
+    assert errors.database_unavailable(_wrapped(cause)) is unavailable
+
+
+def _sqlite_error(folder, kind):
+    """A real sqlite3 error: a write while another connection holds the file's write lock
+    (after no wait), or a query of a table that is not there."""
+    path = folder / "busy.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    other = sqlite3.connect(path, timeout=0)
+    try:
+        if kind == "no such table":
+            other.execute("SELECT * FROM missing")
+        holder.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO t VALUES (1)")
+    except sqlite3.OperationalError as error:
+        assert kind in str(error)
+        return error
+    finally:
+        other.close()
+        holder.close()
+    raise AssertionError(f"no {kind} error")
 
 
 def test_400_for_a_suspicious_request_and_a_foreign_host(boom_client):
@@ -236,8 +319,61 @@ def test_an_unusable_incoming_request_id_is_replaced(client, incoming):
     assert len(response["X-Request-ID"]) == 32
 
 
-@pytest.mark.parametrize("query", ["q=%00", "partner=a%00b", "stage__exact=%00x"])
-def test_a_nul_in_the_query_string_is_a_400(editor_client, query):
-    for path in ("/", "/admin/projects/project/"):
-        response = editor_client.get(path, QUERY_STRING=query)
-        _error_page(response, 400, "could not be understood")
+def _nul_refused(response, caplog):
+    body = _error_page(response, 400, "could not be understood")
+    assert "NUL character" in body
+    # One warning line names it; no traceback at ERROR.
+    (warning,) = [r for r in caplog.records if r.name != "aipdash.request"]
+    assert warning.levelname == "WARNING" and not warning.exc_info
+    assert "\x00" not in warning.getMessage()
+
+
+@pytest.mark.parametrize("query", ["q=%00", "partner=a%00b", "stage__exact=%00x", "%00=1"])
+def test_a_nul_in_the_query_string_is_a_400(editor_client, query, caplog):
+    for path in ("/", "/admin/projects/project/", "/portfolio/", "/admin/"):
+        with caplog.at_level(logging.INFO):
+            caplog.clear()
+            response = editor_client.get(path, QUERY_STRING=query)
+        _nul_refused(response, caplog)
+
+
+NUL_PATHS = [
+    "/%00",
+    "/projects/%00/",
+    "/projects/a%00b/",
+    "/partners/%00/",
+    "/s/%00/",
+    "/s/%00/charts/commitments_by_partner/",
+    "/admin/projects/project/%00/change/",
+    "/admin/projects/project/%00/history/",
+    "/admin/partners/partner/1/history/%00/",
+    "/admin/projects/project/?q=x&o=%00",
+]
+
+
+@pytest.mark.parametrize("path", NUL_PATHS)
+def test_a_nul_anywhere_in_the_address_is_a_400(editor_client, client, records, path, caplog):
+    """PostgreSQL refuses NUL in text: a slug or key with one reached its query and answered
+    500 (DataError), or a 404 only on SQLite."""
+    for caller in (editor_client, client):
+        with caplog.at_level(logging.INFO):
+            caplog.clear()
+            response = caller.get(path)
+        _nul_refused(response, caplog)
+
+
+def test_a_cookie_with_a_nul_is_dropped(caplog):
+    """`Cookie: sessionid="\\000…"` reads as a NUL (an octal escape in a quoted cookie value):
+    the session's lookup raised DataError on PostgreSQL, a 500 on every page, the login page
+    included. Such a cookie is dropped (a 400 would lock the browser out until it is cleared)."""
+    client = Client()
+    cookie = 'sessionid="\\000abcdefghijklmnop"; theme=dark'
+    with caplog.at_level(logging.INFO):
+        assert client.get("/accounts/login/", HTTP_COOKIE=cookie).status_code == 200
+        assert client.get("/portfolio/", HTTP_COOKIE=cookie).status_code == 302
+        assert client.get("/api/projects/", HTTP_COOKIE=cookie).status_code == 401
+    warnings = [r for r in caplog.records if r.name == "aipdash.security"]
+    assert [(r.levelname, r.getMessage()) for r in warnings] == [
+        ("WARNING", 'Dropped a cookie with a NUL character: "sessionid".')
+    ] * 3
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
