@@ -73,3 +73,14 @@ class LastSeen(models.Model):
 
     def __str__(self):
         return f"{self.user} at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class AuthVersion(models.Model):
+    """One row: a random token that database triggers replace on every write to users, groups,
+    permissions and their memberships, whatever makes it (aipdash/authversion.py)."""
+
+    id = models.SmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token
