@@ -338,3 +338,46 @@ def test_a_second_revocation_from_a_stale_copy_keeps_the_first_time(gip_link):
     assert revoked_at is not None and first_tab.revoked_at == revoked_at
     sharing.revoke(second_tab)
     assert ShareLink.objects.get().revoked_at == revoked_at == second_tab.revoked_at
+
+
+def _choices(text):
+    """The filter form's choices on a page: (name, value) of each box, and each year."""
+    boxes = re.findall(r'<input type="checkbox" name="(\w+)" value="([^"]*)"', text)
+    years = re.findall(r'<option value="(\d+)"', text)
+    return set(boxes) | {("year", year) for year in years}
+
+
+@pytest.mark.parametrize(
+    ("query", "htmx"),
+    [
+        ({"partner": "nobody"}, False),
+        ({"partner": "nobody"}, True),
+        ({"partner": "nobody", "embed": "1"}, False),
+        ({"embed": "2"}, False),
+        ({"online_from": "2020"}, False),
+    ],
+)
+def test_a_refused_shared_view_offers_only_the_links_own_choices(
+    client,
+    viewer,
+    portfolio,  # noqa: F811
+    query,
+    htmx,
+):
+    """The 400 page of a link to GIP, 2027-2028, names no other partner and no other year:
+    it offers what the shared page itself offers."""
+    issued = sharing.create(
+        user=viewer,
+        label="GIP only",
+        filters=DashboardFilters(partner=("gip",), online_from=2027, online_to=2028),
+        open_filters=["partner", "online"],
+        days=30,
+    )
+    shown = client.get(url(issued))
+    refused = client.get(url(issued, **query), **({"HTTP_HX_REQUEST": "true"} if htmx else {}))
+    assert shown.status_code == 200
+    assert refused.status_code == 400
+    assert _choices(shown.text) == {("partner", "gip"), ("year", "2027"), ("year", "2028")}
+    assert _choices(refused.text) <= _choices(shown.text) | {("year", "2020")}  # as asked
+    for other in ("mgx", "MGX", 'value="2024"'):
+        assert other not in refused.text
