@@ -381,3 +381,56 @@ def test_a_refused_shared_view_offers_only_the_links_own_choices(
     assert _choices(refused.text) <= _choices(shown.text) | {("year", "2020")}  # as asked
     for other in ("mgx", "MGX", 'value="2024"'):
         assert other not in refused.text
+
+
+def _cached_bytes():
+    """Every key and value the cache holds now, as bytes: the whole Redis database of the
+    configured REDIS_URL, or the local-memory cache; and the process's own LRU in front."""
+    from django.conf import settings as django_settings
+
+    from aipdash import datacache
+
+    found = []
+    if django_settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(django_settings.REDIS_URL)
+        readers = {
+            b"string": lambda key: [client.get(key)],
+            b"hash": lambda key: [b for pair in client.hgetall(key).items() for b in pair],
+            b"list": lambda key: client.lrange(key, 0, -1),
+            b"set": lambda key: list(client.smembers(key)),
+            b"zset": lambda key: client.zrange(key, 0, -1),
+        }
+        for key in client.scan_iter(count=1000):
+            found.append(key)
+            found.extend(readers[client.type(key)](key))
+    else:
+        for key, value in cache._cache.items():
+            found += [key.encode(), value]
+    for key, value in datacache._local.items():
+        found += [key.encode(), str(value).encode()]
+    return found
+
+
+def test_no_cache_keeps_a_working_token(client, gip_link):
+    """The database keeps only the token's hash; the cache, shared by every process and kept a
+    day, must not keep more (a chart block's links hold the view's address)."""
+    cache.clear()
+    for path, query, headers in [
+        ("", {}, {}),
+        ("", {"embed": "1"}, {}),
+        ("", {"partner": "gip"}, {"HTTP_HX_REQUEST": "true"}),
+        ("charts/energy_mix/", {}, {}),
+        ("charts/commitments_by_partner.csv", {}, {}),
+        ("export.xlsx", {}, {}),
+        ("", {"partner": "nobody"}, {}),
+    ]:
+        response = client.get(url(gip_link, path, **query), **headers)
+        assert response.status_code in (200, 400)
+        if not response.streaming:
+            assert gip_link.token in response.text or path.endswith(".csv")  # links still work
+    cached = _cached_bytes()
+    assert cached, "the views cached nothing: the test checks nothing"
+    token = gip_link.token.encode()
+    assert not [value for value in cached if value and token in value]
