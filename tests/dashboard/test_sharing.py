@@ -434,3 +434,48 @@ def test_no_cache_keeps_a_working_token(client, gip_link):
     assert cached, "the views cached nothing: the test checks nothing"
     token = gip_link.token.encode()
     assert not [value for value in cached if value and token in value]
+
+
+def test_the_admin_shows_an_editor_only_their_own_links(editor_client, editor, gip_link):
+    """One rule (sharing.visible_to) for the site's list and the admin: everyone's links only
+    with `manage_all_sharelinks`. gip_link is the viewer's."""
+    own = sharing.create(
+        user=editor,
+        label="Editor's own",
+        filters=DashboardFilters(stage=("construction",)),
+        open_filters=[],
+        days=5,
+    )
+    others = gip_link.link.pk
+    listing = editor_client.get(reverse("admin:aipdash_sharelink_changelist"))
+    assert listing.status_code == 200
+    assert "Editor&#x27;s own" in listing.text or "Editor's own" in listing.text
+    assert "Investment committee" not in listing.text
+    own_page = editor_client.get(reverse("admin:aipdash_sharelink_change", args=[own.link.pk]))
+    assert own_page.status_code == 200
+    for view in ("change", "history", "delete"):
+        response = editor_client.get(reverse(f"admin:aipdash_sharelink_{view}", args=[others]))
+        assert response.status_code in (403, 404), view
+        assert "Investment committee" not in response.text
+
+    editor.user_permissions.add(Permission.objects.get(codename="manage_all_sharelinks"))
+    editor_client.force_login(User.objects.get(pk=editor.pk))
+    listing = editor_client.get(reverse("admin:aipdash_sharelink_changelist"))
+    assert "Investment committee" in listing.text
+    others_page = editor_client.get(reverse("admin:aipdash_sharelink_change", args=[others]))
+    assert others_page.status_code == 200
+
+
+def test_the_admins_revoke_action_reaches_only_visible_links(client, gip_link):
+    """A user who may change links but not everyone's revokes only their own."""
+    staff = User.objects.create_user("staff", password="staff-pass-1234", is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_sharelink", "change_sharelink"])
+    )
+    client.force_login(staff)
+    client.post(
+        reverse("admin:aipdash_sharelink_changelist"),
+        {"action": "revoke", "_selected_action": [gip_link.link.pk]},
+    )
+    gip_link.link.refresh_from_db()
+    assert not gip_link.link.is_revoked
