@@ -19,7 +19,12 @@ class ShareLink(models.Model):
         max_length=8, editable=False, help_text="The token's first characters, to tell links apart."
     )
     label = models.CharField(max_length=120)
-    filters = models.JSONField(default=dict, help_text="The captured view (canonical filters).")
+    filters = models.JSONField(
+        # Blank: the whole portfolio, the dashboard without filters, is a view too.
+        default=dict,
+        blank=True,
+        help_text="The captured view (canonical filters).",
+    )
     open_filters = models.JSONField(
         default=list, blank=True, help_text="Filters the viewer may narrow within the view."
     )

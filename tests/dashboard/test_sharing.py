@@ -257,6 +257,18 @@ def test_share_this_view_in_two_clicks(viewer_client, viewer, portfolio):  # noq
     assert shown.group(2)[:6] in listing
 
 
+def test_the_whole_portfolio_can_be_shared(viewer_client, portfolio):  # noqa: F811
+    """The dashboard without filters is a view too (its link was a 500: an empty captured
+    view failed the model's blank check)."""
+    response = viewer_client.post(
+        reverse("share-new"), {"label": "Everything", "days": "30", "view": ""}
+    )
+    assert response.status_code == 200
+    token = re.search(r'value="http://testserver/s/([^/]+)/"', response.text).group(1)
+    assert ShareLink.objects.get().filters == {}
+    assert csv_partners(viewer_client.get(url(token, PATHS[2]))) == {"GIP", "MGX"}
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [
