@@ -5,6 +5,7 @@ and loses that the moment who may see what changes."""
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from projects.models import Project
@@ -17,8 +18,8 @@ PER_REQUEST = {"X-Request-ID", "Set-Cookie", "Content-Length"}
 
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
-    """A write whose transaction commits (its on_commit hooks run): auth and data versions
-    change only then."""
+    """A write whose transaction commits (its on_commit hooks run): the data version changes
+    only then (the auth version changes inside the writing transaction, by trigger)."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
@@ -83,6 +84,17 @@ def test_after_logging_out_the_old_cookie_opens_nothing(viewer_client, portfolio
     response = viewer_client.get(URL)
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_a_login_voids_every_pass(viewer_client, editor, portfolio):  # noqa: F811
+    """Signing in replaces the session's key: the key it replaces must open nothing either
+    (Django saves the user's last_login, and the auth_user trigger replaces the version)."""
+    assert viewer_client.get(URL).status_code == 200
+    assert _served_by_fastpath(viewer_client.get(URL))
+    Client().force_login(editor)
+    response = viewer_client.get(URL)
+    assert response.status_code == 200
+    assert not _served_by_fastpath(response)  # the full stack checked again
 
 
 def test_a_signed_in_user_without_a_role_never_gets_a_pass(client, django_user_model, portfolio):  # noqa: F811

@@ -442,6 +442,10 @@ def test_no_cache_keeps_a_working_token(client, gip_link):
         assert response.status_code in (200, 400)
         if not response.streaming:
             assert gip_link.token in response.text or path.endswith(".csv")  # links still work
+    api = client.get(
+        "/api/charts/energy_mix/", HTTP_AUTHORIZATION=f"Bearer {gip_link.token}"
+    )  # the token as a bearer token
+    assert api.status_code == 200
     cached = _cached_bytes()
     assert cached, "the views cached nothing: the test checks nothing"
     token = gip_link.token.encode()
