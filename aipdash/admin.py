@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import Http404
 
 from aipdash import sharing
 from aipdash.forms import AdminLoginForm
@@ -13,7 +14,9 @@ admin.site.site_url = "/"
 
 @admin.register(ShareLink)
 class ShareLinkAdmin(admin.ModelAdmin):
-    """Shared links are made from the dashboard; here they are listed and revoked."""
+    """Shared links are made from the dashboard; here they are listed and revoked. Which links
+    a user sees is the site's rule (`sharing.visible_to`): their own, everyone's only with
+    `manage_all_sharelinks`; the list, the actions and every page of one link by id."""
 
     list_display = [
         "label",
@@ -32,6 +35,17 @@ class ShareLinkAdmin(admin.ModelAdmin):
         f.name for f in ShareLink._meta.fields if f.name not in ("id", "label", "token_hash")
     ]
     actions = ["revoke"]
+
+    def get_queryset(self, request):
+        return sharing.visible_to(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        """Another's link (or none) is not found: 404, as on the site's own pages (share_revoke),
+        for the change, history and delete pages alike."""
+        link = super().get_object(request, object_id, from_field)
+        if link is None:
+            raise Http404("No such shared link.")
+        return link
 
     def has_add_permission(self, request):
         return False  # a link is made from the dashboard, where its token can be shown once

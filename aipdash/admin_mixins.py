@@ -81,8 +81,9 @@ class LockingForm(forms.ModelForm):
     Fields the editor left as loaded but someone else changed take the new value in the
     re-shown form; fields both changed keep the editor's value. The hidden version moves on
     to the current one, so saving the re-shown form again is a deliberate overwrite of what
-    the message shows. The model refuses a stale save too (aipdash/locking.py), should the
-    record change between this check and the save.
+    the message shows. A form without the version is refused until the page is reloaded: what
+    it would overwrite can't be known. The model refuses a stale save too (aipdash/locking.py),
+    should the record change between this check and the save.
     """
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -109,8 +110,11 @@ class LockingForm(forms.ModelForm):
         if self.reverting and current is None:
             instance.restoring = True  # a deleted record brought back from its history
             return cleaned
-        if loaded is None:  # a client that sends no version: the model's check still holds
-            loaded = current if self.reverting else getattr(instance, locking.VERSION_FIELD)
+        if loaded is None:
+            # No version (a client that dropped the hidden field): a change made since would
+            # be overwritten unseen, so it is refused like a stale form, until a reload.
+            self.add_error(None, ValidationError(locking.unversioned(type(instance)), code="stale"))
+            return cleaned
         if current == loaded:
             setattr(instance, locking.VERSION_FIELD, loaded)
             return cleaned
@@ -305,8 +309,8 @@ class InheritProvenanceFormSet(BaseInlineFormSet):
 
     def clean(self):
         """A row marked for deletion that someone changed since the page was loaded is not
-        deleted unseen: the page is refused with what changed (LockingForm checks the rows
-        that are kept)."""
+        deleted unseen: the page is refused with what changed; so is one whose form does not
+        say which version it was loaded from (LockingForm checks the rows that are kept)."""
         super().clean()
         errors = []
         for form in self.forms:
@@ -315,7 +319,10 @@ class InheritProvenanceFormSet(BaseInlineFormSet):
             loaded = getattr(form, "cleaned_data", {}).get("loaded_version")
             model = type(form.instance)
             current = locking.current_version(model, form.instance.pk, lock=True)
-            if loaded is None or current is None or current == loaded:
+            if current is None or current == loaded:
+                continue
+            if loaded is None:
+                errors.append(f"Not deleted: “{form.instance}”. {locking.unversioned(model)}")
                 continue
             conflict = locking.conflict(model, form.instance.pk, loaded)
             errors += [

@@ -1,5 +1,16 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_delete, post_save
+from django.db import connections
+from django.db.models.signals import post_delete, post_migrate, post_save
+
+
+def _auth_version_triggers(sender, using, **kwargs):
+    """Put back the auth-version triggers a migration dropped (SQLite rebuilds a table to alter
+    it, triggers lost): see aipdash/authversion.py. Not before its table exists."""
+    from aipdash import authversion
+
+    connection = connections[using]
+    if authversion.TABLE in connection.introspection.table_names():
+        authversion.install(connection)
 
 
 class AipdashConfig(AppConfig):
@@ -21,3 +32,4 @@ class AipdashConfig(AppConfig):
                 )
         # Who may see what: every change voids the passes of the chart fast path.
         fastpath.connect_signals()
+        post_migrate.connect(_auth_version_triggers, sender=self, dispatch_uid="auth-version")

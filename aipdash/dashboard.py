@@ -91,22 +91,32 @@ def chart(name: str, filters: DashboardFilters) -> ChartBlock:
     return cached(f"chart:{name}", filters.canonical(), lambda: _build(name, filters))
 
 
+# A shared view's base path is `/s/<token>/`: a working token, which no cache may keep (the
+# database keeps only its hash). Blocks are cached with this mark where the base path goes, and
+# the path is put in on the way out. The rest of a block is escaped text or JSON with `<`
+# escaped, so nothing typed by anyone can read as the mark.
+BASE_PATH_MARK = "<base-path>"
+
+
 def chart_html(name: str, filters: DashboardFilters, *, base_path: str, query: str) -> str:
     """The chart's rendered block (figure island, notes, data table, links), cached like its
-    payload: a warm request renders no template and encodes no JSON. The block depends on the
-    filters, the data version, the base path and the export query only (no request, no CSRF
-    token, no nonce)."""
+    payload: a warm request renders no template and encodes no JSON. The cached block depends
+    on the filters, the data version and the export query only (no request, no CSRF token, no
+    nonce, no base path: one block serves the dashboard and every shared view of it)."""
     from django.template.loader import render_to_string
+    from django.utils.html import escape
     from django.utils.safestring import mark_safe
+
+    mark = mark_safe(BASE_PATH_MARK)  # noqa: S308 (a constant)
 
     def render() -> str:
         return render_to_string(
             "dashboard/index.html#chart",
-            {"chart": chart(name, filters), "base_path": base_path, "query": query},
+            {"chart": chart(name, filters), "base_path": mark, "query": query},
         )
 
-    key = f"{filters.canonical()}|{base_path}|{query}"
-    return mark_safe(cached(f"chart-html:{name}", key, render, local=True))  # noqa: S308 (our template)
+    block = cached(f"chart-html:{name}", f"{filters.canonical()}|{query}", render, local=True)
+    return mark_safe(block.replace(BASE_PATH_MARK, escape(base_path)))  # noqa: S308 (our template)
 
 
 def headline(filters: DashboardFilters) -> dict:

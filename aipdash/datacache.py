@@ -42,16 +42,16 @@ logger = logging.getLogger("aipdash.cache")
 LOCAL_ENTRIES = 64
 _local = OrderedDict()  # versioned key -> value, most recent last
 _local_lock = threading.Lock()
-_request = threading.local()  # .version, .auth_version: what the current request read
+_request = threading.local()  # .version: what the current request read
 
 
 def _request_started(**kwargs):
-    _request.active, _request.version, _request.auth_version = True, None, None
+    _request.active, _request.version = True, None
     _request.values = {}
 
 
 def _request_finished(**kwargs):
-    _request.active, _request.version, _request.auth_version = False, None, None
+    _request.active, _request.version = False, None
     _request.values = {}
 
 
@@ -59,7 +59,6 @@ request_started.connect(_request_started, dispatch_uid="datacache-request-starte
 request_finished.connect(_request_finished, dispatch_uid="datacache-request-finished")
 
 VERSION_KEY = "aipdash:data-version"
-AUTH_VERSION_KEY = "aipdash:auth-version"
 PAYLOAD_TTL = 60 * 60 * 24  # old versions' payloads go away by themselves
 RETRY_BUMP_AFTER = 1.0  # seconds between retries of a version change that failed
 
@@ -71,8 +70,8 @@ def _failed() -> bool:
 
 class Version:
     """A random token in the cache that a write replaces (see the module's docstring): the data
-    version (every portfolio write) and the auth version (every change to who may see what,
-    aipdash/fastpath.py) are two of these."""
+    version (every portfolio write) is one. (The fast path's auth version is in the database,
+    where triggers see every write: aipdash/authversion.py.)"""
 
     def __init__(self, key: str, request_attr: str):
         self.key = key
@@ -160,23 +159,20 @@ class Version:
 
 
 def read_with_versions(key: str):
-    """The value of `key`, reading the data and auth versions in the same round trip (they are
-    then this request's, as `current()` would have read them): one Redis call where three
-    would be. Falls back to separate reads when a version needs replacing first."""
-    if not (DATA.trusted() and AUTH.trusted()):
+    """The value of `key`, reading the data version in the same round trip (it is then this
+    request's, as `current()` would have read it): one Redis call where two would be. Falls
+    back to separate reads when the version needs replacing first."""
+    if not DATA.trusted():
         return cache.get(key)
-    values = cache.get_many([DATA.key, AUTH.key, key])
+    values = cache.get_many([DATA.key, key])
     if _failed():
         return None
-    if getattr(_request, "active", False):
-        for version in (DATA, AUTH):
-            if values.get(version.key):
-                setattr(_request, version.request_attr, values[version.key])
+    if getattr(_request, "active", False) and values.get(DATA.key):
+        setattr(_request, DATA.request_attr, values[DATA.key])
     return values.get(key)
 
 
 DATA = Version(VERSION_KEY, "version")
-AUTH = Version(AUTH_VERSION_KEY, "auth_version")
 _State = DATA  # the data version's state (tests reset it)
 _bump = DATA.bump_now
 

@@ -106,6 +106,16 @@ def moment(at: dt.datetime) -> str:
     return f"{timezone.localtime(at):%d %b %Y at %H:%M:%S %Z}"
 
 
+def unversioned(model) -> str:
+    """Why a form that does not say which version it was loaded from is refused: it could
+    overwrite a change made since, unseen (a form that lost its hidden version field)."""
+    return (
+        f"This {model._meta.verbose_name}'s form does not say which version it was opened from, "
+        "so it could overwrite a newer change: not saved. Reload the page to start from the "
+        "saved record."
+    )
+
+
 def show(value) -> str:
     """A field value for people, in a conflict message."""
     if value is None or value == "":

@@ -1,5 +1,6 @@
 """Middleware of the site's own: a request id and a structured log line for every request,
-the Permissions-Policy header, and the rule that every signed-in page needs a role.
+the Permissions-Policy header, private caching by default, and the rule that every signed-in
+page needs a role.
 
 Order in settings.MIDDLEWARE: `RequestIdMiddleware` first (it times and logs every answer,
 errors and redirects included), `PermissionsPolicyMiddleware` near it, and
@@ -153,6 +154,24 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         if self.value:
             response.setdefault("Permissions-Policy", self.value)
+        return response
+
+
+class PrivateByDefaultMiddleware:
+    """`Cache-Control: private, no-store` on every response that says nothing of caching:
+    pages, partials and exports carry portfolio data for a signed-in user or for whoever holds a
+    shared link's secret address, and no shared cache or browser disk may keep them. Responses
+    that set their own keep it: static files (WhiteNoise's long caching), the API, never_cache
+    views. It sits outside the chart fast path, so that path's answers get it too."""
+
+    VALUE = "private, no-store"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Cache-Control", self.VALUE)
         return response
 
 

@@ -19,7 +19,12 @@ class ShareLink(models.Model):
         max_length=8, editable=False, help_text="The token's first characters, to tell links apart."
     )
     label = models.CharField(max_length=120)
-    filters = models.JSONField(default=dict, help_text="The captured view (canonical filters).")
+    filters = models.JSONField(
+        # Blank: the whole portfolio, the dashboard without filters, is a view too.
+        default=dict,
+        blank=True,
+        help_text="The captured view (canonical filters).",
+    )
     open_filters = models.JSONField(
         default=list, blank=True, help_text="Filters the viewer may narrow within the view."
     )
@@ -73,3 +78,14 @@ class LastSeen(models.Model):
 
     def __str__(self):
         return f"{self.user} at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class AuthVersion(models.Model):
+    """One row: a random token that database triggers replace on every write to users, groups,
+    permissions and their memberships, whatever makes it (aipdash/authversion.py)."""
+
+    id = models.SmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     # CSRF token in pages is masked anew per request.
     "django.middleware.gzip.GZipMiddleware",
     "aipdash.middleware.PermissionsPolicyMiddleware",
+    # Cache-Control: private, no-store unless a response says otherwise (static files do).
+    "aipdash.middleware.PrivateByDefaultMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Refuse oversized bodies and NUL in the address with the 413/400 pages (after the CSP
     # middleware, so that those pages carry the policy and their nonce).

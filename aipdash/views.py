@@ -270,44 +270,44 @@ def shared_view(view):
         except sharing.LinkUnavailable as unavailable:
             return _private(render(request, "sharing/unavailable.html", status=unavailable.status))
         base = reverse("shared", args=[token])
-        embed = request.GET.get("embed")
-        if embed not in (None, "1") or len(request.GET.getlist("embed")) > 1:
+        scope = sharing.scope_of(link)
+
+        def refuse(errors, template):
+            # The link's own choices only, as its page offers: never every partner and year.
             return _private(
                 _bad_filters(
                     request,
-                    {"embed": "Use embed=1 for the charts alone, or leave it out."},
-                    SHARED_TEMPLATE,
+                    errors,
+                    template,
                     base_path=base,
                     shared=link,
                     open=set(link.open_filters),
+                    options=dashboard.options_for(DashboardFilters(), scope),
+                    scope_described=dashboard.describe(scope),
                 )
+            )
+
+        embed = request.GET.get("embed")
+        if embed not in (None, "1") or len(request.GET.getlist("embed")) > 1:
+            return refuse(
+                {"embed": "Use embed=1 for the charts alone, or leave it out."}, SHARED_TEMPLATE
             )
         try:
             filters, asked = sharing.scoped_filters(
                 link, request.GET, partner_slugs=dashboard.partner_slugs()
             )
         except FilterError as error:
-            return _private(
-                _bad_filters(
-                    request,
-                    error.errors,
-                    EMBED_TEMPLATE if embed else SHARED_TEMPLATE,
-                    base_path=base,
-                    shared=link,
-                    open=set(link.open_filters),
-                    scope_described=dashboard.describe(sharing.scope_of(link)),
-                )
-            )
+            return refuse(error.errors, EMBED_TEMPLATE if embed else SHARED_TEMPLATE)
         context = dashboard.context(
             filters,
             base_path=base,
             query=asked.canonical(),
             open_filters=link.open_filters,
-            scope=sharing.scope_of(link),
+            scope=scope,
             selected=asked,
             shared=link,
         )
-        context["scope_described"] = dashboard.describe(sharing.scope_of(link))
+        context["scope_described"] = dashboard.describe(scope)
         context["embed"] = bool(embed)
         response = view(request, link, context, *args, **kwargs)
         if embed:

@@ -5,6 +5,7 @@ and loses that the moment who may see what changes."""
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from projects.models import Project
@@ -17,23 +18,25 @@ PER_REQUEST = {"X-Request-ID", "Set-Cookie", "Content-Length"}
 
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
-    """A write whose transaction commits (its on_commit hooks run): auth and data versions
-    change only then."""
+    """A write whose transaction commits (its on_commit hooks run): the data version changes
+    only then (the auth version changes inside the writing transaction, by trigger)."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 def _queries(client, url=URL, **kwargs):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, **kwargs)
-    return response, len(ctx.captured_queries)
+    return response, [query["sql"] for query in ctx.captured_queries]
 
 
 def test_the_second_partial_skips_sessions_users_and_permissions(viewer_client, portfolio):  # noqa: F811
     first, first_queries = _queries(viewer_client)
     second, second_queries = _queries(viewer_client)
     assert first.status_code == second.status_code == 200
-    assert first_queries > 0  # the full stack: the user and their permissions at least
-    assert second_queries == 0  # the pass, the data version and the block: all from the cache
+    assert len(first_queries) > 1  # the full stack: the user and their permissions at least
+    # The auth version, by key; the pass, the data version and the block come from the cache.
+    assert len(second_queries) == 1
+    assert "aipdash_authversion" in second_queries[0]
     assert second.content == first.content
     headers = {k: v for k, v in first.headers.items() if k not in PER_REQUEST}
     assert {k: v for k, v in second.headers.items() if k not in PER_REQUEST} == headers
@@ -83,6 +86,17 @@ def test_after_logging_out_the_old_cookie_opens_nothing(viewer_client, portfolio
     assert "/accounts/login/" in response["Location"]
 
 
+def test_a_login_voids_every_pass(viewer_client, editor, portfolio):  # noqa: F811
+    """Signing in replaces the session's key: the key it replaces must open nothing either
+    (Django saves the user's last_login, and the auth_user trigger replaces the version)."""
+    assert viewer_client.get(URL).status_code == 200
+    assert _served_by_fastpath(viewer_client.get(URL))
+    Client().force_login(editor)
+    response = viewer_client.get(URL)
+    assert response.status_code == 200
+    assert not _served_by_fastpath(response)  # the full stack checked again
+
+
 def test_a_signed_in_user_without_a_role_never_gets_a_pass(client, django_user_model, portfolio):  # noqa: F811
     client.force_login(django_user_model.objects.create_user("norole", password="x-pass-1234"))
     assert [client.get(URL).status_code for _ in range(3)] == [403, 403, 403]
@@ -115,3 +129,135 @@ def test_a_write_still_shows_on_the_next_partial(viewer_client, portfolio, commi
     after = viewer_client.get(url).content
     assert after != before
     assert "1.2 GW" in after.decode()  # São Paulo: 200 MW + 1,000 MW
+
+
+# Who may see what, changed past the model's signals: the database itself tells the fast path.
+
+
+def _served_by_fastpath(response) -> bool:
+    return getattr(response.wsgi_request, "fastpath_user_id", None) is not None
+
+
+def _sql(statement, *params):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def _group_id(name="viewer"):
+    return Group.objects.get(name=name).pk
+
+
+def _view_project_id():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(codename="view_project", content_type__app_label="projects").pk
+
+
+SQL_WRITES = {
+    # A user deactivated, through the ORM's queryset and in SQL.
+    "queryset update is_active": (
+        lambda user: type(user).objects.filter(pk=user.pk).update(is_active=False),
+        302,
+    ),
+    "SQL update auth_user": (
+        lambda user: _sql("UPDATE auth_user SET is_active = %s WHERE id = %s", False, user.pk),
+        302,
+    ),
+    "SQL password change": (
+        lambda user: _sql("UPDATE auth_user SET password = %s WHERE id = %s", "x", user.pk),
+        302,
+    ),
+    # Removed from the group.
+    "queryset delete membership": (
+        lambda user: user.groups.through.objects.filter(user_id=user.pk).delete(),
+        403,
+    ),
+    "SQL delete auth_user_groups": (
+        lambda user: _sql("DELETE FROM auth_user_groups WHERE user_id = %s", user.pk),
+        403,
+    ),
+    # The group deleted, its memberships with it (as the ORM does).
+    "queryset delete group": (lambda user: Group.objects.filter(name="viewer").delete(), 403),
+    # The group's permission taken away, or the permission itself renamed.
+    "SQL delete auth_group_permissions": (
+        lambda user: _sql(
+            "DELETE FROM auth_group_permissions WHERE group_id = %s AND permission_id = %s",
+            _group_id(),
+            _view_project_id(),
+        ),
+        403,
+    ),
+    "SQL update auth_permission": (
+        lambda user: _sql(
+            "UPDATE auth_permission SET codename = %s WHERE id = %s", "gone", _view_project_id()
+        ),
+        403,
+    ),
+}
+
+
+@pytest.mark.parametrize("write", SQL_WRITES, ids=list(SQL_WRITES))
+def test_a_write_past_the_models_signals_takes_effect_on_the_next_request(
+    viewer_client,
+    viewer,
+    portfolio,  # noqa: F811
+    write,
+):
+    change, status = SQL_WRITES[write]
+    assert viewer_client.get(URL).status_code == 200
+    assert _served_by_fastpath(viewer_client.get(URL))  # the session holds a pass
+    change(viewer)
+    response = viewer_client.get(URL)
+    assert response.status_code == status
+    assert not _served_by_fastpath(response)
+
+
+def test_a_group_deleted_in_sql_takes_effect_at_once(viewer_client, portfolio):  # noqa: F811
+    """The group's row alone (foreign keys are checked at commit, so its memberships can wait)."""
+    group = Group.objects.get(name="viewer")
+    assert viewer_client.get(URL).status_code == 200
+    assert _served_by_fastpath(viewer_client.get(URL))
+    _sql("DELETE FROM auth_group WHERE id = %s", group.pk)
+    assert viewer_client.get(URL).status_code == 403
+    # Back, so that the memberships' foreign keys hold when the test's transaction ends.
+    _sql("INSERT INTO auth_group (id, name) VALUES (%s, %s)", group.pk, group.name)
+
+
+def test_a_direct_permission_taken_away_in_sql_takes_effect_at_once(
+    client,
+    django_user_model,
+    portfolio,  # noqa: F811
+):
+    """A user with `view_project` of their own (auth_user_user_permissions), no group."""
+    user = django_user_model.objects.create_user("direct", password="x-pass-1234")
+    user.user_permissions.add(_view_project_id())
+    client.force_login(user)
+    assert client.get(URL).status_code == 200
+    assert _served_by_fastpath(client.get(URL))
+    _sql("DELETE FROM auth_user_user_permissions WHERE user_id = %s", user.pk)
+    assert client.get(URL).status_code == 403
+
+
+def test_a_host_django_would_refuse_is_refused_on_the_fast_path_too(viewer_client, portfolio):  # noqa: F811
+    assert viewer_client.get(URL).status_code == 200
+    assert _served_by_fastpath(viewer_client.get(URL))
+    response = viewer_client.get(URL, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert not _served_by_fastpath(response)
+    forwarded = viewer_client.get(URL, HTTP_X_FORWARDED_HOST="evil.example")
+    assert forwarded.status_code == 200  # not trusted (USE_X_FORWARDED_HOST off): ignored
+
+
+def test_migrate_puts_back_the_triggers_a_rebuilt_table_lost(viewer):
+    """SQLite rebuilds a table to alter it, without its triggers: `migrate` puts them back."""
+    from django.core.management import call_command
+
+    from aipdash import authversion
+
+    authversion.uninstall()
+    before = authversion.current()
+    type(viewer).objects.filter(pk=viewer.pk).update(is_active=False)
+    assert authversion.current() == before  # no trigger: unseen
+    call_command("migrate", verbosity=0)
+    type(viewer).objects.filter(pk=viewer.pk).update(is_active=True)
+    assert authversion.current() not in (before, None)

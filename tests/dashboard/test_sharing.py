@@ -257,6 +257,18 @@ def test_share_this_view_in_two_clicks(viewer_client, viewer, portfolio):  # noq
     assert shown.group(2)[:6] in listing
 
 
+def test_the_whole_portfolio_can_be_shared(viewer_client, portfolio):  # noqa: F811
+    """The dashboard without filters is a view too (its link was a 500: an empty captured
+    view failed the model's blank check)."""
+    response = viewer_client.post(
+        reverse("share-new"), {"label": "Everything", "days": "30", "view": ""}
+    )
+    assert response.status_code == 200
+    token = re.search(r'value="http://testserver/s/([^/]+)/"', response.text).group(1)
+    assert ShareLink.objects.get().filters == {}
+    assert csv_partners(viewer_client.get(url(token, PATHS[2]))) == {"GIP", "MGX"}
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [
@@ -338,3 +350,148 @@ def test_a_second_revocation_from_a_stale_copy_keeps_the_first_time(gip_link):
     assert revoked_at is not None and first_tab.revoked_at == revoked_at
     sharing.revoke(second_tab)
     assert ShareLink.objects.get().revoked_at == revoked_at == second_tab.revoked_at
+
+
+def _choices(text):
+    """The filter form's choices on a page: (name, value) of each box, and each year."""
+    boxes = re.findall(r'<input type="checkbox" name="(\w+)" value="([^"]*)"', text)
+    years = re.findall(r'<option value="(\d+)"', text)
+    return set(boxes) | {("year", year) for year in years}
+
+
+@pytest.mark.parametrize(
+    ("query", "htmx"),
+    [
+        ({"partner": "nobody"}, False),
+        ({"partner": "nobody"}, True),
+        ({"partner": "nobody", "embed": "1"}, False),
+        ({"embed": "2"}, False),
+        ({"online_from": "2020"}, False),
+    ],
+)
+def test_a_refused_shared_view_offers_only_the_links_own_choices(
+    client,
+    viewer,
+    portfolio,  # noqa: F811
+    query,
+    htmx,
+):
+    """The 400 page of a link to GIP, 2027-2028, names no other partner and no other year:
+    it offers what the shared page itself offers."""
+    issued = sharing.create(
+        user=viewer,
+        label="GIP only",
+        filters=DashboardFilters(partner=("gip",), online_from=2027, online_to=2028),
+        open_filters=["partner", "online"],
+        days=30,
+    )
+    shown = client.get(url(issued))
+    refused = client.get(url(issued, **query), **({"HTTP_HX_REQUEST": "true"} if htmx else {}))
+    assert shown.status_code == 200
+    assert refused.status_code == 400
+    assert _choices(shown.text) == {("partner", "gip"), ("year", "2027"), ("year", "2028")}
+    assert _choices(refused.text) <= _choices(shown.text) | {("year", "2020")}  # as asked
+    for other in ("mgx", "MGX", 'value="2024"'):
+        assert other not in refused.text
+
+
+def _cached_bytes():
+    """Every key and value the cache holds now, as bytes: the whole Redis database of the
+    configured REDIS_URL, or the local-memory cache; and the process's own LRU in front."""
+    from django.conf import settings as django_settings
+
+    from aipdash import datacache
+
+    found = []
+    if django_settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(django_settings.REDIS_URL)
+        readers = {
+            b"string": lambda key: [client.get(key)],
+            b"hash": lambda key: [b for pair in client.hgetall(key).items() for b in pair],
+            b"list": lambda key: client.lrange(key, 0, -1),
+            b"set": lambda key: list(client.smembers(key)),
+            b"zset": lambda key: client.zrange(key, 0, -1),
+        }
+        for key in client.scan_iter(count=1000):
+            found.append(key)
+            found.extend(readers[client.type(key)](key))
+    else:
+        for key, value in cache._cache.items():
+            found += [key.encode(), value]
+    for key, value in datacache._local.items():
+        found += [key.encode(), str(value).encode()]
+    return found
+
+
+def test_no_cache_keeps_a_working_token(client, gip_link):
+    """The database keeps only the token's hash; the cache, shared by every process and kept a
+    day, must not keep more (a chart block's links hold the view's address)."""
+    cache.clear()
+    for path, query, headers in [
+        ("", {}, {}),
+        ("", {"embed": "1"}, {}),
+        ("", {"partner": "gip"}, {"HTTP_HX_REQUEST": "true"}),
+        ("charts/energy_mix/", {}, {}),
+        ("charts/commitments_by_partner.csv", {}, {}),
+        ("export.xlsx", {}, {}),
+        ("", {"partner": "nobody"}, {}),
+    ]:
+        response = client.get(url(gip_link, path, **query), **headers)
+        assert response.status_code in (200, 400)
+        if not response.streaming:
+            assert gip_link.token in response.text or path.endswith(".csv")  # links still work
+    api = client.get(
+        "/api/charts/energy_mix/", HTTP_AUTHORIZATION=f"Bearer {gip_link.token}"
+    )  # the token as a bearer token
+    assert api.status_code == 200
+    cached = _cached_bytes()
+    assert cached, "the views cached nothing: the test checks nothing"
+    token = gip_link.token.encode()
+    assert not [value for value in cached if value and token in value]
+
+
+def test_the_admin_shows_an_editor_only_their_own_links(editor_client, editor, gip_link):
+    """One rule (sharing.visible_to) for the site's list and the admin: everyone's links only
+    with `manage_all_sharelinks`. gip_link is the viewer's."""
+    own = sharing.create(
+        user=editor,
+        label="Editor's own",
+        filters=DashboardFilters(stage=("construction",)),
+        open_filters=[],
+        days=5,
+    )
+    others = gip_link.link.pk
+    listing = editor_client.get(reverse("admin:aipdash_sharelink_changelist"))
+    assert listing.status_code == 200
+    assert "Editor&#x27;s own" in listing.text or "Editor's own" in listing.text
+    assert "Investment committee" not in listing.text
+    own_page = editor_client.get(reverse("admin:aipdash_sharelink_change", args=[own.link.pk]))
+    assert own_page.status_code == 200
+    for view in ("change", "history", "delete"):
+        response = editor_client.get(reverse(f"admin:aipdash_sharelink_{view}", args=[others]))
+        assert response.status_code in (403, 404), view
+        assert "Investment committee" not in response.text
+
+    editor.user_permissions.add(Permission.objects.get(codename="manage_all_sharelinks"))
+    editor_client.force_login(User.objects.get(pk=editor.pk))
+    listing = editor_client.get(reverse("admin:aipdash_sharelink_changelist"))
+    assert "Investment committee" in listing.text
+    others_page = editor_client.get(reverse("admin:aipdash_sharelink_change", args=[others]))
+    assert others_page.status_code == 200
+
+
+def test_the_admins_revoke_action_reaches_only_visible_links(client, gip_link):
+    """A user who may change links but not everyone's revokes only their own."""
+    staff = User.objects.create_user("staff", password="staff-pass-1234", is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_sharelink", "change_sharelink"])
+    )
+    client.force_login(staff)
+    client.post(
+        reverse("admin:aipdash_sharelink_changelist"),
+        {"action": "revoke", "_selected_action": [gip_link.link.pk]},
+    )
+    gip_link.link.refresh_from_db()
+    assert not gip_link.link.is_revoked

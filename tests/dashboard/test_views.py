@@ -154,6 +154,7 @@ def test_an_admin_edit_shows_on_the_very_next_load(
         capacity_mw="150",
         announced_on=dallas.announced_on.isoformat(),
         expected_online=dallas.expected_online.isoformat(),
+        loaded_version=str(dallas.version),  # as the form carries it (aipdash/locking.py)
     )
     # The version changes when the admin's transaction commits (the test's never does).
     with django_capture_on_commit_callbacks(execute=True):

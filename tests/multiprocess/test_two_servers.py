@@ -152,3 +152,39 @@ def test_failed_logins_are_counted_across_both_servers(cluster):
     assert response.status_code == 302
     # One shared record: five failures, and the two tries while paused (each restarts the pause).
     assert cluster.query("SELECT sum(failures_since_start) FROM axes_accessattempt")[0][0] == 7
+
+
+def test_who_may_see_what_changed_in_sql_is_seen_by_both_fast_paths_at_once(cluster):
+    """Chart partials answered past the session and user middleware (aipdash/fastpath.py)
+    still see a user deactivated in SQL on the next request, on either server, and refuse a
+    host Django refuses."""
+    cluster.manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User\n"
+        f"User.objects.create_superuser('mp-fast', 'mp-fast@example.com', '{PASSWORD}')\n",
+    )
+    a, b = cluster.servers
+    session, response = login(a.url, "mp-fast")
+    assert response.status_code == 302
+    partial = f"/charts/{CHART}/"
+    for server in (a, b, a, b):  # the first earns the pass (in Redis, for both servers)
+        response = session.get(server.url + partial, timeout=30, allow_redirects=False)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "private, no-store"
+    foreign = session.get(
+        b.url + partial, headers={"Host": "evil.example"}, timeout=30, allow_redirects=False
+    )
+    assert foreign.status_code == 400
+
+    # A queryset's update() in another process: one UPDATE statement, no model signal.
+    cluster.manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth.models import User\n"
+        "User.objects.filter(username='mp-fast').update(is_active=False)\n",
+    )
+    for server in (b, a):
+        response = session.get(server.url + partial, timeout=30, allow_redirects=False)
+        assert response.status_code == 302
+        assert "/accounts/login/" in response.headers["Location"]

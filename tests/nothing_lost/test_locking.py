@@ -279,3 +279,103 @@ def test_deleting_an_inline_row_someone_changed_meanwhile_is_refused(editor_clie
     assert "Changed since you opened it: capacity (MW): 100.0 → 130.0" in errors
     phase.refresh_from_db()
     assert phase.capacity_mw == 130
+
+
+# --- a form that does not say which version it was loaded from -------------------------------
+
+RELOAD = "Reload the page"
+
+
+def _without(data, *names):
+    return {key: value for key, value in data.items() if key not in names}
+
+
+def test_a_save_without_the_loaded_version_is_refused_like_a_stale_one(editor_client, other_client):
+    """A stale form that drops the hidden version must not overwrite the newer record."""
+    project = ProjectFactory(name="Lakeside", capacity_mw=Decimal("200.0"))
+    url = change_url(project)
+    form_a = form_data(editor_client.get(url))
+    form_b = form_data(other_client.get(url))
+    form_a["capacity_mw"] = "250"
+    assert editor_client.post(url, form_a).status_code == 302
+
+    form_b["name"] = "Lakeside North"
+    refused = other_client.post(url, _without(form_b, "loaded_version"))
+    assert refused.status_code == 200
+    assert any(RELOAD in error for error in errors_of(refused))
+    project.refresh_from_db()
+    assert (project.name, project.capacity_mw, project.version) == ("Lakeside", 250, 2)
+    # Sending the re-shown form again does not get it through: only a reload does.
+    again = other_client.post(url, form_data(refused))
+    assert again.status_code == 200
+    project.refresh_from_db()
+    assert project.version == 2
+    reloaded = form_data(other_client.get(url))
+    reloaded["name"] = "Lakeside North"
+    assert other_client.post(url, reloaded).status_code == 302
+
+
+def test_a_save_without_the_version_is_refused_even_when_nothing_changed(editor_client):
+    project = ProjectFactory(name="Before")
+    url = change_url(project)
+    form = form_data(editor_client.get(url))
+    form["name"] = "After"
+    refused = editor_client.post(url, _without(form, "loaded_version"))
+    assert refused.status_code == 200
+    assert any(RELOAD in error for error in errors_of(refused))
+    project.refresh_from_db()
+    assert (project.name, project.version) == ("Before", 1)
+
+
+def test_an_inline_row_without_its_version_is_refused(editor_client, other_client):
+    project = ProjectFactory()
+    phase = ProjectPhaseFactory(project=project, sequence=1, capacity_mw=Decimal("100.0"))
+    url = change_url(project)
+    form_a = form_data(editor_client.get(url))
+    form_b = form_data(other_client.get(url))
+    form_a["phases-0-capacity_mw"] = "120"
+    assert editor_client.post(url, form_a).status_code == 302
+    form_b["phases-0-capacity_mw"] = "90"
+    form_b["loaded_version"] = str(Project.objects.get(pk=project.pk).version)  # page is fresh
+    refused = other_client.post(url, _without(form_b, "phases-0-loaded_version"))
+    assert refused.status_code == 200
+    assert any(RELOAD in error for error in errors_of(refused))
+    phase.refresh_from_db()
+    assert (phase.capacity_mw, phase.version) == (120, 2)
+
+
+def test_deleting_an_inline_row_without_its_version_is_refused(editor_client, other_client):
+    project = ProjectFactory()
+    phase = ProjectPhaseFactory(project=project, sequence=1, capacity_mw=Decimal("100.0"))
+    url = change_url(project)
+    form_a = form_data(editor_client.get(url))
+    form_b = form_data(other_client.get(url))
+    form_a["phases-0-capacity_mw"] = "130"
+    assert editor_client.post(url, form_a).status_code == 302
+    form_b["phases-0-DELETE"] = "on"
+    form_b["loaded_version"] = str(Project.objects.get(pk=project.pk).version)
+    refused = other_client.post(url, _without(form_b, "phases-0-loaded_version"))
+    assert refused.status_code == 200
+    errors = list(refused.context["inline_admin_formsets"][0].formset.non_form_errors())
+    assert errors and errors[0].startswith("Not deleted: “Phase 1”.")
+    assert any(RELOAD in error for error in errors)
+    phase.refresh_from_db()
+    assert phase.capacity_mw == 130
+
+
+def test_a_revert_without_the_version_is_refused(admin_client):
+    from django.urls import reverse as url_for
+
+    project = ProjectFactory(capacity_mw=Decimal("100.0"))
+    first = project.history.earliest()
+    project.capacity_mw = Decimal("150.0")
+    project.save()
+    url = url_for("admin:projects_project_simple_history", args=[project.pk, first.history_id])
+    data = form_data(admin_client.get(url))
+    project.region = "Changed meanwhile"
+    project.save()
+    refused = admin_client.post(url, _without(data, "loaded_version"))
+    assert refused.status_code == 200
+    assert any(RELOAD in error for error in errors_of(refused))
+    project.refresh_from_db()
+    assert (project.capacity_mw, project.region) == (150, "Changed meanwhile")

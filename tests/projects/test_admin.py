@@ -207,6 +207,7 @@ def test_moving_stakes_between_existing_rows_is_allowed(editor_client):
         slug=project.slug,
         announced_on=project.announced_on.isoformat(),
         expected_online=project.expected_online.isoformat(),
+        loaded_version=str(project.version),  # as the form carries it (aipdash/locking.py)
     )
     rows = [(first, "40"), (second, "60")]
     data["participations-TOTAL_FORMS"] = "2"
@@ -222,6 +223,7 @@ def test_moving_stakes_between_existing_rows_is_allowed(editor_client):
             f"participations-{i}-source_url": row.source_url,
             f"participations-{i}-as_of": row.as_of.isoformat(),
             f"participations-{i}-illustrative": "on",
+            f"participations-{i}-loaded_version": str(row.version),
         }
     response = editor_client.post(url, data)
     assert response.status_code == 302, inline_errors(response, "participations")
@@ -254,6 +256,7 @@ def change_post(project, phases, **fields):
         "slug": project.slug,
         "announced_on": project.announced_on.isoformat(),
         "expected_online": project.expected_online.isoformat(),
+        "loaded_version": str(project.version),  # as the form carries it (aipdash/locking.py)
     }
     data = project_post(**(saved | fields))
     data["phases-TOTAL_FORMS"] = data["phases-INITIAL_FORMS"] = str(len(phases))
@@ -270,6 +273,7 @@ def change_post(project, phases, **fields):
             f"phases-{i}-source_url": row.source_url,
             f"phases-{i}-as_of": row.as_of.isoformat(),
             f"phases-{i}-illustrative": "on",
+            f"phases-{i}-loaded_version": str(row.version),
         }
     return data
 

@@ -45,6 +45,7 @@ def change_capacity(client, project, mw, **extra):
         capacity_mw=str(mw),
         announced_on=project.announced_on.isoformat(),
         expected_online=project.expected_online.isoformat(),
+        loaded_version=str(project.version),  # as the form carries it (aipdash/locking.py)
         **extra,
     )
     response = client.post(url, data)
@@ -108,6 +109,7 @@ def test_an_earlier_version_can_be_restored(editor_client):
         capacity_mw=str(original.capacity_mw),
         announced_on=project.announced_on.isoformat(),
         expected_online=project.expected_online.isoformat(),
+        loaded_version=str(project.version),  # a revert's base: the record as it is now
     )
     response = editor_client.post(url, data)
     assert response.status_code == 302

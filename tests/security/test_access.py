@@ -60,6 +60,9 @@ NO_ADMIN_ADD = {
     "axes.accesslog",
     "axes.accessfailurelog",
 }
+# Records of the table above that belong to someone else than the editor (the share link is the
+# viewer's): their pages by id answer the editor 404, as on the site.
+SOMEONE_ELSES = {"aipdash.sharelink"}
 # Admins with bulk import (aipdash/import_admin.py): whoever may both add and change the model.
 IMPORTS = {
     "projects.project",
@@ -184,7 +187,10 @@ def admin_rules(records, share, viewer, axes_records):
         rules[base] = (path, answer("view"))
         rules[base + "add/"] = (path + "add/", answer("add", 403 if key in NO_ADMIN_ADD else 200))
         for suffix, action in (("history/", "view"), ("delete/", "delete"), ("change/", "view")):
-            rules[f"{base}<path:object_id>/{suffix}"] = (f"{path}{obj.pk}/{suffix}", answer(action))
+            expected = answer(action)
+            if key in SOMEONE_ELSES:  # not the editor's: not found (aipdash.sharing.visible_to)
+                expected = (*expected[:3], 404, expected[4])
+            rules[f"{base}<path:object_id>/{suffix}"] = (f"{path}{obj.pk}/{suffix}", expected)
         # The bare object address redirects to its change page (which then checks).
         rules[base + "<path:object_id>/"] = (
             f"{path}{obj.pk}/",
