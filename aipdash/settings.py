@@ -243,6 +243,7 @@ PERMISSIONS_POLICY = {
     for feature in (
         "accelerometer",
         "autoplay",
+        "browsing-topics",
         "camera",
         "display-capture",
         "geolocation",
@@ -252,7 +253,6 @@ PERMISSIONS_POLICY = {
         "midi",
         "payment",
         "usb",
-        "browsing-topics",
     )
 }
 CSRF_FAILURE_VIEW = "aipdash.errors.csrf_failure"
