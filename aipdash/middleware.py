@@ -1,10 +1,9 @@
 """Middleware of the site's own: a request id and a structured log line for every request,
-the Permissions-Policy header, and the rule that every signed-in page needs a role.
+and the rule that every signed-in page needs a role.
 
 Order in settings.MIDDLEWARE: `RequestIdMiddleware` first (it times and logs every answer,
-errors and redirects included), `PermissionsPolicyMiddleware` near it, and
-`RoleRequiredMiddleware` right after `LoginRequiredMiddleware` (which answers anonymous
-requests first).
+errors and redirects included), and `RoleRequiredMiddleware` right after
+`LoginRequiredMiddleware` (which answers anonymous requests first).
 """
 
 import json
@@ -102,23 +101,6 @@ class RejectNulMiddleware:
         if "%00" in query or "\x00" in query:
             raise SuspiciousOperation("NUL character in the query string.")
         return self.get_response(request)
-
-
-class PermissionsPolicyMiddleware:
-    """The Permissions-Policy header (settings.PERMISSIONS_POLICY) on every response."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.value = ", ".join(
-            f"{feature}=({' '.join(allow)})"
-            for feature, allow in settings.PERMISSIONS_POLICY.items()
-        )
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if self.value:
-            response.setdefault("Permissions-Policy", self.value)
-        return response
 
 
 # The one rule for the site's own pages (not the admin, which checks its own permissions:

@@ -62,7 +62,7 @@ MIDDLEWARE = [
     # WhiteNoise. Django's GZip pads each response randomly against BREACH (since 4.2), and the
     # CSRF token in pages is masked anew per request.
     "django.middleware.gzip.GZipMiddleware",
-    "aipdash.middleware.PermissionsPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Refuse oversized bodies and NUL in the query string with the 413/400 pages (after the CSP
     # middleware, so that those pages carry the policy and their nonce).
@@ -237,7 +237,7 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
-# No page uses these browser features: say so (aipdash/middleware.py sends the header).
+# No page uses these browser features: say so (django-permissions-policy sends the header).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
