@@ -15,6 +15,7 @@ install:
 # Migrate the SQLite file under var/, load the demo data (only into an empty portfolio, so that
 # editors' changes never make a start fail), ensure a login, serve on 127.0.0.1:8000.
 run: export DEBUG ?= true
+run: export LOG_FORMAT ?= text
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --no-input

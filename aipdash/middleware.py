@@ -6,7 +6,6 @@ errors and redirects included), and `RoleRequiredMiddleware` right after
 `LoginRequiredMiddleware` (which answers anonymous requests first).
 """
 
-import json
 import logging
 import re
 import time
@@ -16,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 
 from aipdash.logfilters import SHARE_TOKEN
+from aipdash.logs import current_request_id
 
 request_log = logging.getLogger("aipdash.request")
 
@@ -30,9 +30,10 @@ def request_id_of(request) -> str:
 
 
 class RequestIdMiddleware:
-    """Give every request an id (`request.request_id`, the `X-Request-ID` response header) and
-    write one JSON line per request to the `aipdash.request` logger: id, method, path (share
-    tokens shortened), status, duration in ms, user id."""
+    """Give every request an id (`request.request_id`, the `X-Request-ID` response header, and
+    every log line written while answering it: aipdash/logs.py) and write one line per request
+    to the `aipdash.request` logger: id, method, path (share tokens shortened), status,
+    duration in ms, user id."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -41,11 +42,15 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         started = time.perf_counter()
-        response = self.get_response(request)
+        answering = current_request_id.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(answering)
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         response["X-Request-ID"] = request.request_id
         user = getattr(request, "user", None)
-        record = {
+        fields = {
             "request_id": request.request_id,
             "method": request.method,
             "path": SHARE_TOKEN.sub(r"\1…", request.path),
@@ -56,17 +61,16 @@ class RequestIdMiddleware:
             else getattr(request, "fastpath_user_id", None),
         }
         level = logging.ERROR if response.status_code >= 500 else logging.INFO
-        request_log.log(level, json.dumps(record, ensure_ascii=False), extra={"request": request})
+        request_log.log(
+            level,
+            "%s %s %s in %s ms",
+            fields["method"],
+            fields["path"],
+            fields["status"],
+            duration_ms,
+            extra={**fields, "request": request},
+        )
         return response
-
-
-class WithRequestId(logging.Filter):
-    """Logging filter: `%(request_id)s` for records that carry their request (django.request's
-    error records do), "-" for others."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_of(getattr(record, "request", None)) or "-"
-        return True
 
 
 class RequestSizeLimitMiddleware:

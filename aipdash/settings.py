@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from aipdash import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state of a first run (SQLite file, generated login): git-ignored.
 VAR_DIR = BASE_DIR / "var"
@@ -340,48 +342,35 @@ SPECTACULAR_SETTINGS = {
 # (aipdash/staleness.py).
 STALE_AFTER_DAYS = env.int("STALE_AFTER_DAYS", default=365)
 
+# Every log line in one shape (aipdash/logs.py): JSON by default, text with LOG_FORMAT=text
+# (`make run`). One handler on the root: every logger (Django's, django-axes', ours) reaches it,
+# with the request id of the request being answered and no share token in full.
+LOG_FORMAT = logs.log_format()
+LOGGING_CONFIG = "aipdash.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         "redact_share_tokens": {"()": "aipdash.logfilters.RedactShareTokens"},
-        "with_request_id": {"()": "aipdash.middleware.WithRequestId"},
+        "request_id": {"()": "aipdash.logs.RequestIdFilter"},
     },
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        # aipdash.request writes one JSON object per line (aipdash/middleware.py).
-        "json_line": {"format": "%(message)s"},
-        "with_request_id": {
-            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
-        },
-    },
+    "formatters": {"line": {"()": logs.FORMATTERS[LOG_FORMAT]}},
     "handlers": {
-        "request_log": {
-            "class": "logging.StreamHandler",
-            "formatter": "json_line",
-            "filters": ["redact_share_tokens"],
-        },
-        "request_errors": {
-            "class": "logging.StreamHandler",
-            "formatter": "with_request_id",
-            "filters": ["redact_share_tokens", "with_request_id"],
-        },
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_share_tokens"],
+            "formatter": "line",
+            "filters": ["redact_share_tokens", "request_id"],
         },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        # One JSON line per request: id, method, path, status, duration_ms, user_id.
-        "aipdash.request": {"handlers": ["request_log"], "level": "INFO", "propagate": False},
-        # Django's own warnings (4xx) and errors (500s, with the traceback) carry the request id
-        # of the JSON line (and of the 500 page).
-        "django.request": {"handlers": ["request_errors"], "level": "WARNING", "propagate": False},
-        # Django's development server logs each request line: through the same filter.
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Django's own handlers (a plain console in DEBUG, mail to ADMINS, the development
+        # server's) are dropped: its records go to the root's handler like every other.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # 4xx warnings and 500s with their traceback, under the request's id (as on the 500 page).
+        "django.request": {"handlers": [], "level": "WARNING", "propagate": True},
+        # One line per request (aipdash/middleware.py), also when LOG_LEVEL is WARNING.
+        "aipdash.request": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
