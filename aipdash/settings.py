@@ -4,6 +4,7 @@ Production differs from development only by environment variables; see README.md
 With DEBUG off (the default) SECRET_KEY must be set and `manage.py check --deploy` is clean.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -310,7 +311,27 @@ REST_FRAMEWORK = {
     # Every query parameter of a chart is a dashboard filter: no ?format=.
     "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Requests per user and per share link (api/throttling.py), counted in the cache.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerUser", "api.throttling.PerShareLink"],
 }
+
+
+def throttle_rate(name: str, default: str) -> str:
+    """A rate from the environment, checked at start: DRF would fail on each request."""
+    value = env.str(name, default=default)
+    if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", value):
+        raise ImproperlyConfigured(
+            f"{name} is “{value}”: give requests per second, minute, hour or day, "
+            f"such as “{default}”."
+        )
+    return value
+
+
+# Enough for any script of this portfolio's size (every list and chart pulled many times an
+# hour) while a runaway loop stops within seconds; a cold chart costs up to ~0.35 s of CPU,
+# so 600 an hour is at most ~3% of one worker. Bursts are allowed within the hour.
+API_THROTTLE_RATE = throttle_rate("API_THROTTLE_RATE", "600/hour")
+API_SHARE_LINK_THROTTLE_RATE = throttle_rate("API_SHARE_LINK_THROTTLE_RATE", "600/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "AIP Dashboard API",
     "DESCRIPTION": "Read-only: the AI Infrastructure Partnership's portfolio records and every "
@@ -330,6 +351,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "displayOperationId": False},
+    # Every operation may answer 429 (api/throttling.py): the schema says so.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_throttling",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "api.schema.country_choices",
         "PartnerKindEnum": "partners.models.Partner.Kind",
