@@ -133,7 +133,6 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
             default="-c jit=off -c work_mem=32MB -c random_page_cost=1.1",
         ),
     )
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A covering index's INCLUDE columns (projects.CommitmentFact) are a PostgreSQL speed-up;
 # SQLite keeps the index without them, which is all it needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
