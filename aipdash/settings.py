@@ -327,8 +327,8 @@ def throttle_rate(name: str, default: str) -> str:
 
 
 # Enough for any script of this portfolio's size (every list and chart pulled many times an
-# hour) while a runaway loop stops within seconds; a cold chart costs up to ~0.35 s of CPU,
-# so 600 an hour is at most ~3% of one worker. Bursts are allowed within the hour.
+# hour) while a runaway loop stops within seconds; a cold chart costs up to ~0.4 s of CPU at
+# 100k projects, so 600 an hour takes at most ~7% of one core. Bursts are allowed in the hour.
 API_THROTTLE_RATE = throttle_rate("API_THROTTLE_RATE", "600/hour")
 API_SHARE_LINK_THROTTLE_RATE = throttle_rate("API_SHARE_LINK_THROTTLE_RATE", "600/hour")
 SPECTACULAR_SETTINGS = {
