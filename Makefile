@@ -6,7 +6,7 @@ MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install setup test lint format
+.PHONY: run install setup test test-tools lint format
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -15,6 +15,7 @@ install:
 # Migrate the SQLite file under var/, load the demo data (only into an empty portfolio, so that
 # editors' changes never make a start fail), ensure a login, serve on 127.0.0.1:8000.
 run: export DEBUG ?= true
+run: export LOG_FORMAT ?= text
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
@@ -22,9 +23,20 @@ run: install
 	$(MANAGE) ensure_login --url http://$(HOST):$(PORT)/
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# COVERAGE=1 (CI's PostgreSQL run): the coverage of the application's code (pyproject.toml,
+# [tool.coverage]) is printed, and the run fails below the floor: 96.97% measured on the suite
+# without its browser tests on SQLite (7 Dec 2026), rounded down; the whole suite covers more.
+COVERAGE_FLOOR := 96
+COVERAGE_ARGS := --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
+
 # Lint, then the whole suite. Uses DATABASE_URL when set (PostgreSQL in CI), SQLite otherwise.
-test: install lint
-	$(UV) run --frozen pytest
+# PYTEST_ARGS adds pytest options; COVERAGE=1 measures the coverage and holds its floor (CI).
+test: install test-tools lint
+	$(UV) run --frozen pytest $(PYTEST_ARGS) $(if $(COVERAGE),$(COVERAGE_ARGS))
+
+# Debian's Chromium and poppler-utils for the browser tests: installed when missing.
+test-tools:
+	@scripts/ensure-test-tools
 
 lint:
 	$(UV) run --frozen ruff check .

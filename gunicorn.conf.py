@@ -12,6 +12,8 @@ pid file and the log file of its own server):
 | `GUNICORN_TIMEOUT`      | 30               | seconds before a silent worker is replaced |
 | `GUNICORN_PIDFILE`      | none             | where the master writes its pid            |
 | `GUNICORN_ERRORLOG`     | `-` (stderr)     | the server's own log                       |
+| `GUNICORN_ACCESSLOG`    | none (off)       | a line per request (`-`: stdout)           |
+| `LOG_FORMAT`            | `json`           | `json` or `text`, as the app's log lines   |
 
 Why gthread: a worker thread waiting on PostgreSQL or Redis lets another thread of the same
 process run, HTTP keep-alive is supported (a sync worker closes every connection), and a slow
@@ -31,5 +33,8 @@ graceful_timeout = 10
 keepalive = 5
 pidfile = os.environ.get("GUNICORN_PIDFILE") or None
 errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
-accesslog = None  # the load balancer logs requests; a line per request costs a worker time
+# Off by default: the app logs every request (aipdash.request) and so does the load balancer.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+# gunicorn's lines in the app's shape (LOG_FORMAT), each access line with its request id.
+logger_class = "aipdash.gunicornlog.GunicornLogger"
 wsgi_app = "aipdash.wsgi:application"

@@ -1,11 +1,9 @@
 """Middleware of the site's own: a request id and a structured log line for every request,
-the Permissions-Policy header, private caching by default, and the rule that every signed-in
-page needs a role.
+private caching by default, and the rule that every signed-in page needs a role.
 
 Order in settings.MIDDLEWARE: `RequestIdMiddleware` first (it times and logs every answer,
-errors and redirects included), `PermissionsPolicyMiddleware` near it, and
-`RoleRequiredMiddleware` right after `LoginRequiredMiddleware` (which answers anonymous
-requests first).
+errors and redirects included), and `RoleRequiredMiddleware` right after
+`LoginRequiredMiddleware` (which answers anonymous requests first).
 """
 
 import json
@@ -21,6 +19,7 @@ from django.shortcuts import render
 from django.utils.log import log_response
 
 from aipdash.logfilters import SHARE_TOKEN
+from aipdash.logs import current_request_id
 
 request_log = logging.getLogger("aipdash.request")
 security_log = logging.getLogger("aipdash.security")
@@ -38,9 +37,10 @@ def request_id_of(request) -> str:
 
 
 class RequestIdMiddleware:
-    """Give every request an id (`request.request_id`, the `X-Request-ID` response header) and
-    write one JSON line per request to the `aipdash.request` logger: id, method, path (share
-    tokens shortened), status, duration in ms, user id."""
+    """Give every request an id (`request.request_id`, the `X-Request-ID` response header, and
+    every log line written while answering it: aipdash/logs.py) and write one line per request
+    to the `aipdash.request` logger: id, method, path (share tokens shortened), status,
+    duration in ms, user id."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -49,11 +49,15 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         started = time.perf_counter()
-        response = self.get_response(request)
+        answering = current_request_id.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(answering)
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
         response["X-Request-ID"] = request.request_id
         user = getattr(request, "user", None)
-        record = {
+        fields = {
             "request_id": request.request_id,
             "method": request.method,
             "path": SHARE_TOKEN.sub(r"\1…", request.path),
@@ -64,17 +68,16 @@ class RequestIdMiddleware:
             else getattr(request, "fastpath_user_id", None),
         }
         level = logging.ERROR if response.status_code >= 500 else logging.INFO
-        request_log.log(level, json.dumps(record, ensure_ascii=False), extra={"request": request})
+        request_log.log(
+            level,
+            "%s %s %s in %s ms",
+            fields["method"],
+            fields["path"],
+            fields["status"],
+            duration_ms,
+            extra={**fields, "request": request},
+        )
         return response
-
-
-class WithRequestId(logging.Filter):
-    """Logging filter: `%(request_id)s` for records that carry their request (django.request's
-    error records do), "-" for others."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_of(getattr(record, "request", None)) or "-"
-        return True
 
 
 class RequestSizeLimitMiddleware:
@@ -115,16 +118,24 @@ class RejectNulMiddleware:
         for name in [name for name, value in request.COOKIES.items() if "\x00" in value]:
             del request.COOKIES[name]
             security_log.warning("Dropped a cookie with a NUL character: %s.", json.dumps(name))
-        query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path:
-            part = "path"
-        elif "%00" in query or "\x00" in query:
-            part = "query string"
+            part, names = "path", []
         else:
-            return self.get_response(request)
+            names = sorted(
+                {
+                    name
+                    for name, values in request.GET.lists()
+                    if "\x00" in name or any("\x00" in value for value in values)
+                }
+            )
+            if not names:
+                return self.get_response(request)
+            part = "query string"
         problem = f"The address has a NUL character (%00) in its {part}, which no address uses."
         if request.path_info.startswith(API_PREFIX):
-            response = JsonResponse({"detail": problem}, status=400)
+            # As the API's other 400s: by query parameter where one is at fault.
+            body = {"errors": dict.fromkeys(names, problem)} if names else {"detail": problem}
+            response = JsonResponse(body, status=400)
         else:
             context = {"request_id": request_id_of(request), "problem": problem}
             response = render(request, "400.html", context, status=400)
@@ -137,23 +148,6 @@ class RejectNulMiddleware:
             response=response,
             request=request,
         )
-        return response
-
-
-class PermissionsPolicyMiddleware:
-    """The Permissions-Policy header (settings.PERMISSIONS_POLICY) on every response."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.value = ", ".join(
-            f"{feature}=({' '.join(allow)})"
-            for feature, allow in settings.PERMISSIONS_POLICY.items()
-        )
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if self.value:
-            response.setdefault("Permissions-Policy", self.value)
         return response
 
 

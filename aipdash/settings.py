@@ -4,12 +4,15 @@ Production differs from development only by environment variables; see README.md
 With DEBUG off (the default) SECRET_KEY must be set and `manage.py check --deploy` is clean.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from aipdash import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state of a first run (SQLite file, generated login): git-ignored.
@@ -62,7 +65,7 @@ MIDDLEWARE = [
     # WhiteNoise. Django's GZip pads each response randomly against BREACH (since 4.2), and the
     # CSRF token in pages is masked anew per request.
     "django.middleware.gzip.GZipMiddleware",
-    "aipdash.middleware.PermissionsPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Cache-Control: private, no-store unless a response says otherwise (static files do).
     "aipdash.middleware.PrivateByDefaultMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -132,7 +135,6 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
             default="-c jit=off -c work_mem=32MB -c random_page_cost=1.1",
         ),
     )
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A covering index's INCLUDE columns (projects.CommitmentFact) are a PostgreSQL speed-up;
 # SQLite keeps the index without them, which is all it needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -239,12 +241,13 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
-# No page uses these browser features: say so (aipdash/middleware.py sends the header).
+# No page uses these browser features: say so (django-permissions-policy sends the header).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer",
         "autoplay",
+        "browsing-topics",
         "camera",
         "display-capture",
         "geolocation",
@@ -254,7 +257,6 @@ PERMISSIONS_POLICY = {
         "midi",
         "payment",
         "usb",
-        "browsing-topics",
     )
 }
 CSRF_FAILURE_VIEW = "aipdash.errors.csrf_failure"
@@ -314,7 +316,27 @@ REST_FRAMEWORK = {
     # Every query parameter of a chart is a dashboard filter: no ?format=.
     "URL_FORMAT_OVERRIDE": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Requests per user and per share link (api/throttling.py), counted in the cache.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerUser", "api.throttling.PerShareLink"],
 }
+
+
+def throttle_rate(name: str, default: str) -> str:
+    """A rate from the environment, checked at start: DRF would fail on each request."""
+    value = env.str(name, default=default)
+    if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", value):
+        raise ImproperlyConfigured(
+            f"{name} is “{value}”: give requests per second, minute, hour or day, "
+            f"such as “{default}”."
+        )
+    return value
+
+
+# Enough for any script of this portfolio's size (every list and chart pulled many times an
+# hour) while a runaway loop stops within seconds; a cold chart costs up to ~0.4 s of CPU at
+# 100k projects, so 600 an hour takes at most ~7% of one core. Bursts are allowed in the hour.
+API_THROTTLE_RATE = throttle_rate("API_THROTTLE_RATE", "600/hour")
+API_SHARE_LINK_THROTTLE_RATE = throttle_rate("API_SHARE_LINK_THROTTLE_RATE", "600/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "AIP Dashboard API",
     "DESCRIPTION": "Read-only: the AI Infrastructure Partnership's portfolio records and every "
@@ -334,6 +356,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": False, "displayOperationId": False},
+    # Every operation may answer 429 (api/throttling.py): the schema says so.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_throttling",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "api.schema.country_choices",
         "PartnerKindEnum": "partners.models.Partner.Kind",
@@ -346,48 +373,35 @@ SPECTACULAR_SETTINGS = {
 # (aipdash/staleness.py).
 STALE_AFTER_DAYS = env.int("STALE_AFTER_DAYS", default=365)
 
+# Every log line in one shape (aipdash/logs.py): JSON by default, text with LOG_FORMAT=text
+# (`make run`). One handler on the root: every logger (Django's, django-axes', ours) reaches it,
+# with the request id of the request being answered and no share token in full.
+LOG_FORMAT = logs.log_format()
+LOGGING_CONFIG = "aipdash.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         "redact_share_tokens": {"()": "aipdash.logfilters.RedactShareTokens"},
-        "with_request_id": {"()": "aipdash.middleware.WithRequestId"},
+        "request_id": {"()": "aipdash.logs.RequestIdFilter"},
     },
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        # aipdash.request writes one JSON object per line (aipdash/middleware.py).
-        "json_line": {"format": "%(message)s"},
-        "with_request_id": {
-            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
-        },
-    },
+    "formatters": {"line": {"()": logs.FORMATTERS[LOG_FORMAT]}},
     "handlers": {
-        "request_log": {
-            "class": "logging.StreamHandler",
-            "formatter": "json_line",
-            "filters": ["redact_share_tokens"],
-        },
-        "request_errors": {
-            "class": "logging.StreamHandler",
-            "formatter": "with_request_id",
-            "filters": ["redact_share_tokens", "with_request_id"],
-        },
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_share_tokens"],
+            "formatter": "line",
+            "filters": ["redact_share_tokens", "request_id"],
         },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        # One JSON line per request: id, method, path, status, duration_ms, user_id.
-        "aipdash.request": {"handlers": ["request_log"], "level": "INFO", "propagate": False},
-        # Django's own warnings (4xx) and errors (500s, with the traceback) carry the request id
-        # of the JSON line (and of the 500 page).
-        "django.request": {"handlers": ["request_errors"], "level": "WARNING", "propagate": False},
-        # Django's development server logs each request line: through the same filter.
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Django's own handlers (a plain console in DEBUG, mail to ADMINS, the development
+        # server's) are dropped: its records go to the root's handler like every other.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        # 4xx warnings and 500s with their traceback, under the request's id (as on the 500 page).
+        "django.request": {"handlers": [], "level": "WARNING", "propagate": True},
+        # One line per request (aipdash/middleware.py), also when LOG_LEVEL is WARNING.
+        "aipdash.request": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }

@@ -21,3 +21,25 @@ def country_choices():
     from django_countries import countries
 
     return [(code, name) for code, name in countries]
+
+
+THROTTLED = {
+    "description": "Too many requests: the limit of this user (or shared link) is reached. "
+    "Ask again after Retry-After seconds.",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds until the next request is allowed.",
+            "schema": {"type": "integer"},
+        }
+    },
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}},
+}
+
+
+def document_throttling(result, generator, request, public):
+    """drf-spectacular post-processing hook: the 429 that every operation may answer
+    (api/throttling.py)."""
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            operation["responses"].setdefault("429", THROTTLED)
+    return result

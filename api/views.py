@@ -269,7 +269,18 @@ def _chart_filters(request) -> DashboardFilters:
     return filters
 
 
-class ChartListView(PrivateResponses, APIView):
+class CountsShareLinkViews:
+    """A share link's token answered on the API counts as a view of the link, as opening the
+    link does (refused or throttled requests open nothing and do not count)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == status.HTTP_200_OK and is_share_link(request):
+            sharing.count_view(request.auth)
+        return response
+
+
+class ChartListView(CountsShareLinkViews, PrivateResponses, APIView):
     permission_classes = [ReadsCharts]
 
     @extend_schema(
@@ -293,7 +304,7 @@ class ChartListView(PrivateResponses, APIView):
         )
 
 
-class ChartView(PrivateResponses, APIView):
+class ChartView(CountsShareLinkViews, PrivateResponses, APIView):
     permission_classes = [ReadsCharts]
 
     @extend_schema(

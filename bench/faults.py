@@ -539,7 +539,12 @@ class Faults:
 
     def cache_log_lines(self):
         text = self.server.log.read_text(errors="replace")
-        return [line for line in text.splitlines() if " aipdash.cache " in line]
+        # JSON lines in production (LOG_FORMAT unset); the text form's "... aipdash.cache ...".
+        return [
+            line
+            for line in text.splitlines()
+            if '"logger": "aipdash.cache"' in line or " aipdash.cache " in line
+        ]
 
     def redis_outage(self):
         args = self.args

@@ -134,11 +134,12 @@ def test_500_is_the_site_page_with_the_request_id_and_the_log_has_it(boom_client
     _error_page(response, 500, "Something went wrong on our side")
     # The traceback is logged for the staff, under the same request id, as the settings format it.
     (error,) = [r for r in caplog.records if r.name == "django.request"]
-    handler = logging.getHandlerByName("request_errors")
+    handler = logging.getHandlerByName("console")
     assert handler.filter(error)
-    text = handler.format(error)
-    assert "[lb-trace-0123456789] Internal Server Error: /boom/" in text
-    assert SECRET_IN_TRACEBACK in text  # in the log, not on the page
+    line = json.loads(handler.format(error))
+    assert line["request_id"] == "lb-trace-0123456789"
+    assert line["message"] == "Internal Server Error: /boom/"
+    assert SECRET_IN_TRACEBACK in line["exception"]  # in the log, not on the page
     (line,) = _log_lines(caplog)
     assert line["status"] == 500 and line["request_id"] == "lb-trace-0123456789"
 
@@ -150,7 +151,7 @@ def test_503_with_retry_after_while_the_database_cannot_be_reached(boom_client, 
     assert response["Retry-After"] == "5"
     assert "nothing you saved is lost" in response.content.decode()
     (error,) = [r for r in caplog.records if r.name == "django.request"]
-    assert "OperationalError" in logging.getHandlerByName("request_errors").format(error)
+    assert "OperationalError" in logging.getHandlerByName("console").format(error)
 
 
 def test_a_query_over_a_database_limit_is_a_500_not_an_outage(boom_client, caplog):
@@ -162,7 +163,7 @@ def test_a_query_over_a_database_limit_is_a_500_not_an_outage(boom_client, caplo
     _error_page(response, 500, "Something went wrong on our side")
     assert "Retry-After" not in response
     (error,) = [r for r in caplog.records if r.name == "django.request"]
-    logged = logging.getHandlerByName("request_errors").format(error)
+    logged = logging.getHandlerByName("console").format(error)
     assert "django.db.utils.OperationalError" in logged
     assert "1664 entries" in logged or "too many columns" in logged
 
@@ -282,9 +283,12 @@ def test_an_over_long_query_string_is_a_400_that_names_it(viewer_client):
 # The request log --------------------------------------------------------------------------------
 
 
+REQUEST_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user_id")
+
+
 def _log_lines(caplog):
     return [
-        json.loads(record.getMessage())
+        {name: getattr(record, name) for name in REQUEST_FIELDS}
         for record in caplog.records
         if record.name == "aipdash.request"
     ]
