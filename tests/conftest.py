@@ -13,6 +13,28 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-screenshots"
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test (browser tests, live servers) rolls back by serialization.
+
+    Django's flush after a transactional test re-creates content types and permissions (a
+    post_migrate signal) unless the test rolls back by serialization; a later test that does
+    then loads the serialized ones on top: a duplicate key on django_content_type. In a random
+    order (pytest-randomly) any two such files could meet, so all of them roll back the same way.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None:
+            transaction = marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+            if not transaction or marker.kwargs.get("serialized_rollback"):
+                continue
+            kwargs = {**marker.kwargs, "transaction": True, "serialized_rollback": True}
+        elif {"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())):
+            kwargs = {"transaction": True, "serialized_rollback": True}
+        else:
+            continue
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Tests render templates without a collectstatic step (no manifest)."""
