@@ -148,6 +148,9 @@ def test_totals_count_committed_and_called_money_and_show_announced_apart(viewer
     row = row.split('href="/partners/gip/"')[1].split("</tr>")[0]
     cells = [cell.strip() for cell in re.findall(r"<td class=\"num\">([^<]*)", row)]
     assert cells[:3] == ["$3.5bn", "—", "$1.4bn"]  # equity, debt committed; announced apart
+    assert (
+        '<th scope="col" class="num">Announced</th>' in viewer_client.get(reverse("portfolio")).text
+    )
 
 
 def test_participations(viewer_client, gip):
