@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from django_countries import countries
 
-from aipdash.chartdata import LABELS
+from aipdash.charts.data import LABELS
 
 MAX_QUERY_LENGTH = 2048  # characters of the whole query string
 MAX_VALUE_LENGTH = 80  # characters of one value

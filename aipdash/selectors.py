@@ -36,8 +36,8 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 
 from aipdash import staleness
-from aipdash.chartdata import ChartData, Column, Source
-from aipdash.charts import TITLES
+from aipdash.charts.catalogue import CAPACITY_COLUMNS, TITLES
+from aipdash.charts.data import ChartData, Column, Source
 from aipdash.datacache import cached
 from aipdash.filters import DashboardFilters
 from partners.models import Partner
@@ -460,12 +460,7 @@ def capacity_pipeline(filters: DashboardFilters) -> ChartData:
     return ChartData(
         chart="capacity_pipeline",
         title=TITLES["capacity_pipeline"],
-        columns=(
-            Column("stage", "Stage"),
-            Column("kind", "Project kind"),
-            Column("mw", "Capacity", "MW"),
-            Column("projects", "Projects"),
-        ),
+        columns=CAPACITY_COLUMNS,
         rows=_floats(rows, "mw"),
         note="Data-centre capacity is IT load; generation and storage capacity is nameplate.",
         **project_provenance(filters),

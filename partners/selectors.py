@@ -23,8 +23,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 
-from aipdash.chartdata import ORDER, ChartData, Column
-from aipdash.charts import TITLES
+from aipdash.charts.catalogue import CAPACITY_COLUMNS, TITLES
+from aipdash.charts.data import ORDER, ChartData, Column
 from partners.models import Partner
 from projects.models import Commitment, Participation, Project
 from projects.selectors import (
@@ -199,12 +199,7 @@ def capacity_chart(partner: Partner) -> ChartData:
     return ChartData(
         chart="partner_capacity",
         title=TITLES["partner_capacity"],
-        columns=(
-            Column("stage", "Stage"),
-            Column("kind", "Project kind"),
-            Column("mw", "Capacity", "MW"),
-            Column("projects", "Projects"),
-        ),
+        columns=CAPACITY_COLUMNS,
         rows=tuple(floats(row, "mw") for row in rows),
         note="Each project at its full capacity, whatever the partner's stake: IT load for "
         "data-centre campuses, nameplate for generation and storage.",

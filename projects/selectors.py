@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db.models import Count, F, Max, Q, QuerySet, StringAgg, Sum, Value
 from django.shortcuts import get_object_or_404
 
-from aipdash.chartdata import LABELS, ORDER, ChartData, Column
-from aipdash.charts import TITLES
+from aipdash.charts.catalogue import TITLES
+from aipdash.charts.data import LABELS, ORDER, ChartData, Column
 from projects.models import (
     Commitment,
     Investment,
