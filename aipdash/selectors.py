@@ -38,8 +38,8 @@ from django.db.models.functions import TruncMonth
 from aipdash import staleness
 from aipdash.charts.catalogue import CAPACITY_COLUMNS, TITLES
 from aipdash.charts.data import ChartData, Column, Source
+from aipdash.dashboard.filters import DashboardFilters
 from aipdash.datacache import cached
-from aipdash.filters import DashboardFilters
 from partners.models import Partner
 from projects.models import (
     Commitment,

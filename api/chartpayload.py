@@ -5,9 +5,10 @@ dashboard's headline the same way."""
 import datetime as dt
 from decimal import Decimal
 
-from aipdash import dashboard, selectors
+from aipdash import selectors
 from aipdash.charts.data import ChartData
-from aipdash.filters import DashboardFilters
+from aipdash.dashboard import blocks
+from aipdash.dashboard.filters import DashboardFilters
 from projects.models import Commitment
 
 NUMERIC_UNITS = frozenset({"USD", "MW", "TWh", "%"})
@@ -58,7 +59,7 @@ def _extra(value):
 def chart(name: str, filters: DashboardFilters) -> dict:
     """The payload of dashboard chart `name`: from its cached rows, never through its card
     (no figure, no table text is built for the API)."""
-    return payload(dashboard.chart_data(name, filters), filters)
+    return payload(blocks.chart_data(name, filters), filters)
 
 
 def payload(data: ChartData, filters: DashboardFilters) -> dict:

@@ -49,15 +49,15 @@ def test_a_dashboard_table_writes_dates_as_the_pages_do(db):
 def test_the_apis_chart_rows_come_without_building_a_card(db, monkeypatch):
     """The API reads a chart's cached rows (`dashboard.chart_data`), not its card: no figure
     and no table text are built for it, and its rows are the card's."""
-    from aipdash import dashboard
-    from aipdash.filters import DashboardFilters
+    from aipdash.dashboard import blocks
+    from aipdash.dashboard.filters import DashboardFilters
     from api import chartpayload
 
     filters = DashboardFilters()
-    expected = chartpayload.payload(dashboard.chart("capacity_pipeline", filters).data, filters)
+    expected = chartpayload.payload(blocks.chart("capacity_pipeline", filters).data, filters)
 
     def no_card(*args, **kwargs):
         raise AssertionError("the API built a chart card")
 
-    monkeypatch.setattr(dashboard, "card", no_card)
+    monkeypatch.setattr(blocks, "card", no_card)
     assert chartpayload.chart("capacity_pipeline", filters) == expected

@@ -15,9 +15,9 @@ from django.db.models import Count, Max, Min, Sum
 from django.test.utils import CaptureQueriesContext
 
 from aipdash import selectors
+from aipdash.dashboard.filters import DashboardFilters
 from aipdash.datacache import data_version
 from aipdash.demo import synthetic
-from aipdash.filters import DashboardFilters
 from partners.models import Partner
 from projects.models import Commitment, Participation, Project, ProjectPhase, Stage
 from tests.factories import CommitmentFactory, PartnerFactory

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from aipdash import selectors
-from aipdash.filters import DashboardFilters
+from aipdash.dashboard.filters import DashboardFilters
 from partners.models import Partner
 from projects.models import Commitment
 from tests.dashboard.test_selectors import B, portfolio  # noqa: F401 (fixture)

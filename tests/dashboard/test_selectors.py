@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from aipdash import selectors
-from aipdash.filters import DashboardFilters
+from aipdash.dashboard.filters import DashboardFilters
 from projects.models import FundraisingUpdate
 from tests.factories import (
     CommitmentFactory,

@@ -5,17 +5,17 @@ for a data island, and its table cells formatted for people. Views call `context
 `chart()` and `csv_lines()`; they hold no query and no figure logic.
 """
 
-import csv
-import datetime as dt
-
 from django.db.models import Max, Min
+from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from aipdash import csvsafe, selectors
-from aipdash.charts.card import ChartCard, card, header, plain
-from aipdash.charts.data import LABELS, ChartData, Column
+from aipdash import selectors
+from aipdash.charts.card import ChartCard, card
+from aipdash.charts.data import LABELS, ChartData
+from aipdash.dashboard import filters as filters_
+from aipdash.dashboard.filters import YEAR_MAX, YEAR_MIN, DashboardFilters, FilterError
 from aipdash.datacache import cached
-from aipdash.filters import YEAR_MAX, YEAR_MIN, DashboardFilters
 from projects.models import Project
 
 CHART_NAMES = tuple(selectors.CHARTS)
@@ -87,9 +87,7 @@ def partner_names() -> dict[str, str]:
 
 def describe(filters: DashboardFilters) -> list[tuple[str, str]]:
     """A view's filters for people, partners by name."""
-    from aipdash import sharing
-
-    return sharing.describe(filters, partner_names())
+    return filters_.describe(filters, partner_names())
 
 
 def filter_options() -> dict:
@@ -136,7 +134,7 @@ def options_for(filters: DashboardFilters, scope: DashboardFilters | None = None
     return options
 
 
-ALL_FILTERS = ("partner", "kind", "stage", "energy_source", "country", "online")
+ALL_FILTERS = filters_.OPENABLE  # every filter control is open on the dashboard
 
 
 def context(
@@ -174,30 +172,19 @@ def context(
     }
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def chart_response(chart: str, filters: DashboardFilters, *, base_path: str, query: str):
+    """One chart's block as a response (the dashboard's partial and its fast path)."""
+    return HttpResponse(chart_html(chart, filters, base_path=base_path, query=query))
 
 
-def csv_lines(data: ChartData):
-    """The chart's rows as CSV lines: plain numbers (USD, MW, TWh as in the header)."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow([header(c) for c in data.columns])
-    for row in data.rows:
-        yield writer.writerow([_csv_value(c, row.get(c.key)) for c in data.columns])
-
-
-def _csv_value(column: Column, value):
-    """Numbers stay numbers (full USD, MW, TWh); codes become their labels, as in the table."""
-    if value is None:
-        return ""
-    if column.key in LABELS:
-        return plain(column, value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return csvsafe.neutralise(value)  # never a formula when opened in a spreadsheet
-
-
-def csv_filename(data: ChartData, filters: DashboardFilters) -> str:
-    suffix = "-filtered" if not filters.is_default else ""
-    return f"aip-{data.chart.replace('_', '-')}{suffix}-{dt.date.today():%Y-%m-%d}.csv"
+def partial_response(request, chart: str) -> HttpResponse | None:
+    """One chart's block for the request's filters; None when the chart or the filters are
+    wrong (the full stack then answers 404 or 400). Needs no session or user: for the fast
+    path (fastpath.py), for a session the full stack has already let through."""
+    if chart not in CHART_NAMES:
+        return None
+    try:
+        filters = DashboardFilters.from_query(request.GET, partner_slugs=partner_slugs())
+    except FilterError:
+        return None
+    return chart_response(chart, filters, base_path=reverse("dashboard"), query=filters.canonical())
