@@ -5,9 +5,8 @@ dashboard's headline the same way."""
 import datetime as dt
 from decimal import Decimal
 
-from aipdash import selectors
 from aipdash.charts.data import ChartData
-from aipdash.dashboard import blocks
+from aipdash.dashboard import blocks, selectors
 from aipdash.dashboard.filters import DashboardFilters
 from projects.models import Commitment
 

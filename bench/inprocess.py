@@ -45,10 +45,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils.html import _json_script_escapes  # noqa: E402
 
-from aipdash import selectors  # noqa: E402
 from aipdash.charts import card  # noqa: E402
 from aipdash.charts.build import build  # noqa: E402
 from aipdash.dashboard import blocks as dashboard  # noqa: E402
+from aipdash.dashboard import selectors  # noqa: E402
 from aipdash.dashboard.filters import DashboardFilters  # noqa: E402
 
 

@@ -12,11 +12,11 @@ import datetime as dt
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 
-from aipdash import csvsafe, selectors
+from aipdash import csvsafe
 from aipdash.charts import xlsx
 from aipdash.charts.card import header, plain
 from aipdash.charts.data import LABELS, ChartData, Column
-from aipdash.dashboard import blocks
+from aipdash.dashboard import blocks, selectors
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.views import address, chart_name, filtered_view
 

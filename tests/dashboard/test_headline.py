@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from aipdash import selectors
+from aipdash.dashboard import selectors
 from aipdash.dashboard.filters import DashboardFilters
 from partners.models import Partner
 from projects.models import Commitment
