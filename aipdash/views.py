@@ -1,5 +1,5 @@
-"""The share views (issuing, listing, revoking links; what a link's viewer gets), the portfolio
-page and the health check. The dashboard's own views are in aipdash/dashboard/.
+"""The share views (issuing, listing, revoking links; what a link's viewer gets) and the health
+check. The dashboard's own views are in aipdash/dashboard/.
 
 Thin: they parse the request, call aipdash/dashboard/blocks.py / sharing.py / selectors, render.
 """
@@ -27,8 +27,6 @@ from aipdash.dashboard.views import DASHBOARD_TEMPLATE, address, chart_name, das
 from aipdash.dashboard.views import bad_filters as _bad_filters
 from aipdash.dashboard.views import is_partial as _is_partial
 from aipdash.forms import ShareLinkForm
-from partners import selectors as partner_selectors
-from projects import selectors as project_selectors
 
 SHARED_TEMPLATE = "sharing/shared.html"
 EMBED_TEMPLATE = "sharing/embed.html"
@@ -253,27 +251,6 @@ def shared_xlsx(request, link, context):
 
 
 @require_GET
-def portfolio(request):
-    """Every deal, partner and project on record, each with its source (the headline figures
-    and charts are the dashboard's): three queries."""
-    investments = list(project_selectors.investment_rows())
-    partners = list(partner_selectors.partner_rows())
-    projects = list(project_selectors.project_rows())
-    return render(
-        request,
-        "portfolio.html",
-        {
-            "investments": investments,
-            "partners": partners,
-            "projects": projects,
-            # The notice explains the badges: on records, and on partners' committed totals.
-            "illustrative": any(r.illustrative for r in [*investments, *partners, *projects])
-            or any(p.has_illustrative_commitment for p in partners),
-        },
-    )
-
-
-@require_GET
 @never_cache
 @login_not_required
 def healthz(request):
@@ -304,7 +281,8 @@ def healthz(request):
     )
 
 
-# TEMPORARY (removed at the merge of issue 14): the dashboard's views for aipdash/urls.py until
-# it includes aipdash/dashboard/urls.py.
+# TEMPORARY (removed at the merge of issue 14): the dashboard's and the portfolio's views for
+# aipdash/urls.py until it includes aipdash/dashboard/urls.py and aipdash/portfolio/urls.py.
 from aipdash.dashboard.exports import chart_csv  # noqa: E402, F401
 from aipdash.dashboard.views import chart_partial, dashboard_view  # noqa: E402, F401
+from aipdash.portfolio.views import portfolio  # noqa: E402, F401
