@@ -1,6 +1,6 @@
 """What a chart is made of: the rows a selector reads, ready for a figure, a table and a CSV.
 
-Pure data, no ORM and no request: `selectors.py` fills a `ChartData`; `charts.py` turns it into
+Pure data, no ORM and no request: the selectors fill a `ChartData`; `charts.build` turns it into
 a Plotly figure; the page shows its rows as the chart's "view data" table; the CSV export
 writes the same rows. One structure, so the figure, the table and the export never disagree.
 

@@ -136,7 +136,7 @@ def partner_detail(slug: str) -> PartnerDetail:
 
 # The partner page's charts ---------------------------------------------------------------------
 # One grouped query each, whatever the number of commitments or projects; rows as
-# `aipdash.chartdata` says.
+# `aipdash.charts.data` says.
 
 
 def _partner_extras(partner: Partner) -> dict:

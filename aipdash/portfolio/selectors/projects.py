@@ -138,7 +138,7 @@ def project_detail(slug: str) -> ProjectDetail:
 
 
 # The project page's charts ---------------------------------------------------------------------
-# One query each, whatever the number of phases or partners; rows as `aipdash.chartdata` says.
+# One query each, whatever the number of phases or partners; rows as `aipdash.charts.data` says.
 
 ILLUSTRATIVE_COUNT = Count("pk", filter=Q(illustrative=True))
 
@@ -160,7 +160,7 @@ def chart_provenance(rows: list[dict]) -> dict:
 
 
 def floats(row: dict, *keys: str) -> dict:
-    """Decimals as floats: rows are plain values (see aipdash.chartdata)."""
+    """Decimals as floats: rows are plain values (see aipdash.charts.data)."""
     return {
         key: float(value) if key in keys and value is not None else value
         for key, value in row.items()
