@@ -1,4 +1,8 @@
-"""Views: thin. They parse the request, call dashboard.py / sharing.py / selectors, render."""
+"""The share views (issuing, listing, revoking links; what a link's viewer gets) and the health
+check. The dashboard's own views are in aipdash/dashboard/.
+
+Thin: they parse the request, call aipdash/dashboard/blocks.py / sharing.py / selectors, render.
+"""
 
 from functools import wraps
 
@@ -8,144 +12,24 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aipdash import changes, dashboard, fastpath, sharing
-from aipdash.filters import FIELD_LABELS, DashboardFilters, FilterError
+from aipdash import sharing
+from aipdash.dashboard import blocks as dashboard
+from aipdash.dashboard.exports import csv_response, workbook_response
+from aipdash.dashboard.filters import DashboardFilters, FilterError
+from aipdash.dashboard.views import DASHBOARD_TEMPLATE, address, chart_name, dashboard_filters
+from aipdash.dashboard.views import bad_filters as _bad_filters
+from aipdash.dashboard.views import is_partial as _is_partial
 from aipdash.forms import ShareLinkForm
-from partners import selectors as partner_selectors
-from projects import selectors as project_selectors
 
-DASHBOARD_TEMPLATE = "dashboard/index.html"
 SHARED_TEMPLATE = "sharing/shared.html"
 EMBED_TEMPLATE = "sharing/embed.html"
-
-
-def _is_partial(request) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def _address(path: str, query: str) -> str:
-    return path + (f"?{query}" if query else "")
-
-
-def _bad_filters(request, errors, template, **context):
-    """400: the page (or, for htmx, the charts region) saying which field is wrong."""
-    context = {
-        "errors": [(FIELD_LABELS.get(field, field), message) for field, message in errors.items()],
-        "options": dashboard.filter_options(),
-        "filters": DashboardFilters(),
-        "selected": DashboardFilters(),
-        "query": "",
-        "open": set(dashboard.ALL_FILTERS),
-        **context,
-    }
-    if _is_partial(request):
-        # The charts region is the dashboard's partial, whichever page (shared, embed) holds it.
-        template = DASHBOARD_TEMPLATE + "#charts"
-    return render(request, template, context, status=400)
-
-
-def _csv(data, filters):
-    response = StreamingHttpResponse(dashboard.csv_lines(data), content_type="text/csv")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{dashboard.csv_filename(data, filters)}"'
-    )
-    return response
-
-
-# The dashboard --------------------------------------------------------------------------------
-
-
-def _dashboard_filters(request):
-    return DashboardFilters.from_query(request.GET, partner_slugs=dashboard.partner_slugs())
-
-
-def filtered_view(view):
-    """A signed-in view of the dashboard's data for the query string's filters, called as
-    view(request, filters, ...); wrong filters get the 400 page that names them (the staff
-    side's counterpart of `shared_view`)."""
-
-    @wraps(view)
-    @require_GET
-    def wrapper(request, *args, **kwargs):
-        try:
-            filters = _dashboard_filters(request)
-        except FilterError as error:
-            return _bad_filters(
-                request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
-            )
-        return view(request, filters, *args, **kwargs)
-
-    return wrapper
-
-
-@require_GET
-def dashboard_view(request):
-    """The dashboard: the whole page, or for htmx only the charts region (one round trip)."""
-    base = reverse("dashboard")
-    try:
-        filters = _dashboard_filters(request)
-    except FilterError as error:
-        return _bad_filters(request, error.errors, DASHBOARD_TEMPLATE, base_path=base)
-    # One address per view: the canonical query string (sorted, no empty fields).
-    canonical = filters.canonical()
-    partial = _is_partial(request)
-    if not partial and request.META.get("QUERY_STRING", "") != canonical:
-        return redirect(_address(base, canonical))
-    template = DASHBOARD_TEMPLATE + ("#charts" if partial else "")
-    context = dashboard.context(filters, base_path=base)
-    if not partial:
-        context["changes"] = changes.for_request(request)  # "Since your last visit"
-    response = render(request, template, context)
-    if partial:
-        response["HX-Push-Url"] = _address(base, canonical)  # not the raw fields, empty ones
-    return response
-
-
-def _chart_name(chart):
-    if chart not in dashboard.CHART_NAMES:
-        raise Http404("No such chart.")
-    return chart
-
-
-def _chart_block(chart: str, filters: DashboardFilters) -> HttpResponse:
-    base = reverse("dashboard")
-    return HttpResponse(
-        dashboard.chart_html(chart, filters, base_path=base, query=filters.canonical())
-    )
-
-
-def chart_partial_response(request, chart) -> HttpResponse | None:
-    """One chart's block for the request's filters; None when the chart or the filters are
-    wrong (the full stack then answers 404 or 400). Needs no session or user: for
-    aipdash/fastpath.py, for a session the full stack has already let through."""
-    if chart not in dashboard.CHART_NAMES:
-        return None
-    try:
-        filters = _dashboard_filters(request)
-    except FilterError:
-        return None
-    return _chart_block(chart, filters)
-
-
-@filtered_view
-def chart_partial(request, filters, chart):
-    """One chart's block (figure, notes, data table), for the same filters."""
-    chart = _chart_name(chart)
-    fastpath.remember(request)  # this session's next partials may skip the full stack
-    return _chart_block(chart, filters)
-
-
-@filtered_view
-def chart_csv(request, filters, chart):
-    """A chart's data as CSV, streamed; the same rows as its table, for the same filters."""
-    return _csv(dashboard.chart(_chart_name(chart), filters).data, filters)
 
 
 # Shared links: staff side ---------------------------------------------------------------------
@@ -174,7 +58,7 @@ def share_new(request):
         filters = form.cleaned_data.get("view")  # the view stays shown when another field fails
     else:
         try:
-            filters = _dashboard_filters(request)
+            filters = dashboard_filters(request)
         except FilterError as error:
             return _bad_filters(
                 request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
@@ -190,7 +74,7 @@ def share_new(request):
             "form": form,
             "view": view,
             "described": dashboard.describe(view),
-            "dashboard_url": _address(reverse("dashboard"), view.canonical()),
+            "dashboard_url": address(reverse("dashboard"), view.canonical()),
         },
     )
 
@@ -340,7 +224,7 @@ def shared_dashboard(request, link, context):
 @shared_view
 def shared_chart(request, link, context, chart):
     html = dashboard.chart_html(
-        _chart_name(chart),
+        chart_name(chart),
         context["filters"],
         base_path=context["base_path"],
         query=context["query"],
@@ -350,32 +234,20 @@ def shared_chart(request, link, context, chart):
 
 @shared_view
 def shared_csv(request, link, context, chart):
-    chart = _chart_name(chart)
-    return _csv(dashboard.chart(chart, context["filters"]).data, context["filters"])
+    chart = chart_name(chart)
+    return csv_response(dashboard.chart(chart, context["filters"]).data, context["filters"])
+
+
+@shared_view
+def shared_xlsx(request, link, context):
+    """A shared view's charts as a workbook: its scope, narrowed by what the viewer chose.
+    The link's address is left out of the file (it is the link's whole authorisation)."""
+    return workbook_response(
+        context["filters"], view=f"Shared view: {link.label}", address="", shared=True
+    )
 
 
 # Pages around the dashboard ---------------------------------------------------------------------
-
-
-@require_GET
-def portfolio(request):
-    """Every deal, partner and project on record, each with its source (the headline figures
-    and charts are the dashboard's): three queries."""
-    investments = list(project_selectors.investment_rows())
-    partners = list(partner_selectors.partner_rows())
-    projects = list(project_selectors.project_rows())
-    return render(
-        request,
-        "portfolio.html",
-        {
-            "investments": investments,
-            "partners": partners,
-            "projects": projects,
-            # The notice explains the badges: on records, and on partners' committed totals.
-            "illustrative": any(r.illustrative for r in [*investments, *partners, *projects])
-            or any(p.has_illustrative_commitment for p in partners),
-        },
-    )
 
 
 @require_GET
@@ -407,3 +279,10 @@ def healthz(request):
     return JsonResponse(
         {"status": status, **checks}, status=503 if status == "unavailable" else 200
     )
+
+
+# TEMPORARY (removed at the merge of issue 14): the dashboard's and the portfolio's views for
+# aipdash/urls.py until it includes aipdash/dashboard/urls.py and aipdash/portfolio/urls.py.
+from aipdash.dashboard.exports import chart_csv  # noqa: E402, F401
+from aipdash.dashboard.views import chart_partial, dashboard_view  # noqa: E402, F401
+from aipdash.portfolio.views import portfolio  # noqa: E402, F401

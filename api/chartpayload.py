@@ -5,9 +5,9 @@ dashboard's headline the same way."""
 import datetime as dt
 from decimal import Decimal
 
-from aipdash import selectors
-from aipdash.chartdata import ChartData
-from aipdash.filters import DashboardFilters
+from aipdash.charts.data import ChartData
+from aipdash.dashboard import blocks, selectors
+from aipdash.dashboard.filters import DashboardFilters
 from projects.models import Commitment
 
 NUMERIC_UNITS = frozenset({"USD", "MW", "TWh", "%"})
@@ -53,6 +53,12 @@ def _extra(value):
     if isinstance(value, list | tuple):
         return [_extra(item) for item in value]
     return _plain(value)
+
+
+def chart(name: str, filters: DashboardFilters) -> dict:
+    """The payload of dashboard chart `name`: from its cached rows, never through its card
+    (no figure, no table text is built for the API)."""
+    return payload(blocks.chart_data(name, filters), filters)
 
 
 def payload(data: ChartData, filters: DashboardFilters) -> dict:

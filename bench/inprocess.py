@@ -38,14 +38,18 @@ django.setup()
 
 from django.contrib.auth.models import User  # noqa: E402 (after setup)
 from django.core.cache import cache  # noqa: E402
+from django.core.serializers.json import DjangoJSONEncoder  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils.html import _json_script_escapes  # noqa: E402
 
-from aipdash import charts, dashboard, selectors  # noqa: E402
-from aipdash.filters import DashboardFilters  # noqa: E402
+from aipdash.charts import card  # noqa: E402
+from aipdash.charts.build import build  # noqa: E402
+from aipdash.dashboard import blocks as dashboard  # noqa: E402
+from aipdash.dashboard import selectors  # noqa: E402
+from aipdash.dashboard.filters import DashboardFilters  # noqa: E402
 
 
 class CacheOps:
@@ -155,20 +159,22 @@ def chart_breakdown(name, filters, runs):
         t0 = time.perf_counter()
         data = selectors.CHARTS[name](filters)
         t1 = time.perf_counter()
-        figure = charts.build(data)
+        figure = build(data)
         t2 = time.perf_counter()
-        text = json.dumps(figure, cls=dashboard.DjangoJSONEncoder, separators=(",", ":"))
+        text = json.dumps(figure, cls=DjangoJSONEncoder, separators=(",", ":"))
         text = text.translate(_json_script_escapes)
         t3 = time.perf_counter()
         cells = tuple(
-            tuple(dashboard._cell(c, row.get(c.key)) for c in data.columns) for row in data.rows
+            tuple(card.cell(c, row.get(c.key)) for c in data.columns) for row in data.rows
         )
-        block = dashboard.ChartBlock(
-            name=name,
+        block = card.ChartCard(
             data=data,
             figure_json=text,
-            header=tuple(dashboard._header(c) for c in data.columns),
+            drawable=bool(figure["data"]),
+            header=tuple(card.header(c) for c in data.columns),
             cells=cells,
+            rows_total=len(data.rows),
+            filename="",
         )
         t4 = time.perf_counter()
         pickled = len(pickle.dumps(block, pickle.HIGHEST_PROTOCOL))

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from partners import views
+from aipdash.portfolio import views
 
 app_name = "partners"
 
 urlpatterns = [
-    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/", views.partner_detail, name="detail"),
 ]

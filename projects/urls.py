@@ -1,9 +1,9 @@
 from django.urls import path
 
-from projects import views
+from aipdash.portfolio import views
 
 app_name = "projects"
 
 urlpatterns = [
-    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/", views.project_detail, name="detail"),
 ]

@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from aipdash.alttext import summary
-from aipdash.chartdata import ChartData, Column
+from aipdash.charts.alttext import summary
+from aipdash.charts.data import ChartData, Column
 
 
 def data(columns, rows):

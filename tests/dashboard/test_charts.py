@@ -10,10 +10,11 @@ import plotly.graph_objects as go
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 
-from aipdash import charts
-from aipdash.chartdata import ORDER, ChartData, Column
+from aipdash.charts import catalogue, dashboard_figures, page_figures, theme
+from aipdash.charts.build import BUILDERS, build, figure_json
+from aipdash.charts.data import ORDER, ChartData, Column
 
-CHARTS = tuple(charts.BUILDERS)
+CHARTS = tuple(BUILDERS)
 # The partner and project pages' charts; the rest are the dashboard's seven.
 PAGE_CHARTS = (
     "partner_commitments",
@@ -61,7 +62,7 @@ PARTNERS = {
 def chart_data(chart, rows, **extras):
     return ChartData(
         chart=chart,
-        title=charts.TITLES[chart],
+        title=catalogue.TITLES[chart],
         columns=(Column("value", "Value"),),
         rows=tuple(rows),
         as_of=dt.date(2026, 1, 15),
@@ -246,23 +247,23 @@ def traces_by_name(fig):
 
 
 def test_every_chart_has_a_builder_a_title_and_a_unit():
-    assert set(charts.BUILDERS) == set(charts.TITLES) == set(charts.UNITS)
+    assert set(BUILDERS) == set(catalogue.TITLES) == set(catalogue.UNITS)
     assert len(DASHBOARD_CHARTS) == 7
-    assert set(PAGE_CHARTS) == set(charts.PAGE_EMPTY_TEXT) < set(CHARTS)
-    assert charts.TITLES["capacity_online"] == "Capacity coming online: the power balance"
+    assert set(PAGE_CHARTS) == set(catalogue.PAGE_EMPTY_TEXT) < set(CHARTS)
+    assert catalogue.TITLES["capacity_online"] == "Capacity coming online: the power balance"
 
 
 @pytest.mark.parametrize("chart", CHARTS)
 def test_plotly_accepts_the_figure(chart):
-    fig = charts.build(sample(chart))
+    fig = build(sample(chart))
     assert fig["data"]
     go.Figure(fig)  # raises ValueError on any invalid property or value
 
 
 @pytest.mark.parametrize("chart", CHARTS)
 def test_figure_is_json_and_keeps_the_common_look(chart):
-    fig = charts.build(sample(chart))
-    text = charts.figure_json(fig)
+    fig = build(sample(chart))
+    text = figure_json(fig)
     assert json.loads(text) == json.loads(json.dumps(fig, cls=DjangoJSONEncoder))
     assert "Decimal" not in repr(fig)
     layout = fig["layout"]
@@ -277,15 +278,15 @@ def test_figure_is_json_and_keeps_the_common_look(chart):
 
 
 def test_json_holds_no_float_noise_or_numpy():
-    fig = charts.build(sample("commitments_by_partner"))
-    assert "12.5," in charts.figure_json(fig)
+    fig = build(sample("commitments_by_partner"))
+    assert "12.5," in figure_json(fig)
     for trace in fig["data"]:
         assert all(type(x) is float for x in trace["x"])
 
 
 @pytest.mark.parametrize("chart", DASHBOARD_CHARTS)
 def test_empty_state(chart):
-    fig = charts.build(chart_data(chart, [], targets=TARGETS, reference=INDIA))
+    fig = build(chart_data(chart, [], targets=TARGETS, reference=INDIA))
     assert fig["data"] == []
     (note,) = fig["layout"]["annotations"]
     assert note["text"] == "No data for these filters"
@@ -295,18 +296,18 @@ def test_empty_state(chart):
     assert fig["layout"]["yaxis"]["visible"] is False
     assert "shapes" not in fig["layout"]  # no target or reference line over an empty plot
     go.Figure(fig)
-    charts.figure_json(fig)
+    figure_json(fig)
 
 
 def test_build_refuses_an_unknown_chart():
     with pytest.raises(KeyError, match="nope"):
-        charts.build(chart_data("commitments_by_partner", []).__class__("nope", "", (), ()))
+        build(chart_data("commitments_by_partner", []).__class__("nope", "", (), ()))
 
 
 def test_builders_do_not_change_their_input():
     data = sample("commitments_by_partner")
     before = [dict(row) for row in data.rows]
-    charts.build(data)
+    build(data)
     assert [dict(row) for row in data.rows] == before
 
 
@@ -314,7 +315,7 @@ def test_builders_do_not_change_their_input():
 
 
 def test_commitments_by_partner_traces_by_instrument_and_status():
-    fig = charts.commitments_by_partner(sample("commitments_by_partner"))
+    fig = dashboard_figures.commitments_by_partner(sample("commitments_by_partner"))
     assert [trace["name"] for trace in fig["data"]] == [
         "Equity · Called / deployed",
         "Equity · Committed",
@@ -342,11 +343,11 @@ def test_commitments_by_partner_traces_by_instrument_and_status():
 
 
 def test_commitments_by_partner_values_in_bn_with_partner_colours_and_drill_down():
-    fig = charts.commitments_by_partner(sample("commitments_by_partner"))
+    fig = dashboard_figures.commitments_by_partner(sample("commitments_by_partner"))
     called = traces_by_name(fig)["Equity · Called / deployed"]
     assert called["y"] == ["All partners", "BlackRock"]
     assert called["x"] == [12.5, 12.5]  # 12.5e9 USD on a $bn axis
-    assert called["marker"]["color"] == [charts.ALL_PARTNERS_COLOUR, "#0072B2"]
+    assert called["marker"]["color"] == [theme.ALL_PARTNERS_COLOUR, "#0072B2"]
     assert called["customdata"] == [[""], ["?partner=blackrock"]]
     committed = traces_by_name(fig)["Equity · Committed"]
     assert committed["y"] == ["All partners", "MGX"]
@@ -359,7 +360,7 @@ def test_commitments_by_partner_values_in_bn_with_partner_colours_and_drill_down
 
 
 def test_commitments_by_partner_sorted_by_total_with_all_partners_on_top():
-    fig = charts.commitments_by_partner(sample("commitments_by_partner"))
+    fig = dashboard_figures.commitments_by_partner(sample("commitments_by_partner"))
     yaxis = fig["layout"]["yaxis"]
     # Plotly draws the first category at the bottom: smallest first, the total row last.
     assert yaxis["categoryorder"] == "array"
@@ -367,7 +368,7 @@ def test_commitments_by_partner_sorted_by_total_with_all_partners_on_top():
 
 
 def test_commitments_by_partner_target_lines():
-    fig = charts.commitments_by_partner(sample("commitments_by_partner"))
+    fig = dashboard_figures.commitments_by_partner(sample("commitments_by_partner"))
     shapes = fig["layout"]["shapes"]
     assert [(s["x0"], s["x1"]) for s in shapes] == [(30.0, 30.0), (100.0, 100.0)]
     for shape in shapes:
@@ -385,13 +386,13 @@ def test_commitments_by_partner_target_lines():
 
 def test_commitments_by_partner_with_nothing_above_zero_is_empty():
     rows = [commitment("mgx", "equity", "called", 0), commitment("mgx", "debt", "called", None)]
-    fig = charts.commitments_by_partner(chart_data("commitments_by_partner", rows))
-    assert fig["data"] == [] and fig["layout"]["annotations"][0]["text"] == charts.EMPTY_TEXT
+    fig = dashboard_figures.commitments_by_partner(chart_data("commitments_by_partner", rows))
+    assert fig["data"] == [] and fig["layout"]["annotations"][0]["text"] == catalogue.EMPTY_TEXT
 
 
 def test_commitments_by_partner_without_targets_has_no_lines():
     data = sample("commitments_by_partner")
-    fig = charts.commitments_by_partner(chart_data(data.chart, data.rows))
+    fig = dashboard_figures.commitments_by_partner(chart_data(data.chart, data.rows))
     assert fig["layout"]["shapes"] == [] and fig["layout"]["annotations"] == []
 
 
@@ -399,7 +400,7 @@ def test_commitments_by_partner_without_targets_has_no_lines():
 
 
 def test_commitments_over_time_cumulative_stacked_by_partner():
-    fig = charts.commitments_over_time(sample("commitments_over_time"))
+    fig = dashboard_figures.commitments_over_time(sample("commitments_over_time"))
     traces = traces_by_name(fig)
     assert list(traces) == ["BlackRock", "MGX", "Equity, all partners"]  # largest at the bottom
     days = ["2024-09-17", "2024-10-01", "2025-03-19", "2026-01-15"]
@@ -419,7 +420,7 @@ def test_commitments_over_time_cumulative_stacked_by_partner():
 
 
 def test_commitments_over_time_target_lines_are_horizontal():
-    fig = charts.commitments_over_time(sample("commitments_over_time"))
+    fig = dashboard_figures.commitments_over_time(sample("commitments_over_time"))
     shapes = fig["layout"]["shapes"]
     assert [(s["y0"], s["y1"]) for s in shapes] == [(30.0, 30.0), (100.0, 100.0)]
     assert all(s["xref"] == "paper" and s["line"]["dash"] == "dash" for s in shapes)
@@ -430,11 +431,11 @@ def test_commitments_over_time_target_lines_are_horizontal():
 @pytest.mark.parametrize("chart", ["commitments_over_time", "capacity_online"])
 def test_time_series_skip_undated_rows(chart):
     rows = [{**row, "date": None} for row in sample(chart).rows]
-    assert charts.build(chart_data(chart, rows))["data"] == []
+    assert build(chart_data(chart, rows))["data"] == []
     rows[0] = sample(chart).rows[0]
     assert all(
         trace["x"] == [rows[0]["date"].isoformat()]
-        for trace in charts.build(chart_data(chart, rows))["data"]
+        for trace in build(chart_data(chart, rows))["data"]
     )
 
 
@@ -442,7 +443,7 @@ def test_time_series_skip_undated_rows(chart):
 
 
 def test_capacity_pipeline_stacked_by_kind_in_stage_order():
-    fig = charts.capacity_pipeline(sample("capacity_pipeline"))
+    fig = dashboard_figures.capacity_pipeline(sample("capacity_pipeline"))
     assert [trace["name"] for trace in fig["data"]] == [
         "Data-centre campus",
         "Power generation",
@@ -462,8 +463,8 @@ def test_capacity_pipeline_stacked_by_kind_in_stage_order():
     assert generation["y"] == [1.234]
     assert fig["layout"]["yaxis"]["title"]["text"] == "Capacity (GW)"
     assert fig["layout"]["meta"]["unit"] == "GW"
-    assert data_centres["marker"]["color"] == charts.KIND_COLOURS["data_centre"]
-    assert generation["marker"]["color"] == charts.KIND_COLOURS["generation"]
+    assert data_centres["marker"]["color"] == theme.KIND_COLOURS["data_centre"]
+    assert generation["marker"]["color"] == theme.KIND_COLOURS["generation"]
     assert storage["customdata"] == [["?stage=development&kind=storage", "200 MW", "2 projects"]]
     assert generation["customdata"][0][1:] == ["1.23 GW", "1 project"]
     assert "%{customdata[1]} (%{customdata[2]})" in generation["hovertemplate"]
@@ -471,14 +472,14 @@ def test_capacity_pipeline_stacked_by_kind_in_stage_order():
 
 def test_capacity_pipeline_speaks_mw_below_a_gigawatt():
     rows = [{"stage": "construction", "kind": "data_centre", "mw": 999.0, "projects": 3}]
-    fig = charts.capacity_pipeline(chart_data("capacity_pipeline", rows))
+    fig = dashboard_figures.capacity_pipeline(chart_data("capacity_pipeline", rows))
     assert fig["layout"]["yaxis"]["title"]["text"] == "Capacity (MW)"
     assert fig["data"][0]["y"] == [999.0]
     assert fig["data"][0]["customdata"][0][1:] == ["999 MW", "3 projects"]
 
 
 def test_capacity_online_cumulative_steps_demand_against_supply():
-    fig = charts.capacity_online(sample("capacity_online"))
+    fig = dashboard_figures.capacity_online(sample("capacity_online"))
     demand, supply = fig["data"]
     assert demand["name"] == "Data-centre demand (IT load)"
     assert supply["name"] == "Generation secured"
@@ -496,7 +497,7 @@ def test_capacity_online_cumulative_steps_demand_against_supply():
 
 
 def test_energy_mix_by_source_stacked_by_stage():
-    fig = charts.energy_mix(sample("energy_mix"))
+    fig = dashboard_figures.energy_mix(sample("energy_mix"))
     assert [trace["name"] for trace in fig["data"]] == [
         "Announced",
         "Development",
@@ -506,7 +507,7 @@ def test_energy_mix_by_source_stacked_by_stage():
     stages = ["announced", "development", "construction", "operational"]
     for trace, stage in zip(fig["data"], stages, strict=True):
         assert trace["type"] == "bar" and trace["orientation"] == "h"
-        assert trace["marker"]["color"] == charts.STAGE_COLOURS[stage]
+        assert trace["marker"]["color"] == theme.STAGE_COLOURS[stage]
     # Largest on top: plotly draws the first category at the bottom.
     assert fig["layout"]["yaxis"]["categoryarray"] == ["Battery storage", "Solar", "Natural gas"]
     construction = traces_by_name(fig)["Construction"]
@@ -519,18 +520,18 @@ def test_energy_mix_by_source_stacked_by_stage():
 
 
 def test_project_map_one_trace_per_stage_sized_by_mw():
-    fig = charts.project_map(sample("project_map"))
+    fig = dashboard_figures.project_map(sample("project_map"))
     assert [trace["name"] for trace in fig["data"]] == ["Announced", "Construction", "Operational"]
     traces = traces_by_name(fig)
     construction = traces["Construction"]
     assert construction["type"] == "scattergeo"
     assert construction["lat"] == [32.78, 31.0] and construction["lon"] == [-96.80, -100.0]
-    assert construction["marker"]["color"] == charts.STAGE_COLOURS["construction"]
+    assert construction["marker"]["color"] == theme.STAGE_COLOURS["construction"]
     marker = construction["marker"]
     assert marker["sizemode"] == "area" and marker["sizemin"] >= 4
     assert marker["size"] == [25.0, 400.0]
     # The largest project (400 MW) gets the largest diameter.
-    assert marker["sizeref"] == pytest.approx(400 / charts.MAP_MAX_DIAMETER**2)
+    assert marker["sizeref"] == pytest.approx(400 / dashboard_figures.MAP_MAX_DIAMETER**2)
     assert traces["Operational"]["marker"]["sizeref"] == marker["sizeref"]
     assert construction["customdata"][0] == [
         "/projects/dallas/",
@@ -546,7 +547,7 @@ def test_project_map_one_trace_per_stage_sized_by_mw():
 
 
 def test_project_map_geo_layout():
-    geo = charts.project_map(sample("project_map"))["layout"]["geo"]
+    geo = dashboard_figures.project_map(sample("project_map"))["layout"]["geo"]
     assert geo["projection"]["type"] == "natural earth"
     assert geo["resolution"] == 110  # the app serves only world_110m
     assert geo["fitbounds"] == "locations"
@@ -556,15 +557,15 @@ def test_project_map_geo_layout():
 
 def test_project_map_without_coordinates_is_empty():
     row = project("nowhere", "grid", "announced", 10.0, None, None, "US")
-    fig = charts.project_map(chart_data("project_map", [row]))
-    assert fig["data"] == [] and fig["layout"]["annotations"][0]["text"] == charts.EMPTY_TEXT
+    fig = dashboard_figures.project_map(chart_data("project_map", [row]))
+    assert fig["data"] == [] and fig["layout"]["annotations"][0]["text"] == catalogue.EMPTY_TEXT
 
 
 # --- Market context ------------------------------------------------------------------------
 
 
 def test_market_context_lines_by_region_and_scenario():
-    fig = charts.market_context(sample("market_context"))
+    fig = dashboard_figures.market_context(sample("market_context"))
     traces = traces_by_name(fig)
     assert list(traces) == [
         "World · Historical",
@@ -590,7 +591,7 @@ def test_market_context_lines_by_region_and_scenario():
 
 
 def test_market_context_every_point_cites_its_source():
-    fig = charts.market_context(sample("market_context"))
+    fig = dashboard_figures.market_context(sample("market_context"))
     for trace in fig["data"]:
         assert "Source: %{customdata[1]}" in trace["hovertemplate"]
         assert "TWh" in trace["hovertemplate"] and "%{x}" in trace["hovertemplate"]
@@ -609,7 +610,7 @@ def test_market_context_every_point_cites_its_source():
 
 
 def test_market_context_india_reference_line():
-    fig = charts.market_context(sample("market_context"))
+    fig = dashboard_figures.market_context(sample("market_context"))
     (shape,) = fig["layout"]["shapes"]
     assert (shape["y0"], shape["y1"], shape["xref"]) == (1694.0, 1694.0, "paper")
     assert shape["line"]["dash"] == "dash"
@@ -621,14 +622,14 @@ def test_market_context_india_reference_line():
 
 def test_market_context_reference_from_a_row_when_extras_lack_it():
     rows = [*sample("market_context").rows, {**INDIA, "series": "india", "scenario": "reference"}]
-    fig = charts.market_context(chart_data("market_context", rows))
+    fig = dashboard_figures.market_context(chart_data("market_context", rows))
     assert len(fig["data"]) == 6  # the reference row is a line, not a trace
     assert fig["layout"]["shapes"][0]["y0"] == 1694.0
 
 
 def test_long_source_titles_wrap_in_hover():
     row = indicator("World", "historical", 2024, 415, "word " * 40)
-    fig = charts.market_context(chart_data("market_context", [row]))
+    fig = dashboard_figures.market_context(chart_data("market_context", [row]))
     assert "<br>" in fig["data"][0]["customdata"][0][1]
     assert "shapes" not in fig["layout"] or fig["layout"]["shapes"] == []
 
@@ -638,27 +639,27 @@ def test_long_source_titles_wrap_in_hover():
 
 @pytest.mark.parametrize("chart", PAGE_CHARTS)
 def test_page_chart_empty_state_says_what_is_not_recorded(chart):
-    fig = charts.build(chart_data(chart, [], **GIP, capacity_mw=1300.0, kind="data_centre"))
+    fig = build(chart_data(chart, [], **GIP, capacity_mw=1300.0, kind="data_centre"))
     assert fig["data"] == []
     (note,) = fig["layout"]["annotations"]
-    assert note["text"] == charts.PAGE_EMPTY_TEXT[chart]
+    assert note["text"] == catalogue.PAGE_EMPTY_TEXT[chart]
     assert note["text"].startswith("No ") and note["text"].endswith(" recorded")
     assert fig["layout"]["xaxis"]["visible"] is False
     assert "shapes" not in fig["layout"]  # no capacity line over an empty plot
-    assert fig["layout"]["meta"] == {"chart": chart, "unit": charts.UNITS[chart]}
+    assert fig["layout"]["meta"] == {"chart": chart, "unit": catalogue.UNITS[chart]}
     go.Figure(fig)
 
 
-@pytest.mark.parametrize("chart", [*charts.TITLES, *PAGE_CHARTS])
+@pytest.mark.parametrize("chart", [*catalogue.TITLES, *PAGE_CHARTS])
 def test_hover_text_has_no_styling_tags(chart):
     """plotly.js draws <b>, <i>, <sup>... as SVG style attributes, which the strict CSP blocks."""
-    text = charts.figure_json(charts.build(sample(chart)))
+    text = figure_json(build(sample(chart)))
     for tag in ("<b>", "<i>", "<em>", "<sup>", "<sub>", "<span"):
         assert tag not in text
 
 
 def test_partner_commitments_cumulative_by_instrument_in_the_partner_colour():
-    fig = charts.partner_commitments(sample("partner_commitments"))
+    fig = page_figures.partner_commitments(sample("partner_commitments"))
     equity, debt, equity_tail, debt_tail = fig["data"]
     assert (equity["name"], debt["name"]) == ("Equity", "Debt")
     days = ["2025-03-01", "2025-11-20", "2026-01-15"]
@@ -693,7 +694,7 @@ def test_partner_commitments_cumulative_by_instrument_in_the_partner_colour():
 
 def test_partner_commitments_one_day_still_has_a_readable_date_range():
     rows = [{"date": dt.date(2025, 3, 1), "instrument": "equity", "amount_usd": 7.5e9}]
-    fig = charts.partner_commitments(chart_data("partner_commitments", rows, **GIP))
+    fig = page_figures.partner_commitments(chart_data("partner_commitments", rows, **GIP))
     equity, _tail = fig["data"]
     assert equity["x"] == ["2025-03-01"] and equity["marker"]["size"] == [7]
     assert fig["layout"]["xaxis"]["range"] == ["2025-01-15", "2025-04-15"]  # 45 days each side
@@ -701,14 +702,14 @@ def test_partner_commitments_one_day_still_has_a_readable_date_range():
 
 def test_partner_commitments_skip_undated_rows_and_fall_back_to_grey():
     rows = [{"date": None, "instrument": "equity", "amount_usd": 1e9}]
-    assert charts.partner_commitments(chart_data("partner_commitments", rows))["data"] == []
+    assert page_figures.partner_commitments(chart_data("partner_commitments", rows))["data"] == []
     rows.append({"date": dt.date(2025, 3, 1), "instrument": "debt", "amount_usd": 1e9})
-    debt, _tail = charts.partner_commitments(chart_data("partner_commitments", rows))["data"]
-    assert debt["y"] == [1.0] and debt["line"]["color"] == charts.OTHER_COLOUR
+    debt, _tail = page_figures.partner_commitments(chart_data("partner_commitments", rows))["data"]
+    assert debt["y"] == [1.0] and debt["line"]["color"] == theme.OTHER_COLOUR
 
 
 def test_partner_capacity_by_stage_split_by_kind_with_drill_down():
-    fig = charts.partner_capacity(sample("partner_capacity"))
+    fig = page_figures.partner_capacity(sample("partner_capacity"))
     data_centres, generation = fig["data"]
     assert (data_centres["name"], generation["name"]) == ("Data-centre campus", "Power generation")
     assert fig["layout"]["barmode"] == "stack"
@@ -720,7 +721,7 @@ def test_partner_capacity_by_stage_split_by_kind_with_drill_down():
     assert generation["x"] == ["Construction"] and generation["y"] == [0.4]
     assert fig["layout"]["yaxis"]["title"]["text"] == "Capacity (GW)"
     assert fig["layout"]["meta"] == {"chart": "partner_capacity", "unit": "GW"}
-    assert data_centres["marker"]["color"] == charts.KIND_COLOURS["data_centre"]
+    assert data_centres["marker"]["color"] == theme.KIND_COLOURS["data_centre"]
     assert generation["customdata"] == [
         ["?kind=generation&partner=gip&stage=construction", "400 MW", "2 projects"]
     ]
@@ -729,13 +730,13 @@ def test_partner_capacity_by_stage_split_by_kind_with_drill_down():
 
 def test_partner_capacity_speaks_mw_below_a_gigawatt():
     rows = [{"stage": "development", "kind": "storage", "mw": 250.0, "projects": 1}]
-    fig = charts.partner_capacity(chart_data("partner_capacity", rows, **GIP))
+    fig = page_figures.partner_capacity(chart_data("partner_capacity", rows, **GIP))
     assert fig["data"][0]["y"] == [250.0]
     assert fig["layout"]["yaxis"]["title"]["text"] == "Capacity (MW)"
 
 
 def test_project_phases_cumulative_step_line_with_a_marker_per_phase():
-    fig = charts.project_phases(sample("project_phases"))
+    fig = page_figures.project_phases(sample("project_phases"))
     line, construction, operational = fig["data"]
     # The step line rises from zero at the first phase and runs flat to the plot's edge.
     assert line["line"]["shape"] == "hv" and line["mode"] == "lines"
@@ -743,14 +744,14 @@ def test_project_phases_cumulative_step_line_with_a_marker_per_phase():
     assert line["x"][3] == fig["layout"]["xaxis"]["range"][1]
     assert line["y"] == [0.0, 0.6, 1.3, 1.3]  # GW: the project reaches 1,300 MW
     assert line["hoverinfo"] == "skip" and line["showlegend"] is False
-    assert line["line"]["color"] == charts.KIND_COLOURS["data_centre"]
+    assert line["line"]["color"] == theme.KIND_COLOURS["data_centre"]
     # One marker trace per phase stage (the legend reads by stage), in stage order.
     assert (construction["name"], operational["name"]) == ("Construction", "Operational")
     assert operational["mode"] == construction["mode"] == "markers"
     assert operational["x"] == ["2025-12-01"] and operational["y"] == [0.6]
     assert construction["x"] == ["2027-06-30"] and construction["y"] == [1.3]
-    assert operational["marker"]["color"] == charts.STAGE_COLOURS["operational"]
-    assert construction["marker"]["color"] == charts.STAGE_COLOURS["construction"]
+    assert operational["marker"]["color"] == theme.STAGE_COLOURS["operational"]
+    assert construction["marker"]["color"] == theme.STAGE_COLOURS["construction"]
     assert construction["customdata"] == [["", "Phase 2: Building B", "+700 MW", "1.3 GW"]]
     assert "Construction, online %{x|" in construction["hovertemplate"]
     layout = fig["layout"]
@@ -765,8 +766,8 @@ def test_project_phases_cumulative_step_line_with_a_marker_per_phase():
 
 
 def test_project_phases_is_deterministic():
-    first = charts.figure_json(charts.project_phases(sample("project_phases")))
-    assert charts.figure_json(charts.project_phases(sample("project_phases"))) == first
+    first = figure_json(page_figures.project_phases(sample("project_phases")))
+    assert figure_json(page_figures.project_phases(sample("project_phases"))) == first
     assert dt.date.today().isoformat() not in first
 
 
@@ -776,7 +777,7 @@ def test_project_phases_a_cancelled_phase_adds_nothing():
         phase(2, "", "cancelled", dt.date(2026, 6, 1), 300.0),
         phase(3, "", "development", dt.date(2027, 1, 1), 100.0),
     ]
-    fig = charts.project_phases(chart_data("project_phases", rows, capacity_mw=None))
+    fig = page_figures.project_phases(chart_data("project_phases", rows, capacity_mw=None))
     line = fig["data"][0]
     assert line["y"] == [0.0, 200.0, 200.0, 300.0, 300.0]  # MW: below a gigawatt
     cancelled = traces_by_name(fig)["Cancelled"]
@@ -785,7 +786,7 @@ def test_project_phases_a_cancelled_phase_adds_nothing():
 
 
 def test_project_participations_bars_of_stake_in_partner_colours():
-    fig = charts.project_participations(sample("project_participations"))
+    fig = page_figures.project_participations(sample("project_participations"))
     (bars,) = fig["data"]
     assert bars["orientation"] == "h"
     assert bars["y"] == ["GIP", "MGX"]  # Cisco holds no stake: in the table only
@@ -806,7 +807,7 @@ def test_project_participations_bars_of_stake_in_partner_colours():
 
 def test_project_participations_without_any_stake_is_empty():
     rows = [stake("Cisco", "cisco", "#17becf", None, "Equipment supplier")]
-    fig = charts.project_participations(chart_data("project_participations", rows))
+    fig = page_figures.project_participations(chart_data("project_participations", rows))
     assert fig["data"] == []
     assert fig["layout"]["annotations"][0]["text"] == "No stakes recorded"
 
@@ -861,10 +862,10 @@ def test_all_seven_figures_build_fast():
     rng = random.Random(7)
     datasets = [many(chart, 300, rng) for chart in DASHBOARD_CHARTS]
     for data in datasets:  # warm up; each must also be valid at this size
-        go.Figure(charts.build(data))
+        go.Figure(build(data))
     start = time.perf_counter()
     for data in datasets:
-        charts.figure_json(charts.build(data))
+        figure_json(build(data))
     elapsed = time.perf_counter() - start
     print(f"\nseven figures of 300 rows each, built and serialised: {elapsed * 1000:.1f} ms")
     assert elapsed < 0.5
@@ -883,7 +884,7 @@ def test_project_map_hover_flags_stale_projects_and_grouped_points():
         "projects": 1234,
         "url": "?country=BR&stage=construction",
     }
-    fig = charts.project_map(chart_data("project_map", [stale, group]))
+    fig = dashboard_figures.project_map(chart_data("project_map", [stale, group]))
     traces = traces_by_name(fig)
     assert traces["Operational"]["customdata"][0][5] == (
         "<br>Illustrative data<br>Stale: not confirmed since 5 Mar 2024"

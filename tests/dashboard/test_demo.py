@@ -14,10 +14,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 
-from aipdash import selectors
+from aipdash.dashboard import selectors
+from aipdash.dashboard.filters import DashboardFilters
 from aipdash.demo import illustrative, loader
 from aipdash.demo.loader import load_demo, read_public_facts
-from aipdash.filters import DashboardFilters
 from partners.models import Partner
 from projects.models import (
     Commitment,

@@ -6,7 +6,7 @@ from django.http import QueryDict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aipdash.filters import DashboardFilters, FilterError
+from aipdash.dashboard.filters import DashboardFilters, FilterError
 
 PARTNERS = frozenset({"gip", "mgx", "microsoft"})
 
@@ -108,3 +108,37 @@ def test_any_mix_of_known_keys_parses_or_is_refused(pairs):
         DashboardFilters.from_query(query, partner_slugs=PARTNERS)
     except FilterError as error:
         assert error.errors
+
+
+def test_one_filter_vocabulary_owns_the_openable_filters_and_their_words():
+    """filters.py owns the list of filter controls, their labels and describing a view; the
+    dashboard and the share links read it (no copies)."""
+    from aipdash import sharing
+    from aipdash.dashboard import blocks, filters
+
+    assert blocks.ALL_FILTERS is filters.OPENABLE
+    assert tuple(sharing.OPENABLE) == filters.OPENABLE
+    assert sharing.OPENABLE_LABELS == filters.OPENABLE_LABELS
+    view = DashboardFilters(stage=("operational",), online_from=2026)
+    assert filters.describe(view) == [
+        ("Stage", "Operational"),
+        ("Online years", "2026 to any year"),
+    ]
+    assert filters.describe(view) == sharing.describe(view)
+
+
+def test_the_fast_path_imports_the_blocks_not_the_views():
+    """No cycle: the fast path (a middleware) answers with the blocks; the views import it."""
+    import ast
+    from pathlib import Path
+
+    from aipdash.dashboard import fastpath
+
+    tree = ast.parse(Path(fastpath.__file__).read_text())
+    imported = {
+        f"{node.module}.{alias.name}" if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert not {name for name in imported if name and name.endswith("views")}

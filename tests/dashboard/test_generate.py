@@ -14,10 +14,10 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Sum
 from django.test.utils import CaptureQueriesContext
 
-from aipdash import selectors
+from aipdash.dashboard import selectors
+from aipdash.dashboard.filters import DashboardFilters
 from aipdash.datacache import data_version
 from aipdash.demo import synthetic
-from aipdash.filters import DashboardFilters
 from partners.models import Partner
 from projects.models import Commitment, Participation, Project, ProjectPhase, Stage
 from tests.factories import CommitmentFactory, PartnerFactory

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from aipdash import selectors
-from aipdash.filters import DashboardFilters
+from aipdash.dashboard import selectors
+from aipdash.dashboard.filters import DashboardFilters
 from partners.models import Partner
 from projects.models import Commitment
 from tests.dashboard.test_selectors import B, portfolio  # noqa: F401 (fixture)

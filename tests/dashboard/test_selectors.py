@@ -9,8 +9,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from aipdash import selectors
-from aipdash.filters import DashboardFilters
+from aipdash.dashboard import selectors
+from aipdash.dashboard.filters import DashboardFilters
+from aipdash.dashboard.selectors import capacity
 from projects.models import FundraisingUpdate
 from tests.factories import (
     CommitmentFactory,
@@ -167,7 +168,7 @@ def test_energy_mix_and_map(portfolio):
 
 
 def test_map_groups_by_country_and_stage_past_its_point_limit(portfolio, monkeypatch):
-    monkeypatch.setattr(selectors, "MAP_POINTS_MAX", 1)
+    monkeypatch.setattr(capacity, "MAP_POINTS_MAX", 1)
     data = selectors.project_map(f())
     assert data.extras["grouped"] is True
     by_place = {(r["country"], r["stage"]): r for r in data.rows}

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aipdash import sharing
-from aipdash.filters import DashboardFilters, FilterError
+from aipdash.dashboard.filters import DashboardFilters, FilterError
 from aipdash.models import ShareLink
 from tests.dashboard.test_selectors import portfolio  # noqa: F401 (fixture)
 

@@ -241,7 +241,7 @@ def test_the_page_table_shows_the_first_rows_and_the_csv_has_them_all(
     portfolio,  # noqa: F811
     monkeypatch,
 ):
-    from aipdash import dashboard
+    from aipdash.dashboard import blocks as dashboard
 
     monkeypatch.setattr(dashboard, "TABLE_ROWS_MAX", 1)
     html = viewer_client.get(reverse("chart", args=["capacity_pipeline"])).text

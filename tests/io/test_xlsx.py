@@ -10,8 +10,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from aipdash import dashboard, sharing
-from aipdash.filters import DashboardFilters
+from aipdash import sharing
+from aipdash.dashboard import blocks as dashboard
+from aipdash.dashboard.filters import DashboardFilters
 from partners.models import Partner
 from tests.dashboard.test_selectors import portfolio  # noqa: F401 (fixture)
 from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory

@@ -9,8 +9,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from aipdash.portfolio.views import coordinates
 from projects.models import Participation, Project
-from projects.views import coordinates
 from tests.factories import (
     CommitmentFactory,
     InvestmentFactory,

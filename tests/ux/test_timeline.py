@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from projects import timeline
+from aipdash.portfolio import timeline
 from projects.models import Project
 from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory, ProjectPhaseFactory
 

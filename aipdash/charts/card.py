@@ -1,0 +1,100 @@
+"""A chart as a page shows it: ONE card (rows, figure as an escaped data island, its "View data"
+table) and ONE cell formatter, for the dashboard, the partner and project pages; the CSV, the
+workbook and the API take the same column headers and labels from here.
+
+Pure: a `ChartData` in, text out; no ORM and no request (the dashboard caches its cards).
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import _json_script_escapes
+
+from aipdash.charts import alttext
+from aipdash.charts.build import build
+from aipdash.charts.data import LABELS, ChartData, Column
+from aipdash.formatting import percent, power, usd
+
+# How a number of each unit reads in a table (the figures' hover text uses the same functions).
+UNIT_TEXT = {
+    "USD": usd,
+    "MW": power,
+    "TWh": lambda value: f"{value:,.0f} TWh",
+    "%": percent,
+}
+MISSING = "—"
+
+
+@dataclass(frozen=True)
+class ChartCard:
+    """What a chart card shows (dashboard/index.html#chart, includes/chart_card.html)."""
+
+    data: ChartData
+    figure_json: str  # escaped for a <script type="application/json"> island
+    drawable: bool  # the figure has something to draw; otherwise the card says what is missing
+    header: tuple[str, ...]
+    cells: tuple[tuple[str, ...], ...]  # the first rows of the data (all unless capped)
+    rows_total: int
+    filename: str  # of the PNG that Plotly's toolbar downloads, without ".png"
+
+    @property
+    def name(self) -> str:
+        return self.data.chart
+
+    @property
+    def dom_id(self) -> str:
+        return self.name.replace("_", "-")
+
+    @property
+    def rows_hidden(self) -> int:
+        return max(self.rows_total - len(self.cells), 0)
+
+    @property
+    def summary(self) -> str:
+        """The chart's text alternative after its title (see alttext)."""
+        return alttext.summary(self.data)
+
+
+def header(column: Column) -> str:
+    """A column's heading with its unit: "Amount (USD)"."""
+    return f"{column.label} ({column.unit})" if column.unit else column.label
+
+
+def plain(column: Column, value):
+    """A value for a file (CSV, workbook, API): a code as its label, anything else unchanged."""
+    if column.key in LABELS and value is not None:
+        return LABELS[column.key].get(value, value)
+    return value
+
+
+def cell(column: Column, value) -> str:
+    """A value for people: labels for codes, money, power, energy and shares in their units,
+    dates as "5 Jan 2026", a dash when there is none."""
+    if value is None or value == "":
+        return MISSING
+    if column.key in LABELS:
+        return str(plain(column, value))
+    if column.unit in UNIT_TEXT:
+        return UNIT_TEXT[column.unit](value)
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%b %Y}"
+    return str(value)
+
+
+def card(data: ChartData, *, filename: str = "", rows_max: int | None = None) -> ChartCard:
+    """The card of `data`: its figure built and escaped, its first `rows_max` rows (all when
+    None) formatted by `cell`."""
+    figure = build(data)
+    text = json.dumps(figure, cls=DjangoJSONEncoder, separators=(",", ":"))
+    rows = data.rows if rows_max is None else data.rows[:rows_max]
+    return ChartCard(
+        data=data,
+        figure_json=text.translate(_json_script_escapes),
+        drawable=bool(figure["data"]),
+        header=tuple(header(c) for c in data.columns),
+        cells=tuple(tuple(cell(c, row.get(c.key)) for c in data.columns) for row in rows),
+        rows_total=len(data.rows),
+        filename=filename or f"aip-{data.chart.replace('_', '-')}",
+    )

@@ -1,0 +1,259 @@
+"""The dashboard view as an Excel workbook: a Filters sheet, a Headline sheet, one sheet per
+chart, a Sources sheet.
+
+Built from the same cached `ChartData` as the page, the tables and the CSV files (the
+dashboard's cached cards), with their headers and labels (`card.header`, `card.plain`), and
+the same cached headline as its tiles (`dashboard.headline()`, as figures by
+`selectors.headline_figures()`), so the workbook never disagrees with what the
+reader sees and nothing is aggregated again. Numbers are numbers with a number format (USD
+`"$"#,##0`, MW `#,##0.0`, TWh `#,##0`), dates are date cells, codes are their labels, text is
+text (a value that begins with "=" is a text cell, never a formula).
+
+openpyxl's write-only mode streams each sheet's rows to disk as they are written, and the
+workbook goes into an anonymous temporary file that the response streams and then deletes:
+memory stays bounded whatever the number of rows (the map's sheet has a row per project).
+"""
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterable
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+
+from aipdash.charts.card import header, plain
+from aipdash.charts.data import ChartData, Column
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+UNIT_FORMATS = {
+    "USD": '"$"#,##0',
+    "MW": "#,##0.0",
+    "TWh": "#,##0",
+    "%": '0.00"%"',
+}
+KEY_FORMATS = {"year": "0", "latitude": "0.00000", "longitude": "0.00000"}
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+INTEGER_FORMAT = "#,##0"
+SHEET_NAME_MAX = 31
+FORBIDDEN_IN_SHEET_NAMES = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+
+# Sheet names are at most 31 characters: a short name per chart, its title otherwise.
+SHEET_NAMES = {
+    "commitments_by_partner": "Commitments by partner",
+    "commitments_over_time": "Commitments over time",
+    "capacity_pipeline": "Capacity pipeline by stage",
+    "energy_mix": "Energy mix",
+    "capacity_online": "Capacity coming online",
+    "project_map": "Projects on the map",
+    "market_context": "Market context",
+}
+
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def number_format(column: Column, value) -> str | None:
+    """The cell's format: by the column's unit, else by its key or its value's type."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, dt.date):
+        return DATE_FORMAT
+    if not isinstance(value, (int, float)):
+        return None
+    if column.unit in UNIT_FORMATS:
+        return UNIT_FORMATS[column.unit]
+    if column.key in KEY_FORMATS:
+        return KEY_FORMATS[column.key]
+    return INTEGER_FORMAT if isinstance(value, int) else None
+
+
+def _cell(sheet, value, *, fmt=None, font=None, alignment=None):
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # exact text: "=..." is never read as a formula
+    if fmt:
+        cell.number_format = fmt
+    if font:
+        cell.font = font
+    if alignment:
+        cell.alignment = alignment
+    return cell
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = title.translate(FORBIDDEN_IN_SHEET_NAMES).strip()[:SHEET_NAME_MAX].strip()
+    name, number = base, 2
+    while name.lower() in used:
+        suffix = f" ({number})"
+        name = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+        number += 1
+    used.add(name.lower())
+    return name
+
+
+def _widths(sheet, widths: Iterable[int]):
+    for index, width in enumerate(widths):
+        letter = chr(ord("A") + index) if index < 26 else "A" + chr(ord("A") + index - 26)
+        sheet.column_dimensions[letter].width = width
+
+
+def chart_sheet(workbook, data: ChartData, used: set[str]):
+    sheet = workbook.create_sheet(_sheet_name(SHEET_NAMES.get(data.chart, data.title), used))
+    sheet.freeze_panes = "A2"
+    _widths(sheet, (max(12, min(40, len(header(c)) + 4)) for c in data.columns))
+    sheet.append([_cell(sheet, header(c), font=BOLD) for c in data.columns])
+    for row in data.rows:
+        cells = []
+        for column in data.columns:
+            value = plain(column, row.get(column.key))
+            cells.append(_cell(sheet, value, fmt=number_format(column, value)))
+        sheet.append(cells)
+    if not data.rows:
+        sheet.append([_cell(sheet, "No data for these filters.")])
+
+
+def headline_sheet(workbook, figures: list[dict]):
+    """The headline's figures (selectors.headline_figures), each with what it counts: money
+    committed, and apart from it the money only announced, as on the tiles."""
+    sheet = workbook.create_sheet("Headline")
+    sheet.freeze_panes = "A2"
+    _widths(sheet, (40, 18, 90, 12, 14))
+    titles = ("Figure", "Value", "What it counts", "As of", "Illustrative")
+    sheet.append([_cell(sheet, title, font=BOLD) for title in titles])
+    for figure in figures:
+        column = Column(figure["key"], figure["label"], figure["unit"])
+        value, as_of = figure["value"], figure["as_of"]
+        sheet.append(
+            [
+                _cell(sheet, figure["label"]),
+                _cell(sheet, value, fmt=number_format(column, value)),
+                _cell(sheet, figure["counts"], alignment=WRAP),
+                _cell(sheet, as_of, fmt=DATE_FORMAT if as_of else None),
+                _cell(sheet, "illustrative" if figure["illustrative"] else ""),
+            ]
+        )
+
+
+def chart_sources(data: ChartData) -> list[tuple[str, str, dt.date | None]]:
+    """The chart's sources, and those of its reference lines (targets, a country's use)."""
+    seen = []
+    for source in data.sources:
+        seen.append((source.title, source.url, source.as_of))
+    extra = [*data.extras.get("targets", ())]
+    if data.extras.get("reference"):
+        extra.append(data.extras["reference"])
+    for item in extra:
+        if item.get("source_url") or item.get("source_title"):
+            seen.append((item.get("source_title", ""), item.get("source_url", ""), item["as_of"]))
+    unique = []
+    for source in seen:
+        if source not in unique:
+            unique.append(source)
+    return unique
+
+
+def filters_sheet(workbook, *, view: str, address: str, described, charts, generated_at):
+    sheet = workbook.create_sheet("Filters", 0)
+    _widths(sheet, (26, 90))
+
+    def line(label, value, fmt=None):
+        sheet.append([_cell(sheet, label, font=BOLD), _cell(sheet, value, fmt=fmt, alignment=WRAP)])
+
+    line("View", view)
+    if address:
+        line("Address", address)
+    if described:
+        for label, values in described:
+            line(label, values)
+    else:
+        line("Filters", "None: the whole portfolio")
+    dates = [data.as_of for data in charts if data.as_of]
+    line("Figures as of", max(dates) if dates else "—", DATE_FORMAT if dates else None)
+    line("Generated at (UTC)", generated_at, DATETIME_FORMAT)
+    if any(data.illustrative for data in charts):
+        line(
+            "Illustrative data",
+            "Some figures are illustrative demo data, not public fact; the Sources sheet "
+            "says which charts.",
+        )
+    for data in charts:
+        if data.note:
+            line(f"Note: {data.title}", data.note)
+
+
+def sources_sheet(workbook, charts):
+    sheet = workbook.create_sheet("Sources")
+    sheet.freeze_panes = "A2"
+    _widths(sheet, (40, 60, 60, 12, 14))
+    titles = ("Chart", "Source", "URL", "As of", "Illustrative")
+    sheet.append([_cell(sheet, title, font=BOLD) for title in titles])
+    for data in charts:
+        sources = chart_sources(data)
+        for title, url, as_of in sources:
+            sheet.append(
+                [
+                    _cell(sheet, data.title),
+                    _cell(sheet, title),
+                    _cell(sheet, url),
+                    _cell(sheet, as_of, fmt=DATE_FORMAT if as_of else None),
+                    _cell(sheet, "includes illustrative data" if data.illustrative else ""),
+                ]
+            )
+        if not sources:
+            sheet.append(
+                [
+                    _cell(sheet, data.title),
+                    _cell(
+                        sheet,
+                        "Illustrative demo data, not public fact"
+                        if data.illustrative
+                        else "No published source on record",
+                    ),
+                    _cell(sheet, ""),
+                    _cell(sheet, data.as_of, fmt=DATE_FORMAT if data.as_of else None),
+                    _cell(sheet, "includes illustrative data" if data.illustrative else ""),
+                ]
+            )
+
+
+def workbook_file(
+    charts: list[ChartData], *, headline: list[dict], view: str, address: str = "", described=()
+):
+    """The workbook in an anonymous temporary file, positioned at its start: stream it, then
+    close it (closing deletes it). `headline`: the headline's figures
+    (selectors.headline_figures)."""
+    workbook = Workbook(write_only=True)
+    generated_at = timezone.now().astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    filters_sheet(
+        workbook,
+        view=view,
+        address=address,
+        described=described,
+        charts=charts,
+        generated_at=generated_at,
+    )
+    headline_sheet(workbook, headline)
+    used = {"filters", "headline", "sources"}
+    for data in charts:
+        chart_sheet(workbook, data, used)
+    sources_sheet(workbook, charts)
+    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
+    try:
+        workbook.save(file)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return file
+
+
+def filename(*, shared: bool, filtered: bool) -> str:
+    kind = "shared-view" if shared else "dashboard"
+    suffix = "-filtered" if filtered else ""
+    return f"aip-{kind}{suffix}-{dt.date.today():%Y-%m-%d}.xlsx"

@@ -1,0 +1,221 @@
+"""The dashboard's filters, the ONE filter vocabulary: which fields there are, their labels,
+which a share link may leave open, the query string parsed into one validated, immutable
+object, its canonical form, and a view described in words.
+
+`DashboardFilters.from_query(request.GET, partner_slugs=...)` either returns the filters or
+raises `FilterError` naming each wrong field; nothing is guessed and nothing is dropped in
+silence (an unknown value is an error, not an empty filter). `canonical()` is the one text
+form of a view (keys and values sorted, defaults left out): URLs, cache keys and shared links
+use it, so the same view always has the same address.
+
+Every categorical filter takes several values (`?partner=gip&partner=mgx`); the values of one
+filter are alternatives (OR), different filters narrow each other (AND). An empty value, as a
+form sends for "any", means no filter.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from urllib.parse import urlencode
+
+from django_countries import countries
+
+from aipdash.charts.data import LABELS
+
+MAX_QUERY_LENGTH = 2048  # characters of the whole query string
+MAX_VALUE_LENGTH = 80  # characters of one value
+MAX_VALUES = 60  # values of one filter
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+CHOICES = {
+    "kind": frozenset(LABELS["kind"]),
+    "stage": frozenset(LABELS["stage"]),
+    "energy_source": frozenset(LABELS["energy_source"]),
+    "country": frozenset(code for code, _ in countries),
+}
+MULTI = ("partner", "kind", "stage", "energy_source", "country")
+YEARS = ("online_from", "online_to")
+PARAMETERS = frozenset(MULTI + YEARS)
+
+FIELD_LABELS = {
+    "partner": "Partner",
+    "kind": "Project kind",
+    "stage": "Stage",
+    "energy_source": "Energy source",
+    "country": "Country",
+    "online_from": "Online from (year)",
+    "online_to": "Online to (year)",
+    "query": "Address",
+}
+
+
+# The filter controls of the dashboard's form, each a group of fields ("online": the two years);
+# a share link leaves some of them open to its viewers.
+OPENABLE = (*MULTI, "online")
+OPENABLE_LABELS = {**{key: FIELD_LABELS[key] for key in MULTI}, "online": "Online years"}
+
+
+class FilterError(ValueError):
+    """The query string is not a valid view; `errors` maps each field to what is wrong."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    partner: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    stage: tuple[str, ...] = ()
+    energy_source: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    online_from: int | None = None
+    online_to: int | None = None
+
+    @classmethod
+    def from_query(cls, query, *, partner_slugs) -> "DashboardFilters":
+        """Parse a QueryDict (or a dict of lists); `partner_slugs` are the partners that exist."""
+        errors: dict[str, str] = {}
+        lists = {key: list(query.getlist(key)) for key in query}
+        total = sum(len(k) + len(v) + 2 for k, values in lists.items() for v in values)
+        if total > MAX_QUERY_LENGTH:
+            raise FilterError(
+                {
+                    "query": f"The address is too long (over {MAX_QUERY_LENGTH} "
+                    "characters of filters)."
+                }
+            )
+        for key in sorted(set(lists) - PARAMETERS):
+            errors[key if len(key) <= MAX_VALUE_LENGTH else "query"] = (
+                f"“{key[:MAX_VALUE_LENGTH]}” is not a filter of this dashboard."
+            )
+
+        allowed = {**CHOICES, "partner": frozenset(partner_slugs)}
+        values = {}
+        for key in MULTI:
+            given = [v.strip() for v in lists.get(key, []) if v.strip()]
+            if len(given) > MAX_VALUES:
+                errors[key] = f"At most {MAX_VALUES} values."
+                continue
+            if any(len(v) > MAX_VALUE_LENGTH for v in given):
+                errors[key] = "A value is too long."
+                continue
+            repeated = sorted({v for v in given if given.count(v) > 1})
+            if repeated:
+                errors[key] = f"“{repeated[0]}” is given more than once."
+                continue
+            unknown = sorted(set(given) - allowed[key])
+            if unknown:
+                errors[key] = f"Unknown {FIELD_LABELS[key].lower()}: “{unknown[0]}”."
+                continue
+            values[key] = tuple(sorted(given))
+
+        for key in YEARS:
+            given = [v.strip() for v in lists.get(key, []) if v.strip()]
+            if len(given) > 1:
+                errors[key] = "Give one year at most."
+                continue
+            if not given:
+                values[key] = None
+                continue
+            text = given[0]
+            if not (text.isascii() and text.isdigit() and len(text) == 4):
+                errors[key] = f"“{text[:MAX_VALUE_LENGTH]}” is not a year (such as 2027)."
+                continue
+            year = int(text)
+            if not YEAR_MIN <= year <= YEAR_MAX:
+                errors[key] = f"A year from {YEAR_MIN} to {YEAR_MAX}."
+                continue
+            values[key] = year
+
+        if (
+            values.get("online_from") is not None
+            and values.get("online_to") is not None
+            and values["online_from"] > values["online_to"]
+        ):
+            errors["online_to"] = (
+                f"The range runs backwards: {values['online_from']} is after {values['online_to']}."
+            )
+        if errors:
+            raise FilterError(errors)
+        return cls(**values)
+
+    def to_json(self) -> dict:
+        """The filters as plain JSON (stored by shared links): only set filters, lists for
+        the categorical ones."""
+        data = {}
+        for key in MULTI:
+            if getattr(self, key):
+                data[key] = list(getattr(self, key))
+        for key in YEARS:
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "DashboardFilters":
+        """Filters stored by `to_json` (trusted: written by us); unknown keys are dropped."""
+        values = {key: tuple(sorted(data[key])) for key in MULTI if data.get(key)}
+        values |= {key: int(data[key]) for key in YEARS if data.get(key) is not None}
+        return cls(**values)
+
+    def items(self) -> list[tuple[str, str]]:
+        """(key, value) pairs of the canonical form: keys sorted, values sorted, no defaults."""
+        pairs = []
+        for f in sorted(fields(self), key=lambda f: f.name):
+            value = getattr(self, f.name)
+            if value is None or value == ():
+                continue
+            if isinstance(value, tuple):
+                pairs.extend((f.name, v) for v in value)
+            else:
+                pairs.append((f.name, str(value)))
+        return pairs
+
+    def canonical(self) -> str:
+        """The query string of this view, without '?': the same view, the same text."""
+        return urlencode(self.items())
+
+    @property
+    def is_default(self) -> bool:
+        return not self.items()
+
+    @property
+    def narrows_projects(self) -> bool:
+        """True when a filter other than partner restricts the projects."""
+        return bool(
+            self.kind
+            or self.stage
+            or self.energy_source
+            or self.country
+            or self.online_from is not None
+            or self.online_to is not None
+        )
+
+    def online_range(self) -> tuple[dt.date | None, dt.date | None]:
+        """The expected-online date bounds of the year range (inclusive)."""
+        start = dt.date(self.online_from, 1, 1) if self.online_from is not None else None
+        end = dt.date(self.online_to, 12, 31) if self.online_to is not None else None
+        return start, end
+
+
+def years_text(filters: DashboardFilters) -> str:
+    """The online years of a view in words: "2026 to any year"."""
+    first = filters.online_from or "any year"
+    last = filters.online_to or "any year"
+    return f"{first} to {last}"
+
+
+def describe(filters: DashboardFilters, names: dict | None = None) -> list[tuple[str, str]]:
+    """The filters of a view for people: [(field label, values)]; `names` gives labels of
+    values that are records (partners' short names)."""
+    labels = {**LABELS, "partner": names or {}}
+    parts = []
+    for key in MULTI:
+        values = getattr(filters, key)
+        if values:
+            names = [labels.get(key, {}).get(v, v) for v in values]
+            parts.append((FIELD_LABELS[key], ", ".join(names)))
+    if filters.online_from is not None or filters.online_to is not None:
+        parts.append((OPENABLE_LABELS["online"], years_text(filters)))
+    return parts

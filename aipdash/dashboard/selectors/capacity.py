@@ -1,0 +1,237 @@
+"""The capacity charts: the pipeline by stage, capacity coming online (the power balance),
+the energy mix and the map (a point per project up to MAP_POINTS_MAX, then per country and
+stage).
+"""
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Sum,
+    Value,
+    When,
+)
+
+from aipdash import staleness
+from aipdash.charts.catalogue import CAPACITY_COLUMNS, TITLES
+from aipdash.charts.data import ChartData, Column
+from aipdash.dashboard.filters import DashboardFilters
+from aipdash.dashboard.selectors.common import (
+    POWER_KINDS,
+    SOURCE_KEYS,
+    Month,
+    _floats,
+    _provenance_aggregates,
+    _rolled_up,
+    _sortable,
+    phases,
+    project_provenance,
+    project_sums,
+    projects,
+    provenance_of_rows,
+)
+from projects.models import (
+    Project,
+    ProjectPhase,
+    Stage,
+)
+
+
+def capacity_pipeline(filters: DashboardFilters) -> ChartData:
+    rows = _rolled_up(project_sums(filters), ("stage", "kind"))
+    return ChartData(
+        chart="capacity_pipeline",
+        title=TITLES["capacity_pipeline"],
+        columns=CAPACITY_COLUMNS,
+        rows=_floats(rows, "mw"),
+        note="Data-centre capacity is IT load; generation and storage capacity is nameplate.",
+        **project_provenance(filters),
+    )
+
+
+SIDE = Case(
+    When(project__kind=Project.Kind.DATA_CENTRE, then=Value("demand")),
+    default=Value("supply"),
+)
+
+
+def capacity_online(filters: DashboardFilters) -> ChartData:
+    """Phases coming online, demand (data-centre IT load) against supply (generation and
+    storage); cancelled projects and phases are left out, grid projects carry no MW here."""
+    phase_qs = (
+        phases(filters)
+        .exclude(stage=Stage.CANCELLED)
+        .exclude(project__stage=Stage.CANCELLED)
+        .exclude(project__kind=Project.Kind.GRID)
+    )
+    rows = list(
+        phase_qs.order_by()
+        .values(*SOURCE_KEYS, date=Month("expected_online"), side=SIDE)
+        .annotate(mw=Sum("capacity_mw"), **_provenance_aggregates())
+    )
+    # Projects entered without phases come online as a whole on their own date.
+    whole_qs = (
+        projects(filters)
+        .exclude(stage=Stage.CANCELLED)
+        .exclude(kind=Project.Kind.GRID)
+        .filter(expected_online__isnull=False)
+        .exclude(Exists(ProjectPhase.objects.filter(project=OuterRef("pk"))))
+    )
+    whole_side = Case(
+        When(kind=Project.Kind.DATA_CENTRE, then=Value("demand")), default=Value("supply")
+    )
+    rows += list(
+        whole_qs.order_by()
+        .values(*SOURCE_KEYS, date=Month("expected_online"), side=whole_side)
+        .annotate(mw=Sum("capacity_mw"), **_provenance_aggregates())
+    )
+    sources = provenance_of_rows(rows)  # phases and whole projects, from the same rows
+    mw = {}
+    for row in rows:
+        key = row["date"], row["side"]
+        mw[key] = mw.get(key, 0) + (row["mw"] or 0)
+    rows = [
+        {"date": d, "side": side, "mw": value}
+        for (d, side), value in sorted(mw.items(), key=lambda kv: (_sortable(kv[0][0]), kv[0][1]))
+    ]
+    return ChartData(
+        chart="capacity_online",
+        title=TITLES["capacity_online"],
+        columns=(
+            Column("date", "Expected online"),
+            Column("side", "Side"),
+            Column("mw", "Capacity", "MW"),
+        ),
+        rows=_floats(rows, "mw"),
+        note="Cumulative MW by expected online date of each phase: data-centre IT load "
+        "against the generation and storage capacity secured for it. Cancelled capacity is "
+        "left out.",
+        **sources,
+    )
+
+
+def energy_mix(filters: DashboardFilters) -> ChartData:
+    power = [row for row in project_sums(filters) if row["kind"] in POWER_KINDS]
+    rows = _rolled_up(power, ("energy_source", "stage"))
+    return ChartData(
+        chart="energy_mix",
+        title=TITLES["energy_mix"],
+        columns=(
+            Column("energy_source", "Energy source"),
+            Column("stage", "Stage"),
+            Column("mw", "Capacity", "MW"),
+            Column("projects", "Projects"),
+        ),
+        rows=_floats(rows, "mw"),
+        note="Nameplate capacity of generation and storage projects.",
+        **provenance_of_rows(power),
+    )
+
+
+MAP_POINTS_MAX = 1000  # above this, one point per country and stage instead of per project
+
+
+def project_map(filters: DashboardFilters) -> ChartData:
+    """A point per project; past MAP_POINTS_MAX projects, a point per country and stage (at
+    the mean position of its projects, their capacity summed), so that the figure, the page and
+    the browser's drawing stay small whatever the size of the portfolio. The grouped query runs
+    first (it also counts); the per-project one only when the count allows it."""
+    qs = projects(filters).filter(latitude__isnull=False, longitude__isnull=False)
+    parts = list(  # per country, stage and source: the provenance comes from these rows too
+        qs.order_by()
+        .values("country", "stage", *SOURCE_KEYS)
+        .annotate(
+            projects=Count("pk"),
+            mw=Sum("capacity_mw"),
+            lat_sum=Sum("latitude"),
+            lon_sum=Sum("longitude"),
+            **_provenance_aggregates(),
+        )
+    )
+    by_place = {}
+    for part in parts:
+        g = by_place.setdefault(
+            (part["country"], part["stage"]),
+            {"country": part["country"], "stage": part["stage"], "projects": 0, "mw": None}
+            | {"lat_sum": 0, "lon_sum": 0, "n_illustrative": 0},
+        )
+        g["projects"] += part["projects"]
+        if part["mw"] is not None:
+            g["mw"] = (g["mw"] or 0) + part["mw"]
+        g["lat_sum"] += part["lat_sum"]
+        g["lon_sum"] += part["lon_sum"]
+        g["n_illustrative"] += part["n_illustrative"]
+    groups = sorted(by_place.values(), key=lambda g: (-(g["mw"] or 0), g["country"], g["stage"]))
+    for g in groups:
+        g["latitude"] = g["lat_sum"] / g["projects"]
+        g["longitude"] = g["lon_sum"] / g["projects"]
+        g["any_illustrative"] = g["n_illustrative"]
+    grouped = sum(g["projects"] for g in groups) > MAP_POINTS_MAX
+    rows = []
+    if grouped:
+        for g in groups:
+            rows.append(
+                {
+                    "slug": "",
+                    "name": f"{g['projects']:,} projects",
+                    "kind": None,
+                    "stage": g["stage"],
+                    "country": g["country"],
+                    "region": None,
+                    "latitude": g["latitude"],
+                    "longitude": g["longitude"],
+                    "illustrative": bool(g["any_illustrative"]),
+                    "mw": g["mw"],
+                    "projects": g["projects"],
+                    "stale": False,
+                    "url": f"?country={g['country']}&stage={g['stage']}",
+                }
+            )
+    else:
+        stale_before = staleness.cutoff()
+        for row in qs.order_by("-capacity_mw", "slug").values(
+            "slug",
+            "name",
+            "kind",
+            "stage",
+            "country",
+            "region",
+            "latitude",
+            "longitude",
+            "illustrative",
+            "as_of",
+            mw=F("capacity_mw"),
+        ):
+            as_of = row.pop("as_of")
+            row["projects"] = 1
+            row["stale"] = as_of is not None and as_of < stale_before
+            row["confirmed"] = as_of  # the map's hover says since when a stale project is
+            row["url"] = f"/projects/{row['slug']}/"
+            rows.append(row)
+    note = "Sized by capacity, coloured by stage. Select a point to open its project."
+    if grouped:
+        note = (
+            f"More than {MAP_POINTS_MAX:,} projects: one point per country and stage, at the "
+            "mean position of its projects, sized by their capacity. Select a point to filter "
+            "the dashboard to that country and stage."
+        )
+    return ChartData(
+        chart="project_map",
+        title=TITLES["project_map"],
+        columns=(
+            Column("name", "Project"),
+            Column("kind", "Kind"),
+            Column("stage", "Stage"),
+            Column("country", "Country"),
+            Column("region", "Region"),
+            Column("latitude", "Latitude"),
+            Column("longitude", "Longitude"),
+            Column("mw", "Capacity", "MW"),
+        ),
+        rows=_floats(rows, "mw", "latitude", "longitude"),
+        note=note,
+        extras={"grouped": grouped},
+        **provenance_of_rows(parts),
+    )

@@ -1,0 +1,269 @@
+"""What every dashboard selector shares: the filters as conditions on projects, commitments
+and phases, the provenance of the rows (newest as-of date, illustrative or not, sources), the
+per-project sums, the targets, and small row helpers.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import TruncMonth
+
+from aipdash.charts.data import Source
+from aipdash.dashboard.filters import DashboardFilters
+from aipdash.datacache import cached
+from partners.models import Partner
+from projects.models import (
+    Commitment,
+    Participation,
+    Project,
+    ProjectPhase,
+    Target,
+)
+
+
+class Month(TruncMonth):
+    """The first day of a date's month. On PostgreSQL through `timestamp`, not the default
+    `timestamp with time zone` (a time-zone lookup per row: ~2x slower over a million rows)."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
+
+
+DC_SERIES = "dc-electricity"
+REFERENCE_SERIES = "india-electricity"
+POWER_KINDS = (Project.Kind.GENERATION, Project.Kind.STORAGE)
+
+
+def partner_slugs() -> frozenset[str]:
+    return frozenset(Partner.objects.values_list("slug", flat=True))
+
+
+# Filtered base querysets -------------------------------------------------------------------
+
+
+def project_conditions(filters: DashboardFilters, via: str = "") -> Q:
+    """The filters as conditions on a project, reached from the queried model through `via`
+    ("" for projects themselves, "project__" for their phases): phases then join their
+    project once instead of also semi-joining the filtered projects."""
+    q = Q()
+    if filters.kind:
+        q &= Q(**{f"{via}kind__in": filters.kind})
+    if filters.stage:
+        q &= Q(**{f"{via}stage__in": filters.stage})
+    if filters.energy_source:
+        q &= Q(**{f"{via}energy_source__in": filters.energy_source})
+    if filters.country:
+        q &= Q(**{f"{via}country__in": filters.country})
+    start, end = filters.online_range()
+    if start:
+        q &= Q(**{f"{via}expected_online__gte": start})
+    if end:
+        q &= Q(**{f"{via}expected_online__lte": end})
+    if filters.partner:
+        q &= Q(
+            Exists(
+                Participation.objects.filter(
+                    project=OuterRef(f"{via}pk"), partner__slug__in=filters.partner
+                )
+            )
+        )
+    return q
+
+
+def projects(filters: DashboardFilters) -> QuerySet[Project]:
+    return Project.objects.filter(project_conditions(filters))
+
+
+def commitments(filters: DashboardFilters) -> QuerySet[Commitment]:
+    qs = Commitment.objects.all()
+    if filters.partner:
+        qs = qs.filter(partner__slug__in=filters.partner)
+    if filters.narrows_projects:
+        qs = qs.filter(Q(project__isnull=True) | Q(project__in=projects(filters).values("pk")))
+    return qs
+
+
+def phases(filters: DashboardFilters) -> QuerySet[ProjectPhase]:
+    return ProjectPhase.objects.filter(project_conditions(filters, via="project__"))
+
+
+# Provenance --------------------------------------------------------------------------------
+
+
+# What provenance() groups by and sums, also folded into a chart's own aggregate query (rows
+# then carry source_title, source_url, newest, n_illustrative): one scan gives both.
+SOURCE_KEYS = ("source_title", "source_url")
+
+
+def _provenance_aggregates() -> dict:
+    return {"newest": Max("as_of"), "n_illustrative": Count("pk", filter=Q(illustrative=True))}
+
+
+def provenance(qs: QuerySet) -> dict:
+    """Newest as-of date, whether any record is illustrative, and the cited sources: one query."""
+    return provenance_of_rows(
+        qs.order_by().values(*SOURCE_KEYS).annotate(**_provenance_aggregates())
+    )
+
+
+def provenance_of_rows(rows: Iterable[dict]) -> dict:
+    """provenance() from rows grouped by (at least) source title and URL, with `newest` and
+    `n_illustrative`."""
+    newest_by_source, as_of, illustrative = {}, None, False
+    for r in rows:
+        if r["newest"] is not None:
+            as_of = max(as_of, r["newest"]) if as_of else r["newest"]
+        illustrative = illustrative or bool(r["n_illustrative"])
+        if r["source_url"]:
+            key = r["source_title"], r["source_url"]
+            known = newest_by_source.get(key)
+            newest_by_source[key] = max(filter(None, (known, r["newest"])), default=None)
+    sources = sorted(
+        (Source(title=t, url=u, as_of=newest) for (t, u), newest in newest_by_source.items()),
+        key=lambda s: (s.as_of or dt.date.min, s.title),
+        reverse=True,
+    )
+    return {"as_of": as_of, "illustrative": illustrative, "sources": tuple(sources)}
+
+
+def project_sums(filters: DashboardFilters) -> list[dict]:
+    """The filtered projects' capacity and count per stage, kind, energy source and source,
+    with their provenance: one scan of the projects for the pipeline and energy-mix charts and
+    the headline's capacity tiles (each a roll-up of these rows), cached per (filters, data
+    version); at most stages x kinds x energy sources x sources rows."""
+    return cached(
+        "project-sums",
+        filters.canonical(),
+        lambda: list(
+            projects(filters)
+            .order_by()
+            .values("stage", "kind", "energy_source", *SOURCE_KEYS)
+            .annotate(mw=Sum("capacity_mw"), projects=Count("pk"), **_provenance_aggregates())
+        ),
+    )
+
+
+def _rolled_up(rows: Iterable[dict], keys: tuple[str, ...]) -> list[dict]:
+    """Rows of project_sums summed per `keys` (mw None when no project states it), sorted."""
+    out = {}
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        total = out.setdefault(
+            key, {**dict(zip(keys, key, strict=True)), "mw": None, "projects": 0}
+        )
+        if row["mw"] is not None:
+            total["mw"] = (total["mw"] or 0) + row["mw"]
+        total["projects"] += row["projects"]
+    return [out[key] for key in sorted(out, key=lambda k: tuple(map(_sortable, k)))]
+
+
+def project_provenance(filters: DashboardFilters) -> dict:
+    """The provenance of the filtered projects, from project_sums (no query of its own); kept
+    like them, since the capacity charts and the headline each need it."""
+    return cached(
+        "project-provenance",
+        filters.canonical(),
+        lambda: provenance_of_rows(project_sums(filters)),
+        local=True,
+    )
+
+
+def _targets_provenance(target_qs: QuerySet) -> dict:
+    """provenance() of the targets, from the queryset _targets() has already read (no query)."""
+    targets = list(target_qs)  # evaluated: its result cache
+    sources = {}
+    for t in targets:
+        if t.source_url:
+            key = (t.source_title, t.source_url)
+            sources[key] = max(filter(None, (sources.get(key), t.as_of)), default=None)
+    return {
+        "as_of": max((t.as_of for t in targets if t.as_of), default=None),
+        "illustrative": any(t.illustrative for t in targets),
+        "sources": tuple(
+            sorted(
+                (Source(title=k[0], url=k[1], as_of=v) for k, v in sources.items()),
+                key=lambda s: (s.as_of or dt.date.min, s.title),
+                reverse=True,
+            )
+        ),
+    }
+
+
+def merged(*parts: dict) -> dict:
+    return {
+        "as_of": max((p["as_of"] for p in parts if p["as_of"]), default=None),
+        "illustrative": any(p["illustrative"] for p in parts),
+        "sources": tuple(dict.fromkeys(s for p in parts for s in p["sources"])),
+    }
+
+
+def _targets() -> tuple[list[dict], QuerySet]:
+    qs = Target.objects.order_by("amount_usd")
+    rows = [  # iterating fills qs's result cache: _targets_provenance reads it again for free
+        {
+            "name": t.name,
+            "scope": t.scope,
+            "amount_usd": float(t.amount_usd),
+            "source_title": t.source_title,
+            "source_url": t.source_url,
+            "as_of": t.as_of,
+        }
+        for t in qs
+    ]
+    return rows, qs
+
+
+def _partner_rows(rows: Iterable[dict]) -> list[dict]:
+    """Rows grouped by `partner_id`, with the partner's short name under `partner`, its slug and
+    colour (one small query for the partners: grouping a million commitments by an integer is
+    much cheaper than joining the partner table and grouping by its text columns)."""
+    partners = {
+        p["id"]: p for p in Partner.objects.order_by().values("id", "short_name", "slug", "colour")
+    }
+    out = []
+    for row in rows:
+        partner = partners.get(row["partner_id"], {})
+        out.append(
+            {
+                "partner": partner.get("short_name", ""),
+                "partner_slug": partner.get("slug", ""),
+                "colour": partner.get("colour", ""),
+                **{k: v for k, v in row.items() if k != "partner_id"},
+            }
+        )
+    return out
+
+
+def _floats(rows: Iterable[dict], *keys: str) -> tuple[dict, ...]:
+    out = []
+    for row in rows:
+        row = dict(row)
+        for key in keys:
+            if row.get(key) is not None:
+                row[key] = float(row[key])
+        out.append(row)
+    return tuple(out)
+
+
+# Charts ------------------------------------------------------------------------------------
+
+
+def _committed_by(qs: QuerySet, filters: DashboardFilters) -> QuerySet:
+    """`qs` (facts or partnership sums) narrowed to the filtered partners' own commitments."""
+    if filters.partner:
+        qs = qs.filter(partner_id__in=Partner.objects.filter(slug__in=filters.partner).values("pk"))
+    return qs
+
+
+def _sortable(value):
+    return (value is None, value if value is not None else "")

@@ -1,0 +1,1 @@
+"""Reads for the portfolio pages: the portfolio lists, a partner page, a project page."""
