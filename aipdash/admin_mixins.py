@@ -15,7 +15,8 @@ from django.http import Http404
 from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
 
-from aipdash import formatting, locking
+from aipdash import locking
+from aipdash.core import formatting
 from aipdash.provenance import PROVENANCE_FIELDS
 
 PROVENANCE_FIELDSET = (

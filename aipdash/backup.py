@@ -35,7 +35,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from aipdash.audit import record_history, record_history_of_keys
-from aipdash.datacache import bump_data_version
+from aipdash.core.cache.versions import bump_data_version
 from aipdash.locking import VERSION_FIELD
 from partners.models import Partner
 from projects.models import (

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from aipdash.core.models import ShareLink
 from aipdash.filters import (
     FIELD_LABELS,
     MULTI,
@@ -30,7 +31,6 @@ from aipdash.filters import (
     DashboardFilters,
     FilterError,
 )
-from aipdash.models import ShareLink
 
 TOKEN_BYTES = 32  # 256 bits
 TOKEN_LENGTH = 43  # urlsafe base64 of 32 bytes, without padding

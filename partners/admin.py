@@ -8,7 +8,7 @@ from aipdash.admin_mixins import (
     PortfolioAdmin,
     PortfolioInline,
 )
-from aipdash.formatting import usd
+from aipdash.core.formatting import usd
 from partners.models import Partner
 from projects.models import Commitment
 

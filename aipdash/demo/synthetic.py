@@ -55,7 +55,7 @@ from django.conf import settings
 from django.db import connection, reset_queries, transaction
 
 from aipdash.audit import record_history, record_history_of_keys
-from aipdash.datacache import bump_data_version
+from aipdash.core.cache.versions import bump_data_version
 from partners.models import Partner
 from projects.models import Commitment, Participation, Project, ProjectPhase, Stage
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from import_export.tmp_storages import CacheStorage
 
-from aipdash.datacache import data_version
+from aipdash.core.cache.versions import data_version
 from aipdash.import_admin import sign_preview
 from aipdash.provenance import AS_OF_IN_THE_FUTURE
 from projects.models import Commitment, Participation, Project

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.http import Http404
 
 from aipdash import sharing
+from aipdash.core.models import ShareLink
 from aipdash.forms import AdminLoginForm
-from aipdash.models import ShareLink
 
 admin.site.site_header = "AIP Dashboard — data entry"
 admin.site.site_title = "AIP Dashboard admin"

@@ -6,21 +6,22 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 def _auth_version_triggers(sender, using, **kwargs):
     """Put back the auth-version triggers a migration dropped (SQLite rebuilds a table to alter
     it, triggers lost): see aipdash/authversion.py. Not before its table exists."""
-    from aipdash import authversion
+    from aipdash.core.cache import authversion
 
     connection = connections[using]
     if authversion.TABLE in connection.introspection.table_names():
         authversion.install(connection)
 
 
-class AipdashConfig(AppConfig):
-    name = "aipdash"
+class CoreConfig(AppConfig):
+    name = "aipdash.core"
+    label = "aipdash"  # the label of migrations 0001-0006, their content types and permissions
     verbose_name = "AIP Dashboard"
 
     def ready(self):
         from aipdash import fastpath
-        from aipdash.datacache import on_portfolio_write
-        from aipdash.roles import PORTFOLIO_MODELS
+        from aipdash.core.cache.versions import on_portfolio_write
+        from aipdash.core.roles import PORTFOLIO_MODELS
 
         # Any write to the portfolio invalidates every cached chart (see datacache.py).
         for app_label, models in PORTFOLIO_MODELS.items():

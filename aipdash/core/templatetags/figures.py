@@ -2,7 +2,7 @@
 
 from django import template
 
-from aipdash import formatting
+from aipdash.core import formatting
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from aipdash.roles import ensure_groups
+from aipdash.core.roles import ensure_groups
 
 
 def create_groups(apps, schema_editor):

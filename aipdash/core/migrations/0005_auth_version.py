@@ -5,7 +5,7 @@ import uuid
 
 from django.db import migrations, models
 
-from aipdash import authversion
+from aipdash.core.cache import authversion
 
 
 def install(apps, schema_editor):

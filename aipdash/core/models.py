@@ -1,0 +1,91 @@
+"""What the dashboard itself owns: shared links (see sharing.py for how they are used)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ShareLink(models.Model):
+    """A read-only view of the dashboard for people without a login.
+
+    The token is never stored: only its SHA-256 hash, looked up on each visit. `filters` is the
+    captured view (the canonical filters, keys on the allowlist only); `open_filters` lists the
+    filters the viewer may still narrow within it.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hint = models.CharField(
+        max_length=8, editable=False, help_text="The token's first characters, to tell links apart."
+    )
+    label = models.CharField(max_length=120)
+    filters = models.JSONField(
+        # Blank: the whole portfolio, the dashboard without filters, is a view too.
+        default=dict,
+        blank=True,
+        help_text="The captured view (canonical filters).",
+    )
+    open_filters = models.JSONField(
+        default=list, blank=True, help_text="Filters the viewer may narrow within the view."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="share_links"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("manage_all_sharelinks", "Can see and revoke everyone's shared links")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="sharelink_expires_after_creation",
+            ),
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="sharelink_expires")]
+
+    def __str__(self):
+        return f"{self.label} ({self.token_hint}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_revoked and not self.is_expired
+
+
+class LastSeen(models.Model):
+    """When a user last opened the dashboard: the dashboard's "Since your last visit" panel lists
+    the portfolio's changes after it (aipdash/changes.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "last visit"
+
+    def __str__(self):
+        return f"{self.user} at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class AuthVersion(models.Model):
+    """One row: a random token that database triggers replace on every write to users, groups,
+    permissions and their memberships, whatever makes it (aipdash/authversion.py)."""
+
+    id = models.SmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.token
