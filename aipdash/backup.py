@@ -36,7 +36,8 @@ from django.utils import timezone
 
 from aipdash.audit import record_history, record_history_of_keys
 from aipdash.core.cache.versions import bump_data_version
-from aipdash.locking import VERSION_FIELD
+from aipdash.records import registry
+from aipdash.records.locking import VERSION_FIELD
 from partners.models import Partner
 from projects.models import (
     Commitment,
@@ -74,17 +75,20 @@ class Kind:
         ]
 
 
-KINDS = (
-    Kind(Partner, {"parent": Partner}),
-    Kind(Investment, {}),
-    Kind(Target, {}),
-    Kind(FundraisingUpdate, {"target": Target}),
-    Kind(MarketIndicator, {}),
-    Kind(Project, {"investment": Investment}),
-    Kind(ProjectPhase, {"project": Project}),
-    Kind(Participation, {"project": Project, "partner": Partner}),
-    Kind(Commitment, {"partner": Partner, "project": Project}),
-)
+# Each model's foreign keys, by field (the related model's slug names the record); the models
+# and their load order are the registry's (aipdash/records/registry.py).
+REFERENCES = {
+    Partner: {"parent": Partner},
+    Investment: {},
+    Target: {},
+    FundraisingUpdate: {"target": Target},
+    MarketIndicator: {},
+    Project: {"investment": Investment},
+    ProjectPhase: {"project": Project},
+    Participation: {"project": Project, "partner": Partner},
+    Commitment: {"partner": Partner, "project": Project},
+}
+KINDS = tuple(Kind(model, REFERENCES[model]) for model in registry.portfolio_models())
 BY_LABEL = {kind.label: kind for kind in KINDS}
 # Deleting with --replace: the rows that refer to others first.
 DELETE_ORDER = (

@@ -21,22 +21,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from aipdash.core.models import LastSeen
+from aipdash.records import registry
 
 SESSION_KEY = "aip_changes_since"
 LIST_LIMIT = 12
 
 # The portfolio's models with an audit trail, in the order the panel names them.
-TRACKED = (
-    "partners.Partner",
-    "projects.Investment",
-    "projects.Project",
-    "projects.ProjectPhase",
-    "projects.Participation",
-    "projects.Commitment",
-    "projects.Target",
-    "projects.FundraisingUpdate",
-    "projects.MarketIndicator",
-)
+TRACKED = registry.PORTFOLIO_MODELS  # what the panel counts: the whole portfolio
 ACTIONS = {"+": "added", "~": "changed", "-": "deleted"}
 
 

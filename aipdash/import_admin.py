@@ -43,8 +43,8 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import RowResult
 from import_export.tmp_storages import CacheStorage
 
-from aipdash import locking
 from aipdash.importfiles import BoundedCSV, BoundedXLSX, FileTooLarge
+from aipdash.records import locking
 from projects.resources import ChangedSincePreview
 
 STATUS_LABELS = {

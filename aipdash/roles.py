@@ -1,7 +1,8 @@
-"""TEMPORARY (issue 14): moved to aipdash.core.roles; this old path is an alias of it
-until the merge rewrites the imports (MOVES.md)."""
+"""TEMPORARY (issue 14): split into aipdash/core/roles.py (groups, role check) and
+aipdash/records/grants.py (ensure_groups); re-exported here until the merge (MOVES.md)."""
 
-import importlib
-import sys
+from aipdash.core.roles import *  # noqa: F403
+from aipdash.records.grants import EDITOR_MAY_DELETE, SHARING, ensure_groups  # noqa: F401
+from aipdash.records.registry import by_app
 
-sys.modules[__name__] = importlib.import_module("aipdash.core.roles")
+PORTFOLIO_MODELS = by_app()  # the old shape: {app label: [model name]}

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "aipdash.core",  # label "aipdash"
+    "aipdash.records",
     "partners",
     "projects",
     "axes",  # login throttling (see "Login throttling" below)

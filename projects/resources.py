@@ -29,8 +29,8 @@ from django.utils.encoding import force_str
 from import_export import fields, resources, widgets
 from tablib import Dataset
 
-from aipdash.locking import VERSION_FIELD
-from aipdash.provenance import PROVENANCE_FIELDS
+from aipdash.records.locking import VERSION_FIELD
+from aipdash.records.provenance import PROVENANCE_FIELDS
 from partners.models import Partner
 from projects import columns
 from projects.models import Commitment, Investment, Participation, Project, ProjectPhase

@@ -1,6 +1,6 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.db import connections
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 
 
 def _auth_version_triggers(sender, using, **kwargs):
@@ -20,17 +20,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from aipdash import fastpath
-        from aipdash.core.cache.versions import on_portfolio_write
-        from aipdash.core.roles import PORTFOLIO_MODELS
 
-        # Any write to the portfolio invalidates every cached chart (see datacache.py).
-        for app_label, models in PORTFOLIO_MODELS.items():
-            for model_name in models:
-                model = apps.get_model(app_label, model_name)
-                post_save.connect(on_portfolio_write, sender=model, dispatch_uid=f"dv-{model_name}")
-                post_delete.connect(
-                    on_portfolio_write, sender=model, dispatch_uid=f"dv-del-{model_name}"
-                )
         # Who may see what: every change voids the passes of the chart fast path.
         fastpath.connect_signals()
         post_migrate.connect(_auth_version_triggers, sender=self, dispatch_uid="auth-version")

@@ -20,6 +20,7 @@ from django.utils.log import log_response
 
 from aipdash.core.logs import current_request_id
 from aipdash.core.requestlog import SHARE_TOKEN
+from aipdash.core.roles import has_role
 
 request_log = logging.getLogger("aipdash.request")
 security_log = logging.getLogger("aipdash.security")
@@ -173,12 +174,11 @@ class PrivateByDefaultMiddleware:
 # is_staff and each model's view/add/change/delete). A signed-in user who is in neither the
 # viewer nor the editor group holds no view permission and gets 403 on every data page and
 # export; only logging out stays open to them.
-REQUIRED_PERMISSION = "projects.view_project"
 OPEN_TO_ANY_SIGNED_IN_USER = {"logout"}
 
 
 class RoleRequiredMiddleware:
-    """Every view that needs a login also needs `REQUIRED_PERMISSION` (viewer, editor and
+    """Every view that needs a login also needs a role (`roles.has_role`) (viewer, editor and
     superuser have it). Views marked `login_not_required` (login, /healthz, shared links)
     and the admin site are left to their own checks."""
 
@@ -198,6 +198,6 @@ class RoleRequiredMiddleware:
             return None
         if not request.user.is_authenticated:
             return None  # LoginRequiredMiddleware sends them to the login page
-        if not request.user.has_perm(REQUIRED_PERMISSION):
+        if not has_role(request.user):
             raise PermissionDenied("No role on this site.")
         return None

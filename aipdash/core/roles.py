@@ -1,63 +1,17 @@
-"""The groups of the product and what each may do.
+"""The groups of the product and the role check every page but the open ones makes.
 
-viewer: browse the dashboard and the portfolio (view permissions only, no admin access).
-editor: add, change and view portfolio data in the admin; delete only the rows that hang off a
-project or partner (phases, participations, commitments), so that a whole project or partner
-cannot be removed by mistake. Editors also need `is_staff` to enter the admin.
-Superusers do everything.
-
-A data migration calls `ensure_groups`; when these rules change, add a migration that calls it
-again.
+A user has a role on this site when they may view the portfolio (`REQUIRED_PERMISSION`): the
+viewer and editor groups and superusers. What each group may do is granted over the portfolio
+models by aipdash/records/grants.py.
 """
 
-from django.apps import apps as global_apps
-from django.contrib.auth.management import create_permissions
-
-PORTFOLIO_MODELS = {
-    "partners": ["partner"],
-    "projects": [
-        "investment",
-        "project",
-        "projectphase",
-        "participation",
-        "commitment",
-        "target",
-        "fundraisingupdate",
-        "marketindicator",
-    ],
-}
-EDITOR_MAY_DELETE = {"projectphase", "participation", "commitment"}
-# Both groups may share dashboard views and see their own links; seeing and revoking
-# everyone's is the `manage_all_sharelinks` permission, given to users one by one.
-SHARING = ["add_sharelink", "view_sharelink"]
+VIEWER = "viewer"
+EDITOR = "editor"
+GROUPS = (VIEWER, EDITOR)
+# Held by viewer, editor and superuser: a signed-in user without it has no role on this site.
+REQUIRED_PERMISSION = "projects.view_project"
 
 
-def ensure_groups(apps=global_apps):
-    """Create or complete the viewer and editor groups (idempotent)."""
-    # Permissions are normally created after all migrations ran; make sure they exist now.
-    # (create_permissions skips an app whose models_module is unset, as in a migration's apps.)
-    for app_config in apps.get_app_configs():
-        models_module = getattr(app_config, "models_module", None)
-        app_config.models_module = models_module or True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = models_module
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    viewer, _ = Group.objects.get_or_create(name="viewer")
-    editor, _ = Group.objects.get_or_create(name="editor")
-    for app_label, models in PORTFOLIO_MODELS.items():
-        for model in models:
-            actions = ["view", "add", "change"]
-            if model in EDITOR_MAY_DELETE:
-                actions.append("delete")
-            for group, allowed in ((viewer, ["view"]), (editor, actions)):
-                group.permissions.add(
-                    *Permission.objects.filter(
-                        content_type__app_label=app_label,
-                        codename__in=[f"{action}_{model}" for action in allowed],
-                    )
-                )
-    sharing = Permission.objects.filter(content_type__app_label="aipdash", codename__in=SHARING)
-    for group in (viewer, editor):
-        group.permissions.add(*sharing)
+def has_role(user) -> bool:
+    """Whether a signed-in `user` may see the site's data pages at all."""
+    return user.has_perm(REQUIRED_PERMISSION)

@@ -17,7 +17,7 @@ from import_export.tmp_storages import CacheStorage
 
 from aipdash.core.cache.versions import data_version
 from aipdash.import_admin import sign_preview
-from aipdash.provenance import AS_OF_IN_THE_FUTURE
+from aipdash.records.provenance import AS_OF_IN_THE_FUTURE
 from projects.models import Commitment, Participation, Project
 from projects.resources import CommitmentResource, ParticipationResource, ProjectResource
 from tests.factories import CommitmentFactory, InvestmentFactory, PartnerFactory, ProjectFactory

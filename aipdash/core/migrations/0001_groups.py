@@ -1,8 +1,8 @@
-"""Create the viewer and editor groups with their permissions (see aipdash/roles.py)."""
+"""Create the viewer and editor groups with their permissions (see aipdash/records/grants.py)."""
 
 from django.db import migrations
 
-from aipdash.core.roles import ensure_groups
+from aipdash.records.grants import ensure_groups
 
 
 def create_groups(apps, schema_editor):

@@ -1,8 +1,8 @@
-"""Give the viewer and editor groups the right to share views (see aipdash/roles.py)."""
+"""Give the viewer and editor groups the right to share views (see aipdash/records/grants.py)."""
 
 from django.db import migrations
 
-from aipdash.core.roles import ensure_groups
+from aipdash.records.grants import ensure_groups
 
 
 def grant(apps, schema_editor):

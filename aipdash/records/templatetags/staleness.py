@@ -3,7 +3,7 @@ aipdash/staleness.py); nothing for a record that is current."""
 
 from django import template
 
-from aipdash import staleness
+from aipdash.records import staleness
 
 register = template.Library()
 
