@@ -34,7 +34,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from aipdash.audit import record_history, record_history_of_keys
+from aipdash.audit.history import record_history, record_history_of_keys
 from aipdash.core.cache.versions import bump_data_version
 from aipdash.records import registry
 from aipdash.records.locking import VERSION_FIELD

@@ -7,7 +7,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from aipdash import export_views, views
-from aipdash.forms import LoginForm
+from aipdash.core.forms import LoginForm
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),

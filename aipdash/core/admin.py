@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.http import Http404
 
-from aipdash import sharing
+from aipdash.core.forms import AdminLoginForm
 from aipdash.core.models import ShareLink
-from aipdash.forms import AdminLoginForm
+from aipdash.sharing import services as sharing
 
 admin.site.site_header = "AIP Dashboard — data entry"
 admin.site.site_title = "AIP Dashboard admin"
 admin.site.index_title = "Portfolio data"
-admin.site.login_form = AdminLoginForm  # aipdash/forms.py: no 500 on a name NFKC grows
+admin.site.login_form = AdminLoginForm  # aipdash/core/forms.py: no 500 on a name NFKC grows
 admin.site.site_url = "/"
 
 

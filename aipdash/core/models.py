@@ -66,7 +66,7 @@ class ShareLink(models.Model):
 
 class LastSeen(models.Model):
     """When a user last opened the dashboard: the dashboard's "Since your last visit" panel lists
-    the portfolio's changes after it (aipdash/changes.py)."""
+    the portfolio's changes after it (aipdash/audit/changes.py)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"

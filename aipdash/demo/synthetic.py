@@ -36,7 +36,7 @@ and participations), commitments 20,000 at a time, each batch in its own transac
 
 `bulk_create` and the raw deletes of `delete()` send no signals, so the audit trail is written
 in bulk: after each batch, in its transaction, one `INSERT … SELECT` per table adds a historical
-row for every new row (aipdash/audit.py), with the change reason naming the command and seed;
+row for every new row (audit/history.py), with the change reason naming the command and seed;
 `delete()` adds the "deleted" rows the same way before deleting. The data version is bumped
 once at the end instead of per row.
 """
@@ -54,7 +54,7 @@ from itertools import accumulate
 from django.conf import settings
 from django.db import connection, reset_queries, transaction
 
-from aipdash.audit import record_history, record_history_of_keys
+from aipdash.audit.history import record_history, record_history_of_keys
 from aipdash.core.cache.versions import bump_data_version
 from partners.models import Partner
 from projects.models import Commitment, Participation, Project, ProjectPhase, Stage

@@ -12,7 +12,7 @@ fewer than five).
 Loaded with bulk_create, in batches of 5,000 projects and 20,000 commitments, each batch in its
 own transaction, so memory stays bounded. bulk_create sends no signals: the history rows of
 each batch are written in bulk in its transaction (one INSERT … SELECT per table, change reason
-"Synthetic scale data (generate_portfolio --seed N)", see aipdash/audit.py), and the
+"Synthetic scale data (generate_portfolio --seed N)", see aipdash/audit/history.py), and the
 dashboard's data version is bumped once at the end. An interrupted run leaves the batches it
 committed; run it again with --replace.
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from aipdash import sharing
+from aipdash.sharing import services as sharing
 
 
 class Command(BaseCommand):
