@@ -1,7 +1,6 @@
-"""TEMPORARY (issue 14): moved to aipdash.core.models; this old path is an alias of it
-until the merge rewrites the imports (MOVES.md)."""
+"""TEMPORARY (issue 14): split into aipdash/sharing/models.py (ShareLink), aipdash/audit/models.py
+(LastSeen) and aipdash/core/models.py (AuthVersion); re-exported until the merge (MOVES.md)."""
 
-import importlib
-import sys
-
-sys.modules[__name__] = importlib.import_module("aipdash.core.models")
+from aipdash.audit.models import LastSeen  # noqa: F401
+from aipdash.core.models import AuthVersion  # noqa: F401
+from aipdash.sharing.models import ShareLink  # noqa: F401

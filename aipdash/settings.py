@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "import_export",
     "aipdash.core",  # label "aipdash"
     "aipdash.records",
+    "aipdash.sharing",
+    "aipdash.audit",
     "partners",
     "projects",
     "axes",  # login throttling (see "Login throttling" below)

@@ -20,7 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from aipdash.core.models import LastSeen
+from aipdash.audit.models import LastSeen
 from aipdash.records import registry
 
 SESSION_KEY = "aip_changes_since"

@@ -23,7 +23,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from aipdash.core.models import ShareLink
 from aipdash.filters import (
     FIELD_LABELS,
     MULTI,
@@ -31,6 +30,7 @@ from aipdash.filters import (
     DashboardFilters,
     FilterError,
 )
+from aipdash.sharing.models import ShareLink
 
 TOKEN_BYTES = 32  # 256 bits
 TOKEN_LENGTH = 43  # urlsafe base64 of 32 bytes, without padding
