@@ -5,8 +5,9 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
-from aipdash import backup, changes
+from aipdash.audit import changes
 from aipdash.core.cache import versions
+from aipdash.operations import backup
 from aipdash.records import registry
 from tests.factories import PartnerFactory
 

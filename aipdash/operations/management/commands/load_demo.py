@@ -10,7 +10,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from aipdash.demo.loader import DemoRecordInvalid, load_demo, portfolio_has_data
+from aipdash.operations.demo.loader import DemoRecordInvalid, load_demo, portfolio_has_data
 
 
 class Command(BaseCommand):

@@ -5,7 +5,8 @@
 
 Every record passes full_clean(); the history gets a row for each (change reason "Portfolio
 import (import_portfolio <file>)"); the dashboard's data version is bumped once. Any error
-(a rule broken, a missing reference, a file cut short) changes nothing. See aipdash/backup.py.
+(a rule broken, a missing reference, a file cut short) changes nothing. See
+aipdash/operations/backup.py.
 """
 
 import sys
@@ -13,7 +14,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from aipdash import backup
+from aipdash.operations import backup
 
 
 class Command(BaseCommand):

@@ -23,7 +23,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from aipdash.demo import synthetic
+from aipdash.operations.demo import synthetic
 
 
 def _count(text):

@@ -14,7 +14,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from aipdash import backup
+from aipdash.operations import backup
 
 
 class Command(BaseCommand):
