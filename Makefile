@@ -41,6 +41,7 @@ test-tools:
 lint:
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
 
 format:
 	$(UV) run --frozen ruff check --fix .

@@ -36,5 +36,5 @@ errorlog = os.environ.get("GUNICORN_ERRORLOG", "-")
 # Off by default: the app logs every request (aipdash.request) and so does the load balancer.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 # gunicorn's lines in the app's shape (LOG_FORMAT), each access line with its request id.
-logger_class = "aipdash.gunicornlog.GunicornLogger"
+logger_class = "aipdash.core.gunicornlog.GunicornLogger"
 wsgi_app = "aipdash.wsgi:application"

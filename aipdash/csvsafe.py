@@ -1,14 +1,7 @@
-"""CSV cells that a spreadsheet opens as text, never as a formula (CSV formula injection).
+"""TEMPORARY (issue 14): moved to aipdash.core.csvsafe; this old path is an alias of it
+until the merge rewrites the imports (MOVES.md)."""
 
-A text cell starting with = + - @, a tab or a carriage return is prefixed with an apostrophe,
-the OWASP advice. Numbers are left alone: a negative amount stays a number.
-"""
+import importlib
+import sys
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """`value` unchanged unless it is text a spreadsheet would read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+sys.modules[__name__] = importlib.import_module("aipdash.core.csvsafe")

@@ -1,233 +1,25 @@
-"""Cached chart payloads, invalidated by a data version that every portfolio write changes.
+"""TEMPORARY (issue 14): split into aipdash/core/cache/versions.py (the data version) and
+aipdash/core/cache/payloads.py (cached payloads); re-exported here until the merge (MOVES.md)."""
 
-A payload's key is (chart, canonical filters, data version). Every saved or deleted portfolio
-row (admin, imports, commands: anything that goes through the ORM's save and delete) replaces
-the version with a new random token once its transaction commits, so the next request misses
-the cache and reads the new figures; old entries are never read again and expire. A version
-that has gone missing from the cache (eviction, restart) is replaced by a fresh random token,
-never by an old one, so a stale payload can never come back.
-
-With Redis (REDIS_URL) every process shares the version; the local-memory cache of a
-development server is per process.
-
-When Redis can't be reached (aipdash/cache.py answers as an empty cache), payloads are
-computed uncached and none is stored. A write in that time can't replace the version, so a
-process that has seen Redis fail never trusts the version it finds once Redis is back: it first
-stores a new random token, and only then reads payloads again. A write whose version change
-failed is retried in the background every second until it lands, and until then its process
-serves only uncached payloads.
-
-Fewer round trips to Redis on a warm request (each costs a context switch or two on a busy
-machine): a value under a versioned key never changes, so each process keeps the most recent
-small ones (`local=True`) in a local LRU (LOCAL_ENTRIES) in front of Redis; and within one
-request the version is read from Redis once (request_started forgets it), so a warm chart
-partial costs one Redis read for the version (plus the session's). A write still invalidates
-at once everywhere: every request reads the current version from Redis.
-"""
-
-import hashlib
-import logging
-import threading
-import uuid
-from collections import OrderedDict
-
-from django.core.cache import cache
-from django.core.signals import request_finished, request_started
-from django.db import transaction
-
-from aipdash.cache import outage_epoch
-
-logger = logging.getLogger("aipdash.cache")
-
-LOCAL_ENTRIES = 64
-_local = OrderedDict()  # versioned key -> value, most recent last
-_local_lock = threading.Lock()
-_request = threading.local()  # .version: what the current request read
-
-
-def _request_started(**kwargs):
-    _request.active, _request.version = True, None
-    _request.values = {}
-
-
-def _request_finished(**kwargs):
-    _request.active, _request.version = False, None
-    _request.values = {}
-
-
-request_started.connect(_request_started, dispatch_uid="datacache-request-started")
-request_finished.connect(_request_finished, dispatch_uid="datacache-request-finished")
-
-VERSION_KEY = "aipdash:data-version"
-PAYLOAD_TTL = 60 * 60 * 24  # old versions' payloads go away by themselves
-RETRY_BUMP_AFTER = 1.0  # seconds between retries of a version change that failed
-
-
-def _failed() -> bool:
-    """The last cache call of this thread went without the cache (Redis unreachable)."""
-    return getattr(cache, "last_call_failed", False)
-
-
-class Version:
-    """A random token in the cache that a write replaces (see the module's docstring): the data
-    version (every portfolio write) is one. (The fast path's auth version is in the database,
-    where triggers see every write: aipdash/authversion.py.)"""
-
-    def __init__(self, key: str, request_attr: str):
-        self.key = key
-        self.request_attr = request_attr  # where the current request keeps what it read
-        self.lock = threading.Lock()
-        self.trusted_epoch = 0  # the outage count when this process last stored a fresh token
-        self.pending_bump = False  # a write's change has not reached the cache yet
-        self.retrying = False
-
-    def _store_new(self) -> str | None:
-        setattr(_request, self.request_attr, None)
-        token = uuid.uuid4().hex
-        cache.set(self.key, token, timeout=None)
-        return None if _failed() else token
-
-    def current(self) -> str | None:
-        """The current token, or None when the cache can't vouch for one; read from the cache
-        once per request."""
-        active = getattr(_request, "active", False)
-        if active and getattr(_request, self.request_attr, None):
-            return getattr(_request, self.request_attr)
-        version = self._read()
-        if version is not None and active:
-            setattr(_request, self.request_attr, version)
-        return version
-
-    def _read(self) -> str | None:
-        epoch = outage_epoch()
-        if self.pending_bump or epoch != self.trusted_epoch:
-            # Redis failed since this process last agreed on a token: a write may have been
-            # unable to change it. Replace it before trusting anything stored under it.
-            token = self._store_new()
-            if token is None:
-                return None
-            with self.lock:
-                self.pending_bump = False
-                self.trusted_epoch = epoch
-            return token
-        version = cache.get(self.key)
-        if _failed():
-            return None
-        if version is None:
-            cache.add(self.key, uuid.uuid4().hex, timeout=None)
-            version = cache.get(self.key)
-            if _failed():
-                return None
-        return version
-
-    def _retry_bump(self) -> None:
-        with self.lock:
-            if not self.pending_bump:
-                self.retrying = False
-                return
-        if self._store_new() is not None:
-            with self.lock:
-                self.pending_bump = False
-                self.retrying = False
-            logger.warning(
-                "%s changed after Redis came back (a write made while it was down).", self.key
-            )
-            return
-        timer = threading.Timer(RETRY_BUMP_AFTER, self._retry_bump)
-        timer.daemon = True
-        timer.start()
-
-    def bump_now(self) -> None:
-        if self._store_new() is not None:
-            return
-        with self.lock:
-            self.pending_bump = True
-            if self.retrying:
-                return
-            self.retrying = True
-        timer = threading.Timer(RETRY_BUMP_AFTER, self._retry_bump)
-        timer.daemon = True
-        timer.start()
-
-    def bump(self) -> None:
-        """Call after a write; takes effect when the surrounding transaction commits."""
-        transaction.on_commit(self.bump_now)
-
-    def trusted(self) -> bool:
-        """No outage or failed change stands between this process and the stored token."""
-        return not self.pending_bump and outage_epoch() == self.trusted_epoch
-
-
-def read_with_versions(key: str):
-    """The value of `key`, reading the data version in the same round trip (it is then this
-    request's, as `current()` would have read it): one Redis call where two would be. Falls
-    back to separate reads when the version needs replacing first."""
-    if not DATA.trusted():
-        return cache.get(key)
-    values = cache.get_many([DATA.key, key])
-    if _failed():
-        return None
-    if getattr(_request, "active", False) and values.get(DATA.key):
-        setattr(_request, DATA.request_attr, values[DATA.key])
-    return values.get(key)
-
-
-DATA = Version(VERSION_KEY, "version")
-_State = DATA  # the data version's state (tests reset it)
-_bump = DATA.bump_now
-
-
-def data_version() -> str | None:
-    """The current data version, or None when the cache can't vouch for one (compute
-    uncached)."""
-    return DATA.current()
-
-
-def bump_data_version() -> None:
-    """Call after a portfolio write; takes effect when the surrounding transaction commits."""
-    DATA.bump()
-
-
-def cache_key(kind: str, filters_canonical: str, version: str) -> str:
-    digest = hashlib.sha256(filters_canonical.encode()).hexdigest()[:32]
-    return f"aipdash:{kind}:{version}:{digest}"
-
-
-def cached(kind: str, filters_canonical: str, compute, *, local: bool = False):
-    """The cached value for (kind, filters, data version), computed once on a miss; computed
-    every time, and not stored, while the cache can't vouch for the version. `local`: keep a
-    copy in this process too (for small values read on every request)."""
-    version = data_version()
-    if version is None:
-        return compute()
-    key = cache_key(kind, filters_canonical, version)
-    # Within one request a value is read from the cache (and unpickled) once: the commitment
-    # sums serve two charts, the headline and their sources.
-    seen = _request.values if getattr(_request, "active", False) else {}
-    if key in seen:
-        return seen[key]
-    seen[key] = value = _cached(key, compute, local)
-    return value
-
-
-def _cached(key: str, compute, local: bool):
-    if local:
-        with _local_lock:
-            value = _local.get(key)
-            if value is not None:
-                _local.move_to_end(key)
-                return value
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=PAYLOAD_TTL)
-    if local:
-        with _local_lock:
-            _local[key] = value
-            while len(_local) > LOCAL_ENTRIES:
-                _local.popitem(last=False)
-    return value
-
-
-def on_portfolio_write(sender, **kwargs):
-    bump_data_version()
+from aipdash.core.cache.payloads import (  # noqa: F401
+    LOCAL_ENTRIES,
+    PAYLOAD_TTL,
+    _cached,
+    _local,
+    _local_lock,
+    cache_key,
+    cached,
+)
+from aipdash.core.cache.versions import *  # noqa: F403
+from aipdash.core.cache.versions import (  # noqa: F401
+    DATA,
+    RETRY_BUMP_AFTER,
+    VERSION_KEY,
+    Version,
+    _bump,
+    _failed,
+    _request,
+    _request_finished,
+    _request_started,
+    _State,
+)

@@ -1,65 +1,7 @@
-"""Figures for people: money in USD as $12.5bn / $350m, capacity as 1.3 GW / 600 MW.
+"""TEMPORARY (issue 14): moved to aipdash.core.formatting; this old path is an alias of it
+until the merge rewrites the imports (MOVES.md)."""
 
-One place for the rules so that pages, the admin and (later) charts agree.
-"""
+import importlib
+import sys
 
-from decimal import ROUND_HALF_UP, Decimal
-
-BILLION = Decimal(1_000_000_000)
-MILLION = Decimal(1_000_000)
-THOUSAND = Decimal(1_000)
-
-
-def _trim(value: Decimal, places: int) -> str:
-    """Rounded half up (as people round), with trailing zeros dropped: 12.50 → 12.5."""
-    value = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = f"{value:,.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def _unit(amount: Decimal, units):
-    """The largest (size, places, suffix) of `units` for the amount, decided after rounding:
-    the amount, rounded to a ten-thousandth of a unit, reaches one of it. So a figure that
-    would read as 1,000 of the unit below ($1,000m, 1,000 MW, $1,000,000) reads as 1 of the
-    unit above, and one that reads as 999.9 stays where it is."""
-    for size, places, suffix in units:
-        if (amount / size).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP) >= 1:
-            return size, places, suffix
-    return units[-1]
-
-
-USD_UNITS = ((BILLION, 2, "bn"), (MILLION, 1, "m"), (Decimal(1), 0, ""))
-POWER_UNITS = ((THOUSAND, 2, " GW"), (Decimal(1), 1, " MW"))
-
-
-def _decimal(value) -> Decimal:
-    """A float as the decimal it prints as (2.675, not the binary 2.674999...82236431605997...):
-    rounded as people read it, and cheap to divide."""
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-
-
-def usd(amount) -> str:
-    """$40bn, $12.5bn, $350m, $12,000; an em dash when unknown."""
-    if amount is None or amount == "":
-        return "—"
-    amount = _decimal(amount)
-    sign = "-" if amount < 0 else ""
-    size, places, suffix = _unit(abs(amount), USD_UNITS)
-    return f"{sign}${_trim(abs(amount) / size, places)}{suffix}"
-
-
-def power(mw) -> str:
-    """1.3 GW from 1,300 MW; 600 MW below a gigawatt; an em dash when unknown."""
-    if mw is None or mw == "":
-        return "—"
-    mw = _decimal(mw)
-    size, places, suffix = _unit(abs(mw), POWER_UNITS)
-    return f"{_trim(mw / size, places)}{suffix}"
-
-
-def percent(value) -> str:
-    if value is None or value == "":
-        return "—"
-    return f"{_trim(Decimal(value), 1)}%"
+sys.modules[__name__] = importlib.import_module("aipdash.core.formatting")

@@ -1,63 +1,8 @@
-"""The groups of the product and what each may do.
+"""TEMPORARY (issue 14): split into aipdash/core/roles.py (groups, role check) and
+aipdash/records/grants.py (ensure_groups); re-exported here until the merge (MOVES.md)."""
 
-viewer: browse the dashboard and the portfolio (view permissions only, no admin access).
-editor: add, change and view portfolio data in the admin; delete only the rows that hang off a
-project or partner (phases, participations, commitments), so that a whole project or partner
-cannot be removed by mistake. Editors also need `is_staff` to enter the admin.
-Superusers do everything.
+from aipdash.core.roles import *  # noqa: F403
+from aipdash.records.grants import EDITOR_MAY_DELETE, SHARING, ensure_groups  # noqa: F401
+from aipdash.records.registry import by_app
 
-A data migration calls `ensure_groups`; when these rules change, add a migration that calls it
-again.
-"""
-
-from django.apps import apps as global_apps
-from django.contrib.auth.management import create_permissions
-
-PORTFOLIO_MODELS = {
-    "partners": ["partner"],
-    "projects": [
-        "investment",
-        "project",
-        "projectphase",
-        "participation",
-        "commitment",
-        "target",
-        "fundraisingupdate",
-        "marketindicator",
-    ],
-}
-EDITOR_MAY_DELETE = {"projectphase", "participation", "commitment"}
-# Both groups may share dashboard views and see their own links; seeing and revoking
-# everyone's is the `manage_all_sharelinks` permission, given to users one by one.
-SHARING = ["add_sharelink", "view_sharelink"]
-
-
-def ensure_groups(apps=global_apps):
-    """Create or complete the viewer and editor groups (idempotent)."""
-    # Permissions are normally created after all migrations ran; make sure they exist now.
-    # (create_permissions skips an app whose models_module is unset, as in a migration's apps.)
-    for app_config in apps.get_app_configs():
-        models_module = getattr(app_config, "models_module", None)
-        app_config.models_module = models_module or True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = models_module
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    viewer, _ = Group.objects.get_or_create(name="viewer")
-    editor, _ = Group.objects.get_or_create(name="editor")
-    for app_label, models in PORTFOLIO_MODELS.items():
-        for model in models:
-            actions = ["view", "add", "change"]
-            if model in EDITOR_MAY_DELETE:
-                actions.append("delete")
-            for group, allowed in ((viewer, ["view"]), (editor, actions)):
-                group.permissions.add(
-                    *Permission.objects.filter(
-                        content_type__app_label=app_label,
-                        codename__in=[f"{action}_{model}" for action in allowed],
-                    )
-                )
-    sharing = Permission.objects.filter(content_type__app_label="aipdash", codename__in=SHARING)
-    for group in (viewer, editor):
-        group.permissions.add(*sharing)
+PORTFOLIO_MODELS = by_app()  # the old shape: {app label: [model name]}

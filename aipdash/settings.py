@@ -12,7 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from aipdash import logs
+from aipdash.core import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state of a first run (SQLite file, generated login): git-ignored.
@@ -47,7 +47,11 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "import_export",
-    "aipdash",
+    "aipdash.core",  # label "aipdash"
+    "aipdash.records",
+    "aipdash.sharing",
+    "aipdash.audit",
+    "aipdash.operations",
     "partners",
     "projects",
     "axes",  # login throttling (see "Login throttling" below)
@@ -59,7 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: it gives every request its id and logs every answer, errors included.
-    "aipdash.middleware.RequestIdMiddleware",
+    "aipdash.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages, partials and CSV compressed (6-10x); static files come precompressed from
     # WhiteNoise. Django's GZip pads each response randomly against BREACH (since 4.2), and the
@@ -67,12 +71,12 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Cache-Control: private, no-store unless a response says otherwise (static files do).
-    "aipdash.middleware.PrivateByDefaultMiddleware",
+    "aipdash.core.middleware.PrivateByDefaultMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Refuse oversized bodies and NUL in the address with the 413/400 pages (after the CSP
     # middleware, so that those pages carry the policy and their nonce).
-    "aipdash.middleware.RequestSizeLimitMiddleware",
-    "aipdash.middleware.RejectNulMiddleware",
+    "aipdash.core.middleware.RequestSizeLimitMiddleware",
+    "aipdash.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Warm chart partials for a session the full stack below has already let through to one
     # (aipdash/fastpath.py): what follows is skipped for them, what precedes still applies.
@@ -83,7 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Signed in is not enough: the site's pages need a role (viewer or editor); see roles.py.
-    "aipdash.middleware.RoleRequiredMiddleware",
+    "aipdash.core.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -146,7 +150,7 @@ if REDIS_URL:
         "default": {
             # Fails soft (aipdash/cache.py): with Redis down, pages are served uncached; one
             # Redis client per connection pool (aipdash/redis_client.py).
-            "BACKEND": "aipdash.cache.FailSoftRedisCache",
+            "BACKEND": "aipdash.core.cache.failsoft.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             # Several deployments (or test servers) can share one Redis with their own prefix.
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="aipdash"),
@@ -189,8 +193,8 @@ AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
 AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "aipdash.throttling.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "aipdash.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "aipdash.core.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "aipdash.core.throttling.client_ip"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_VERBOSE = False  # no start-up banner; log lines name only the lockout parameters
 
@@ -210,7 +214,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "aipdash.staticfinders.PlotlyJsFinder",
+    "aipdash.core.staticfinders.PlotlyJsFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -259,7 +263,7 @@ PERMISSIONS_POLICY = {
         "usb",
     )
 }
-CSRF_FAILURE_VIEW = "aipdash.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "aipdash.core.errors.csrf_failure"
 # Request size limits: the largest legitimate request is an admin form (a project with its
 # inlines) of a few kB; the share form and filters are smaller. Anything beyond these is
 # refused with the 413 page (aipdash/errors.py) before it is read.
@@ -286,14 +290,14 @@ SECURE_HSTS_PRELOAD = not DEBUG
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Bulk import in the admin (aipdash/import_admin.py, projects/resources.py): every import runs in
-# one transaction; the uploaded file waits for its confirmation in the cache, which every
-# process shares (Redis), not on one machine's disk.
+# Bulk import in the admin (aipdash/operations/imports.py, projects/resources.py): every
+# import runs in one transaction; the uploaded file waits for its confirmation in the cache,
+# which every process shares (Redis), not on one machine's disk.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
-# What one import may make a worker read (aipdash/importfiles.py; why these defaults: README,
-# "Import and export"): rows under the header, and the bytes an XLSX file unpacks to.
+# What one import may make a worker read (aipdash/operations/importfiles.py; why these defaults:
+# README, "Import and export"): rows under the header, and the bytes an XLSX file unpacks to.
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=20 * 1024 * 1024)
 
@@ -377,13 +381,13 @@ STALE_AFTER_DAYS = env.int("STALE_AFTER_DAYS", default=365)
 # (`make run`). One handler on the root: every logger (Django's, django-axes', ours) reaches it,
 # with the request id of the request being answered and no share token in full.
 LOG_FORMAT = logs.log_format()
-LOGGING_CONFIG = "aipdash.logs.configure"
+LOGGING_CONFIG = "aipdash.core.logs.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redact_share_tokens": {"()": "aipdash.logfilters.RedactShareTokens"},
-        "request_id": {"()": "aipdash.logs.RequestIdFilter"},
+        "redact_share_tokens": {"()": "aipdash.core.requestlog.RedactShareTokens"},
+        "request_id": {"()": "aipdash.core.logs.RequestIdFilter"},
     },
     "formatters": {"line": {"()": logs.FORMATTERS[LOG_FORMAT]}},
     "handlers": {

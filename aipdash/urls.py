@@ -7,7 +7,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from aipdash import export_views, views
-from aipdash.forms import LoginForm
+from aipdash.core.forms import LoginForm
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
@@ -45,7 +45,7 @@ urlpatterns = [
 ]
 
 # Error pages in the site's look, with the request id to quote (aipdash/errors.py).
-handler400 = "aipdash.errors.bad_request"
-handler403 = "aipdash.errors.permission_denied"
-handler404 = "aipdash.errors.page_not_found"
-handler500 = "aipdash.errors.server_error"
+handler400 = "aipdash.core.errors.bad_request"
+handler403 = "aipdash.core.errors.permission_denied"
+handler404 = "aipdash.core.errors.page_not_found"
+handler500 = "aipdash.core.errors.server_error"

@@ -13,7 +13,7 @@ The logged-in session works as well (the interactive docs in a browser).
 from django.contrib.auth.models import AnonymousUser
 from rest_framework import authentication, exceptions
 
-from aipdash import sharing
+from aipdash.sharing import services as sharing
 from api import tokens
 
 KEYWORD = "Bearer"

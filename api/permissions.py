@@ -8,7 +8,7 @@ viewer role reads nothing.
 
 from rest_framework.permissions import BasePermission
 
-from aipdash.models import ShareLink
+from aipdash.sharing.models import ShareLink
 
 # The viewer role's permissions that the API and its docs need at the least.
 VIEWER_PERMS = ("partners.view_partner", "projects.view_project")

@@ -5,7 +5,7 @@ provenance of each record (source title and URL, as-of date, illustrative)."""
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
-from aipdash.provenance import PROVENANCE_FIELDS
+from aipdash.records.provenance import PROVENANCE_FIELDS
 from partners.models import Partner
 from projects import columns
 from projects.models import (

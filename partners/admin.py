@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery, Sum
 
-from aipdash.admin_mixins import (
+from aipdash.core.formatting import usd
+from aipdash.records.admin import (
     PROVENANCE_FIELDSET,
     InheritProvenanceForm,
     InheritProvenanceFormSet,
     PortfolioAdmin,
     PortfolioInline,
 )
-from aipdash.formatting import usd
 from partners.models import Partner
 from projects.models import Commitment
 

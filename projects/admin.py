@@ -1,17 +1,18 @@
 from django.contrib import admin
 
-from aipdash.admin_mixins import (
+from aipdash.operations.imports import PortfolioImportMixin
+from aipdash.records.admin import (
     PROVENANCE_FIELDS,
     PROVENANCE_FIELDSET,
     InheritProvenanceForm,
     InheritProvenanceFormSet,
     PortfolioAdmin,
     PortfolioInline,
+    StaleListFilter,
     power_column,
+    stale_column,
     usd_column,
 )
-from aipdash.admin_staleness import StaleListFilter, stale_column
-from aipdash.import_admin import PortfolioImportMixin
 from projects import resources
 from projects.models import (
     ZERO,

@@ -8,7 +8,7 @@ names a commitment by its database id (its address, /api/commitments/<id>/) wher
 matches rows by their natural key only.
 """
 
-from aipdash.provenance import PROVENANCE_FIELDS
+from aipdash.records.provenance import PROVENANCE_FIELDS
 
 PROJECT = (
     "slug",

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from aipdash.provenance import (
+from aipdash.records.provenance import (
     Provenance,
     plausible_date_constraint,
     plausible_date_validators,

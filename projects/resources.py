@@ -29,8 +29,8 @@ from django.utils.encoding import force_str
 from import_export import fields, resources, widgets
 from tablib import Dataset
 
-from aipdash.locking import VERSION_FIELD
-from aipdash.provenance import PROVENANCE_FIELDS
+from aipdash.records.locking import VERSION_FIELD
+from aipdash.records.provenance import PROVENANCE_FIELDS
 from partners.models import Partner
 from projects import columns
 from projects.models import Commitment, Investment, Participation, Project, ProjectPhase
@@ -43,7 +43,7 @@ SAVED_BY_THIS_FILE = "file"  # a row's match: a record an earlier row of the sam
 class ChangedSincePreview(Exception):
     """A confirmed row matches another saved record than its preview did, or the same one at
     another version: someone changed, created or deleted it in between. The row is refused
-    (the import is rolled back); the admin says who and when (aipdash/import_admin.py)."""
+    (the import is rolled back); the admin says who and when (aipdash/operations/imports.py)."""
 
     def __init__(self, model, row_number, previewed, now):
         self.model = model
@@ -200,7 +200,7 @@ class PortfolioResource(resources.ModelResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
-        # The preview (aipdash/import_admin.py) shows each row's old and new values itself:
+        # The preview (aipdash/operations/imports.py) shows each row's old and new values itself:
         # the library's HTML diff carries inline styles, which the CSP refuses.
         skip_html_diff = True
         store_instance = True

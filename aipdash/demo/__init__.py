@@ -1,4 +1,2 @@
-"""Demo data: the public facts about AIP and a deterministic illustrative portfolio.
-
-`aipdash.demo.loader.load_demo()` loads both; `manage.py load_demo` calls it.
-"""
+"""TEMPORARY (issue 14): moved to aipdash.operations.demo; each old module here is an alias of
+its new one until the merge rewrites the imports (MOVES.md)."""

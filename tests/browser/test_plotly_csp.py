@@ -18,7 +18,7 @@ import plotly
 import pytest
 from playwright.sync_api import expect
 
-from aipdash.staticfinders import PACKAGE_DATA
+from aipdash.core.staticfinders import PACKAGE_DATA
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,5 +1,5 @@
 """The Redis cache fails soft (aipdash/cache.py) and the chart cache never serves a payload it
-can't prove current across an outage (aipdash/datacache.py)."""
+can't prove current across an outage (aipdash/versions.py)."""
 
 import logging
 import pickle
@@ -8,8 +8,7 @@ import time
 import pytest
 from django.core.cache import cache
 
-from aipdash import cache as failsoft
-from aipdash import datacache
+from aipdash.core.cache import failsoft, payloads, versions
 
 from .conftest import free_port
 
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def use_redis(settings, url):
     settings.CACHES = {
         "default": {
-            "BACKEND": "aipdash.cache.FailSoftRedisCache",
+            "BACKEND": "aipdash.core.cache.failsoft.FailSoftRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "aipdash",
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 1},
@@ -28,16 +27,16 @@ def use_redis(settings, url):
 
 
 def stored_version(server):
-    raw = server.client().get("aipdash:1:" + datacache.VERSION_KEY)
+    raw = server.client().get("aipdash:1:" + versions.VERSION_KEY)
     return None if raw is None else pickle.loads(raw)  # noqa: S301 (our own test Redis)
 
 
 @pytest.fixture(autouse=True)
 def _fresh_datacache_state(monkeypatch):
     """The module's per-process state, as in a newly started process."""
-    monkeypatch.setattr(datacache._State, "trusted_epoch", failsoft.outage_epoch())
-    monkeypatch.setattr(datacache._State, "pending_bump", False)
-    monkeypatch.setattr(datacache._State, "retrying", False)
+    monkeypatch.setattr(versions._State, "trusted_epoch", failsoft.outage_epoch())
+    monkeypatch.setattr(versions._State, "pending_bump", False)
+    monkeypatch.setattr(versions._State, "retrying", False)
 
 
 @pytest.fixture
@@ -50,7 +49,7 @@ def test_settings_use_the_fail_soft_cache_with_short_timeouts(settings):
     # The settings module's own choice when REDIS_URL is set (read from the source: the test
     # run may have no REDIS_URL).
     source = (settings.BASE_DIR / "aipdash" / "settings.py").read_text()
-    assert '"BACKEND": "aipdash.cache.FailSoftRedisCache"' in source
+    assert '"BACKEND": "aipdash.core.cache.failsoft.FailSoftRedisCache"' in source
     assert '"socket_connect_timeout": 0.25' in source
 
 
@@ -102,50 +101,50 @@ def test_after_a_failure_redis_is_left_alone_for_a_moment(dead_redis, monkeypatc
 def test_charts_are_computed_and_not_stored_while_redis_is_down(dead_redis):
     computed = []
     for _ in range(3):
-        value = datacache.cached("chart:x", "stage=construction", lambda: computed.append(1) or 7)
+        value = payloads.cached("chart:x", "stage=construction", lambda: computed.append(1) or 7)
         assert value == 7
     assert len(computed) == 3
-    assert datacache.data_version() is None
+    assert versions.data_version() is None
 
 
 def test_a_stale_payload_never_comes_back_after_an_outage(settings, private_redis, monkeypatch):
     """Redis with persistence: the version that was current before it stopped is still there
     when it returns, but a write made meanwhile could not replace it."""
-    monkeypatch.setattr(datacache, "RETRY_BUMP_AFTER", 60)  # no background retry here
+    monkeypatch.setattr(versions, "RETRY_BUMP_AFTER", 60)  # no background retry here
     use_redis(settings, private_redis.url)
-    assert datacache.cached("chart:x", "f", lambda: "before the write") == "before the write"
-    assert datacache.cached("chart:x", "f", lambda: "not computed") == "before the write"
-    version_before = datacache.data_version()
+    assert payloads.cached("chart:x", "f", lambda: "before the write") == "before the write"
+    assert payloads.cached("chart:x", "f", lambda: "not computed") == "before the write"
+    version_before = versions.data_version()
 
     private_redis.stop()
-    datacache._bump()  # a write while Redis is down: its version change fails
-    assert datacache._State.pending_bump
-    assert datacache.cached("chart:x", "f", lambda: "after the write") == "after the write"
+    versions._bump()  # a write while Redis is down: its version change fails
+    assert versions._State.pending_bump
+    assert payloads.cached("chart:x", "f", lambda: "after the write") == "after the write"
 
     private_redis.start()
     # The old version (and its payload) survived the restart...
     assert stored_version(private_redis) == version_before
     # ...yet the first request after the return reads new figures, and they are cached again.
     time.sleep(failsoft.RETRY_AFTER)
-    assert datacache.cached("chart:x", "f", lambda: "after the write") == "after the write"
-    assert datacache.data_version() != version_before
-    assert datacache.cached("chart:x", "f", lambda: "not computed") == "after the write"
-    assert not datacache._State.pending_bump
+    assert payloads.cached("chart:x", "f", lambda: "after the write") == "after the write"
+    assert versions.data_version() != version_before
+    assert payloads.cached("chart:x", "f", lambda: "not computed") == "after the write"
+    assert not versions._State.pending_bump
 
 
 def test_a_failed_version_change_lands_by_itself_when_redis_returns(settings, private_redis):
     """The writing process changes the version in the background as soon as Redis answers,
     so that other processes, which saw no failure, stop serving the old payloads."""
     use_redis(settings, private_redis.url)
-    version_before = datacache.data_version()
+    version_before = versions.data_version()
     private_redis.stop()
-    datacache._bump()
+    versions._bump()
     private_redis.start()
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and stored_version(private_redis) == version_before:
         time.sleep(0.1)
     assert stored_version(private_redis) not in (None, version_before)
-    assert not datacache._State.pending_bump
+    assert not versions._State.pending_bump
 
 
 def test_the_cache_is_used_again_once_redis_is_back(settings, private_redis, caplog):

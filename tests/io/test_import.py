@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from import_export.tmp_storages import CacheStorage
 
-from aipdash.datacache import data_version
-from aipdash.import_admin import sign_preview
-from aipdash.provenance import AS_OF_IN_THE_FUTURE
+from aipdash.core.cache.versions import data_version
+from aipdash.operations.imports import sign_preview
+from aipdash.records.provenance import AS_OF_IN_THE_FUTURE
 from projects.models import Commitment, Participation, Project
 from projects.resources import CommitmentResource, ParticipationResource, ProjectResource
 from tests.factories import CommitmentFactory, InvestmentFactory, PartnerFactory, ProjectFactory
@@ -357,7 +357,7 @@ def test_a_database_constraint_is_named_by_its_message():
     constraint's message (every one of them also has a field validator or a clean() rule)."""
     from django.db import IntegrityError
 
-    from aipdash.import_admin import error_message
+    from aipdash.operations.imports import error_message
 
     error = IntegrityError("CHECK constraint failed: project_capacity_mw_not_negative")
     assert error_message(Project, error) == "Capacity mw cannot be negative."

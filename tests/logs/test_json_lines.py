@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from aipdash import cache as failsoft
-from aipdash.logs import JsonFormatter, TextFormatter, formatter, log_format
+from aipdash.core.cache import failsoft as failsoft
+from aipdash.core.logs import JsonFormatter, TextFormatter, formatter, log_format
 from tests.security.boom_urls import SECRET_IN_TRACEBACK
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from aipdash import backup
-from aipdash.demo import synthetic
+from aipdash.operations import backup
+from aipdash.operations.demo import synthetic
 from partners.models import Partner
 from projects.models import Commitment, Participation, Project, ProjectPhase
 from tests.factories import (

@@ -8,8 +8,8 @@ import pytest
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
-from aipdash import admin_mixins
-from aipdash.locking import StaleEditError
+from aipdash.records import admin as admin_mixins
+from aipdash.records.locking import StaleEditError
 from partners.models import Partner
 from projects.models import Commitment, Project, ProjectPhase
 from tests.factories import (

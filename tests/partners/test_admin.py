@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from aipdash.provenance import AS_OF_IN_THE_FUTURE
+from aipdash.records.provenance import AS_OF_IN_THE_FUTURE
 from partners.models import Partner
 from projects.models import Commitment
 from tests.factories import CommitmentFactory, ParticipationFactory, PartnerFactory

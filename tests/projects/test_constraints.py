@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from aipdash.provenance import AS_OF_IN_THE_FUTURE, latest_today
+from aipdash.records.provenance import AS_OF_IN_THE_FUTURE, latest_today
 from projects.models import Participation
 from tests.factories import (
     CommitmentFactory,

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import OperationalError
 from django.test import Client
 
-from aipdash import errors
+from aipdash.core import errors
 from tests.security.boom_urls import SECRET_IN_TRACEBACK
 
 pytestmark = pytest.mark.django_db

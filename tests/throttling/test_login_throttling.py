@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from aipdash.throttling import client_ip, cooloff_text
+from aipdash.core.throttling import client_ip, cooloff_text
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from aipdash.demo.loader import load_demo
+from aipdash.operations.demo.loader import load_demo
 
 pytestmark = pytest.mark.django_db
 

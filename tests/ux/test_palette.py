@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 
-from aipdash.demo.loader import read_public_facts
+from aipdash.operations.demo.loader import read_public_facts
 from tests.ux.colourvision import ciede2000, seen
 
 MIN_DELTA_E = 10

@@ -1,0 +1,61 @@
+"""Cached chart payloads under (chart, canonical filters, data version): see versions.py for
+the version every portfolio write replaces, which is what makes a cached payload safe to serve.
+
+Each process keeps the most recent small values (`local=True`) in a local LRU (LOCAL_ENTRIES)
+in front of Redis: a value under a versioned key never changes. Within one request a value is
+read from the cache once.
+"""
+
+import hashlib
+import threading
+from collections import OrderedDict
+
+from django.core.cache import cache
+
+from aipdash.core.cache.versions import _request, data_version
+
+PAYLOAD_TTL = 60 * 60 * 24  # old versions' payloads go away by themselves
+LOCAL_ENTRIES = 64
+_local = OrderedDict()  # versioned key -> value, most recent last
+_local_lock = threading.Lock()
+
+
+def cache_key(kind: str, filters_canonical: str, version: str) -> str:
+    digest = hashlib.sha256(filters_canonical.encode()).hexdigest()[:32]
+    return f"aipdash:{kind}:{version}:{digest}"
+
+
+def cached(kind: str, filters_canonical: str, compute, *, local: bool = False):
+    """The cached value for (kind, filters, data version), computed once on a miss; computed
+    every time, and not stored, while the cache can't vouch for the version. `local`: keep a
+    copy in this process too (for small values read on every request)."""
+    version = data_version()
+    if version is None:
+        return compute()
+    key = cache_key(kind, filters_canonical, version)
+    # Within one request a value is read from the cache (and unpickled) once: the commitment
+    # sums serve two charts, the headline and their sources.
+    seen = _request.values if getattr(_request, "active", False) else {}
+    if key in seen:
+        return seen[key]
+    seen[key] = value = _cached(key, compute, local)
+    return value
+
+
+def _cached(key: str, compute, local: bool):
+    if local:
+        with _local_lock:
+            value = _local.get(key)
+            if value is not None:
+                _local.move_to_end(key)
+                return value
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=PAYLOAD_TTL)
+    if local:
+        with _local_lock:
+            _local[key] = value
+            while len(_local) > LOCAL_ENTRIES:
+                _local.popitem(last=False)
+    return value

@@ -1,0 +1,11 @@
+"""Template filters for figures: {{ amount|usd }}, {{ mw|power }}, {{ stake|percent }}."""
+
+from django import template
+
+from aipdash.core import formatting
+
+register = template.Library()
+
+register.filter("usd", formatting.usd)
+register.filter("power", formatting.power)
+register.filter("percent", formatting.percent)

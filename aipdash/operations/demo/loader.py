@@ -1,0 +1,265 @@
+"""Load the demo data: the public facts (public_facts.toml) and the illustrative portfolio.
+
+`load_demo()` creates the demo records that are missing, inside one transaction, matching
+rows that are already there by natural key, so that running it again duplicates nothing.
+A demo record that is already there is kept as it is, edits included (an editor's work is never
+undone); `load_demo(refresh=True)` puts the demo values back. `make run` loads the demo only
+into an empty portfolio (`load_demo --if-empty`, see `portfolio_has_data()`): after an editor
+renamed or deleted demo records, loading again would add them back or break a rule that spans
+rows (the stakes of one project). Every save follows `full_clean()`, so every model rule
+holds. Records that are not part of the demo (an editor's own projects, commitments...) are
+never touched.
+
+Natural keys: slug (Partner, Target, Investment, Project); (target, as of) for a fundraising
+update; (series, region, scenario, year, as of) for a market indicator; (project, sequence)
+for a phase; (project, partner, role) for a participation; the reference of a commitment.
+"""
+
+import logging
+import tomllib
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from partners.models import Partner
+from projects.models import (
+    Commitment,
+    FundraisingUpdate,
+    Investment,
+    MarketIndicator,
+    Participation,
+    Project,
+    ProjectPhase,
+    Target,
+)
+
+from . import illustrative
+
+logger = logging.getLogger(__name__)
+
+PUBLIC_FACTS = Path(__file__).with_name("public_facts.toml")
+CHANGE_REASON = "Demo data (load_demo)"
+REFRESH_REASON = "Demo values put back (load_demo --refresh)"
+
+
+def read_public_facts(path=PUBLIC_FACTS):
+    """The public facts as lists of field values, with each record's provenance resolved."""
+    with open(path, "rb") as file:
+        raw = tomllib.load(file)
+    sources = raw.pop("sources")
+    facts = {}
+    for section, records in raw.items():
+        facts[section] = []
+        for record in records:
+            values = dict(record)
+            source = sources[values.pop("source")]
+            values.update(
+                source_title=source["title"],
+                source_url=source["url"],
+                illustrative=False,
+            )
+            facts[section].append(values)
+    return facts
+
+
+class DemoRecordInvalid(Exception):
+    """A demo record that cannot be saved as the demo has it (the whole load is rolled back)."""
+
+    def __init__(self, obj, key, error):
+        messages = "; ".join(
+            f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()
+        )
+        key = ", ".join(str(part) for part in key) if isinstance(key, tuple) else str(key)
+        super().__init__(f"{obj._meta.verbose_name} “{obj}” ({key}): {messages}")
+
+
+class _Upsert:
+    """Creates missing rows by natural key; with `refresh`, also restores changed ones."""
+
+    def __init__(self, refresh=False, progress=None):
+        self.refresh = refresh
+        self.counts = Counter()
+        self.changes = Counter()
+        self.progress = progress  # called with (model name, count) as each model is done
+        self._current = None
+
+    def done(self):
+        """The model being loaded is complete: report it."""
+        if self._current is not None and self.progress is not None:
+            self.progress(self._current, self.counts[self._current])
+        self._current = None
+
+    def __call__(self, model, existing, key, values):
+        if model.__name__ != self._current:
+            self.done()
+            self._current = model.__name__
+        obj = existing.get(key)
+        if obj is None:
+            obj = model(**values)
+            action = "created"
+        elif not self.refresh:
+            action = "unchanged"
+        else:
+            action = "unchanged"
+            for name, value in values.items():
+                if self._differs(obj, name, value):
+                    setattr(obj, name, value)
+                    action = "updated"
+        if action != "unchanged":
+            try:
+                obj.full_clean()
+            except ValidationError as error:
+                raise DemoRecordInvalid(obj, key, error) from error
+            # Recorded by django-simple-history with the row.
+            obj._change_reason = CHANGE_REASON if action == "created" else REFRESH_REASON
+            obj.save()
+            existing[key] = obj
+        self.counts[model.__name__] += 1
+        self.changes[action] += 1
+        return obj
+
+    @staticmethod
+    def _differs(obj, name, value):
+        model_field = obj._meta.get_field(name)
+        if model_field.is_relation:
+            return getattr(obj, model_field.attname) != (value.pk if value is not None else None)
+        return getattr(obj, name) != value
+
+
+def _money(value):
+    return None if value is None else Decimal(value)
+
+
+def _load_partners(upsert, records):
+    existing = Partner.objects.in_bulk([r["slug"] for r in records], field_name="slug")
+    partners = {}
+    # Parents first, so that a subsidiary can refer to its saved parent.
+    for record in sorted(records, key=lambda r: "parent" in r):
+        values = {
+            "joined_on": None,
+            "headquarters_country": "",
+            "website": "",
+            "description": "",
+            **record,
+            "parent": partners[record["parent"]] if "parent" in record else None,
+        }
+        partners[record["slug"]] = upsert(Partner, existing, record["slug"], values)
+    return partners
+
+
+def _load_targets(upsert, facts):
+    records = facts["targets"]
+    existing = Target.objects.in_bulk([r["slug"] for r in records], field_name="slug")
+    targets = {}
+    for record in records:
+        values = {**record, "amount_usd": _money(record["amount_usd"])}
+        targets[record["slug"]] = upsert(Target, existing, record["slug"], values)
+
+    existing = {
+        (u.target_id, u.as_of): u
+        for u in FundraisingUpdate.objects.filter(target__in=targets.values())
+    }
+    for record in facts["fundraising_updates"]:
+        target = targets[record["target"]]
+        values = {
+            **record,
+            "target": target,
+            "amount_raised_usd": _money(record["amount_raised_usd"]),
+        }
+        upsert(FundraisingUpdate, existing, (target.pk, record["as_of"]), values)
+
+
+def _load_investments(upsert, records):
+    existing = Investment.objects.in_bulk([r["slug"] for r in records], field_name="slug")
+    investments = {}
+    for record in records:
+        values = {
+            "description": "",
+            "expected_close_by": None,
+            "closed_on": None,
+            "stated_sites": None,
+            **record,
+            "enterprise_value_usd": _money(record.get("enterprise_value_usd")),
+            "stated_capacity_mw": _money(record.get("stated_capacity_mw")),
+        }
+        investments[record["slug"]] = upsert(Investment, existing, record["slug"], values)
+    return investments
+
+
+def _load_indicators(upsert, records):
+    existing = {
+        (row.series, row.region, row.scenario, row.year, row.as_of): row
+        for row in MarketIndicator.objects.filter(series__in={r["series"] for r in records})
+    }
+    for record in records:
+        key = tuple(record[name] for name in ("series", "region", "scenario", "year", "as_of"))
+        upsert(MarketIndicator, existing, key, {**record, "value": Decimal(record["value"])})
+
+
+def _load_portfolio(upsert, portfolio, partners, investments):
+    existing = Project.objects.in_bulk([p["slug"] for p in portfolio.projects], field_name="slug")
+    projects = {}
+    for record in portfolio.projects:
+        investment = record["investment"]
+        values = {**record, "investment": investments[investment] if investment else None}
+        projects[record["slug"]] = upsert(Project, existing, record["slug"], values)
+
+    existing = {
+        (phase.project_id, phase.sequence): phase
+        for phase in ProjectPhase.objects.filter(project__in=projects.values())
+    }
+    for record in portfolio.phases:
+        project = projects[record["project"]]
+        values = {**record, "project": project}
+        upsert(ProjectPhase, existing, (project.pk, record["sequence"]), values)
+
+    existing = {
+        (p.project_id, p.partner_id, p.role): p
+        for p in Participation.objects.filter(project__in=projects.values())
+    }
+    for record in portfolio.participations:
+        project, partner = projects[record["project"]], partners[record["partner"]]
+        values = {**record, "project": project, "partner": partner}
+        upsert(Participation, existing, (project.pk, partner.pk, record["role"]), values)
+
+    existing = {
+        c.reference: c
+        for c in Commitment.objects.filter(
+            reference__in=[c["reference"] for c in portfolio.commitments]
+        )
+    }
+    for record in portfolio.commitments:
+        partner = partners[record["partner"]]
+        project = projects[record["project"]] if record["project"] else None
+        values = {**record, "partner": partner, "project": project}
+        upsert(Commitment, existing, record["reference"], values)
+
+
+def portfolio_has_data() -> bool:
+    """Whether the portfolio has any data yet (a partner: every other record needs one to mean
+    anything). `load_demo --if-empty` loads nothing then."""
+    return Partner.objects.exists()
+
+
+def load_demo(*, refresh: bool = False, progress=None) -> dict[str, int]:
+    """Create the missing demo records (with `refresh`, also restore changed ones to their
+    demo values); return how many records of each model the demo has. `progress(name, count)`
+    is called as each model's records are in place (the command prints a line for each)."""
+    facts = read_public_facts()
+    portfolio = illustrative.generate()
+    upsert = _Upsert(refresh=refresh, progress=progress)
+    with transaction.atomic():
+        partners = _load_partners(upsert, facts["partners"])
+        _load_targets(upsert, facts)
+        investments = _load_investments(upsert, facts["investments"])
+        _load_indicators(upsert, facts["market_indicators"])
+        _load_portfolio(upsert, portfolio, partners, investments)
+        upsert.done()
+    logger.info(
+        "Demo data loaded: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
+        {action: upsert.changes[action] for action in ("created", "updated", "unchanged")},
+    )
+    return dict(upsert.counts)

@@ -1,0 +1,115 @@
+"""Reading an import file within bounds (the admin's bulk import, aipdash/operations/imports.py).
+
+One editor's upload must not hold a worker for minutes nor fill its memory. A file is read
+row by row and refused as soon as it passes a bound, with a message that names the bound:
+
+- at most `settings.IMPORT_MAX_ROWS` rows under the header. Empty rows count: openpyxl makes
+  an empty row for every row number a sheet skips, so one `<row r="1000000">` is a million;
+- at most `MAX_COLUMNS` columns in the header row, and an XLSX row is read only as wide as
+  its header (one cell in column XFD would otherwise make every row 16,384 cells);
+- an XLSX unpacks to at most `settings.IMPORT_MAX_UNCOMPRESSED_BYTES`, added up from the
+  archive's directory before anything is parsed. Python's zipfile never inflates a member past
+  the size the directory gives (a member holding more fails its checksum there), so a sheet
+  that lies about its size is refused as unreadable instead of read on.
+"""
+
+import csv
+import io
+import zipfile
+
+import openpyxl
+import tablib
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from import_export.formats.base_formats import CSV, XLSX
+
+# The widest import file has 19 columns (projects); the rest is room for columns of the
+# editor's own, which the import ignores.
+MAX_COLUMNS = 100
+
+
+class FileTooLarge(ValueError):
+    """A file past one of the bounds: its message names the bound and what to do."""
+
+
+def too_many_rows() -> FileTooLarge:
+    limit = settings.IMPORT_MAX_ROWS
+    return FileTooLarge(
+        f"This file has more than {limit:,} rows under its header; an import takes at most "
+        f"{limit:,} rows (IMPORT_MAX_ROWS). Split it into several files."
+    )
+
+
+def check_header(headers):
+    if len(headers) > MAX_COLUMNS:
+        raise FileTooLarge(
+            f"This file's header row has {len(headers)} columns; an import reads at most "
+            f"{MAX_COLUMNS}. Remove the columns it does not need."
+        )
+
+
+class BoundedCSV(CSV):
+    """tablib's CSV reading (blank lines skipped, short rows padded), stopped at the row
+    limit instead of reading a whole file of tiny rows into memory."""
+
+    def create_dataset(self, in_stream):
+        if isinstance(in_stream, bytes) and self.encoding:
+            in_stream = in_stream.decode(self.encoding)
+        dataset = tablib.Dataset()
+        limit = settings.IMPORT_MAX_ROWS
+        for number, row in enumerate(csv.reader(io.StringIO(in_stream, newline=""))):
+            if number == 0:
+                check_header(row)
+                dataset.headers = row
+                continue
+            if number > limit:
+                raise too_many_rows()
+            if row:
+                if len(row) < dataset.width:
+                    row += [""] * (dataset.width - len(row))
+                dataset.append(row)
+        return dataset
+
+
+class BoundedXLSX(XLSX):
+    """The first sheet, streamed (openpyxl's read-only mode), within the bounds."""
+
+    def create_dataset(self, in_stream):
+        limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+        with zipfile.ZipFile(io.BytesIO(in_stream)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > limit:
+            raise FileTooLarge(
+                f"This workbook unpacks to {filesizeformat(unpacked)}; an import reads at most "
+                f"{filesizeformat(limit)} of an XLSX file once unpacked "
+                "(IMPORT_MAX_UNCOMPRESSED_BYTES). Split it into several files, or import it "
+                "as CSV."
+            )
+        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        try:
+            return self._read(book.active)
+        finally:
+            book.close()
+
+    def _read(self, sheet):
+        dataset = tablib.Dataset()
+        first = list(sheet.iter_rows(max_row=1, values_only=True))
+        headers = list(first[0]) if first else []
+        while headers and headers[-1] is None:
+            headers.pop()
+        if not headers:
+            return dataset  # "no valid data" (the admin says so)
+        check_header(headers)
+        dataset.headers = headers
+        width = len(headers)
+        skip_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
+        limit = settings.IMPORT_MAX_ROWS
+        rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+        for number, row in enumerate(rows, 1):
+            if number > limit:
+                raise too_many_rows()
+            values = [*row[:width], *([None] * (width - len(row)))]
+            if skip_blank and all(value is None for value in values):
+                continue
+            dataset.append(values)
+        return dataset

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class RecordsConfig(AppConfig):
+    """An app for its template tags ({% load staleness %}) and its receivers; no models."""
+
+    name = "aipdash.records"
+    label = "records"
+    verbose_name = "Portfolio records"
+
+    def ready(self):
+        from aipdash.records import signals  # noqa: F401 -- connects the receivers

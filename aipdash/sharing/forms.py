@@ -1,0 +1,50 @@
+"""The share form: a label, how many days the link lives, and which filters the viewer may
+still narrow within the captured view."""
+
+from django import forms
+from django.conf import settings
+from django.http import QueryDict
+
+from aipdash.filters import DashboardFilters, FilterError
+from aipdash.sharing.services import OPENABLE, OPENABLE_LABELS
+
+
+class ShareLinkForm(forms.Form):
+    label = forms.CharField(
+        max_length=120,
+        help_text="Who or what the link is for, e.g. “Investment committee, March”.",
+    )
+    days = forms.IntegerField(
+        label="Valid for (days)",
+        min_value=1,
+        initial=settings.SHARE_LINK_DEFAULT_DAYS,
+        help_text=f"At most {settings.SHARE_LINK_MAX_DAYS} days.",
+    )
+    open_filters = forms.MultipleChoiceField(
+        label="The viewer may narrow",
+        choices=[(key, OPENABLE_LABELS[key]) for key in OPENABLE],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Within the shared view only; none by default.",
+    )
+    view = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, partner_slugs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner_slugs = partner_slugs
+        self.fields["days"].widget.attrs["max"] = settings.SHARE_LINK_MAX_DAYS
+
+    def clean_days(self):
+        days = self.cleaned_data["days"]
+        if days > settings.SHARE_LINK_MAX_DAYS:
+            raise forms.ValidationError(f"At most {settings.SHARE_LINK_MAX_DAYS} days.")
+        return days
+
+    def clean_view(self):
+        """The view to share, as the dashboard's canonical query string, parsed again here."""
+        try:
+            return DashboardFilters.from_query(
+                QueryDict(self.cleaned_data["view"]), partner_slugs=self.partner_slugs
+            )
+        except FilterError as error:
+            raise forms.ValidationError(f"The view cannot be shared: {error}") from error

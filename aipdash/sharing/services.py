@@ -1,0 +1,234 @@
+"""Shared dashboard links: create, resolve, scope, count, revoke, rotate.
+
+A link is a 256-bit random token in the URL (`/s/<token>/`); the database keeps only its
+SHA-256 hash, so nothing read from the database opens a link. Visiting resolves the token by
+hash lookup; expired and revoked links answer 410, unknown (forged, rotated) ones 404, and
+neither shows any data. Every data path of a shared view (page, htmx partials, CSV) goes
+through `resolve()` and `scoped_filters()`; the cache keys are the scoped filters' canonical
+form, so a shared view can only ever be served data of its own scope.
+
+Scope: the link captures the staff member's filters at creation. The viewer may narrow the
+filters listed in `open_filters` (pick one of the shared partners, a later year...), never
+widen them; any other parameter is refused with a 400 that says why.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from aipdash.filters import (
+    FIELD_LABELS,
+    MULTI,
+    YEARS,
+    DashboardFilters,
+    FilterError,
+)
+from aipdash.sharing.models import ShareLink
+
+TOKEN_BYTES = 32  # 256 bits
+TOKEN_LENGTH = 43  # urlsafe base64 of 32 bytes, without padding
+# What a viewer may be allowed to change: each categorical filter, and the year range as one.
+OPENABLE = (*MULTI, "online")
+OPENABLE_LABELS = {**{key: FIELD_LABELS[key] for key in MULTI}, "online": "Online years"}
+# Query parameters of a shared view that are not filters.
+VIEW_PARAMETERS = frozenset({"embed"})
+
+
+class LinkUnavailable(Exception):
+    """The link opens nothing: `status` is 404 (unknown) or 410 (expired or revoked)."""
+
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    """A link just created or rotated: the only moment its token is known."""
+
+    link: ShareLink
+    token: str
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def redact(token: str) -> str:
+    """What logs and pages may show of a token."""
+    return token[:6] + "…"
+
+
+def max_days() -> int:
+    return settings.SHARE_LINK_MAX_DAYS
+
+
+def _issue(link: ShareLink) -> str:
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    link.token_hash = hash_token(token)
+    link.token_hint = token[:6]
+    return token
+
+
+def create(*, user, label: str, filters: DashboardFilters, open_filters, days: int) -> IssuedLink:
+    open_filters = sorted(set(open_filters))
+    errors = {}
+    if not label.strip():
+        errors["label"] = "Give the link a label, such as who it is for."
+    if not 1 <= days <= max_days():
+        errors["days"] = f"A link lasts from 1 to {max_days()} days."
+    unknown = [key for key in open_filters if key not in OPENABLE]
+    if unknown:
+        errors["open_filters"] = f"“{unknown[0]}” is not a filter."
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    link = ShareLink(
+        label=label.strip(),
+        filters=filters.to_json(),
+        open_filters=open_filters,
+        created_by=user,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    token = _issue(link)
+    link.full_clean()
+    link.save()
+    return IssuedLink(link=link, token=token)
+
+
+def resolve(token: str) -> ShareLink:
+    """The link a token opens, or LinkUnavailable."""
+    if len(token) != TOKEN_LENGTH:
+        raise LinkUnavailable(404)
+    link = ShareLink.objects.filter(token_hash=hash_token(token)).first()
+    if link is None:
+        raise LinkUnavailable(404)
+    if not link.is_active:
+        raise LinkUnavailable(410)
+    return link
+
+
+def scoped_filters(
+    link: ShareLink, query, *, partner_slugs
+) -> tuple[DashboardFilters, DashboardFilters]:
+    """(the view to show, what the viewer asked for) within the link's scope; FilterError
+    when the viewer asks for anything outside it."""
+    captured = scope_of(link)
+    query = query.copy()
+    for key in VIEW_PARAMETERS:
+        query.pop(key, None)
+    # Partners outside a partner-scoped view are not even named as existing.
+    slugs = frozenset(captured.partner) if captured.partner else partner_slugs
+    asked = DashboardFilters.from_query(query, partner_slugs=slugs)
+    opened = set(link.open_filters)
+    errors, values = {}, {}
+    for key in MULTI:
+        mine, base = getattr(asked, key), getattr(captured, key)
+        if not mine:
+            values[key] = base
+        elif key not in opened:
+            errors[key] = "This shared view does not let you change this filter."
+        elif base and not set(mine) <= set(base):
+            errors[key] = "Outside this shared view: pick among the values it shows."
+        else:
+            values[key] = mine
+    for key in YEARS:
+        mine, base = getattr(asked, key), getattr(captured, key)
+        if mine is None:
+            values[key] = base
+        elif "online" not in opened:
+            errors[key] = "This shared view does not let you change the years."
+        elif base is not None and (mine < base if key == "online_from" else mine > base):
+            errors[key] = f"Outside this shared view, which covers {_years(captured)}."
+        else:
+            values[key] = mine
+    if errors:
+        raise FilterError(errors)
+    result = DashboardFilters(**values)
+    if result.online_from and result.online_to and result.online_from > result.online_to:
+        raise FilterError({"online_to": "The range runs backwards."})
+    return result, asked
+
+
+def open_labels(link: ShareLink) -> list[str]:
+    return [OPENABLE_LABELS.get(key, key) for key in link.open_filters]
+
+
+def scope_of(link: ShareLink) -> DashboardFilters:
+    """The view a link captured."""
+    return DashboardFilters.from_json(link.filters)
+
+
+def _years(filters: DashboardFilters) -> str:
+    first = filters.online_from or "any year"
+    last = filters.online_to or "any year"
+    return f"{first} to {last}"
+
+
+def count_view(link: ShareLink) -> None:
+    """One bounded UPDATE of the link's own row: no row per hit, no read-modify-write race."""
+    ShareLink.objects.filter(pk=link.pk).update(
+        view_count=F("view_count") + 1, last_viewed_at=timezone.now()
+    )
+
+
+def visible_to(user):
+    """The links a user may list and revoke: their own, or everyone's with the permission."""
+    links = ShareLink.objects.select_related("created_by")
+    if user.has_perm("aipdash.manage_all_sharelinks"):
+        return links
+    return links.filter(created_by=user)
+
+
+def revoke(link: ShareLink) -> None:
+    """Revoke the link once: the first revocation's time stands, also when a second one comes
+    from a copy loaded before it (two people, two tabs)."""
+    now = timezone.now()
+    if ShareLink.objects.filter(pk=link.pk, revoked_at=None).update(revoked_at=now):
+        link.revoked_at = now
+    else:
+        link.refresh_from_db(fields=["revoked_at"])
+
+
+@transaction.atomic
+def rotate(link: ShareLink) -> IssuedLink:
+    """A new token for the same link; the old one opens nothing from now on."""
+    if not link.is_active:
+        raise ValidationError("Only a link that is still valid can be rotated.")
+    token = _issue(link)
+    link.save(update_fields=["token_hash", "token_hint"])
+    return IssuedLink(link=link, token=token)
+
+
+def prune(*, older_than_days: int = 30) -> int:
+    """Delete links expired or revoked more than `older_than_days` ago; returns how many."""
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    deleted, _ = ShareLink.objects.filter(
+        Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff)
+    ).delete()
+    return deleted
+
+
+def describe(filters: DashboardFilters, names: dict | None = None) -> list[tuple[str, str]]:
+    """The filters of a view for people: [(field label, values)]; `names` gives labels of
+    values that are records (partners' short names)."""
+    from aipdash.chartdata import LABELS
+
+    labels = {**LABELS, "partner": names or {}}
+    parts = []
+    for key in MULTI:
+        values = getattr(filters, key)
+        if values:
+            names = [labels.get(key, {}).get(v, v) for v in values]
+            parts.append((FIELD_LABELS[key], ", ".join(names)))
+    if filters.online_from is not None or filters.online_to is not None:
+        parts.append(("Online years", _years(filters)))
+    return parts
