@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "aipdash.sharing",
     "aipdash.audit",
     "aipdash.operations",
+    "aipdash.dashboard",  # no models: its template tags and its fast path's signals
     "partners",
     "projects",
     "axes",  # login throttling (see "Login throttling" below)
@@ -79,8 +80,9 @@ MIDDLEWARE = [
     "aipdash.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Warm chart partials for a session the full stack below has already let through to one
-    # (aipdash/fastpath.py): what follows is skipped for them, what precedes still applies.
-    "aipdash.fastpath.WarmChartMiddleware",
+    # (aipdash/dashboard/fastpath.py): what follows is skipped for them, what precedes still
+    # applies.
+    "aipdash.dashboard.fastpath.WarmChartMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,8 +150,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Fails soft (aipdash/cache.py): with Redis down, pages are served uncached; one
-            # Redis client per connection pool (aipdash/redis_client.py).
+            # Fails soft (aipdash/core/cache/failsoft.py): with Redis down, pages are served
+            # uncached; one
+            # Redis client per connection pool (aipdash/core/cache/client.py).
             "BACKEND": "aipdash.core.cache.failsoft.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             # Several deployments (or test servers) can share one Redis with their own prefix.
@@ -182,7 +185,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # AXES_COOLOFF_MINUTES; another failure while locked starts the cool-off again; a successful
 # login clears the pair's count. An administrator unlocks at once with `manage.py axes_reset`
 # (everyone) or `axes_reset_username <name>`. Behind a load balancer set TRUSTED_PROXY_COUNT
-# (aipdash/throttling.py), or every client would share the balancer's address.
+# (aipdash/core/throttling.py), or every client would share the balancer's address.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -210,7 +213,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# plotly.min.js is served from the installed `plotly` package (aipdash/staticfinders.py), not git.
+# plotly.min.js is served from the installed `plotly` package (aipdash/core/staticfinders.py), not
+# git.
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
@@ -266,12 +270,12 @@ PERMISSIONS_POLICY = {
 CSRF_FAILURE_VIEW = "aipdash.core.errors.csrf_failure"
 # Request size limits: the largest legitimate request is an admin form (a project with its
 # inlines) of a few kB; the share form and filters are smaller. Anything beyond these is
-# refused with the 413 page (aipdash/errors.py) before it is read.
+# refused with the 413 page (aipdash/core/errors.py) before it is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # 1 MB of form data
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000  # admin changelist actions post one field per row
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads spool to a temporary file
-# The whole body, files included (aipdash.middleware.RequestSizeLimitMiddleware).
+# The whole body, files included (aipdash.core.middleware.RequestSizeLimitMiddleware).
 MAX_REQUEST_BODY_SIZE = env.int("MAX_REQUEST_BODY_SIZE", default=10 * 1024 * 1024)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -301,7 +305,8 @@ IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 *
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=20 * 1024 * 1024)
 
-# Shared dashboard links (aipdash/sharing.py): how long they may last, and which origins may
+# Shared dashboard links (aipdash/sharing/services.py): how long they may last, and which origins
+# may
 # show the embed variant (?embed=1) in a frame; every other page keeps frame-ancestors 'none'.
 SHARE_LINK_DEFAULT_DAYS = 30
 SHARE_LINK_MAX_DAYS = env.int("SHARE_LINK_MAX_DAYS", default=90)
@@ -374,10 +379,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 # A record not confirmed (its provenance as-of date) for this many days is marked stale
-# (aipdash/staleness.py).
+# (aipdash/records/staleness.py).
 STALE_AFTER_DAYS = env.int("STALE_AFTER_DAYS", default=365)
 
-# Every log line in one shape (aipdash/logs.py): JSON by default, text with LOG_FORMAT=text
+# Every log line in one shape (aipdash/core/logs.py): JSON by default, text with LOG_FORMAT=text
 # (`make run`). One handler on the root: every logger (Django's, django-axes', ours) reaches it,
 # with the request id of the request being answered and no share token in full.
 LOG_FORMAT = logs.log_format()
@@ -405,7 +410,7 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         # 4xx warnings and 500s with their traceback, under the request's id (as on the 500 page).
         "django.request": {"handlers": [], "level": "WARNING", "propagate": True},
-        # One line per request (aipdash/middleware.py), also when LOG_LEVEL is WARNING.
+        # One line per request (aipdash/core/middleware.py), also when LOG_LEVEL is WARNING.
         "aipdash.request": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }

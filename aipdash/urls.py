@@ -6,24 +6,22 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from aipdash import export_views, views
+from aipdash import views
 from aipdash.core.forms import LoginForm
+from aipdash.portfolio import urls as portfolio_urls
 
 urlpatterns = [
-    path("", views.dashboard_view, name="dashboard"),
-    path("charts/<slug:chart>/", views.chart_partial, name="chart"),
-    path("charts/<slug:chart>.csv", views.chart_csv, name="chart-csv"),
-    path("export.xlsx", export_views.dashboard_xlsx, name="dashboard-xlsx"),
+    path("", include("aipdash.dashboard.urls")),
     path("shares/", views.share_list, name="share-list"),
     path("shares/new/", views.share_new, name="share-new"),
     path("shares/<int:pk>/revoke/", views.share_revoke, name="share-revoke"),
     path("shares/<int:pk>/rotate/", views.share_rotate, name="share-rotate"),
-    # A shared view: the token is the whole authorisation (see aipdash/sharing.py).
+    # A shared view: the token is the whole authorisation (see aipdash/sharing/services.py).
     path("s/<str:token>/", views.shared_dashboard, name="shared"),
     path("s/<str:token>/charts/<slug:chart>/", views.shared_chart, name="shared-chart"),
     path("s/<str:token>/charts/<slug:chart>.csv", views.shared_csv, name="shared-chart-csv"),
-    path("s/<str:token>/export.xlsx", export_views.shared_xlsx, name="shared-xlsx"),
-    path("portfolio/", views.portfolio, name="portfolio"),
+    path("s/<str:token>/export.xlsx", views.shared_xlsx, name="shared-xlsx"),
+    path("", include("aipdash.portfolio.urls")),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on every page, the admin's included.
     path(
@@ -37,14 +35,14 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("partners/", include("partners.urls")),
-    path("projects/", include("projects.urls")),
+    path("partners/", include(portfolio_urls.partner_patterns)),
+    path("projects/", include(portfolio_urls.project_patterns)),
     path("api/", include("api.urls")),
     path("api-tokens/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
 
-# Error pages in the site's look, with the request id to quote (aipdash/errors.py).
+# Error pages in the site's look, with the request id to quote (aipdash/core/errors.py).
 handler400 = "aipdash.core.errors.bad_request"
 handler403 = "aipdash.core.errors.permission_denied"
 handler404 = "aipdash.core.errors.page_not_found"

@@ -19,14 +19,14 @@ from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aipdash import sharing
 from aipdash.dashboard import blocks as dashboard
 from aipdash.dashboard.exports import csv_response, workbook_response
 from aipdash.dashboard.filters import DashboardFilters, FilterError
 from aipdash.dashboard.views import DASHBOARD_TEMPLATE, address, chart_name, dashboard_filters
 from aipdash.dashboard.views import bad_filters as _bad_filters
 from aipdash.dashboard.views import is_partial as _is_partial
-from aipdash.forms import ShareLinkForm
+from aipdash.sharing import services
+from aipdash.sharing.forms import ShareLinkForm
 
 SHARED_TEMPLATE = "sharing/shared.html"
 EMBED_TEMPLATE = "sharing/embed.html"
@@ -44,7 +44,7 @@ def share_new(request):
         form = ShareLinkForm(request.POST, partner_slugs=dashboard.partner_slugs())
         if form.is_valid():
             try:
-                issued = sharing.create(
+                issued = services.create(
                     user=request.user,
                     label=form.cleaned_data["label"],
                     filters=form.cleaned_data["view"],
@@ -88,8 +88,8 @@ def _issued(request, issued, verb):
             "link": issued.link,
             "url": url,
             "verb": verb,
-            "described": dashboard.describe(sharing.scope_of(issued.link)),
-            "open_labels": sharing.open_labels(issued.link),
+            "described": dashboard.describe(services.scope_of(issued.link)),
+            "open_labels": services.open_labels(issued.link),
         },
     )
     response["Cache-Control"] = "private, no-store"  # the only page that shows the token
@@ -100,9 +100,9 @@ def _issued(request, issued, verb):
 @require_GET
 def share_list(request):
     """The links this user made (everyone's, with the permission)."""
-    links = list(sharing.visible_to(request.user))
+    links = list(services.visible_to(request.user))
     rows = [
-        (link, dashboard.describe(sharing.scope_of(link)), sharing.open_labels(link))
+        (link, dashboard.describe(services.scope_of(link)), services.open_labels(link))
         for link in links
     ]
     return render(
@@ -114,17 +114,17 @@ def share_list(request):
 
 @require_POST
 def share_revoke(request, pk):
-    link = get_object_or_404(sharing.visible_to(request.user), pk=pk)
-    sharing.revoke(link)
+    link = get_object_or_404(services.visible_to(request.user), pk=pk)
+    services.revoke(link)
     messages.success(request, f"“{link.label}” is revoked: its address opens nothing now.")
     return redirect("share-list")
 
 
 @require_POST
 def share_rotate(request, pk):
-    link = get_object_or_404(sharing.visible_to(request.user), pk=pk)
+    link = get_object_or_404(services.visible_to(request.user), pk=pk)
     try:
-        issued = sharing.rotate(link)
+        issued = services.rotate(link)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("share-list")
@@ -150,11 +150,11 @@ def shared_view(view):
     @require_GET
     def wrapper(request, token, *args, **kwargs):
         try:
-            link = sharing.resolve(token)
-        except sharing.LinkUnavailable as unavailable:
+            link = services.resolve(token)
+        except services.LinkUnavailable as unavailable:
             return _private(render(request, "sharing/unavailable.html", status=unavailable.status))
         base = reverse("shared", args=[token])
-        scope = sharing.scope_of(link)
+        scope = services.scope_of(link)
 
         def refuse(errors, template):
             # The link's own choices only, as its page offers: never every partner and year.
@@ -177,7 +177,7 @@ def shared_view(view):
                 {"embed": "Use embed=1 for the charts alone, or leave it out."}, SHARED_TEMPLATE
             )
         try:
-            filters, asked = sharing.scoped_filters(
+            filters, asked = services.scoped_filters(
                 link, request.GET, partner_slugs=dashboard.partner_slugs()
             )
         except FilterError as error:
@@ -217,7 +217,7 @@ def _embeddable(response):
 def shared_dashboard(request, link, context):
     if _is_partial(request):
         return render(request, DASHBOARD_TEMPLATE + "#charts", context)
-    sharing.count_view(link)  # page loads only, not each htmx partial
+    services.count_view(link)  # page loads only, not each htmx partial
     return render(request, EMBED_TEMPLATE if context["embed"] else SHARED_TEMPLATE, context)
 
 
@@ -270,7 +270,8 @@ def healthz(request):
         checks["cache"] = {"ok": ok, "backend": backend}
     except Exception as exc:
         checks["cache"] = {"ok": False, "error": exc.__class__.__name__}
-    # Without the cache pages are still served (uncached, aipdash/cache.py): "degraded", 200,
+    # Without the cache pages are still served (uncached, aipdash/core/cache/failsoft.py):
+    # "degraded", 200,
     # so that a load balancer keeps the process. Without the database nothing is: 503.
     if not checks["database"]["ok"]:
         status = "unavailable"
@@ -279,10 +280,3 @@ def healthz(request):
     return JsonResponse(
         {"status": status, **checks}, status=503 if status == "unavailable" else 200
     )
-
-
-# TEMPORARY (removed at the merge of issue 14): the dashboard's and the portfolio's views for
-# aipdash/urls.py until it includes aipdash/dashboard/urls.py and aipdash/portfolio/urls.py.
-from aipdash.dashboard.exports import chart_csv  # noqa: E402, F401
-from aipdash.dashboard.views import chart_partial, dashboard_view  # noqa: E402, F401
-from aipdash.portfolio.views import portfolio  # noqa: E402, F401

@@ -7,7 +7,8 @@
 Counted in the cache, which is Redis when REDIS_URL is set: every process counts the same
 requests. DRF keeps each caller's recent request times under one key (read, then written: two
 requests at the same instant in two processes may both be let through). While Redis is down
-the cache fails soft (aipdash/cache.py) and nothing is counted: the API still answers. Over the
+the cache fails soft (aipdash/core/cache/failsoft.py) and nothing is counted: the API still
+answers. Over the
 limit: 429 with Retry-After (seconds) and the API's `{"detail": "..."}` body.
 """
 

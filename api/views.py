@@ -15,15 +15,17 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aipdash import charts, dashboard, selectors, sharing
-from aipdash.chartdata import LABELS
-from aipdash.filters import (
+from aipdash.charts import catalogue
+from aipdash.charts.data import LABELS
+from aipdash.dashboard import blocks, selectors
+from aipdash.dashboard.filters import (
     MAX_VALUE_LENGTH,
     YEAR_MAX,
     YEAR_MIN,
     DashboardFilters,
     FilterError,
 )
+from aipdash.sharing import services
 from api import chartpayload, serializers
 from api.permissions import ReadsCharts, ReadsRecords, is_share_link
 from partners.models import Partner
@@ -103,7 +105,7 @@ def dashboard_filters(request) -> DashboardFilters:
     for key in PAGE_PARAMETERS:
         query.pop(key, None)
     try:
-        return DashboardFilters.from_query(query, partner_slugs=dashboard.partner_slugs())
+        return DashboardFilters.from_query(query, partner_slugs=blocks.partner_slugs())
     except FilterError as error:
         raise FiltersRejected(error.errors) from None
 
@@ -255,14 +257,14 @@ def _chart_filters(request) -> DashboardFilters:
     """The user's filters, or within a share link's scope exactly as on `/s/<token>/`."""
     if not is_share_link(request):
         return dashboard_filters(request)
-    page_only = sorted(sharing.VIEW_PARAMETERS & set(request.query_params))
+    page_only = sorted(services.VIEW_PARAMETERS & set(request.query_params))
     if page_only:
         raise FiltersRejected(
             {page_only[0]: f"“{page_only[0]}” is a parameter of the shared page, not of the API."}
         )
     try:
-        filters, _asked = sharing.scoped_filters(
-            request.auth, request.query_params, partner_slugs=dashboard.partner_slugs()
+        filters, _asked = services.scoped_filters(
+            request.auth, request.query_params, partner_slugs=blocks.partner_slugs()
         )
     except FilterError as error:
         raise FiltersRejected(error.errors) from None
@@ -276,7 +278,7 @@ class CountsShareLinkViews:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == status.HTTP_200_OK and is_share_link(request):
-            sharing.count_view(request.auth)
+            services.count_view(request.auth)
         return response
 
 
@@ -296,10 +298,10 @@ class ChartListView(CountsShareLinkViews, PrivateResponses, APIView):
             [
                 {
                     "name": name,
-                    "title": charts.TITLES[name],  # no chart computed to list them
+                    "title": catalogue.TITLES[name],  # no chart computed to list them
                     "url": request.build_absolute_uri(reverse("api:chart", args=[name])),
                 }
-                for name in dashboard.CHART_NAMES
+                for name in blocks.CHART_NAMES
             ]
         )
 
@@ -314,17 +316,17 @@ class ChartView(CountsShareLinkViews, PrivateResponses, APIView):
         "within the link's scope, as on the shared page (other values are a 400 that says why).",
         parameters=[
             OpenApiParameter(
-                "chart", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(dashboard.CHART_NAMES)
+                "chart", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(blocks.CHART_NAMES)
             ),
             *FILTER_PARAMETERS,
         ],
         responses={200: serializers.ChartSerializer, **ERRORS, 404: serializers.DetailSerializer},
     )
     def get(self, request, chart):
-        if chart not in dashboard.CHART_NAMES:
+        if chart not in blocks.CHART_NAMES:
             raise exceptions.NotFound(f"No chart “{chart[:80]}”.")
         filters = _chart_filters(request)
-        return Response(chartpayload.payload(dashboard.chart(chart, filters).data, filters))
+        return Response(chartpayload.chart(chart, filters))
 
 
 class HeadlineView(PrivateResponses, APIView):
@@ -344,4 +346,4 @@ class HeadlineView(PrivateResponses, APIView):
     )
     def get(self, request):
         filters = _chart_filters(request)
-        return Response(chartpayload.headline(dashboard.headline(filters), filters))
+        return Response(chartpayload.headline(blocks.headline(filters), filters))

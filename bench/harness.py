@@ -216,7 +216,7 @@ class Bench:
             "u.save()\n"
             "from django.http import QueryDict\n"
             "from aipdash import dashboard, sharing\n"
-            "from aipdash.filters import DashboardFilters\n"
+            "from aipdash.dashboard.filters import DashboardFilters\n"
             f"view = DashboardFilters.from_query(QueryDict('{SHARE_QUERY}'),"
             " partner_slugs=dashboard.partner_slugs())\n"
             "issued = sharing.create(user=u, label='bench', filters=view,"

@@ -629,7 +629,7 @@ class CommitmentFact(models.Model):
 
     Kept by database triggers (migration 0007) on every insert, update and delete of
     projects_commitment, however it is made: the admin, imports, bulk_create, raw SQL. The
-    application only reads it (aipdash/selectors.py). No foreign keys: a commitment's delete
+    application only reads it (aipdash/dashboard/selectors/). No foreign keys: a commitment's delete
     removes its fact in the same statement, through the trigger.
 
     Mind on SQLite: a later migration that alters projects_commitment (or this table) rebuilds

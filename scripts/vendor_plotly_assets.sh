@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Refresh static/vendor/plotly/ from the npm package `plotly.js` at the version bundled by the
 # installed Python package `plotly` (plotly.min.js itself is served from that Python package by
-# aipdash/staticfinders.py and is not copied into git).
+# aipdash/core/staticfinders.py and is not copied into git).
 #
 #   scripts/vendor_plotly_assets.sh            # version of the installed plotly package
 #   scripts/vendor_plotly_assets.sh 4.1.1      # or an explicit plotly.js version

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
-from aipdash.roles import ensure_groups
+from aipdash.records.grants import ensure_groups
 from tests.browser.helpers import admin_sign_in, watch
 from tests.factories import PASSWORDS
 

@@ -8,8 +8,8 @@ the one-line summary that follows it, the figure a sighted reader would take fro
 from collections import defaultdict
 from decimal import Decimal
 
-from aipdash import formatting
 from aipdash.charts.data import LABELS, ChartData, Column
+from aipdash.core import formatting
 
 FORMATS = {"USD": formatting.usd, "MW": formatting.power, "%": formatting.percent}
 

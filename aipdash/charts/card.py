@@ -15,7 +15,7 @@ from django.utils.html import _json_script_escapes
 from aipdash.charts import alttext
 from aipdash.charts.build import build
 from aipdash.charts.data import LABELS, ChartData, Column
-from aipdash.formatting import percent, power, usd
+from aipdash.core.formatting import percent, power, usd
 
 # How a number of each unit reads in a table (the figures' hover text uses the same functions).
 UNIT_TEXT = {

@@ -41,7 +41,7 @@ from aipdash.charts.theme import (
     _reference_line,
     _rgba,
 )
-from aipdash.formatting import power, usd
+from aipdash.core.formatting import power, usd
 
 # --- Commitments -----------------------------------------------------------------------------
 

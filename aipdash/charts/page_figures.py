@@ -27,7 +27,7 @@ from aipdash.charts.theme import (
     _reference_line,
     _rgba,
 )
-from aipdash.formatting import percent, power
+from aipdash.core.formatting import percent, power
 
 
 def _date_range(days: list[str]) -> list[str]:

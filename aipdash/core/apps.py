@@ -5,7 +5,7 @@ from django.db.models.signals import post_migrate
 
 def _auth_version_triggers(sender, using, **kwargs):
     """Put back the auth-version triggers a migration dropped (SQLite rebuilds a table to alter
-    it, triggers lost): see aipdash/authversion.py. Not before its table exists."""
+    it, triggers lost): see aipdash/core/cache/authversion.py. Not before its table exists."""
     from aipdash.core.cache import authversion
 
     connection = connections[using]
@@ -19,8 +19,4 @@ class CoreConfig(AppConfig):
     verbose_name = "AIP Dashboard"
 
     def ready(self):
-        from aipdash import fastpath
-
-        # Who may see what: every change voids the passes of the chart fast path.
-        fastpath.connect_signals()
         post_migrate.connect(_auth_version_triggers, sender=self, dispatch_uid="auth-version")

@@ -1,5 +1,5 @@
 """gunicorn's own log lines (its error log, and its access log when one is set) in the shape of
-the app's (aipdash/logs.py, LOG_FORMAT): `logger_class` in gunicorn.conf.py.
+the app's (aipdash/core/logs.py, LOG_FORMAT): `logger_class` in gunicorn.conf.py.
 
 gunicorn keeps its own handlers, so its settings work as without this (`errorlog` a file or
 stderr, the access log off unless `accesslog` is set, files reopened on USR1); only the format

@@ -7,7 +7,8 @@ to a request, the record's extra fields (the request log's `method`, `path`, `st
 `exception` (the traceback as one string) when there is one. `LOG_FORMAT=text` (what `make
 run` sets) writes the same for people: `time level logger [request id] message`.
 
-settings.LOGGING and gunicorn's logger (aipdash/gunicornlog.py) both use what is here; gunicorn's
+settings.LOGGING and gunicorn's logger (aipdash/core/gunicornlog.py) both use what is here;
+gunicorn's
 master reads it before Django is set up, so this module needs no settings.
 """
 

@@ -39,7 +39,7 @@ def request_id_of(request) -> str:
 
 class RequestIdMiddleware:
     """Give every request an id (`request.request_id`, the `X-Request-ID` response header, and
-    every log line written while answering it: aipdash/logs.py) and write one line per request
+    every log line written while answering it: aipdash/core/logs.py) and write one line per request
     to the `aipdash.request` logger: id, method, path (share tokens shortened), status,
     duration in ms, user id."""
 
@@ -83,7 +83,7 @@ class RequestIdMiddleware:
 
 class RequestSizeLimitMiddleware:
     """Refuse a request whose body (form data and files together) is larger than
-    settings.MAX_REQUEST_BODY_SIZE before any of it is read: the 413 page (aipdash/errors.py).
+    settings.MAX_REQUEST_BODY_SIZE before any of it is read: the 413 page (aipdash/core/errors.py).
     DATA_UPLOAD_MAX_MEMORY_SIZE alone does not count uploaded files."""
 
     def __init__(self, get_response):

@@ -5,7 +5,7 @@ from django.db import models
 
 class AuthVersion(models.Model):
     """One row: a random token that database triggers replace on every write to users, groups,
-    permissions and their memberships, whatever makes it (aipdash/authversion.py)."""
+    permissions and their memberships, whatever makes it (aipdash/core/cache/authversion.py)."""
 
     id = models.SmallIntegerField(primary_key=True, default=1)
     token = models.CharField(max_length=32)

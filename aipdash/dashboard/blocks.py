@@ -12,10 +12,10 @@ from django.utils.functional import SimpleLazyObject
 
 from aipdash.charts.card import ChartCard, card
 from aipdash.charts.data import LABELS, ChartData
+from aipdash.core.cache.payloads import cached
 from aipdash.dashboard import filters as filters_
 from aipdash.dashboard import selectors
 from aipdash.dashboard.filters import YEAR_MAX, YEAR_MIN, DashboardFilters, FilterError
-from aipdash.datacache import cached
 from projects.models import Project
 
 CHART_NAMES = tuple(selectors.CHARTS)

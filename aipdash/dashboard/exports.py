@@ -12,10 +12,10 @@ import datetime as dt
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 
-from aipdash import csvsafe
 from aipdash.charts import xlsx
 from aipdash.charts.card import header, plain
 from aipdash.charts.data import LABELS, ChartData, Column
+from aipdash.core import csvsafe
 from aipdash.dashboard import blocks, selectors
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.views import address, chart_name, filtered_view

@@ -13,7 +13,8 @@ The rule:
   at most PASS_TTL seconds and never beyond the session's own expiry.
 - The auth version is a token in the database that triggers replace on every write to users,
   groups, permissions and memberships, however it is made (admin, a queryset's update(), raw
-  SQL; aipdash/authversion.py), and a logout replaces too. The fast path reads it on every
+  SQL; aipdash/core/cache/authversion.py), and a logout replaces too. The fast path reads it on
+  every
   request (one query by key) and honours a pass made under the same token only: a revoked
   role, a deactivated user or a changed password takes effect on the next request. Logging
   out also deletes the pass itself.
@@ -38,9 +39,9 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.utils.cache import patch_vary_headers
 
-from aipdash import authversion
+from aipdash.core.cache import authversion
+from aipdash.core.cache.versions import read_with_versions
 from aipdash.dashboard import blocks
-from aipdash.datacache import read_with_versions
 
 PASS_TTL = 300  # seconds: a pass is re-earned through the full stack at least this often
 CHART_PATH = re.compile(r"/charts/([a-z_]{1,40})/")

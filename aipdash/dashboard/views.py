@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from aipdash import changes
+from aipdash.audit import changes
 from aipdash.dashboard import blocks, fastpath
 from aipdash.dashboard.filters import FIELD_LABELS, DashboardFilters, FilterError
 

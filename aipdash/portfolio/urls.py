@@ -1,6 +1,5 @@
-"""The portfolio's routes. /portfolio/ is in aipdash/urls.py; the partner and project pages
-keep their namespaces ("partners:detail", "projects:detail") through partners/urls.py and
-projects/urls.py, which point here."""
+"""The portfolio's routes: /portfolio/, and the partner and project pages under their
+namespaces ("partners:detail", "projects:detail"), included by aipdash/urls.py."""
 
 from django.urls import path
 
@@ -9,3 +8,6 @@ from aipdash.portfolio import views
 urlpatterns = [
     path("portfolio/", views.portfolio, name="portfolio"),
 ]
+
+partner_patterns = ([path("<slug:slug>/", views.partner_detail, name="detail")], "partners")
+project_patterns = ([path("<slug:slug>/", views.project_detail, name="detail")], "projects")

@@ -84,7 +84,8 @@ class LockingForm(forms.ModelForm):
     re-shown form; fields both changed keep the editor's value. The hidden version moves on
     to the current one, so saving the re-shown form again is a deliberate overwrite of what
     the message shows. A form without the version is refused until the page is reloaded: what
-    it would overwrite can't be known. The model refuses a stale save too (aipdash/locking.py),
+    it would overwrite can't be known. The model refuses a stale save too
+    (aipdash/records/locking.py),
     should the record change between this check and the save.
     """
 

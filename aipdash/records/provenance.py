@@ -86,7 +86,7 @@ class Provenance(models.Model):
         default=False,
         help_text="Demo data that is not public fact. Pages flag it as illustrative.",
     )
-    # Optimistic locking (aipdash/locking.py): every save of an existing record is an UPDATE
+    # Optimistic locking (aipdash/records/locking.py): every save of an existing record is an UPDATE
     # on the version it was loaded with, and counts one up; a stale save raises StaleEditError.
     version = models.PositiveIntegerField(
         default=1,
@@ -124,7 +124,7 @@ class Provenance(models.Model):
     def _do_update(
         self, base_qs, using, pk_val, values, update_fields, forced_update, returning_fields
     ):
-        """The conditional UPDATE of optimistic locking (see aipdash/locking.py)."""
+        """The conditional UPDATE of optimistic locking (see aipdash/records/locking.py)."""
         loaded = getattr(self, VERSION_FIELD)
         field = self._meta.get_field(VERSION_FIELD)
         values = [(f, m, v) for f, m, v in values if f.attname != VERSION_FIELD]

@@ -5,8 +5,7 @@ from django import forms
 from django.conf import settings
 from django.http import QueryDict
 
-from aipdash.filters import DashboardFilters, FilterError
-from aipdash.sharing.services import OPENABLE, OPENABLE_LABELS
+from aipdash.dashboard.filters import OPENABLE, OPENABLE_LABELS, DashboardFilters, FilterError
 
 
 class ShareLinkForm(forms.Form):

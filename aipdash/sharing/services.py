@@ -23,20 +23,20 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from aipdash.filters import (
-    FIELD_LABELS,
+from aipdash.dashboard.filters import (
     MULTI,
+    OPENABLE,
+    OPENABLE_LABELS,
     YEARS,
     DashboardFilters,
     FilterError,
+    years_text,
 )
 from aipdash.sharing.models import ShareLink
 
 TOKEN_BYTES = 32  # 256 bits
 TOKEN_LENGTH = 43  # urlsafe base64 of 32 bytes, without padding
 # What a viewer may be allowed to change: each categorical filter, and the year range as one.
-OPENABLE = (*MULTI, "online")
-OPENABLE_LABELS = {**{key: FIELD_LABELS[key] for key in MULTI}, "online": "Online years"}
 # Query parameters of a shared view that are not filters.
 VIEW_PARAMETERS = frozenset({"embed"})
 
@@ -147,7 +147,7 @@ def scoped_filters(
         elif "online" not in opened:
             errors[key] = "This shared view does not let you change the years."
         elif base is not None and (mine < base if key == "online_from" else mine > base):
-            errors[key] = f"Outside this shared view, which covers {_years(captured)}."
+            errors[key] = f"Outside this shared view, which covers {years_text(captured)}."
         else:
             values[key] = mine
     if errors:
@@ -165,12 +165,6 @@ def open_labels(link: ShareLink) -> list[str]:
 def scope_of(link: ShareLink) -> DashboardFilters:
     """The view a link captured."""
     return DashboardFilters.from_json(link.filters)
-
-
-def _years(filters: DashboardFilters) -> str:
-    first = filters.online_from or "any year"
-    last = filters.online_to or "any year"
-    return f"{first} to {last}"
 
 
 def count_view(link: ShareLink) -> None:
@@ -215,20 +209,3 @@ def prune(*, older_than_days: int = 30) -> int:
         Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff)
     ).delete()
     return deleted
-
-
-def describe(filters: DashboardFilters, names: dict | None = None) -> list[tuple[str, str]]:
-    """The filters of a view for people: [(field label, values)]; `names` gives labels of
-    values that are records (partners' short names)."""
-    from aipdash.chartdata import LABELS
-
-    labels = {**LABELS, "partner": names or {}}
-    parts = []
-    for key in MULTI:
-        values = getattr(filters, key)
-        if values:
-            names = [labels.get(key, {}).get(v, v) for v in values]
-            parts.append((FIELD_LABELS[key], ", ".join(names)))
-    if filters.online_from is not None or filters.online_to is not None:
-        parts.append(("Online years", _years(filters)))
-    return parts

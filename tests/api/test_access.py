@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group, User
 
-from aipdash import sharing
-from aipdash.filters import DashboardFilters
+from aipdash.dashboard.filters import DashboardFilters
+from aipdash.sharing import services
 from api import tokens
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ EVERYTHING = RECORDS + CHARTS + DOCS
 @pytest.fixture
 def gip_link(viewer, portfolio):
     """GIP's and MGX's view of US projects; the viewer may narrow the partner."""
-    return sharing.create(
+    return services.create(
         user=viewer,
         label="Investment committee",
         filters=DashboardFilters(partner=("gip", "mgx"), country=("US",)),
@@ -169,7 +169,7 @@ def test_a_share_link_asking_outside_its_scope_is_a_400_that_says_why(
 
 
 def test_a_revoked_or_expired_link_opens_nothing(bearer, gip_link, monkeypatch):
-    sharing.revoke(gip_link.link)
+    services.revoke(gip_link.link)
     response = bearer(gip_link.token).get("/api/charts/capacity_pipeline/")
     assert response.status_code == 401
     assert "expired or was revoked" in response.json()["detail"]

@@ -15,10 +15,10 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from aipdash import selectors
-from aipdash.chartdata import LABELS
-from aipdash.dashboard import CHART_NAMES
-from aipdash.filters import DashboardFilters
+from aipdash.charts.data import LABELS
+from aipdash.dashboard import selectors
+from aipdash.dashboard.blocks import CHART_NAMES
+from aipdash.dashboard.filters import DashboardFilters
 from partners.models import Partner
 from tests.dashboard.test_selectors import grow
 from tests.factories import CommitmentFactory, ProjectFactory

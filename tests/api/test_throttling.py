@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from aipdash import sharing
-from aipdash.filters import DashboardFilters
-from aipdash.models import ShareLink
+from aipdash.dashboard.filters import DashboardFilters
+from aipdash.sharing import services
+from aipdash.sharing.models import ShareLink
 from api import tokens
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def three_an_hour(settings):
 
 @pytest.fixture
 def link(viewer, portfolio):
-    return sharing.create(
+    return services.create(
         user=viewer,
         label="Board",
         filters=DashboardFilters(country=("US",)),
@@ -56,7 +56,7 @@ def test_the_defaults_and_that_they_are_counted_in_the_shared_cache(settings):
     assert settings.API_THROTTLE_RATE == "600/hour"
     assert settings.API_SHARE_LINK_THROTTLE_RATE == "600/hour"
     assert settings.CACHES["default"]["BACKEND"] in (
-        "aipdash.cache.FailSoftRedisCache",
+        "aipdash.core.cache.failsoft.FailSoftRedisCache",
         "django.core.cache.backends.locmem.LocMemCache",
     )
 

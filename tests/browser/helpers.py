@@ -10,8 +10,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from aipdash import sharing
-from aipdash.filters import DashboardFilters
+from aipdash.dashboard.filters import DashboardFilters
+from aipdash.sharing import services
 from tests.factories import PASSWORDS
 
 # Collects every CSP violation the page reports: page.add_init_script(WATCH_CSP) before the
@@ -104,7 +104,7 @@ def brightness(colour):
 
 def committee_link(user):
     """A shared link of GIP and MGX, partner and stage left open to the reader."""
-    return sharing.create(
+    return services.create(
         user=user,
         label="For the investment committee",
         filters=DashboardFilters(partner=("gip", "mgx")),

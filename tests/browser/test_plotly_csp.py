@@ -1,7 +1,7 @@
 """plotly.js, htmx and static/js/charts.js under the strict CSP, in Debian's Chromium.
 
 A self-contained probe page (tests/browser/csp_urls.py) loads the assets exactly as the
-dashboard must: plotly.min.js from the installed `plotly` package (aipdash/staticfinders.py),
+dashboard must: plotly.min.js from the installed `plotly` package (aipdash/core/staticfinders.py),
 plotly.css and the world topology from static/vendor/plotly/, htmx from django-htmx, and the
 marker elements that keep plotly.js and htmx from injecting <style>. It checks that a bar chart,
 a map and an empty figure draw with no console error, no CSP violation and no request leaving

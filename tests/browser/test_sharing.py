@@ -8,8 +8,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from aipdash import sharing
-from aipdash.filters import DashboardFilters
+from aipdash.dashboard.filters import DashboardFilters
+from aipdash.sharing import services
 from tests.browser.helpers import REGION_DRAWN, WATCH_CSP, csp_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def link(viewer):
     cache.clear()
     call_command("load_demo", verbosity=0)
-    return sharing.create(
+    return services.create(
         user=viewer,
         label="For the investment committee",
         filters=DashboardFilters(partner=("gip", "mgx"), kind=("data_centre",)),

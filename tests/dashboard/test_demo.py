@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from aipdash.dashboard import selectors
 from aipdash.dashboard.filters import DashboardFilters
-from aipdash.demo import illustrative, loader
-from aipdash.demo.loader import load_demo, read_public_facts
+from aipdash.operations.demo import illustrative, loader
+from aipdash.operations.demo.loader import load_demo, read_public_facts
 from partners.models import Partner
 from projects.models import (
     Commitment,

@@ -1,4 +1,5 @@
-"""The chart fast path (aipdash/fastpath.py): a session the full stack has let through to a
+"""The chart fast path (aipdash/dashboard/fastpath.py): a session the full stack has let through to
+a
 chart partial gets its next ones without sessions, users and permissions being loaded again,
 and loses that the moment who may see what changes."""
 
@@ -252,7 +253,7 @@ def test_migrate_puts_back_the_triggers_a_rebuilt_table_lost(viewer):
     """SQLite rebuilds a table to alter it, without its triggers: `migrate` puts them back."""
     from django.core.management import call_command
 
-    from aipdash import authversion
+    from aipdash.core.cache import authversion
 
     authversion.uninstall()
     before = authversion.current()

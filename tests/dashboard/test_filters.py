@@ -113,18 +113,19 @@ def test_any_mix_of_known_keys_parses_or_is_refused(pairs):
 def test_one_filter_vocabulary_owns_the_openable_filters_and_their_words():
     """filters.py owns the list of filter controls, their labels and describing a view; the
     dashboard and the share links read it (no copies)."""
-    from aipdash import sharing
     from aipdash.dashboard import blocks, filters
+    from aipdash.sharing import services
 
     assert blocks.ALL_FILTERS is filters.OPENABLE
-    assert tuple(sharing.OPENABLE) == filters.OPENABLE
-    assert sharing.OPENABLE_LABELS == filters.OPENABLE_LABELS
+    assert services.OPENABLE is filters.OPENABLE
+    assert services.OPENABLE_LABELS is filters.OPENABLE_LABELS
+    assert services.years_text is filters.years_text
+    assert not hasattr(services, "describe")  # one place: filters.describe
     view = DashboardFilters(stage=("operational",), online_from=2026)
     assert filters.describe(view) == [
         ("Stage", "Operational"),
         ("Online years", "2026 to any year"),
     ]
-    assert filters.describe(view) == sharing.describe(view)
 
 
 def test_the_fast_path_imports_the_blocks_not_the_views():

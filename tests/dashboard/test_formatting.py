@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from aipdash.formatting import percent, power, usd
+from aipdash.core.formatting import percent, power, usd
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,10 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Sum
 from django.test.utils import CaptureQueriesContext
 
+from aipdash.core.cache.versions import data_version
 from aipdash.dashboard import selectors
 from aipdash.dashboard.filters import DashboardFilters
-from aipdash.datacache import data_version
-from aipdash.demo import synthetic
+from aipdash.operations.demo import synthetic
 from partners.models import Partner
 from projects.models import Commitment, Participation, Project, ProjectPhase, Stage
 from tests.factories import CommitmentFactory, PartnerFactory
@@ -224,7 +224,8 @@ def test_commitments_go_to_the_partners_already_there():
 
 
 def test_history_is_recorded_in_bulk_for_synthetic_rows():
-    """(Written in bulk, see aipdash/audit.py; tests/nothing_lost/test_audit.py checks it.)"""
+    """(Written in bulk, see aipdash/audit/history.py; tests/nothing_lost/test_audit.py checks
+    it.)"""
     synthetic.load(projects=5, commitments=5, seed=6)
     reason = "Synthetic scale data (generate_portfolio --seed 6)"
     assert Project.history.filter(slug__startswith="synthetic-6-", history_change_reason=reason)

@@ -18,9 +18,9 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aipdash import sharing
 from aipdash.dashboard.filters import DashboardFilters, FilterError
-from aipdash.models import ShareLink
+from aipdash.sharing import services
+from aipdash.sharing.models import ShareLink
 from tests.dashboard.test_selectors import portfolio  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def _empty_cache():
 @pytest.fixture
 def gip_link(viewer, portfolio):  # noqa: F811
     """A link to GIP's and MGX's view of US projects; the viewer may narrow the partner."""
-    return sharing.create(
+    return services.create(
         user=viewer,
         label="Investment committee",
         filters=DashboardFilters(partner=("gip", "mgx"), country=("US",)),
@@ -106,11 +106,11 @@ def test_narrowing_stays_inside_the_year_range():
     link = ShareLink(
         filters={"online_from": 2026, "online_to": 2028}, open_filters=["online"], label="x"
     )
-    inside, _ = sharing.scoped_filters(link, QueryDict("online_from=2027"), partner_slugs={"a"})
+    inside, _ = services.scoped_filters(link, QueryDict("online_from=2027"), partner_slugs={"a"})
     assert (inside.online_from, inside.online_to) == (2027, 2028)
     for query in ("online_from=2025", "online_to=2029"):
         with pytest.raises(FilterError, match="Outside this shared view"):
-            sharing.scoped_filters(link, QueryDict(query), partner_slugs={"a"})
+            services.scoped_filters(link, QueryDict(query), partner_slugs={"a"})
 
 
 def test_an_htmx_partial_of_a_link_is_scoped_too(client, gip_link):
@@ -149,8 +149,8 @@ def test_no_query_string_shows_another_partner(client, gip_link, pairs):
 
 def test_revoked_expired_rotated_and_forged_links_open_nothing(client, gip_link, monkeypatch):
     old_token = gip_link.token
-    rotated = sharing.rotate(gip_link.link)
-    forged = "A" * sharing.TOKEN_LENGTH
+    rotated = services.rotate(gip_link.link)
+    forged = "A" * services.TOKEN_LENGTH
     for token, status in ((old_token, 404), (forged, 404), ("short", 404)):
         for path in PATHS:
             response = client.get(url(token, path), HTTP_HX_REQUEST="true" if path == "" else "")
@@ -165,7 +165,7 @@ def test_revoked_expired_rotated_and_forged_links_open_nothing(client, gip_link,
         assert client.get(url(rotated, path)).status_code == 410
     monkeypatch.undo()
 
-    sharing.revoke(rotated.link)
+    services.revoke(rotated.link)
     for path in PATHS:
         response = client.get(url(rotated, path))
         assert response.status_code == 410
@@ -178,7 +178,7 @@ def test_the_database_holds_no_usable_token(gip_link):
         stored = " ".join(str(value) for row in cursor.fetchall() for value in row)
     assert gip_link.token not in stored
     assert gip_link.token[6:] not in stored  # not even its secret part
-    assert sharing.hash_token(gip_link.token) in stored
+    assert services.hash_token(gip_link.token) in stored
 
 
 def test_views_are_counted_once_per_page_load(client, gip_link):
@@ -208,8 +208,8 @@ def test_anonymous_viewers_reach_nothing_else(client, gip_link):
 def test_the_token_never_reaches_the_logs_in_full(client, gip_link, caplog):
     with caplog.at_level(logging.WARNING):
         client.get(url(gip_link, partner="microsoft"))  # a 400, which Django logs
-        client.get(url("B" * sharing.TOKEN_LENGTH))  # a 404
-    handler_filter = __import__("aipdash.logfilters", fromlist=["x"]).RedactShareTokens()
+        client.get(url("B" * services.TOKEN_LENGTH))  # a 404
+    handler_filter = __import__("aipdash.core.requestlog", fromlist=["x"]).RedactShareTokens()
     for record in caplog.records:
         handler_filter.filter(record)
         assert gip_link.token not in record.getMessage()
@@ -350,10 +350,10 @@ def test_logs_go_through_the_redacting_filter(settings):
 
 def test_a_second_revocation_from_a_stale_copy_keeps_the_first_time(gip_link):
     first_tab, second_tab = (ShareLink.objects.get(pk=gip_link.link.pk) for _ in range(2))
-    sharing.revoke(first_tab)
+    services.revoke(first_tab)
     revoked_at = ShareLink.objects.get().revoked_at
     assert revoked_at is not None and first_tab.revoked_at == revoked_at
-    sharing.revoke(second_tab)
+    services.revoke(second_tab)
     assert ShareLink.objects.get().revoked_at == revoked_at == second_tab.revoked_at
 
 
@@ -383,7 +383,7 @@ def test_a_refused_shared_view_offers_only_the_links_own_choices(
 ):
     """The 400 page of a link to GIP, 2027-2028, names no other partner and no other year:
     it offers what the shared page itself offers."""
-    issued = sharing.create(
+    issued = services.create(
         user=viewer,
         label="GIP only",
         filters=DashboardFilters(partner=("gip",), online_from=2027, online_to=2028),
@@ -405,7 +405,7 @@ def _cached_bytes():
     configured REDIS_URL, or the local-memory cache; and the process's own LRU in front."""
     from django.conf import settings as django_settings
 
-    from aipdash import datacache
+    from aipdash.core.cache import payloads
 
     found = []
     if django_settings.REDIS_URL:
@@ -425,7 +425,7 @@ def _cached_bytes():
     else:
         for key, value in cache._cache.items():
             found += [key.encode(), value]
-    for key, value in datacache._local.items():
+    for key, value in payloads._local.items():
         found += [key.encode(), str(value).encode()]
     return found
 
@@ -460,7 +460,7 @@ def test_no_cache_keeps_a_working_token(client, gip_link):
 def test_the_admin_shows_an_editor_only_their_own_links(editor_client, editor, gip_link):
     """One rule (sharing.visible_to) for the site's list and the admin: everyone's links only
     with `manage_all_sharelinks`. gip_link is the viewer's."""
-    own = sharing.create(
+    own = services.create(
         user=editor,
         label="Editor's own",
         filters=DashboardFilters(stage=("construction",)),

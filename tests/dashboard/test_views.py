@@ -16,7 +16,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aipdash.dashboard import CHART_NAMES
+from aipdash.dashboard.blocks import CHART_NAMES
 from tests.dashboard.test_selectors import grow, portfolio  # noqa: F401 (fixture)
 from tests.projects.test_admin import project_post
 
@@ -154,7 +154,7 @@ def test_an_admin_edit_shows_on_the_very_next_load(
         capacity_mw="150",
         announced_on=dallas.announced_on.isoformat(),
         expected_online=dallas.expected_online.isoformat(),
-        loaded_version=str(dallas.version),  # as the form carries it (aipdash/locking.py)
+        loaded_version=str(dallas.version),  # as the form carries it (aipdash/records/locking.py)
     )
     # The version changes when the admin's transaction commits (the test's never does).
     with django_capture_on_commit_callbacks(execute=True):
@@ -181,7 +181,7 @@ def test_queries_of_a_cold_page_do_not_grow_with_the_data(viewer_client, portfol
             assert viewer_client.get(DASHBOARD, {"country": "US"}).status_code == 200
         return len(queries)
 
-    # The session's first page also starts its visit (aipdash/changes.py): not measured here.
+    # The session's first page also starts its visit (aipdash/audit/changes.py): not measured here.
     viewer_client.get(DASHBOARD)
     small = cold_queries()
     grow(20)

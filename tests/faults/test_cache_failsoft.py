@@ -1,5 +1,5 @@
-"""The Redis cache fails soft (aipdash/cache.py) and the chart cache never serves a payload it
-can't prove current across an outage (aipdash/versions.py)."""
+"""The Redis cache fails soft (aipdash/core/cache/failsoft.py) and the chart cache never serves a
+payload it can't prove current across an outage (aipdash/core/cache/versions.py)."""
 
 import logging
 import pickle

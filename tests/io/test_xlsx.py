@@ -10,9 +10,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from aipdash import sharing
 from aipdash.dashboard import blocks as dashboard
 from aipdash.dashboard.filters import DashboardFilters
+from aipdash.sharing import services
 from partners.models import Partner
 from tests.dashboard.test_selectors import portfolio  # noqa: F401 (fixture)
 from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory
@@ -148,7 +148,7 @@ def test_the_sources_sheet_lists_each_charts_sources(viewer_client, portfolio): 
 def test_a_shared_link_export_keeps_to_its_scope(client, viewer, portfolio):  # noqa: F811
     blackrock = PartnerFactory(slug="blackrock", short_name="BlackRock")
     CommitmentFactory(partner=blackrock, amount_usd=Decimal("7000000000"))
-    issued = sharing.create(
+    issued = services.create(
         user=viewer,
         label="For MGX",
         filters=DashboardFilters(partner=("gip", "mgx")),
@@ -176,14 +176,14 @@ def test_a_shared_link_export_keeps_to_its_scope(client, viewer, portfolio):  # 
 
 
 def test_a_revoked_link_exports_nothing(client, viewer, portfolio):  # noqa: F811
-    issued = sharing.create(
+    issued = services.create(
         user=viewer,
         label="Gone",
         filters=DashboardFilters(country=("US",)),
         open_filters=[],
         days=30,
     )
-    sharing.revoke(issued.link)
+    services.revoke(issued.link)
     response = client.get(reverse("shared-xlsx", args=[issued.token]))
     assert response.status_code in (404, 410)
     assert response["Content-Type"].startswith("text/html")

@@ -1,4 +1,4 @@
-"""Every log line in one JSON shape (aipdash/logs.py): real requests through the test client,
+"""Every log line in one JSON shape (aipdash/core/logs.py): real requests through the test client,
 each line the configured handler writes (its own formatter and filters) parsed back."""
 
 import datetime as dt

@@ -155,7 +155,7 @@ def test_failed_logins_are_counted_across_both_servers(cluster):
 
 
 def test_who_may_see_what_changed_in_sql_is_seen_by_both_fast_paths_at_once(cluster):
-    """Chart partials answered past the session and user middleware (aipdash/fastpath.py)
+    """Chart partials answered past the session and user middleware (aipdash/dashboard/fastpath.py)
     still see a user deactivated in SQL on the next request, on either server, and refuse a
     host Django refuses."""
     cluster.manage(

@@ -11,8 +11,10 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from aipdash import backup, charts, selectors
-from aipdash.filters import DashboardFilters
+from aipdash.charts import build
+from aipdash.dashboard import selectors
+from aipdash.dashboard.filters import DashboardFilters
+from aipdash.operations import backup
 from partners.models import Partner
 from projects.models import Commitment, Participation, Project
 from tests.factories import (
@@ -47,7 +49,7 @@ def figures():
         out[query, "headline"] = selectors.headline(filters)
         for name, reader in selectors.CHARTS.items():
             data = reader(filters)
-            out[query, name] = (data, charts.build(data))
+            out[query, name] = (data, build.build(data))
     return out
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from aipdash.formatting import power
+from aipdash.core.formatting import power
 from projects.models import Commitment, Participation
 from tests.factories import (
     CommitmentFactory,

@@ -7,9 +7,9 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from aipdash import selectors
-from aipdash.filters import DashboardFilters
-from aipdash.provenance import AS_OF_IN_THE_FUTURE
+from aipdash.dashboard import selectors
+from aipdash.dashboard.filters import DashboardFilters
+from aipdash.records.provenance import AS_OF_IN_THE_FUTURE
 from projects.models import Commitment, FundraisingUpdate, Participation, Project, ProjectPhase
 from tests.factories import (
     CommitmentFactory,
@@ -207,7 +207,7 @@ def test_moving_stakes_between_existing_rows_is_allowed(editor_client):
         slug=project.slug,
         announced_on=project.announced_on.isoformat(),
         expected_online=project.expected_online.isoformat(),
-        loaded_version=str(project.version),  # as the form carries it (aipdash/locking.py)
+        loaded_version=str(project.version),  # as the form carries it (aipdash/records/locking.py)
     )
     rows = [(first, "40"), (second, "60")]
     data["participations-TOTAL_FORMS"] = "2"
@@ -256,7 +256,9 @@ def change_post(project, phases, **fields):
         "slug": project.slug,
         "announced_on": project.announced_on.isoformat(),
         "expected_online": project.expected_online.isoformat(),
-        "loaded_version": str(project.version),  # as the form carries it (aipdash/locking.py)
+        "loaded_version": str(
+            project.version
+        ),  # as the form carries it (aipdash/records/locking.py)
     }
     data = project_post(**(saved | fields))
     data["phases-TOTAL_FORMS"] = data["phases-INITIAL_FORMS"] = str(len(phases))

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from aipdash import selectors
-from aipdash.filters import DashboardFilters
+from aipdash.dashboard import selectors
+from aipdash.dashboard.filters import DashboardFilters
 from projects.models import Commitment, CommitmentFact, FactSource, PartnershipCommitmentSum
 from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory
 

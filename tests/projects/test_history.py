@@ -45,7 +45,7 @@ def change_capacity(client, project, mw, **extra):
         capacity_mw=str(mw),
         announced_on=project.announced_on.isoformat(),
         expected_online=project.expected_online.isoformat(),
-        loaded_version=str(project.version),  # as the form carries it (aipdash/locking.py)
+        loaded_version=str(project.version),  # as the form carries it (aipdash/records/locking.py)
         **extra,
     )
     response = client.post(url, data)

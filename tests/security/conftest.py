@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from aipdash import sharing
-from aipdash.filters import DashboardFilters
+from aipdash.dashboard.filters import DashboardFilters
+from aipdash.sharing import services
 from api import tokens
 from tests import factories
 
@@ -48,7 +48,7 @@ def superuser(db):
 @pytest.fixture
 def share(viewer, records):
     """A live share link made by the viewer, of the records' partner: (link, token)."""
-    issued = sharing.create(
+    issued = services.create(
         user=viewer,
         label="For the board",
         filters=DashboardFilters(partner=(records.partner.slug,)),

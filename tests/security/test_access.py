@@ -5,7 +5,7 @@ rule here fails `test_every_url_pattern_has_a_rule`. The roles:
 
     anonymous   not signed in: the login page, /healthz and valid shared links only
     nobody      signed in, in neither group: 403 on every data page and export (no view
-                permission; see aipdash/middleware.py RoleRequiredMiddleware), no admin
+                permission; see aipdash/core/middleware.py RoleRequiredMiddleware), no admin
     viewer      dashboard, pages, exports, shares, API tokens, the API; no admin (not staff)
     editor      the viewer's pages, plus admin data entry (and bulk import) within the editor
                 group's permissions
@@ -21,7 +21,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver
 
-from aipdash.dashboard import CHART_NAMES
+from aipdash.dashboard.blocks import CHART_NAMES
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ API = (401, 403, 200, 200, 200)  # never a login redirect (see the module's docs
 CHART = "commitments_by_partner"
 assert CHART in CHART_NAMES
 
-# What the editor group may do in the admin, per model (aipdash/roles.py). A model registered
+# What the editor group may do in the admin, per model (aipdash/core/roles.py). A model registered
 # in the admin but missing here fails the test: decide its rule first.
 EDITOR_ADMIN = {
     "auth.group": set(),
@@ -290,11 +290,11 @@ def test_revoking_and_rotating_a_link_needs_a_role_and_the_link(
 
 @pytest.mark.parametrize("role", ROLES)
 def test_an_unknown_or_revoked_share_token_opens_nothing(role, clients, share, records):
-    from aipdash import sharing
+    from aipdash.sharing import services
 
     client = clients[role]
     assert client.get("/s/not-a-real-token-at-all/").status_code == 404
-    sharing.revoke(share.link)
+    services.revoke(share.link)
     for path in (
         f"/s/{share.token}/",
         f"/s/{share.token}/charts/{CHART}.csv",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aipdash.dashboard import CHART_NAMES
+from aipdash.dashboard.blocks import CHART_NAMES
 from tests.security.hostile import text_values
 
 pytestmark = pytest.mark.django_db

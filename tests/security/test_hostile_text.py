@@ -11,8 +11,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from aipdash import csvsafe, sharing
-from aipdash.filters import DashboardFilters
+from aipdash.core import csvsafe
+from aipdash.dashboard.filters import DashboardFilters
+from aipdash.sharing import services
 from partners.models import Partner
 from tests import factories
 from tests.security.test_fuzz import form_fields
@@ -40,7 +41,7 @@ def hostile(editor, django_capture_on_commit_callbacks):
         factories.ParticipationFactory(partner=partner, project=project)
         factories.CommitmentFactory(partner=partner, project=project, note=NAME)
         factories.CommitmentFactory(partner=formula)
-    issued = sharing.create(
+    issued = services.create(
         user=editor,
         label=LABEL,
         filters=DashboardFilters(partner=("hostile", "formula")),

@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from aipdash.models import LastSeen
+from aipdash.audit.models import LastSeen
 from projects.models import Project
 from tests.browser.helpers import (
     ALL_DRAWN,

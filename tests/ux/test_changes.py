@@ -1,4 +1,4 @@
-"""'Since your last visit' (aipdash/changes.py): the dashboard's panel of what the audit trail
+"""'Since your last visit' (aipdash/audit/changes.py): the dashboard's panel of what the audit trail
 recorded after the reader's previous visit: counts of records added, changed and deleted, stage
 moves, the latest changes with links; nothing on a first visit or on a shared view."""
 
@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from aipdash import changes, sharing
-from aipdash.filters import DashboardFilters
-from aipdash.models import LastSeen
+from aipdash.audit import changes
+from aipdash.audit.models import LastSeen
+from aipdash.dashboard.filters import DashboardFilters
+from aipdash.sharing import services
 from projects.models import Project
 from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory
 
@@ -110,7 +111,7 @@ def test_the_lists_are_bounded_and_the_queries_do_not_grow(viewer, before):
 def test_no_panel_on_a_shared_view(viewer, before):
     visit(viewer)
     ProjectFactory()
-    link = sharing.create(
+    link = services.create(
         user=viewer,
         label="Board",
         filters=DashboardFilters(stage=("construction",)),

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from aipdash import staleness
+from aipdash.records import staleness
 from projects.models import Project
 from tests.factories import ParticipationFactory, PartnerFactory, ProjectFactory
 

@@ -1,4 +1,5 @@
-"""A project's timeline (projects/timeline.py, on its page): announced, each stage change from
+"""A project's timeline (aipdash/portfolio/timeline.py, on its page): announced, each stage change
+from
 the audit trail (old → new, date, by whom), phases online (actual or planned), commitments to
 the project (date, partner, amount), oldest first, as an ordered list."""
 

@@ -1,6 +1,7 @@
 """The auth version: a token in the database that changes with every write to who may see what.
 
-The chart fast path (aipdash/fastpath.py) lets a session skip the session, user and permission
+The chart fast path (aipdash/dashboard/fastpath.py) lets a session skip the session, user and
+permission
 checks for a while, so it must notice at once when those checks would now answer otherwise.
 Model signals see only writes made through model instances; a queryset's update() or delete(),
 raw SQL or a database shell go past them. So the database keeps the token itself: triggers on

@@ -14,7 +14,8 @@ tries Redis again; when it answers, the cache is in use again.
 
 `last_call_failed` (on the cache object, which Django keeps per thread) says whether the call
 just made went without the cache, and `outage_epoch()` counts the outages this process has
-seen: aipdash/datacache.py uses both so that it never serves a payload it can't prove current.
+seen: aipdash/core/cache/versions.py uses both so that it never serves a payload it can't prove
+current.
 """
 
 import logging

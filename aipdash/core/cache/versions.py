@@ -10,7 +10,7 @@ never by an old one, so a stale payload can never come back.
 With Redis (REDIS_URL) every process shares the version; the local-memory cache of a
 development server is per process.
 
-When Redis can't be reached (aipdash/cache.py answers as an empty cache), payloads are
+When Redis can't be reached (aipdash/core/cache/failsoft.py answers as an empty cache), payloads are
 computed uncached and none is stored. A write in that time can't replace the version, so a
 process that has seen Redis fail never trusts the version it finds once Redis is back: it first
 stores a new random token, and only then reads payloads again. A write whose version change
@@ -65,7 +65,7 @@ def _failed() -> bool:
 class Version:
     """A random token in the cache that a write replaces (see the module's docstring): the data
     version (every portfolio write) is one. (The fast path's auth version is in the database,
-    where triggers see every write: aipdash/authversion.py.)"""
+    where triggers see every write: aipdash/core/cache/authversion.py.)"""
 
     def __init__(self, key: str, request_attr: str):
         self.key = key

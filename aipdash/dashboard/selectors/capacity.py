@@ -14,7 +14,6 @@ from django.db.models import (
     When,
 )
 
-from aipdash import staleness
 from aipdash.charts.catalogue import CAPACITY_COLUMNS, TITLES
 from aipdash.charts.data import ChartData, Column
 from aipdash.dashboard.filters import DashboardFilters
@@ -32,6 +31,7 @@ from aipdash.dashboard.selectors.common import (
     projects,
     provenance_of_rows,
 )
+from aipdash.records import staleness
 from projects.models import (
     Project,
     ProjectPhase,

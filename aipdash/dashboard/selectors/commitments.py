@@ -12,6 +12,7 @@ from django.db.models import (
 
 from aipdash.charts.catalogue import TITLES
 from aipdash.charts.data import ChartData, Column
+from aipdash.core.cache.payloads import cached
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors.common import (
     _committed_by,
@@ -25,7 +26,6 @@ from aipdash.dashboard.selectors.common import (
     projects,
     provenance_of_rows,
 )
-from aipdash.datacache import cached
 from projects.models import (
     Commitment,
     CommitmentFact,

@@ -18,8 +18,8 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 
 from aipdash.charts.data import Source
+from aipdash.core.cache.payloads import cached
 from aipdash.dashboard.filters import DashboardFilters
-from aipdash.datacache import cached
 from partners.models import Partner
 from projects.models import (
     Commitment,

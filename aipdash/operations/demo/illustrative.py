@@ -597,7 +597,7 @@ def _commitments(campus):
 
 
 # Campuses whose record was last confirmed when they came online, long ago: the pages mark
-# them stale (aipdash/staleness.py). Only their as-of date changes; no figure does.
+# them stale (aipdash/records/staleness.py). Only their as-of date changes; no figure does.
 STALE_CAMPUSES = 3
 
 

@@ -1,5 +1,5 @@
 """{% stale_badge record %}: the "Stale" badge of a record not confirmed for too long (see
-aipdash/staleness.py); nothing for a record that is current."""
+aipdash/records/staleness.py); nothing for a record that is current."""
 
 from django import template
 

@@ -1,5 +1,5 @@
 """Write the whole portfolio as JSON (natural keys, exact decimals, ISO dates); see
-aipdash/backup.py for the format.
+aipdash/operations/backup.py for the format.
 
     manage.py export_portfolio --output portfolio.json
     manage.py export_portfolio > portfolio.json

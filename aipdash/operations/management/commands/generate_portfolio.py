@@ -16,7 +16,8 @@ each batch are written in bulk in its transaction (one INSERT … SELECT per tab
 dashboard's data version is bumped once at the end. An interrupted run leaves the batches it
 committed; run it again with --replace.
 
-Progress goes to stderr, one line per batch; the summary to stdout. See aipdash/demo/synthetic.py.
+Progress goes to stderr, one line per batch; the summary to stdout. See
+aipdash/operations/demo/synthetic.py.
 """
 
 import time

@@ -4,7 +4,7 @@ of the charts shown."""
 
 from django import template
 
-from aipdash import dashboard
+from aipdash.dashboard import blocks
 
 register = template.Library()
 
@@ -13,7 +13,7 @@ register = template.Library()
 def print_summary(filters, charts):
     dates = [c.data.as_of for c in charts if getattr(c.data, "as_of", None)]
     return {
-        "described": dashboard.describe(filters),
+        "described": blocks.describe(filters),
         "as_of": max(dates) if dates else None,
         "illustrative": any(getattr(c.data, "illustrative", False) for c in charts),
     }

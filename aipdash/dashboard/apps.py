@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class DashboardConfig(AppConfig):
+    """The dashboard owns no model; it is an app for its template tags (printing) and to wire
+    its fast path to the auth signals once the app registry is ready."""
+
+    name = "aipdash.dashboard"
+    label = "dashboard"
+
+    def ready(self):
+        from aipdash.dashboard import fastpath
+
+        # Who may see what: every change voids the passes of the chart fast path.
+        fastpath.connect_signals()
