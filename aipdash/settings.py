@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # middleware, so that those pages carry the policy and their nonce).
     "aipdash.core.middleware.RequestSizeLimitMiddleware",
     "aipdash.core.middleware.RejectNulMiddleware",
+    # A number too large for the database in a form's choice: 400, not 500.
+    "aipdash.core.middleware.NumberOutOfRangeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Warm chart partials for a session the full stack below has already let through to one
     # (aipdash/dashboard/fastpath.py): what follows is skipped for them, what precedes still

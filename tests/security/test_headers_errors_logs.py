@@ -9,6 +9,7 @@ import django.db
 import psycopg
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import OperationalError
@@ -381,3 +382,22 @@ def test_a_cookie_with_a_nul_is_dropped(caplog):
         ("WARNING", 'Dropped a cookie with a NUL character: "sessionid".')
     ] * 3
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+@pytest.mark.django_db
+def test_a_choice_too_large_for_the_database_is_a_400_not_a_500(client, caplog):
+    """Found by the fuzz test: a 20-digit permission id in the auth group admin's form made
+    SQLite's driver raise OverflowError (a 500). PostgreSQL compares it and finds no row: the
+    form's own error."""
+    admin = User.objects.create_superuser("root", "root@example.com", "pw-0123456789")
+    client.force_login(admin)
+    with caplog.at_level(logging.INFO):
+        response = client.post(
+            "/admin/auth/group/add/", {"name": "x", "permissions": ["99999999999999999999"]}
+        )
+    assert response.status_code in (200, 400)
+    assert not any(r.levelname == "ERROR" for r in caplog.records)
+    if response.status_code == 400:
+        _error_page(response, 400, "")
+    else:
+        assert "Select a valid choice" in response.content.decode()
