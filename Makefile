@@ -23,7 +23,7 @@ run: install
 	$(MANAGE) ensure_login --url http://$(HOST):$(PORT)/
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-# COVERAGE=1 (CI's PostgreSQL run): the coverage of the application's code (pyproject.toml,
+# COVERAGE=1 (CI's SQLite run without the browser tests): the coverage of the application's code (pyproject.toml,
 # [tool.coverage]) is printed, and the run fails below the floor: 96.97% measured on the suite
 # without its browser tests on SQLite (7 Dec 2026), rounded down; the whole suite covers more.
 COVERAGE_FLOOR := 96
