@@ -84,7 +84,7 @@ class Cluster:
         return redis.Redis.from_url(self.redis_url)
 
     def payload_keys(self, chart):
-        return list(self.redis().scan_iter(f"{self.prefix}:1:aipdash:chart:{chart}:*"))
+        return list(self.redis().scan_iter(f"{self.prefix}:1:aipdash:card:{chart}:*"))
 
     def cache_value(self, key):
         raw = self.redis().get(f"{self.prefix}:1:{key}")
