@@ -10,6 +10,10 @@ Pure and deterministic: no database, no clock. Each section draws from its own
 `random.Random` seeded with a fixed string, so the same records come out on every run and on
 every machine, and changing one section does not reshuffle the others. Records refer to each
 other by natural key (slugs); the loader resolves them.
+
+Over 500 lines on purpose: it is data written as code (campuses, phases, partners'
+commitments), read top to bottom as one story; split, the totals it adds up to would be
+checked across files.
 """
 
 import datetime as dt
