@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
+from aipdash.core.cache import versions
 from aipdash.records.grants import ensure_groups
 from tests.browser.helpers import admin_sign_in, watch
 from tests.factories import PASSWORDS
@@ -42,6 +43,16 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_request_left_open():
+    """A streamed response the test client never reads to its end never sends request_finished,
+    so the cache's per-request state (the data version read, the payloads seen) would carry into
+    the next test as if it ran inside that request. A server always closes its responses."""
+    versions._request_finished()
+    yield
+    versions._request_finished()
 
 
 @pytest.fixture(autouse=True)
