@@ -6,23 +6,15 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from aipdash import views
+from aipdash.core import health
 from aipdash.core.forms import LoginForm
 from aipdash.portfolio import urls as portfolio_urls
 
 urlpatterns = [
     path("", include("aipdash.dashboard.urls")),
-    path("shares/", views.share_list, name="share-list"),
-    path("shares/new/", views.share_new, name="share-new"),
-    path("shares/<int:pk>/revoke/", views.share_revoke, name="share-revoke"),
-    path("shares/<int:pk>/rotate/", views.share_rotate, name="share-rotate"),
-    # A shared view: the token is the whole authorisation (see aipdash/sharing/services.py).
-    path("s/<str:token>/", views.shared_dashboard, name="shared"),
-    path("s/<str:token>/charts/<slug:chart>/", views.shared_chart, name="shared-chart"),
-    path("s/<str:token>/charts/<slug:chart>.csv", views.shared_csv, name="shared-chart-csv"),
-    path("s/<str:token>/export.xlsx", views.shared_xlsx, name="shared-xlsx"),
+    path("", include("aipdash.sharing.urls")),
     path("", include("aipdash.portfolio.urls")),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on every page, the admin's included.
     path(
         "favicon.ico",

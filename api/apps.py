@@ -6,5 +6,6 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self):
-        # drf-spectacular finds the token authentication's OpenAPI description on import.
-        from api import schema  # noqa: F401
+        # drf-spectacular finds the token authentication's OpenAPI description on import (its
+        # documented place: ready(), once the app registry is loaded).
+        from api import schema  # noqa: F401, PLC0415

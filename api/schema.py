@@ -1,5 +1,6 @@
 """How drf-spectacular describes the API's authentication (a bearer token)."""
 
+from django_countries import countries
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -18,8 +19,6 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
 def country_choices():
     """ISO 3166 codes and names, for the one enum of countries in the schema."""
-    from django_countries import countries
-
     return [(code, name) for code, name in countries]
 
 

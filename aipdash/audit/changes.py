@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_datetime
 
 from aipdash.audit.models import LastSeen
 from aipdash.records import registry
+from projects.models import Project, Stage
 
 SESSION_KEY = "aip_changes_since"
 LIST_LIMIT = 12
@@ -180,8 +181,6 @@ def _recent(model, since, staff):
 
 def _stage_moves(since):
     """Projects whose stage now differs from their stage at `since`: (count, first few)."""
-    from projects.models import Project, Stage
-
     history = Project.history.model
     before = Subquery(
         history.objects.filter(id=OuterRef("pk"), history_date__lte=since)

@@ -9,7 +9,8 @@ class DashboardConfig(AppConfig):
     label = "dashboard"
 
     def ready(self):
-        from aipdash.dashboard import fastpath
+        # Imported here: the fast path reads the blocks and their models, ready only now.
+        from aipdash.dashboard import fastpath  # noqa: PLC0415
 
         # Who may see what: every change voids the passes of the chart fast path.
         fastpath.connect_signals()

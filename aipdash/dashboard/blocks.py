@@ -7,8 +7,12 @@ for a data island, and its table cells formatted for people. Views call `context
 
 from django.db.models import Max, Min
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django_countries import countries
 
 from aipdash.charts.card import ChartCard, card
 from aipdash.charts.data import LABELS, ChartData
@@ -16,6 +20,7 @@ from aipdash.core.cache.payloads import cached
 from aipdash.dashboard import filters as filters_
 from aipdash.dashboard import selectors
 from aipdash.dashboard.filters import YEAR_MAX, YEAR_MIN, DashboardFilters, FilterError
+from partners.models import Partner
 from projects.models import Project
 
 CHART_NAMES = tuple(selectors.CHARTS)
@@ -53,10 +58,6 @@ def chart_html(name: str, filters: DashboardFilters, *, base_path: str, query: s
     payload: a warm request renders no template and encodes no JSON. The cached block depends
     on the filters, the data version and the export query only (no request, no CSRF token, no
     nonce, no base path: one block serves the dashboard and every shared view of it)."""
-    from django.template.loader import render_to_string
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-
     mark = mark_safe(BASE_PATH_MARK)  # noqa: S308 (a constant)
 
     def render() -> str:
@@ -95,10 +96,6 @@ def filter_options() -> dict:
 
 
 def _filter_options() -> dict:
-    from django_countries import countries
-
-    from partners.models import Partner
-
     span = Project.objects.aggregate(first=Min("expected_online"), last=Max("expected_online"))
     years = list(range(span["first"].year, span["last"].year + 1)) if span["first"] else []
     present = Project.objects.order_by().values_list("country", flat=True).distinct()

@@ -2,7 +2,7 @@
 
 Both read the same cached rows as the page (`blocks.chart`) and the same headline, so a file
 never disagrees with what the reader sees; the workbook itself is built by `charts.xlsx`. The
-share views (aipdash/views.py) answer their links' files with `csv_response` and
+share views (aipdash/sharing/views.py) answer their links' files with `csv_response` and
 `workbook_response`.
 """
 
@@ -18,7 +18,7 @@ from aipdash.charts.data import LABELS, ChartData, Column
 from aipdash.core import csvsafe
 from aipdash.dashboard import blocks, selectors
 from aipdash.dashboard.filters import DashboardFilters
-from aipdash.dashboard.views import address, chart_name, filtered_view
+from aipdash.dashboard.pages import address, chart_name, filtered_view
 
 
 class _Echo:

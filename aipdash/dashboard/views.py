@@ -1,75 +1,22 @@
 """The dashboard's pages: the whole page (or its charts region for htmx), one chart's block.
 
 Thin: parse the filters, ask `blocks` for the cached context or block, render. Wrong filters
-get the 400 page that names each wrong field. The CSV and workbook views are in `exports`.
+get the 400 page that names each wrong field (`pages`). The CSV and workbook views are in
+`exports`.
 """
 
-from functools import wraps
-
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from aipdash.audit import changes
 from aipdash.dashboard import blocks, fastpath
-from aipdash.dashboard.filters import FIELD_LABELS, DashboardFilters, FilterError
-
-DASHBOARD_TEMPLATE = "dashboard/index.html"
-
-
-def is_partial(request) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def address(path: str, query: str) -> str:
-    return path + (f"?{query}" if query else "")
-
-
-def bad_filters(request, errors, template, **context):
-    """400: the page (or, for htmx, the charts region) saying which field is wrong."""
-    context = {
-        "errors": [(FIELD_LABELS.get(field, field), message) for field, message in errors.items()],
-        "options": blocks.filter_options(),
-        "filters": DashboardFilters(),
-        "selected": DashboardFilters(),
-        "query": "",
-        "open": set(blocks.ALL_FILTERS),
-        **context,
-    }
-    if is_partial(request):
-        # The charts region is the dashboard's partial, whichever page (shared, embed) holds it.
-        template = DASHBOARD_TEMPLATE + "#charts"
-    return render(request, template, context, status=400)
-
-
-def dashboard_filters(request) -> DashboardFilters:
-    return DashboardFilters.from_query(request.GET, partner_slugs=blocks.partner_slugs())
-
-
-def chart_name(chart: str) -> str:
-    if chart not in blocks.CHART_NAMES:
-        raise Http404("No such chart.")
-    return chart
-
-
-def filtered_view(view):
-    """A signed-in view of the dashboard's data for the query string's filters, called as
-    view(request, filters, ...); wrong filters get the 400 page that names them (the staff
-    side's counterpart of the share views' `shared_view`)."""
-
-    @wraps(view)
-    @require_GET
-    def wrapper(request, *args, **kwargs):
-        try:
-            filters = dashboard_filters(request)
-        except FilterError as error:
-            return bad_filters(
-                request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
-            )
-        return view(request, filters, *args, **kwargs)
-
-    return wrapper
+from aipdash.dashboard.pages import (
+    DASHBOARD_TEMPLATE,
+    address,
+    chart_name,
+    filtered_view,
+    is_partial,
+)
 
 
 @filtered_view

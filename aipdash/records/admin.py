@@ -10,6 +10,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.utils.decorators import method_decorator
@@ -161,8 +162,6 @@ def _plain(value):
 
 def _as_data(form_field, change):
     """The POST value that puts `change.after` into `form_field` (a stored, raw value)."""
-    from django.db.models import Model
-
     value = change.after
     if isinstance(value, Model):
         return str(value.pk)

@@ -9,4 +9,5 @@ class RecordsConfig(AppConfig):
     verbose_name = "Portfolio records"
 
     def ready(self):
-        from aipdash.records import signals  # noqa: F401 -- connects the receivers
+        # Connects the receivers on import; the models they read are loaded only now.
+        from aipdash.records import signals  # noqa: F401, PLC0415

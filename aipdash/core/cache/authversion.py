@@ -18,13 +18,16 @@ A random token rather than a counter: a table emptied by a flush (the tests) has
 the next write makes a new one, never a value an old pass may hold. No row: no pass is valid.
 
 SQLite rebuilds a table to alter it, and the rebuilt table has no triggers: `install()` runs
-after every `migrate` (apps.py) and puts back any that a migration of Django's dropped.
+after every `migrate` (`reinstall_after_migrate`, connected by apps.py) and puts back any that
+a migration of Django's dropped.
 """
 
 # ruff: noqa: S608  (SQL built from this file's constants only, no input)
 import uuid
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
+
+from aipdash.core.models import AuthVersion
 
 AUTH_TABLES = (
     "auth_user",
@@ -132,8 +135,14 @@ def current() -> str | None:
 
 def bump() -> None:
     """A new token, for what no auth table records (a logout)."""
-    from aipdash.core.models import AuthVersion
-
     token = uuid.uuid4().hex
     if not AuthVersion.objects.filter(pk=1).update(token=token):
         AuthVersion.objects.get_or_create(pk=1, defaults={"token": token})
+
+
+def reinstall_after_migrate(sender, using, **kwargs):
+    """post_migrate: put back the triggers a migration dropped (SQLite rebuilds a table to alter
+    it, triggers lost). Not before the token's table exists."""
+    conn = connections[using]
+    if TABLE in conn.introspection.table_names():
+        install(conn)

@@ -1,7 +1,9 @@
-"""The share views (issuing, listing, revoking links; what a link's viewer gets) and the health
-check. The dashboard's own views are in aipdash/dashboard/.
+"""The share views: issuing, listing, revoking and rotating links (the staff side), and what a
+link's viewer gets: the dashboard, a chart's block, its CSV, the workbook, and the embed.
 
-Thin: they parse the request, call aipdash/dashboard/blocks.py / sharing.py / selectors, render.
+Thin: they parse the request, call `services` (the link) and the dashboard's blocks, pages and
+exports, render. A shared view is the dashboard seen through a link, so sharing imports the
+dashboard and never the other way (docs/architecture.md, the layers).
 """
 
 from functools import wraps
@@ -9,22 +11,24 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aipdash.dashboard import blocks as dashboard
 from aipdash.dashboard.exports import csv_response, workbook_response
 from aipdash.dashboard.filters import DashboardFilters, FilterError
-from aipdash.dashboard.views import DASHBOARD_TEMPLATE, address, chart_name, dashboard_filters
-from aipdash.dashboard.views import bad_filters as _bad_filters
-from aipdash.dashboard.views import is_partial as _is_partial
+from aipdash.dashboard.pages import (
+    DASHBOARD_TEMPLATE,
+    address,
+    chart_name,
+    dashboard_filters,
+    is_partial,
+)
+from aipdash.dashboard.pages import bad_filters as _bad_filters
 from aipdash.sharing import services
 from aipdash.sharing.forms import ShareLinkForm
 
@@ -215,7 +219,7 @@ def _embeddable(response):
 
 @shared_view
 def shared_dashboard(request, link, context):
-    if _is_partial(request):
+    if is_partial(request):
         return render(request, DASHBOARD_TEMPLATE + "#charts", context)
     services.count_view(link)  # page loads only, not each htmx partial
     return render(request, EMBED_TEMPLATE if context["embed"] else SHARED_TEMPLATE, context)
@@ -244,39 +248,4 @@ def shared_xlsx(request, link, context):
     The link's address is left out of the file (it is the link's whole authorisation)."""
     return workbook_response(
         context["filters"], view=f"Shared view: {link.label}", address="", shared=True
-    )
-
-
-# Pages around the dashboard ---------------------------------------------------------------------
-
-
-@require_GET
-@never_cache
-@login_not_required
-def healthz(request):
-    """Liveness and readiness for load balancers: database and cache; 503 when the database
-    fails, 200 "degraded" when only the cache does."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = {"ok": True, "vendor": connection.vendor}
-    except Exception as exc:
-        checks["database"] = {"ok": False, "error": exc.__class__.__name__}
-    try:
-        cache.set("healthz", "1", 5)
-        ok = cache.get("healthz") == "1"
-        backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
-        checks["cache"] = {"ok": ok, "backend": backend}
-    except Exception as exc:
-        checks["cache"] = {"ok": False, "error": exc.__class__.__name__}
-    # Without the cache pages are still served (uncached, aipdash/core/cache/failsoft.py):
-    # "degraded", 200,
-    # so that a load balancer keeps the process. Without the database nothing is: 503.
-    if not checks["database"]["ok"]:
-        status = "unavailable"
-    else:
-        status = "ok" if checks["cache"]["ok"] else "degraded"
-    return JsonResponse(
-        {"status": status, **checks}, status=503 if status == "unavailable" else 200
     )

@@ -1,0 +1,54 @@
+"""The projects app's models, one module per kind (as NetBox's dcim/models/ is):
+
+- portfolio.py: deals, projects and their phases, participations and commitments (Investment,
+  Project, ProjectPhase, Participation, Commitment) and the Stage choices;
+- partnership.py: the partnership's targets, fundraising and market context (Target,
+  FundraisingUpdate, MarketIndicator);
+- facts.py: the read models the database's triggers keep for the dashboard's sums
+  (FactSource, CommitmentFact, PartnershipCommitmentSum);
+- fields.py: the money and capacity fields and their database checks.
+
+Everything is re-exported here: `from projects.models import Project` stays the way to import.
+"""
+
+from projects.models.facts import CommitmentFact, FactSource, PartnershipCommitmentSum
+from projects.models.fields import (
+    MAX_USD,
+    MAX_USD_MESSAGE,
+    ZERO,
+    at_most_max_usd,
+    money_field,
+    mw_field,
+    not_negative,
+)
+from projects.models.partnership import FundraisingUpdate, MarketIndicator, Target
+from projects.models.portfolio import (
+    Commitment,
+    Investment,
+    Participation,
+    Project,
+    ProjectPhase,
+    Stage,
+)
+
+__all__ = [
+    "MAX_USD",
+    "MAX_USD_MESSAGE",
+    "ZERO",
+    "Commitment",
+    "CommitmentFact",
+    "FactSource",
+    "FundraisingUpdate",
+    "Investment",
+    "MarketIndicator",
+    "Participation",
+    "PartnershipCommitmentSum",
+    "Project",
+    "ProjectPhase",
+    "Stage",
+    "Target",
+    "at_most_max_usd",
+    "money_field",
+    "mw_field",
+    "not_negative",
+]

@@ -1,0 +1,134 @@
+"""The read models the database keeps for the dashboard's sums: a narrow copy of each
+commitment (CommitmentFact), its sources once each (FactSource), and the commitments to the
+partnership as a whole summed per partner and month (PartnershipCommitmentSum).
+
+Only triggers write them (migrations 0007, 0008 and 0010), on every write however it is made;
+the application only reads them (aipdash/dashboard/selectors/). No history, no provenance of
+their own: they are derived, not records.
+"""
+
+from django.db import models
+
+from projects.models.portfolio import Commitment
+
+
+class FactSource(models.Model):
+    """One distinct source (title and URL) of the commitments: facts refer to it by id, so that
+    a million of them group on a small integer, and the sources of a figure come from the few
+    that its facts name.
+
+    Each (title, URL) once: on PostgreSQL the index behind `factsource_unique` is on a SHA-256
+    of the pair (migration 0010), since the longest pair the fields allow, 3,200 bytes of
+    UTF-8, is more than a btree entry holds; SQLite indexes the text. Only the triggers write
+    here."""
+
+    source_title = models.CharField(max_length=300)
+    source_url = models.CharField(max_length=500)
+
+    class Meta:
+        constraints = [
+            # On PostgreSQL a unique index of that name (0010), not a table constraint: a later
+            # migration that changes it must drop the index.
+            models.UniqueConstraint(fields=["source_title", "source_url"], name="factsource_unique")
+        ]
+
+    def __str__(self):
+        return self.source_title or self.source_url
+
+
+class CommitmentFact(models.Model):
+    """A commitment as the dashboard sums it: integer codes, the month, the amount in cents,
+    its source's id, as-of date and illustrative flag; no text to hash, half the width of a
+    commitment row.
+
+    Kept by database triggers (migration 0007) on every insert, update and delete of
+    projects_commitment, however it is made: the admin, imports, bulk_create, raw SQL. The
+    application only reads it (aipdash/dashboard/selectors/). No foreign keys: a commitment's delete
+    removes its fact in the same statement, through the trigger.
+
+    Mind on SQLite: a later migration that alters projects_commitment (or this table) rebuilds
+    the table there, and SQLite drops a table's triggers with it. Such a migration must create
+    the triggers of 0007 (and 0008) again; tests/projects/test_commitment_facts.py fails until
+    it does. PostgreSQL keeps triggers through ALTER TABLE."""
+
+    # The codes the triggers write (migration 0007 spells the same mapping in SQL).
+    INSTRUMENT_CODES = {Commitment.Instrument.EQUITY: 0, Commitment.Instrument.DEBT: 1}
+    STATUS_CODES = {
+        Commitment.Status.ANNOUNCED: 0,
+        Commitment.Status.COMMITTED: 1,
+        Commitment.Status.CALLED: 2,
+    }
+
+    commitment_id = models.BigIntegerField(primary_key=True)
+    partner_id = models.BigIntegerField()
+    project_id = models.BigIntegerField(null=True)
+    instrument = models.SmallIntegerField()
+    status = models.SmallIntegerField()
+    month = models.DateField()  # the first day of the commitment's month
+    amount_cents = models.BigIntegerField()
+    source_id = models.BigIntegerField()
+    as_of = models.DateField()
+    illustrative = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            # Covering (PostgreSQL): a filtered view reads the facts of its projects from the
+            # index alone, ~7 per project, instead of scanning every fact (at 1M commitments,
+            # stage=construction: 280 ms -> 140 ms; bench/results/2026-11-27-100kepyc.md).
+            models.Index(
+                fields=["project_id"],
+                include=[
+                    "partner_id",
+                    "instrument",
+                    "status",
+                    "month",
+                    "source_id",
+                    "amount_cents",
+                    "as_of",
+                    "illustrative",
+                    "commitment_id",
+                ],
+                condition=models.Q(project_id__isnull=False),
+                name="commitmentfact_project_cover",
+            )
+        ]
+
+    def __str__(self):
+        return f"Fact of commitment {self.commitment_id}"
+
+
+class PartnershipCommitmentSum(models.Model):
+    """Commitments to the partnership as a whole (no project) summed per partner, instrument,
+    status, month, source, as-of date and illustrative flag. Project filters leave them all in,
+    so every view reads these few thousand rows instead of grouping their ~30% of the facts.
+    Kept by database triggers on projects_commitmentfact (migration 0008): a fact added adds its
+    cents and one commitment to its row, a fact removed takes them off, an empty row goes."""
+
+    partner_id = models.BigIntegerField()
+    instrument = models.SmallIntegerField()
+    status = models.SmallIntegerField()
+    month = models.DateField()
+    source_id = models.BigIntegerField()
+    as_of = models.DateField()
+    illustrative = models.BooleanField()
+    amount_cents = models.BigIntegerField()
+    commitments = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "partner_id",
+                    "instrument",
+                    "status",
+                    "month",
+                    "source_id",
+                    "as_of",
+                    "illustrative",
+                ],
+                name="partnershipsum_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"Partnership commitments of partner {self.partner_id}, {self.month:%b %Y}"
