@@ -10,13 +10,14 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from import_export.tmp_storages import CacheStorage
 
 from aipdash.core.cache.versions import data_version
-from aipdash.operations.imports import sign_preview
+from aipdash.operations.imports.forms import sign_preview
+from aipdash.operations.imports.preview import error_message
 from aipdash.records.provenance import AS_OF_IN_THE_FUTURE
 from projects.models import Commitment, Participation, Project
 from projects.resources import CommitmentResource, ParticipationResource, ProjectResource
@@ -355,10 +356,6 @@ def test_a_confirmation_after_the_file_expired_says_so(upload, editor_client):
 def test_a_database_constraint_is_named_by_its_message():
     """Check constraints are enforced by the database on save; its error reads as the
     constraint's message (every one of them also has a field validator or a clean() rule)."""
-    from django.db import IntegrityError
-
-    from aipdash.operations.imports import error_message
-
     error = IntegrityError("CHECK constraint failed: project_capacity_mw_not_negative")
     assert error_message(Project, error) == "Capacity mw cannot be negative."
     assert error_message(Project, IntegrityError("disk full")) == "disk full"

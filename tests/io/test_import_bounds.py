@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from aipdash.operations.importfiles import MAX_COLUMNS
+from aipdash.operations.imports.reading import MAX_COLUMNS
 from projects.models import Project
 
 from .conftest import csv_file

@@ -10,7 +10,7 @@ from django.core import signing
 from django.db.models.signals import pre_save
 from django.urls import reverse
 
-from aipdash.operations.imports import preview_salt
+from aipdash.operations.imports.forms import preview_salt
 from projects.models import Commitment, Project
 from projects.resources import CommitmentResource
 from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory
