@@ -23,37 +23,9 @@ from projects.models import Commitment, Participation, Project
 from projects.resources import CommitmentResource, ParticipationResource, ProjectResource
 from tests.factories import CommitmentFactory, InvestmentFactory, PartnerFactory, ProjectFactory
 
-from .conftest import csv_file
+from .conftest import HEADER, csv_file, project_row
 
 pytestmark = pytest.mark.django_db
-
-HEADER = ProjectResource().get_export_headers()
-
-
-def project_row(**values):
-    row = {
-        "slug": "riverside",
-        "name": "Riverside Solar",
-        "kind": "generation",
-        "stage": "development",
-        "investment": "",
-        "country": "us",
-        "region": "Arizona",
-        "latitude": "33.4484",
-        "longitude": "-112.074",
-        "energy_source": "solar",
-        "capacity_mw": "400.0",
-        "announced_on": "2025-04-01",
-        "expected_online": "2028-01-31",
-        "capital_cost_usd": "600000000",
-        "description": "",
-        "source_title": "Developer release",
-        "source_url": "https://example.com/riverside",
-        "as_of": "2025-04-01",
-        "illustrative": "false",
-    }
-    row.update(values)
-    return [row[column] for column in HEADER]
 
 
 def preview_of(response):
