@@ -13,7 +13,6 @@ from aipdash.charts.data import ORDER, ChartData
 from aipdash.charts.theme import (
     ALL_PARTNERS,
     ALL_PARTNERS_COLOUR,
-    DATE_HOVER,
     DEBT_FILL,
     DEBT_OUTLINE,
     GREY,
@@ -29,6 +28,8 @@ from aipdash.charts.theme import (
     TRANSPARENT,
     _axis,
     _bn,
+    _category_axis,
+    _date_axis,
     _empty,
     _iso,
     _label,
@@ -148,13 +149,7 @@ def commitments_by_partner(data: ChartData) -> dict:
             ticksuffix="bn",
             range=[0, round(_bn(furthest) * 1.05, 3)],
         ),
-        yaxis=_axis(
-            "",
-            type="category",
-            categoryorder="array",
-            categoryarray=categories,
-            showgrid=False,
-        ),
+        yaxis=_category_axis(categories),
         shapes=shapes,
         annotations=annotations,
     )
@@ -232,7 +227,7 @@ def commitments_over_time(data: ChartData) -> dict:
         chart,
         "$bn",
         hovermode="x unified",
-        xaxis=_axis("", type="date", hoverformat=DATE_HOVER, showgrid=False),
+        xaxis=_date_axis(),
         yaxis=_axis(
             "Cumulative commitments ($bn)",
             tickprefix="$",
@@ -248,6 +243,17 @@ def commitments_over_time(data: ChartData) -> dict:
 # --- Capacity --------------------------------------------------------------------------------
 
 
+def _capacity_by(rows, bar: str, stack: str) -> tuple[dict, dict, dict]:
+    """A stacked capacity chart's sums: MW and projects by (bar, stack), MW by bar."""
+    mw, projects, bar_totals = defaultdict(float), defaultdict(int), defaultdict(float)
+    for row in rows:
+        key = row.get(bar), row.get(stack)
+        mw[key] += _num(row.get("mw"))
+        projects[key] += int(row.get("projects") or 0)
+        bar_totals[key[0]] += _num(row.get("mw"))
+    return mw, projects, bar_totals
+
+
 def capacity_pipeline(data: ChartData) -> dict:
     """MW by stage (in the canonical stage order), stacked by project kind."""
     if data.empty:
@@ -261,13 +267,7 @@ def stacked_capacity(chart: str, data: ChartData, *, query, **layout) -> dict | 
     """MW by stage (in the canonical stage order), stacked by project kind, a bar's click going
     to `query(stage, kind)`: the dashboard's pipeline and a partner's capacity. None when no
     row has a stage or kind to draw."""
-    mw, projects = defaultdict(float), defaultdict(int)
-    stage_totals = defaultdict(float)
-    for row in data.rows:
-        key = row.get("stage"), row.get("kind")
-        mw[key] += _num(row.get("mw"))
-        projects[key] += int(row.get("projects") or 0)
-        stage_totals[key[0]] += _num(row.get("mw"))
+    mw, projects, stage_totals = _capacity_by(data.rows, "stage", "kind")
     if not mw:
         return None
     stages = _ordered("stage", {stage for stage, _ in mw})
@@ -304,13 +304,7 @@ def stacked_capacity(chart: str, data: ChartData, *, query, **layout) -> dict | 
         barmode="stack",
         bargap=0.35,
         **layout,
-        xaxis=_axis(
-            "",
-            type="category",
-            categoryorder="array",
-            categoryarray=[_label("stage", stage) for stage in stages],
-            showgrid=False,
-        ),
+        xaxis=_category_axis([_label("stage", stage) for stage in stages]),
         yaxis=_axis(f"Capacity ({unit})", rangemode="tozero"),
     )
     return {"data": traces, "layout": layout}
@@ -358,7 +352,7 @@ def capacity_online(data: ChartData) -> dict:
         chart,
         unit,
         hovermode="x unified",
-        xaxis=_axis("", type="date", hoverformat=DATE_HOVER, showgrid=False),
+        xaxis=_date_axis(),
         yaxis=_axis(f"Cumulative capacity online ({unit})", rangemode="tozero"),
     )
     return {"data": traces, "layout": layout}
@@ -369,13 +363,7 @@ def energy_mix(data: ChartData) -> dict:
     chart = "energy_mix"
     if data.empty:
         return _empty(chart)
-    mw, projects = defaultdict(float), defaultdict(int)
-    source_totals = defaultdict(float)
-    for row in data.rows:
-        key = row.get("energy_source"), row.get("stage")
-        mw[key] += _num(row.get("mw"))
-        projects[key] += int(row.get("projects") or 0)
-        source_totals[key[0]] += _num(row.get("mw"))
+    mw, projects, source_totals = _capacity_by(data.rows, "energy_source", "stage")
     sources = sorted(
         source_totals,
         key=lambda code: (source_totals[code], _label("energy_source", code).casefold()),
@@ -415,13 +403,7 @@ def energy_mix(data: ChartData) -> dict:
         barmode="stack",
         bargap=0.3,
         xaxis=_axis(f"Capacity ({unit})", rangemode="tozero"),
-        yaxis=_axis(
-            "",
-            type="category",
-            categoryorder="array",
-            categoryarray=[_label("energy_source", source) for source in sources],
-            showgrid=False,
-        ),
+        yaxis=_category_axis([_label("energy_source", source) for source in sources]),
     )
     return {"data": traces, "layout": layout}
 

@@ -113,6 +113,18 @@ def _axis(title: str = "", **extra) -> dict:
     return axis
 
 
+def _category_axis(categories: list) -> dict:
+    """An untitled axis of categories in the given order (a bar chart's), without grid lines."""
+    return _axis(
+        "", type="category", categoryorder="array", categoryarray=categories, showgrid=False
+    )
+
+
+def _date_axis(**extra) -> dict:
+    """An untitled time axis (the dates say what it is), hovered as "7 Dec 2026", no grid."""
+    return _axis("", type="date", hoverformat=DATE_HOVER, showgrid=False, **extra)
+
+
 def _empty(chart: str) -> dict:
     hidden = {"visible": False}
     layout = _layout(chart, UNITS[chart], xaxis=hidden, yaxis=dict(hidden))
