@@ -6,7 +6,7 @@ An empty one says what is not recorded (`catalogue.PAGE_EMPTY_TEXT`).
 import datetime as dt
 from collections import defaultdict
 
-from aipdash.charts.dashboard_figures import stacked_capacity
+from aipdash.charts.dashboard_figures.capacity import stacked_capacity
 from aipdash.charts.data import ChartData
 from aipdash.charts.theme import (
     BLUE,

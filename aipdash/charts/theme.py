@@ -1,9 +1,10 @@
 """The look every figure shares: the Okabe–Ito palettes, fonts and colours, the layout and
 axis dictionaries, the empty figure, and the small helpers (labels, orders, units, drill-down
-queries) the figure builders of `dashboard_figures` and `page_figures` use.
+queries, hover text) the figure builders of `dashboard_figures` and `page_figures` use.
 """
 
 import datetime as dt
+import textwrap
 from urllib.parse import urlencode
 
 from aipdash.charts.catalogue import EMPTY_TEXT, PAGE_EMPTY_TEXT, UNITS
@@ -213,6 +214,11 @@ def _rgba(hex_colour: str, alpha: float) -> str:
         return hex_colour
     red, green, blue = (int(value[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    """Long source titles on several hover lines."""
+    return "<br>".join(textwrap.wrap(str(text), width)) if text else ""
 
 
 def _query(**params) -> str:
