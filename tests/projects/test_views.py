@@ -1,7 +1,6 @@
 """The project page: facts, deal, phases, participations, commitments and sources."""
 
 import datetime as dt
-import json
 import re
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from tests.factories import (
     ProjectFactory,
     ProjectPhaseFactory,
 )
+from tests.pages import card, islands
 
 pytestmark = pytest.mark.django_db
 
@@ -58,17 +58,6 @@ def campus():
 
 def url(project):
     return reverse("projects:detail", args=[project.slug])
-
-
-def islands(html):
-    """The figures of the page's JSON data islands, by element id."""
-    found = re.findall(r'<script type="application/json" id="([^"]+)">(.*?)</script>', html, re.S)
-    return {key: json.loads(value) for key, value in found}
-
-
-def card(html, chart):
-    """The chart card's HTML."""
-    return html.split(f'id="chart-{chart}"')[1].split("</article>")[0]
 
 
 def test_coordinates():
