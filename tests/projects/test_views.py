@@ -8,7 +8,6 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from aipdash.portfolio.views import coordinates
 from projects.models import Participation, Project
 from tests.factories import (
     CommitmentFactory,
@@ -58,12 +57,6 @@ def campus():
 
 def url(project):
     return reverse("projects:detail", args=[project.slug])
-
-
-def test_coordinates():
-    assert coordinates(Decimal("32.77670"), Decimal("-96.79700")) == "32.7767° N, 96.797° W"
-    assert coordinates(Decimal("-33.45"), Decimal("0")) == "33.45° S, 0° E"
-    assert coordinates(None, None) == ""
 
 
 def test_anonymous_user_is_sent_to_login(client, campus):
