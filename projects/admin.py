@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from aipdash.operations.imports import PortfolioImportMixin
+from aipdash.operations.imports.admin import PortfolioImportMixin
 from aipdash.records.admin import (
     PROVENANCE_FIELDS,
     PROVENANCE_FIELDSET,

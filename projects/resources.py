@@ -43,7 +43,8 @@ SAVED_BY_THIS_FILE = "file"  # a row's match: a record an earlier row of the sam
 class ChangedSincePreview(Exception):
     """A confirmed row matches another saved record than its preview did, or the same one at
     another version: someone changed, created or deleted it in between. The row is refused
-    (the import is rolled back); the admin says who and when (aipdash/operations/imports.py)."""
+    (the import is rolled back); the admin says who and when
+    (aipdash/operations/imports/conflicts.py)."""
 
     def __init__(self, model, row_number, previewed, now):
         self.model = model
@@ -200,8 +201,8 @@ class PortfolioResource(resources.ModelResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
-        # The preview (aipdash/operations/imports.py) shows each row's old and new values itself:
-        # the library's HTML diff carries inline styles, which the CSP refuses.
+        # The preview (aipdash/operations/imports/preview.py) shows each row's old and new
+        # values itself: the library's HTML diff carries inline styles, which the CSP refuses.
         skip_html_diff = True
         store_instance = True
         store_row_values = True

@@ -6,7 +6,7 @@ An empty one says what is not recorded (`catalogue.PAGE_EMPTY_TEXT`).
 import datetime as dt
 from collections import defaultdict
 
-from aipdash.charts.dashboard_figures import stacked_capacity
+from aipdash.charts.dashboard_figures.capacity import stacked_capacity
 from aipdash.charts.data import ChartData
 from aipdash.charts.theme import (
     BLUE,
@@ -16,6 +16,8 @@ from aipdash.charts.theme import (
     STAGE_COLOURS,
     _axis,
     _bn,
+    _category_axis,
+    _date_axis,
     _iso,
     _label,
     _layout,
@@ -108,7 +110,7 @@ def partner_commitments(data: ChartData) -> dict:
         chart,
         "$bn",
         hovermode="x unified",
-        xaxis=_axis("", type="date", hoverformat=DATE_HOVER, showgrid=False, range=x_range),
+        xaxis=_date_axis(range=x_range),
         yaxis=_axis(
             "Cumulative commitments ($bn)",
             tickprefix="$",
@@ -227,7 +229,7 @@ def project_phases(data: ChartData) -> dict:
         chart,
         unit,
         showlegend=True,  # even for one stage: the legend says what the colour is
-        xaxis=_axis("", type="date", hoverformat=DATE_HOVER, showgrid=False, range=x_range),
+        xaxis=_date_axis(range=x_range),
         yaxis=_axis(
             f"Cumulative capacity ({unit})",
             range=[0, round(top * 1.15, 6) if top > 0 else 1],
@@ -276,12 +278,6 @@ def project_participations(data: ChartData) -> dict:
         bargap=0.35,
         # A little past 100 so that the 100% tick and a full stake's label fit.
         xaxis=_axis("Stake (%)", range=[0, 104], ticksuffix="%", dtick=25),
-        yaxis=_axis(
-            "",
-            type="category",
-            categoryorder="array",
-            categoryarray=names[::-1],  # the largest stake on top
-            showgrid=False,
-        ),
+        yaxis=_category_axis(names[::-1]),  # the largest stake on top
     )
     return {"data": [trace], "layout": layout}

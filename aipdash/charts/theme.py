@@ -1,9 +1,10 @@
 """The look every figure shares: the Okabe–Ito palettes, fonts and colours, the layout and
 axis dictionaries, the empty figure, and the small helpers (labels, orders, units, drill-down
-queries) the figure builders of `dashboard_figures` and `page_figures` use.
+queries, hover text) the figure builders of `dashboard_figures` and `page_figures` use.
 """
 
 import datetime as dt
+import textwrap
 from urllib.parse import urlencode
 
 from aipdash.charts.catalogue import EMPTY_TEXT, PAGE_EMPTY_TEXT, UNITS
@@ -113,6 +114,18 @@ def _axis(title: str = "", **extra) -> dict:
     return axis
 
 
+def _category_axis(categories: list) -> dict:
+    """An untitled axis of categories in the given order (a bar chart's), without grid lines."""
+    return _axis(
+        "", type="category", categoryorder="array", categoryarray=categories, showgrid=False
+    )
+
+
+def _date_axis(**extra) -> dict:
+    """An untitled time axis (the dates say what it is), hovered as "7 Dec 2026", no grid."""
+    return _axis("", type="date", hoverformat=DATE_HOVER, showgrid=False, **extra)
+
+
 def _empty(chart: str) -> dict:
     hidden = {"visible": False}
     layout = _layout(chart, UNITS[chart], xaxis=hidden, yaxis=dict(hidden))
@@ -201,6 +214,11 @@ def _rgba(hex_colour: str, alpha: float) -> str:
         return hex_colour
     red, green, blue = (int(value[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    """Long source titles on several hover lines."""
+    return "<br>".join(textwrap.wrap(str(text), width)) if text else ""
 
 
 def _query(**params) -> str:

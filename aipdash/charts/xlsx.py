@@ -103,11 +103,19 @@ def _widths(sheet, widths: Iterable[int]):
         sheet.column_dimensions[letter].width = width
 
 
-def chart_sheet(workbook, data: ChartData, used: set[str]):
-    sheet = workbook.create_sheet(_sheet_name(SHEET_NAMES.get(data.chart, data.title), used))
+def _table_sheet(workbook, name: str, titles: list[str], widths: Iterable[int]):
+    """A new sheet of rows under a bold header row that stays in view as one scrolls."""
+    sheet = workbook.create_sheet(name)
     sheet.freeze_panes = "A2"
-    _widths(sheet, (max(12, min(40, len(header(c)) + 4)) for c in data.columns))
-    sheet.append([_cell(sheet, header(c), font=BOLD) for c in data.columns])
+    _widths(sheet, widths)
+    sheet.append([_cell(sheet, title, font=BOLD) for title in titles])
+    return sheet
+
+
+def chart_sheet(workbook, data: ChartData, used: set[str]):
+    name = _sheet_name(SHEET_NAMES.get(data.chart, data.title), used)
+    titles = [header(column) for column in data.columns]
+    sheet = _table_sheet(workbook, name, titles, (max(12, min(40, len(t) + 4)) for t in titles))
     for row in data.rows:
         cells = []
         for column in data.columns:
@@ -121,11 +129,8 @@ def chart_sheet(workbook, data: ChartData, used: set[str]):
 def headline_sheet(workbook, figures: list[dict]):
     """The headline's figures (selectors.headline_figures), each with what it counts: money
     committed, and apart from it the money only announced, as on the tiles."""
-    sheet = workbook.create_sheet("Headline")
-    sheet.freeze_panes = "A2"
-    _widths(sheet, (40, 18, 90, 12, 14))
-    titles = ("Figure", "Value", "What it counts", "As of", "Illustrative")
-    sheet.append([_cell(sheet, title, font=BOLD) for title in titles])
+    titles = ["Figure", "Value", "What it counts", "As of", "Illustrative"]
+    sheet = _table_sheet(workbook, "Headline", titles, (40, 18, 90, 12, 14))
     for figure in figures:
         column = Column(figure["key"], figure["label"], figure["unit"])
         value, as_of = figure["value"], figure["as_of"]
@@ -188,11 +193,8 @@ def filters_sheet(workbook, *, view: str, address: str, described, charts, gener
 
 
 def sources_sheet(workbook, charts):
-    sheet = workbook.create_sheet("Sources")
-    sheet.freeze_panes = "A2"
-    _widths(sheet, (40, 60, 60, 12, 14))
-    titles = ("Chart", "Source", "URL", "As of", "Illustrative")
-    sheet.append([_cell(sheet, title, font=BOLD) for title in titles])
+    titles = ["Chart", "Source", "URL", "As of", "Illustrative"]
+    sheet = _table_sheet(workbook, "Sources", titles, (40, 60, 60, 12, 14))
     for data in charts:
         sources = chart_sources(data)
         for title, url, as_of in sources:

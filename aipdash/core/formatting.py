@@ -1,4 +1,5 @@
-"""Figures for people: money in USD as $12.5bn / $350m, capacity as 1.3 GW / 600 MW.
+"""Figures for people: money in USD as $12.5bn / $350m, capacity as 1.3 GW / 600 MW, a place
+as 32.7767° N, 96.797° W.
 
 One place for the rules so that pages, the admin and (later) charts agree.
 """
@@ -63,3 +64,17 @@ def percent(value) -> str:
     if value is None or value == "":
         return "—"
     return f"{_trim(Decimal(value), 1)}%"
+
+
+def coordinates(latitude: Decimal | None, longitude: Decimal | None) -> str:
+    """32.7767° N, 96.797° W; empty when unknown."""
+    if latitude is None or longitude is None:
+        return ""
+
+    def part(value: Decimal, positive: str, negative: str) -> str:
+        text = f"{abs(value):f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return f"{text}° {positive if value >= 0 else negative}"
+
+    return f"{part(latitude, 'N', 'S')}, {part(longitude, 'E', 'W')}"

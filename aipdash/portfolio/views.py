@@ -4,28 +4,13 @@ Thin: each asks its selectors (aipdash/portfolio/selectors/) for the records and
 rows, makes the chart cards (aipdash/charts/card.py) and renders; an unknown slug is a 404.
 """
 
-from decimal import Decimal
-
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from aipdash.charts.card import card
+from aipdash.core.formatting import coordinates
 from aipdash.portfolio import timeline
 from aipdash.portfolio.selectors import partners, projects
-
-
-def coordinates(latitude: Decimal | None, longitude: Decimal | None) -> str:
-    """32.7767° N, 96.797° W; empty when unknown."""
-    if latitude is None or longitude is None:
-        return ""
-
-    def part(value: Decimal, positive: str, negative: str) -> str:
-        text = f"{abs(value):f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return f"{text}° {positive if value >= 0 else negative}"
-
-    return f"{part(latitude, 'N', 'S')}, {part(longitude, 'E', 'W')}"
 
 
 @require_GET

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from aipdash.core.formatting import percent, power, usd
+from aipdash.core.formatting import coordinates, percent, power, usd
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,9 @@ def test_a_float_rounds_as_it_reads_not_as_its_binary_value():
     # 0.15 is stored as 0.1499999999999999944...: half up on what people read gives 0.2.
     assert power(0.15) == "0.2 MW"
     assert usd(2.5) == "$3"
+
+
+def test_coordinates():
+    assert coordinates(Decimal("32.77670"), Decimal("-96.79700")) == "32.7767° N, 96.797° W"
+    assert coordinates(Decimal("-33.45"), Decimal("0")) == "33.45° S, 0° E"
+    assert coordinates(None, None) == ""

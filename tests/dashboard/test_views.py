@@ -3,7 +3,6 @@ filters, and caching that an admin edit invalidates at once."""
 
 import csv
 import io
-import json
 import re
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -18,6 +17,7 @@ from hypothesis import strategies as st
 
 from aipdash.dashboard.blocks import CHART_NAMES
 from tests.dashboard.test_selectors import grow, portfolio  # noqa: F401 (fixture)
+from tests.pages import islands
 from tests.projects.test_admin import project_post
 
 pytestmark = pytest.mark.django_db
@@ -27,12 +27,6 @@ DASHBOARD = reverse("dashboard")
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
-
-
-def islands(html):
-    """The figures of the page's JSON data islands, by element id."""
-    found = re.findall(r'<script type="application/json" id="([^"]+)">(.*?)</script>', html, re.S)
-    return {key: json.loads(value) for key, value in found}
 
 
 def test_the_dashboard_needs_a_login(client):

@@ -42,6 +42,14 @@ def _csv(rows):
     return buffer.getvalue().encode()
 
 
+def _choose_file(page, rows):
+    """Puts a projects.csv of `rows` (see `_csv`) in the import form's file field."""
+    page.set_input_files(
+        "#id_import_file",
+        files=[{"name": "projects.csv", "mimeType": "text/csv", "buffer": _csv(rows)}],
+    )
+
+
 def _no_problems(page):
     page.wait_for_load_state("load")
     assert csp_violations(page) == []
@@ -74,26 +82,21 @@ def test_a_mixed_file_is_previewed_row_by_row(editor_page, live_server, screensh
     _no_problems(page)
     screenshot("admin-import-form")
 
-    content = _csv(
-        [
-            {"slug": "riverside", "name": "Riverside Campus"},
-            {
-                "slug": "lakeside",
-                "name": "Lakeside Campus",
-                "capacity_mw": "250.0",
-                "investment": "aligned",
-                "stage": "construction",
-            },
-            {"slug": "hillside", "name": "Hillside Campus"},
-            {"slug": "negative", "name": "Negative Campus", "capacity_mw": "-5"},
-            {"slug": "unsourced", "name": "Unsourced", "source_title": "", "source_url": ""},
-            {"slug": "orphan", "name": "Orphan Campus", "investment": "nowhere"},
-        ]
-    )
-    page.set_input_files(
-        "#id_import_file",
-        files=[{"name": "projects.csv", "mimeType": "text/csv", "buffer": content}],
-    )
+    rows = [
+        {"slug": "riverside", "name": "Riverside Campus"},
+        {
+            "slug": "lakeside",
+            "name": "Lakeside Campus",
+            "capacity_mw": "250.0",
+            "investment": "aligned",
+            "stage": "construction",
+        },
+        {"slug": "hillside", "name": "Hillside Campus"},
+        {"slug": "negative", "name": "Negative Campus", "capacity_mw": "-5"},
+        {"slug": "unsourced", "name": "Unsourced", "source_title": "", "source_url": ""},
+        {"slug": "orphan", "name": "Orphan Campus", "investment": "nowhere"},
+    ]
+    _choose_file(page, rows)
     page.get_by_role("button", name="Preview").click()
     summary = page.locator(".import-summary")
     expect(summary).to_contain_text("6 rows")
@@ -113,28 +116,8 @@ def test_a_mixed_file_is_previewed_row_by_row(editor_page, live_server, screensh
     screenshot("admin-import-preview-refused")
     assert not Project.objects.filter(slug="riverside").exists()
 
-    # The same file without its refused rows: confirmed, written.
-    page.set_input_files(
-        "#id_import_file",
-        files=[
-            {
-                "name": "projects.csv",
-                "mimeType": "text/csv",
-                "buffer": _csv(
-                    [
-                        {"slug": "riverside", "name": "Riverside Campus"},
-                        {
-                            "slug": "lakeside",
-                            "name": "Lakeside Campus",
-                            "capacity_mw": "250.0",
-                            "investment": "aligned",
-                            "stage": "construction",
-                        },
-                    ]
-                ),
-            }
-        ],
-    )
+    # The file's row to create and row to update only: confirmed, written.
+    _choose_file(page, rows[:2])
     page.get_by_role("button", name="Preview").click()
     expect(page.locator(".import-summary")).to_contain_text("0 refused")
     _no_problems(page)
@@ -155,16 +138,7 @@ def test_a_confirmation_after_someone_changed_a_record_is_refused(
     bob = User.objects.create_user("bob", is_staff=True)
     ProjectFactory(slug="lakeside", name="Lakeside Campus", capacity_mw=200, stage="development")
     page.goto(f"{live_server.url}/admin/projects/project/import/")
-    page.set_input_files(
-        "#id_import_file",
-        files=[
-            {
-                "name": "projects.csv",
-                "mimeType": "text/csv",
-                "buffer": _csv([{"slug": "lakeside", "name": "Lakeside Campus II"}]),
-            }
-        ],
-    )
+    _choose_file(page, [{"slug": "lakeside", "name": "Lakeside Campus II"}])
     page.get_by_role("button", name="Preview").click()
     expect(page.locator(".import-summary")).to_contain_text("1 to update")
 

@@ -10,49 +10,22 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from import_export.tmp_storages import CacheStorage
 
 from aipdash.core.cache.versions import data_version
-from aipdash.operations.imports import sign_preview
+from aipdash.operations.imports.forms import sign_preview
+from aipdash.operations.imports.preview import error_message
 from aipdash.records.provenance import AS_OF_IN_THE_FUTURE
 from projects.models import Commitment, Participation, Project
 from projects.resources import CommitmentResource, ParticipationResource, ProjectResource
 from tests.factories import CommitmentFactory, InvestmentFactory, PartnerFactory, ProjectFactory
 
-from .conftest import csv_file
+from .conftest import HEADER, csv_file, project_row
 
 pytestmark = pytest.mark.django_db
-
-HEADER = ProjectResource().get_export_headers()
-
-
-def project_row(**values):
-    row = {
-        "slug": "riverside",
-        "name": "Riverside Solar",
-        "kind": "generation",
-        "stage": "development",
-        "investment": "",
-        "country": "us",
-        "region": "Arizona",
-        "latitude": "33.4484",
-        "longitude": "-112.074",
-        "energy_source": "solar",
-        "capacity_mw": "400.0",
-        "announced_on": "2025-04-01",
-        "expected_online": "2028-01-31",
-        "capital_cost_usd": "600000000",
-        "description": "",
-        "source_title": "Developer release",
-        "source_url": "https://example.com/riverside",
-        "as_of": "2025-04-01",
-        "illustrative": "false",
-    }
-    row.update(values)
-    return [row[column] for column in HEADER]
 
 
 def preview_of(response):
@@ -355,10 +328,6 @@ def test_a_confirmation_after_the_file_expired_says_so(upload, editor_client):
 def test_a_database_constraint_is_named_by_its_message():
     """Check constraints are enforced by the database on save; its error reads as the
     constraint's message (every one of them also has a field validator or a clean() rule)."""
-    from django.db import IntegrityError
-
-    from aipdash.operations.imports import error_message
-
     error = IntegrityError("CHECK constraint failed: project_capacity_mw_not_negative")
     assert error_message(Project, error) == "Capacity mw cannot be negative."
     assert error_message(Project, IntegrityError("disk full")) == "disk full"

@@ -12,11 +12,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from aipdash.operations.importfiles import MAX_COLUMNS
+from aipdash.operations.imports.reading import MAX_COLUMNS
 from projects.models import Project
 
-from .conftest import csv_file
-from .test_import import HEADER, project_row
+from .conftest import HEADER, confirm_data, csv_file, project_row
 
 pytestmark = pytest.mark.django_db
 
@@ -214,12 +213,9 @@ def test_the_confirmation_rereads_within_the_bounds(upload, editor_client, setti
     lowered meanwhile): a message, nothing written, no error page."""
     rows = [project_row(slug=f"p-{i}") for i in range(3)]
     preview = upload("project", csv_file("three.csv", HEADER, rows))
-    form = preview.context["confirm_form"]
     settings.IMPORT_MAX_ROWS = 2
     response = editor_client.post(
-        reverse("admin:projects_project_process_import"),
-        {name: form.initial.get(name, "") for name in form.fields},
-        follow=True,
+        reverse("admin:projects_project_process_import"), confirm_data(preview), follow=True
     )
     assert response.status_code == 200
     message = next(str(m) for m in response.context["messages"])

@@ -10,13 +10,12 @@ from django.core import signing
 from django.db.models.signals import pre_save
 from django.urls import reverse
 
-from aipdash.operations.imports import preview_salt
+from aipdash.operations.imports.forms import preview_salt
 from projects.models import Commitment, Project
 from projects.resources import CommitmentResource
 from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory
 
-from .conftest import csv_file
-from .test_import import HEADER, project_row
+from .conftest import HEADER, confirm_data, csv_file, project_row
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +32,6 @@ def edit_as(user, record, **values):
         setattr(record, name, value)
     record._history_user = user
     record.save()
-
-
-def confirm_data(preview_response):
-    form = preview_response.context["confirm_form"]
-    return {name: form.initial.get(name, "") for name in form.fields}
 
 
 def lakeside_file():

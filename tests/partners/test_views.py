@@ -1,7 +1,6 @@
 """The partner page: facts, commitments, participations and sources."""
 
 import datetime as dt
-import json
 import re
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from tests.factories import (
     PartnerFactory,
     ProjectFactory,
 )
+from tests.pages import card, islands
 
 pytestmark = pytest.mark.django_db
 
@@ -47,17 +47,6 @@ def gip():
 
 def url(partner):
     return reverse("partners:detail", args=[partner.slug])
-
-
-def islands(html):
-    """The figures of the page's JSON data islands, by element id."""
-    found = re.findall(r'<script type="application/json" id="([^"]+)">(.*?)</script>', html, re.S)
-    return {key: json.loads(value) for key, value in found}
-
-
-def card(html, chart):
-    """The chart card's HTML."""
-    return html.split(f'id="chart-{chart}"')[1].split("</article>")[0]
 
 
 def test_anonymous_user_is_sent_to_login(client, gip):

@@ -1,7 +1,6 @@
 """The project page: facts, deal, phases, participations, commitments and sources."""
 
 import datetime as dt
-import json
 import re
 from decimal import Decimal
 
@@ -9,7 +8,6 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from aipdash.portfolio.views import coordinates
 from projects.models import Participation, Project
 from tests.factories import (
     CommitmentFactory,
@@ -19,6 +17,7 @@ from tests.factories import (
     ProjectFactory,
     ProjectPhaseFactory,
 )
+from tests.pages import card, islands
 
 pytestmark = pytest.mark.django_db
 
@@ -58,23 +57,6 @@ def campus():
 
 def url(project):
     return reverse("projects:detail", args=[project.slug])
-
-
-def islands(html):
-    """The figures of the page's JSON data islands, by element id."""
-    found = re.findall(r'<script type="application/json" id="([^"]+)">(.*?)</script>', html, re.S)
-    return {key: json.loads(value) for key, value in found}
-
-
-def card(html, chart):
-    """The chart card's HTML."""
-    return html.split(f'id="chart-{chart}"')[1].split("</article>")[0]
-
-
-def test_coordinates():
-    assert coordinates(Decimal("32.77670"), Decimal("-96.79700")) == "32.7767° N, 96.797° W"
-    assert coordinates(Decimal("-33.45"), Decimal("0")) == "33.45° S, 0° E"
-    assert coordinates(None, None) == ""
 
 
 def test_anonymous_user_is_sent_to_login(client, campus):

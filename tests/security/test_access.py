@@ -63,7 +63,7 @@ NO_ADMIN_ADD = {
 # Records of the table above that belong to someone else than the editor (the share link is the
 # viewer's): their pages by id answer the editor 404, as on the site.
 SOMEONE_ELSES = {"aipdash.sharelink"}
-# Admins with bulk import (aipdash/operations/imports.py): whoever may add and change the model.
+# Admins with bulk import (aipdash/operations/imports/): whoever may add and change the model.
 IMPORTS = {
     "projects.project",
     "projects.projectphase",

@@ -1,4 +1,4 @@
-"""Reading an import file within bounds (the admin's bulk import, aipdash/operations/imports.py).
+"""Reading an import file into rows, within bounds (the admin's bulk import).
 
 One editor's upload must not hold a worker for minutes nor fill its memory. A file is read
 row by row and refused as soon as it passes a bound, with a message that names the bound:
@@ -113,3 +113,17 @@ class BoundedXLSX(XLSX):
                 continue
             dataset.append(values)
         return dataset
+
+
+# The formats an import reads, in the order of the upload form's choices; a file's extension
+# names its format when the editor does not choose one.
+IMPORT_FORMATS = [BoundedCSV, BoundedXLSX]
+EXTENSIONS = {".csv": 0, ".xlsx": 1}  # index in IMPORT_FORMATS
+
+
+def format_index(file_name) -> str | None:
+    """The format a file's name ends in, as the upload form's choice ("0" for CSV), or None."""
+    name = file_name.lower()
+    extension = name[name.rfind(".") :] if "." in name else ""
+    index = EXTENSIONS.get(extension)
+    return None if index is None else str(index)

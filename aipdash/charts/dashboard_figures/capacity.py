@@ -1,0 +1,192 @@
+"""The capacity figures of the dashboard: the pipeline (MW by stage, stacked by kind; its
+builder `stacked_capacity` also draws a partner page's capacity), capacity online (the power
+balance: demand against supply) and the energy mix (MW by source, stacked by stage)."""
+
+from collections import defaultdict
+
+from aipdash.charts.data import ChartData
+from aipdash.charts.theme import (
+    GREY,
+    KIND_COLOURS,
+    OTHER_COLOUR,
+    SIDE_COLOURS,
+    STAGE_COLOURS,
+    _axis,
+    _category_axis,
+    _date_axis,
+    _empty,
+    _iso,
+    _label,
+    _layout,
+    _num,
+    _ordered,
+    _power_unit,
+    _projects,
+    _query,
+)
+from aipdash.core.formatting import power
+
+
+def _capacity_by(rows, bar: str, stack: str) -> tuple[dict, dict, dict]:
+    """A stacked capacity chart's sums: MW and projects by (bar, stack), MW by bar."""
+    mw, projects, bar_totals = defaultdict(float), defaultdict(int), defaultdict(float)
+    for row in rows:
+        key = row.get(bar), row.get(stack)
+        mw[key] += _num(row.get("mw"))
+        projects[key] += int(row.get("projects") or 0)
+        bar_totals[key[0]] += _num(row.get("mw"))
+    return mw, projects, bar_totals
+
+
+def capacity_pipeline(data: ChartData) -> dict:
+    """MW by stage (in the canonical stage order), stacked by project kind."""
+    if data.empty:
+        return _empty("capacity_pipeline")
+    return stacked_capacity(
+        "capacity_pipeline", data, query=lambda stage, kind: _query(stage=stage, kind=kind)
+    )
+
+
+def stacked_capacity(chart: str, data: ChartData, *, query, **layout) -> dict | None:
+    """MW by stage (in the canonical stage order), stacked by project kind, a bar's click going
+    to `query(stage, kind)`: the dashboard's pipeline and a partner's capacity. None when no
+    row has a stage or kind to draw."""
+    mw, projects, stage_totals = _capacity_by(data.rows, "stage", "kind")
+    if not mw:
+        return None
+    stages = _ordered("stage", {stage for stage, _ in mw})
+    kinds = _ordered("kind", {kind for _, kind in mw})
+    unit, scale = _power_unit(max(stage_totals.values()))
+
+    traces = []
+    for kind in kinds:
+        x, y, customdata = [], [], []
+        for stage in stages:
+            if (stage, kind) not in mw:
+                continue
+            value = mw[stage, kind]
+            x.append(_label("stage", stage))
+            y.append(round(value / scale, 6))
+            customdata.append([query(stage, kind), power(value), _projects(projects[stage, kind])])
+        traces.append(
+            {
+                "type": "bar",
+                "name": _label("kind", kind),
+                "x": x,
+                "y": y,
+                "customdata": customdata,
+                "marker": {"color": KIND_COLOURS.get(kind, OTHER_COLOUR), "line": {"width": 0}},
+                "hovertemplate": (
+                    f"{_label('kind', kind)}<br>"
+                    "%{x}: %{customdata[1]} (%{customdata[2]})<extra></extra>"
+                ),
+            }
+        )
+    layout = _layout(
+        chart,
+        unit,
+        barmode="stack",
+        bargap=0.35,
+        **layout,
+        xaxis=_category_axis([_label("stage", stage) for stage in stages]),
+        yaxis=_axis(f"Capacity ({unit})", rangemode="tozero"),
+    )
+    return {"data": traces, "layout": layout}
+
+
+def capacity_online(data: ChartData) -> dict:
+    """The power balance: cumulative MW coming online, demand against supply, as steps."""
+    chart = "capacity_online"
+    if data.empty:
+        return _empty(chart)
+    by_day = defaultdict(float)  # (side, date) -> MW
+    for row in data.rows:
+        if row.get("date") is not None:
+            by_day[row.get("side"), _iso(row.get("date"))] += _num(row.get("mw"))
+    if not by_day:
+        return _empty(chart)
+    days = sorted({day for _, day in by_day})
+    sides = _ordered("side", {side for side, _ in by_day})
+    cumulative = {}
+    for side in sides:
+        running, values = 0.0, []
+        for day in days:
+            running += by_day.get((side, day), 0.0)
+            values.append(running)
+        cumulative[side] = values
+    unit, scale = _power_unit(max(values[-1] for values in cumulative.values()))
+
+    traces = []
+    for side in sides:
+        values = cumulative[side]
+        name = _label("side", side)
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": name,
+                "x": days,
+                "y": [round(value / scale, 6) for value in values],
+                "text": [power(value) for value in values],
+                "line": {"shape": "hv", "width": 2.5, "color": SIDE_COLOURS.get(side, GREY)},
+                "hovertemplate": f"{name}: %{{text}}<extra></extra>",
+            }
+        )
+    layout = _layout(
+        chart,
+        unit,
+        hovermode="x unified",
+        xaxis=_date_axis(),
+        yaxis=_axis(f"Cumulative capacity online ({unit})", rangemode="tozero"),
+    )
+    return {"data": traces, "layout": layout}
+
+
+def energy_mix(data: ChartData) -> dict:
+    """Horizontal bars of MW by energy source (largest on top), stacked by stage."""
+    chart = "energy_mix"
+    if data.empty:
+        return _empty(chart)
+    mw, projects, source_totals = _capacity_by(data.rows, "energy_source", "stage")
+    sources = sorted(
+        source_totals,
+        key=lambda code: (source_totals[code], _label("energy_source", code).casefold()),
+    )
+    stages = _ordered("stage", {stage for _, stage in mw})
+    unit, scale = _power_unit(max(source_totals.values()))
+
+    traces = []
+    for stage in stages:
+        x, y, customdata = [], [], []
+        for source in sources:
+            if (source, stage) not in mw:
+                continue
+            value = mw[source, stage]
+            x.append(round(value / scale, 6))
+            y.append(_label("energy_source", source))
+            query = _query(energy_source=source) if source else ""
+            customdata.append([query, power(value), _projects(projects[source, stage])])
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": _label("stage", stage),
+                "x": x,
+                "y": y,
+                "customdata": customdata,
+                "marker": {"color": STAGE_COLOURS.get(stage, OTHER_COLOUR), "line": {"width": 0}},
+                "hovertemplate": (
+                    f"%{{y}}<br>{_label('stage', stage)}: "
+                    "%{customdata[1]} (%{customdata[2]})<extra></extra>"
+                ),
+            }
+        )
+    layout = _layout(
+        chart,
+        unit,
+        barmode="stack",
+        bargap=0.3,
+        xaxis=_axis(f"Capacity ({unit})", rangemode="tozero"),
+        yaxis=_category_axis([_label("energy_source", source) for source in sources]),
+    )
+    return {"data": traces, "layout": layout}
