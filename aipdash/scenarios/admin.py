@@ -100,10 +100,20 @@ class ScenarioAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._theirs(request, obj)
 
-    def save_model(self, request, obj, form, change):
-        if not change and obj.owner_id is None and not request.user.is_superuser:
-            obj.owner = request.user
-        super().save_model(request, obj, form, change)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A new scenario of an editor is theirs before it is validated (a private scenario
+        needs its owner), since the owner is not on their form."""
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None or request.user.is_superuser:
+            return form
+        user = request.user
+
+        class OwnedByTheEditor(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.owner = user
+
+        return OwnedByTheEditor
 
     def get_changeform_initial_data(self, request):
         return {"owner": request.user.pk, **super().get_changeform_initial_data(request)}
