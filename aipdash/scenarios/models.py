@@ -302,3 +302,10 @@ class Scenario(models.Model):
         if self.at_default(group):
             return DEFAULT_BASIS[group]
         return Basis(Basis.OURS, "Set in this scenario; no source given.")
+
+
+# simple-history names the historical model's module after the app ("aipdash.scenarios") when
+# the app's label is not its package, but puts the class in this module: say where it is, so
+# that pickle and the shell find it.
+HistoricalScenario = Scenario.history.model
+HistoricalScenario.__module__ = __name__
