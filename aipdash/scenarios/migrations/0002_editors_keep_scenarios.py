@@ -13,7 +13,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("scenarios", "0001_initial"),
-        ("aipdash", "0007_lastseen_moved_to_audit"),
+        ("aipdash", "0003_sharing_permissions"),  # the groups and their last grants
         ("projects", "0012_as_of_not_in_the_future"),
         ("partners", "0004_as_of_not_in_the_future"),
     ]
