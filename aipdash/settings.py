@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "aipdash.sharing",
     "aipdash.audit",
     "aipdash.operations",
+    "aipdash.scenarios",
     "aipdash.dashboard",  # no models: its template tags and its fast path's signals
     "partners",
     "projects",

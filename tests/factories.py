@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import factory
 
+from aipdash.scenarios.models import Scenario
 from partners.models import Partner
 from projects.models import (
     Commitment,
@@ -132,3 +133,14 @@ class MarketIndicatorFactory(ProvenanceFactory):
 
     class Meta:
         model = MarketIndicator
+
+
+class ScenarioFactory(factory.django.DjangoModelFactory):
+    """A scenario visible to everyone, with no owner (as the shipped ones): all at defaults."""
+
+    name = factory.Sequence(lambda n: f"Scenario {n}")
+    slug = factory.Sequence(lambda n: f"scenario-{n}")
+    visibility = Scenario.Visibility.EVERYONE
+
+    class Meta:
+        model = Scenario

@@ -6,7 +6,9 @@ viewer: browse the dashboard and the portfolio (view permissions only, no admin 
 editor: add, change and view portfolio data in the admin; delete only the rows that hang off a
 project or partner (phases, participations, commitments), so that a whole project or partner
 cannot be removed by mistake. Editors also need `is_staff` to enter the admin.
-Superusers do everything.
+Both may share views (SHARING). Editors also keep scenarios in the admin (BESIDE_THE_PORTFOLIO:
+not portfolio data, so not in the registry; the admin shows each editor only the scenarios they
+may see). Superusers do everything.
 
 A data migration calls `ensure_groups`; when these rules change, add a migration that calls it
 again.
@@ -22,6 +24,8 @@ EDITOR_MAY_DELETE = {"projectphase", "participation", "commitment"}
 # Both groups may share dashboard views and see their own links; seeing and revoking
 # everyone's is the `manage_all_sharelinks` permission, given to users one by one.
 SHARING = ["add_sharelink", "view_sharelink"]
+# Models beside the portfolio that editors keep in the admin: {app label: [model name]}.
+BESIDE_THE_PORTFOLIO = {"scenarios": ["scenario"]}
 
 
 def ensure_groups(apps=global_apps):
@@ -50,6 +54,17 @@ def ensure_groups(apps=global_apps):
                         codename__in=[f"{action}_{model}" for action in allowed],
                     )
                 )
+    for app_label, models in BESIDE_THE_PORTFOLIO.items():
+        editor.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label=app_label,
+                codename__in=[
+                    f"{action}_{model}"
+                    for model in models
+                    for action in ("view", "add", "change", "delete")
+                ],
+            )
+        )
     sharing = Permission.objects.filter(content_type__app_label="aipdash", codename__in=SHARING)
     for group in (viewer, editor):
         group.permissions.add(*sharing)

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from aipdash.scenarios.models import Scenario
 from partners.models import Partner
 from projects.models import (
     Commitment,
@@ -30,6 +31,7 @@ from tests.factories import (
     PartnerFactory,
     ProjectFactory,
     ProjectPhaseFactory,
+    ScenarioFactory,
     TargetFactory,
 )
 from tests.projects.test_admin import project_post
@@ -222,6 +224,7 @@ FACTORIES = {
     Project: ProjectFactory,
     ProjectPhase: ProjectPhaseFactory,
     Target: TargetFactory,
+    Scenario: ScenarioFactory,
 }
 NOT_KEYS = ["abc", "1.5", "-", "99999999999999999999", "1e3"]
 
@@ -229,6 +232,7 @@ NOT_KEYS = ["abc", "1.5", "-", "99999999999999999999", "1e3"]
 def test_every_portfolio_model_keeps_its_history():
     assert {name for name, _ in HISTORY_TRACKED} == {
         "partners_partner",
+        "scenarios_scenario",  # not portfolio data, but a history all the same
         *(
             f"projects_{name}"
             for name in (

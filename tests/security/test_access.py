@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver
 
 from aipdash.dashboard.blocks import CHART_NAMES
+from aipdash.scenarios.models import Scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,8 @@ EDITOR_ADMIN = {
     "projects.target": {"view", "add", "change"},
     "projects.fundraisingupdate": {"view", "add", "change"},
     "projects.marketindicator": {"view", "add", "change"},
+    # Their own scenarios and the shipped ones (no owner, as here); others' shared ones: view.
+    "scenarios.scenario": {"view", "add", "change", "delete"},
     # django-axes' login-throttling records: superusers only (settings.py "Login throttling").
     "axes.accessattempt": set(),
     "axes.accesslog": set(),
@@ -161,7 +164,7 @@ def admin_rules(records, share, viewer, axes_records):
             f"/admin/r/{project_type.pk}/{records.project.pk}/",
             (*staff_only, *[f"302 http://testserver/projects/{records.project.slug}/"] * 2),
         ),
-        "admin/^(?P<app_label>auth|aipdash|partners|projects|axes)/$": (
+        "admin/^(?P<app_label>auth|aipdash|scenarios|partners|projects|axes)/$": (
             "/admin/projects/",
             (*staff_only, 200, 200),
         ),
@@ -171,6 +174,7 @@ def admin_rules(records, share, viewer, axes_records):
         "auth.group": Group.objects.get(name="viewer"),
         "auth.user": viewer,
         "aipdash.sharelink": share.link,
+        "scenarios.scenario": Scenario.objects.create(name="Shipped", visibility="everyone"),
         **{f"axes.{o._meta.model_name}": o for o in axes_records},
         **{f"{o._meta.app_label}.{o._meta.model_name}": o for o in vars(records).values()},
     }

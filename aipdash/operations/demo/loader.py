@@ -1,4 +1,6 @@
-"""Load the demo data: the public facts (public_facts.toml) and the illustrative portfolio.
+"""Load the demo data: the public facts (public_facts.toml) and the illustrative portfolio,
+and the scenarios shipped with them (aipdash/scenarios/demo.py; not portfolio records, so not
+in the counts).
 
 `load_demo()` creates the demo records that are missing, inside one transaction, matching
 rows that are already there by natural key, so that running it again duplicates nothing.
@@ -24,6 +26,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from aipdash.scenarios import demo as demo_scenarios
 from partners.models import Partner
 from projects.models import (
     Commitment,
@@ -258,6 +261,7 @@ def load_demo(*, refresh: bool = False, progress=None) -> dict[str, int]:
         _load_indicators(upsert, facts["market_indicators"])
         _load_portfolio(upsert, portfolio, partners, investments)
         upsert.done()
+        demo_scenarios.load(refresh=refresh)  # not portfolio records: not in the counts
     logger.info(
         "Demo data loaded: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
         {action: upsert.changes[action] for action in ("created", "updated", "unchanged")},

@@ -1,0 +1,101 @@
+"""The scenarios shipped with the demo data: three that a new user can pick at once, each
+assumption sourced or marked as ours (`assumption_sources`). Loaded by `load_demo`
+(aipdash/operations/demo/loader.py) in its transaction, like the demo records: missing ones
+are created by slug, edited ones kept unless `refresh`. Visible to everyone and owned by no
+one (the demo is loaded before any user exists: `make run` makes the login afterwards).
+"""
+
+from decimal import Decimal
+
+from aipdash.scenarios.assumptions import ASSUMPTION_FIELDS, QUEUED_UP_2024, Basis
+from aipdash.scenarios.models import Scenario
+
+CHANGE_REASON = "Demo data (load_demo)"
+REFRESH_REASON = "Demo values put back (load_demo --refresh)"
+
+
+def _ours(note: str) -> dict:
+    return Basis(Basis.OURS, note).to_json()
+
+
+def _queued_up(note: str) -> dict:
+    basis = QUEUED_UP_2024.to_json()
+    return {**basis, "note": f"{basis['note']} {note}"}
+
+
+DEMO_SCENARIOS = (
+    {
+        "slug": "everything-a-year-late",
+        "name": "Everything a year late",
+        "description": "Every phase that is not online yet comes online twelve months after "
+        "its recorded date, whatever its stage. Nothing is lost; everything is later.",
+        "slip_announced_months": 12,
+        "slip_development_months": 12,
+        "slip_construction_months": 12,
+        "assumption_sources": {
+            "slip": _ours(
+                "A stress case of ours: a year for every stage, not a published rate of delay."
+            ),
+        },
+    },
+    {
+        "slug": "queued-up-attrition",
+        "name": "Queued Up attrition",
+        "description": "Announced generation and storage are built at the rates Berkeley Lab "
+        "found for the capacity that asked for a grid connection: 14 % of generation capacity "
+        "and 11 % of batteries.",
+        "attrition_by_kind": {
+            "generation": {"announced": 86},
+            "storage": {"announced": 89},
+        },
+        "assumption_sources": {
+            "attrition": _queued_up(
+                "Applied by us: 86 % of announced generation (100 − 14) and 89 % of announced "
+                "storage (100 − 11) never come online; the rates count from the request for a "
+                "connection, so announced projects only, none for development or "
+                "construction; the report covers generation and storage, so no data centre "
+                "is lost."
+            ),
+        },
+    },
+    {
+        "slug": "less-debt-1-5-to-1",
+        "name": "Less debt: 1.5 : 1",
+        "description": "Lenders give $1.50 per dollar of equity instead of the partnership's "
+        "$2.33: $30bn of equity then mobilises $75bn, not $100bn.",
+        "leverage": Decimal("1.50"),
+        "assumption_sources": {
+            "leverage": _ours(
+                "A stress case of ours: 1.5 : 1 against the partnership's own 70 : 30."
+            ),
+        },
+    },
+)
+
+
+def load(*, refresh: bool = False) -> int:
+    """Create the missing demo scenarios (with `refresh`, put back the demo values of changed
+    ones); return how many the demo has. Every save follows full_clean()."""
+    existing = Scenario.objects.in_bulk([s["slug"] for s in DEMO_SCENARIOS], field_name="slug")
+    # Every assumption the demo leaves at its default is put back to it too by a refresh.
+    defaults = {
+        **{name: Scenario._meta.get_field(name).get_default() for name in ASSUMPTION_FIELDS},
+        "assumption_sources": {},
+        "visibility": Scenario.Visibility.EVERYONE,
+        "owner": None,
+    }
+    for values in DEMO_SCENARIOS:
+        values = {**defaults, **values}
+        scenario = existing.get(values["slug"])
+        if scenario is None:
+            scenario, reason = Scenario(**values), CHANGE_REASON
+        elif refresh and any(getattr(scenario, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(scenario, name, value)
+            reason = REFRESH_REASON
+        else:
+            continue
+        scenario.full_clean()
+        scenario._change_reason = reason  # recorded by django-simple-history with the row
+        scenario.save()
+    return len(DEMO_SCENARIOS)
