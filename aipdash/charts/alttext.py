@@ -18,13 +18,15 @@ def _column(data: ChartData, unit: str) -> Column | None:
     return next((c for c in data.columns if c.unit == unit), None)
 
 
-def _label(key: str, value) -> str:
-    return LABELS.get(key, {}).get(value, str(value))
+def _label(key: str, value: object) -> str:
+    # Codes are text: any other value (None, a number) is no code and reads as itself.
+    labels = LABELS.get(key, {})
+    return labels.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
 def _split(data: ChartData, by: str, amount: Column) -> str:
     """ "equity $20bn, debt $4bn": the amount summed by a labelled column, largest first."""
-    totals = defaultdict(Decimal)
+    totals: defaultdict[object, Decimal] = defaultdict(Decimal)
     for row in data.rows:
         totals[row.get(by)] += Decimal(str(row.get(amount.key) or 0))
     ordered = sorted(totals.items(), key=lambda item: -item[1])

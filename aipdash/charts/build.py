@@ -54,6 +54,7 @@ customdata: they are read, not clicked, and their points are many.
 """
 
 import json
+from collections.abc import Callable
 
 from django.core.serializers.json import DjangoJSONEncoder
 
@@ -74,10 +75,11 @@ from aipdash.charts.page_figures import (
     project_phases,
 )
 from aipdash.charts.text import escaped
+from aipdash.charts.theme import Figure
 
 # --- Dispatch and output ---------------------------------------------------------------------
 
-BUILDERS = {
+BUILDERS: dict[str, Callable[[ChartData], Figure]] = {
     "commitments_by_partner": commitments_by_partner,
     "commitments_over_time": commitments_over_time,
     "capacity_pipeline": capacity_pipeline,
@@ -92,7 +94,7 @@ BUILDERS = {
 }
 
 
-def build(data: ChartData) -> dict:
+def build(data: ChartData) -> Figure:
     """The figure for `data.chart`; a `KeyError` names an unknown chart."""
     try:
         builder = BUILDERS[data.chart]
@@ -101,6 +103,6 @@ def build(data: ChartData) -> dict:
     return builder(escaped(data))  # names typed by people are never plotly markup
 
 
-def figure_json(fig: dict) -> str:
+def figure_json(fig: Figure) -> str:
     """Compact JSON of a figure (what the page's data island holds)."""
     return json.dumps(fig, cls=DjangoJSONEncoder, separators=(",", ":"))

@@ -7,10 +7,11 @@ Pure: a `ChartData` in, text out; no ORM and no request (the dashboard caches it
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import _json_script_escapes
 
 from aipdash.charts import alttext
 from aipdash.charts.build import build
@@ -18,13 +19,15 @@ from aipdash.charts.data import LABELS, ChartData, Column
 from aipdash.core.formatting import percent, power, usd
 
 # How a number of each unit reads in a table (the figures' hover text uses the same functions).
-UNIT_TEXT = {
+UNIT_TEXT: dict[str, Callable[[Decimal | float | str], str]] = {
     "USD": usd,
     "MW": power,
     "TWh": lambda value: f"{value:,.0f} TWh",
     "%": percent,
 }
 MISSING = "—"
+# What Django's json_script escapes in JSON inside a <script> element (its table is private).
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @dataclass(frozen=True)
@@ -62,21 +65,21 @@ def header(column: Column) -> str:
     return f"{column.label} ({column.unit})" if column.unit else column.label
 
 
-def plain(column: Column, value):
+def plain[Value](column: Column, value: Value) -> Value | str:
     """A value for a file (CSV, workbook, API): a code as its label, anything else unchanged."""
-    if column.key in LABELS and value is not None:
+    if column.key in LABELS and isinstance(value, str):
         return LABELS[column.key].get(value, value)
     return value
 
 
-def cell(column: Column, value) -> str:
+def cell(column: Column, value: object) -> str:
     """A value for people: labels for codes, money, power, energy and shares in their units,
     dates as "5 Jan 2026", a dash when there is none."""
     if value is None or value == "":
         return MISSING
     if column.key in LABELS:
         return str(plain(column, value))
-    if column.unit in UNIT_TEXT:
+    if column.unit in UNIT_TEXT and isinstance(value, Decimal | float | int | str):
         return UNIT_TEXT[column.unit](value)
     if isinstance(value, dt.date):
         return f"{value.day} {value:%b %Y}"
@@ -91,7 +94,7 @@ def card(data: ChartData, *, filename: str = "", rows_max: int | None = None) ->
     rows = data.rows if rows_max is None else data.rows[:rows_max]
     return ChartCard(
         data=data,
-        figure_json=text.translate(_json_script_escapes),
+        figure_json=text.translate(JSON_SCRIPT_ESCAPES),
         drawable=bool(figure["data"]),
         header=tuple(header(c) for c in data.columns),
         cells=tuple(tuple(cell(c, row.get(c.key)) for c in data.columns) for row in rows),

@@ -50,6 +50,12 @@ chart's canonical order of categories in `ORDER`.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
+
+# A row of a chart, and its extras: their keys differ by chart (the table above), and one
+# `ChartData` carries every chart's, so they are typed as names to plain values, not per chart.
+Row = dict[str, Any]
+Extras = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -71,12 +77,12 @@ class ChartData:
     chart: str
     title: str
     columns: tuple[Column, ...]
-    rows: tuple[dict, ...]
+    rows: tuple[Row, ...]
     as_of: dt.date | None = None  # the newest as-of date of the records behind the rows
     illustrative: bool = False  # any record behind the rows is illustrative
     sources: tuple[Source, ...] = ()
     note: str = ""  # what the filters do to this chart, when that needs saying
-    extras: dict = field(default_factory=dict)
+    extras: Extras = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:

@@ -7,13 +7,15 @@ import datetime as dt
 from collections import defaultdict
 
 from aipdash.charts.dashboard_figures.capacity import stacked_capacity
-from aipdash.charts.data import ChartData
+from aipdash.charts.data import ChartData, Row
 from aipdash.charts.theme import (
     BLUE,
     DATE_HOVER,
     KIND_COLOURS,
     OTHER_COLOUR,
     STAGE_COLOURS,
+    Attributes,
+    Figure,
     _axis,
     _bn,
     _category_axis,
@@ -41,13 +43,14 @@ def _date_range(days: list[str]) -> list[str]:
     return [(first - pad).isoformat(), (last + pad).isoformat()]
 
 
-def partner_commitments(data: ChartData) -> dict:
+def partner_commitments(data: ChartData) -> Figure:
     """One partner's commitments, cumulative: equity and debt stacked in the partner's colour
     (equity solid, debt lighter and dotted), the top of the stack its total; a marker on each
     day that instrument grew. After the last commitment each band runs on, flat, to the plot's
     right edge (a tail without hover: no commitment happened there)."""
     chart = "partner_commitments"
-    by_day = defaultdict(float)  # (instrument, date) -> USD
+    # (instrument, ISO date) -> USD
+    by_day: defaultdict[tuple[str | None, str], float] = defaultdict(float)
     for row in data.rows:
         if row.get("date") is None:
             continue
@@ -58,13 +61,17 @@ def partner_commitments(data: ChartData) -> dict:
     x_range = _date_range(days)
     colour = data.extras.get("colour") or OTHER_COLOUR
 
-    traces, tails, stacked = [], [], 0.0
+    traces: list[Attributes] = []
+    tails: list[Attributes] = []
+    stacked = 0.0
     for instrument in _ordered("instrument", {instrument for instrument, _ in by_day}):
         label = _label("instrument", instrument)
         debt = instrument == "debt"
         line = {"shape": "hv", "width": 2, "color": colour, "dash": "dot" if debt else "solid"}
         fillcolor = _rgba(colour, 0.22 if debt else 0.55)
-        running, y, sizes = 0.0, [], []
+        running = 0.0
+        y: list[float] = []
+        sizes: list[int] = []
         for day in days:
             amount = by_day.get((instrument, day), 0.0)
             running += amount
@@ -121,7 +128,7 @@ def partner_commitments(data: ChartData) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def partner_capacity(data: ChartData) -> dict:
+def partner_capacity(data: ChartData) -> Figure:
     """The capacity of the projects a partner takes part in: MW by stage (in the canonical
     stage order), stacked by project kind; a bar opens the dashboard for that partner, stage
     and kind."""
@@ -135,13 +142,13 @@ def partner_capacity(data: ChartData) -> dict:
     return figure or _page_empty("partner_capacity")
 
 
-def _phase_label(row: dict) -> str:
+def _phase_label(row: Row) -> str:
     if row.get("phase"):
         return str(row["phase"])
     return f"Phase {row['sequence']}" if row.get("sequence") else "Phase"
 
 
-def project_phases(data: ChartData) -> dict:
+def project_phases(data: ChartData) -> Figure:
     """A project's phases as a timeline: cumulative MW by expected online date, a step line
     (from zero) with a marker per phase coloured by the phase's stage. A cancelled phase keeps
     its marker but adds nothing. The project's stated capacity is a dashed line when known.
@@ -153,7 +160,8 @@ def project_phases(data: ChartData) -> dict:
     )
     if not phases:
         return _page_empty(chart)
-    running, points = 0.0, []  # (row, cumulative MW after it, counted)
+    running = 0.0
+    points: list[tuple[Row, float, bool]] = []  # (row, cumulative MW after it, counted)
     for row in phases:
         counted = row.get("stage") != "cancelled"
         if counted:
@@ -163,7 +171,7 @@ def project_phases(data: ChartData) -> dict:
     unit, scale = _power_unit(max(running, stated))
     days = [_iso(row["date"]) for row, _, _ in points]
     x_range = _date_range(days)
-    colour = KIND_COLOURS.get(data.extras.get("kind"), BLUE)
+    colour = KIND_COLOURS.get(data.extras.get("kind", ""), BLUE)
 
     # The step line: from zero up at the first date, flat after the last to the plot's edge.
     line_x = [days[0], *days, x_range[1]]
@@ -181,12 +189,14 @@ def project_phases(data: ChartData) -> dict:
             "showlegend": False,
         }
     ]
-    by_stage = defaultdict(list)
+    by_stage: defaultdict[str | None, list[tuple[Row, float, bool]]] = defaultdict(list)
     for point in points:
         by_stage[point[0].get("stage")].append(point)
     for stage in _ordered("stage", set(by_stage)):
         stage_label = _label("stage", stage)
-        x, y, customdata = [], [], []
+        x: list[str] = []
+        y: list[float] = []
+        customdata: list[list[str]] = []
         for row, total, counted in by_stage[stage]:
             x.append(_iso(row["date"]))
             y.append(round(total / scale, 6))
@@ -202,7 +212,7 @@ def project_phases(data: ChartData) -> dict:
                 "customdata": customdata,
                 "marker": {
                     "size": 11,
-                    "color": STAGE_COLOURS.get(stage, OTHER_COLOUR),
+                    "color": STAGE_COLOURS.get(stage or "", OTHER_COLOUR),
                     "line": {"width": 1.5, "color": "#ffffff"},
                 },
                 "hovertemplate": (
@@ -214,7 +224,8 @@ def project_phases(data: ChartData) -> dict:
                 ),
             }
         )
-    shapes, annotations = [], []
+    shapes: list[Attributes] = []
+    annotations: list[Attributes] = []
     if stated > 0:
         shape, label = _reference_line(
             round(stated / scale, 6),
@@ -240,7 +251,7 @@ def project_phases(data: ChartData) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def project_participations(data: ChartData) -> dict:
+def project_participations(data: ChartData) -> Figure:
     """Stakes in a project: a horizontal bar per partner with a stake (largest on top), each in
     its partner's colour, its roles in the hover; partners without a stake are in the table
     only. A bar opens the dashboard for that partner."""
@@ -249,7 +260,11 @@ def project_participations(data: ChartData) -> dict:
     if not rows:
         return _page_empty(chart)
     rows.sort(key=lambda row: (-_num(row["stake_percent"]), str(row.get("partner")).casefold()))
-    names, x, colours, text, customdata = [], [], [], [], []
+    names: list[str] = []
+    x: list[float] = []
+    colours: list[str] = []
+    text: list[str] = []
+    customdata: list[list[str]] = []
     for row in rows:
         stake = _num(row["stake_percent"])
         names.append(row.get("partner") or row.get("partner_slug") or "")
@@ -259,7 +274,7 @@ def project_participations(data: ChartData) -> dict:
         customdata.append(
             [_query(partner=row.get("partner_slug")), row.get("roles") or "Role not recorded"]
         )
-    trace = {
+    trace: Attributes = {
         "type": "bar",
         "orientation": "h",
         "name": "Stake",

@@ -11,24 +11,25 @@ slugs are not text shown to people: they are left as they are.
 import dataclasses
 import functools
 import html
+from typing import Any
 
 from aipdash.charts.data import ChartData
 
 MARKUP = ("&", "<", ">")
 
 
-def _needs(value) -> bool:
+def _needs(value: object) -> bool:
     # Spelled out rather than any(... for char in MARKUP): called for every cell of every row.
     return isinstance(value, str) and ("&" in value or "<" in value or ">" in value)
 
 
 @functools.cache
-def _is_address(key) -> bool:
+def _is_address(key: object) -> bool:
     """Keys repeat on every row: decided once per key."""
     return isinstance(key, str) and (key.endswith("url") or key.endswith("slug"))
 
 
-def _escaped(value):
+def _escaped(value: object) -> object:
     if isinstance(value, str):
         return html.escape(value, quote=False) if _needs(value) else value
     if isinstance(value, dict):
@@ -38,7 +39,7 @@ def _escaped(value):
     return value
 
 
-def _escaped_dict(row: dict) -> dict:
+def _escaped_dict(row: dict[str, Any]) -> dict[str, Any]:
     # Most rows hold no markup character: keep them as they are (no copy).
     if not any(
         not _is_address(key) and (_needs(value) or isinstance(value, dict | list | tuple))

@@ -5,10 +5,18 @@ queries, hover text) the figure builders of `dashboard_figures` and `page_figure
 
 import datetime as dt
 import textwrap
+from collections.abc import Collection, Hashable
+from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
 from aipdash.charts.catalogue import EMPTY_TEXT, PAGE_EMPTY_TEXT, UNITS
 from aipdash.charts.data import LABELS, ORDER
+
+# A figure and its parts (layout, axes, traces, shapes, annotations) are plain JSON dicts whose
+# attributes are plotly.js's hundreds: typed as attribute names to any value, not spelled out.
+Figure = dict[str, Any]
+Attributes = dict[str, Any]
 
 BLACK, ORANGE, SKY_BLUE, GREEN = "#000000", "#E69F00", "#56B4E9", "#009E73"
 YELLOW, BLUE, VERMILLION, PURPLE = "#F0E442", "#0072B2", "#D55E00", "#CC79A7"
@@ -70,8 +78,8 @@ TRANSPARENT = "rgba(0,0,0,0)"
 DATE_HOVER = "%-d %b %Y"
 
 
-def _layout(chart: str, unit: str, **extra) -> dict:
-    layout = {
+def _layout(chart: str, unit: str, **extra: Any) -> Attributes:
+    layout: Attributes = {
         "meta": {"chart": chart, "unit": unit},
         "autosize": True,
         "font": {"family": FONT_FAMILY, "size": 13, "color": TEXT},
@@ -100,8 +108,8 @@ def _layout(chart: str, unit: str, **extra) -> dict:
     return layout
 
 
-def _axis(title: str = "", **extra) -> dict:
-    axis = {
+def _axis(title: str = "", **extra: Any) -> Attributes:
+    axis: Attributes = {
         "title": {"text": title, "font": {"size": 12, "color": MUTED}, "standoff": 8},
         "automargin": True,
         "gridcolor": GRID,
@@ -114,19 +122,19 @@ def _axis(title: str = "", **extra) -> dict:
     return axis
 
 
-def _category_axis(categories: list) -> dict:
+def _category_axis(categories: list[str]) -> Attributes:
     """An untitled axis of categories in the given order (a bar chart's), without grid lines."""
     return _axis(
         "", type="category", categoryorder="array", categoryarray=categories, showgrid=False
     )
 
 
-def _date_axis(**extra) -> dict:
+def _date_axis(**extra: Any) -> Attributes:
     """An untitled time axis (the dates say what it is), hovered as "7 Dec 2026", no grid."""
     return _axis("", type="date", hoverformat=DATE_HOVER, showgrid=False, **extra)
 
 
-def _empty(chart: str) -> dict:
+def _empty(chart: str) -> Figure:
     hidden = {"visible": False}
     layout = _layout(chart, UNITS[chart], xaxis=hidden, yaxis=dict(hidden))
     layout["annotations"] = [
@@ -147,10 +155,11 @@ def _empty(chart: str) -> dict:
 
 def _reference_line(
     value: float, text: str, *, vertical: bool, hovertext: str = ""
-) -> tuple[dict, dict]:
+) -> tuple[Attributes, Attributes]:
     """A dashed line across the plot at `value` (data units), and its label."""
     line = {"color": REFERENCE, "width": 1.5, "dash": "dash"}
-    label = {
+    shape: Attributes
+    label: Attributes = {
         "text": text,
         "showarrow": False,
         "font": {"size": 12, "color": REFERENCE},
@@ -175,26 +184,28 @@ def _reference_line(
 # --- Small helpers ---------------------------------------------------------------------------
 
 
-def _num(value) -> float:
+def _num(value: float | Decimal | None) -> float:
     """A plain float from an int, float, Decimal or None (None counts as 0)."""
     return float(value) if value is not None else 0.0
 
 
-def _iso(value):
+def _iso(value: dt.date | str) -> str:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _label(kind: str, code) -> str:
+def _label(kind: str, code: object) -> str:
     if code is None or code == "":
         return "Not specified"
-    return LABELS.get(kind, {}).get(code, str(code).replace("_", " ").capitalize())
+    unknown = str(code).replace("_", " ").capitalize()
+    return LABELS.get(kind, {}).get(code, unknown) if isinstance(code, str) else unknown
 
 
-def _ordered(kind: str, codes) -> list:
+def _ordered[Code: Hashable](kind: str, codes: Collection[Code]) -> list[Code]:
     """Codes in the canonical order of `ORDER[kind]`, unknown codes after them (sorted)."""
     order = ORDER.get(kind, ())
-    known = [code for code in order if code in codes]
-    return known + sorted((code for code in codes if code not in order), key=str)
+    rank: dict[Hashable, int] = {code: place for place, code in enumerate(order)}
+    known = sorted((code for code in codes if code in rank), key=rank.__getitem__)
+    return known + sorted((code for code in codes if code not in rank), key=str)
 
 
 def _power_unit(largest_mw: float) -> tuple[str, float]:
@@ -202,7 +213,7 @@ def _power_unit(largest_mw: float) -> tuple[str, float]:
     return ("GW", 1000.0) if largest_mw >= 1000 else ("MW", 1.0)
 
 
-def _projects(count) -> str:
+def _projects(count: int | None) -> str:
     count = int(count or 0)
     return f"{count:,} project" + ("" if count == 1 else "s")
 
@@ -221,7 +232,7 @@ def _wrap(text: str, width: int = 60) -> str:
     return "<br>".join(textwrap.wrap(str(text), width)) if text else ""
 
 
-def _query(**params) -> str:
+def _query(**params: str | None) -> str:
     return "?" + urlencode({key: value for key, value in params.items() if value})
 
 
@@ -229,7 +240,7 @@ def _bn(amount_usd: float) -> float:
     return round(amount_usd / 1e9, 6)
 
 
-def _page_empty(chart: str) -> dict:
+def _page_empty(chart: str) -> Figure:
     """The common empty figure, saying what is not recorded rather than "for these filters"."""
     fig = _empty(chart)
     fig["layout"]["annotations"][0]["text"] = PAGE_EMPTY_TEXT[chart]

@@ -16,12 +16,15 @@ memory stays bounded whatever the number of rows (the map's sheet has a row per 
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import IO, Any
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from aipdash.charts.card import header, plain
 from aipdash.charts.data import ChartData, Column
@@ -52,11 +55,16 @@ SHEET_NAMES = {
     "market_context": "Market context",
 }
 
+# What a cell holds here (bool and int are numbers too; a datetime is a date).
+type CellValue = str | float | Decimal | dt.date | None
+# A source as the Sources sheet lists it: title, address, as-of date.
+type SourceLine = tuple[str, str, dt.date | None]
+
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def number_format(column: Column, value) -> str | None:
+def number_format(column: Column, value: object) -> str | None:
     """The cell's format: by the column's unit, else by its key or its value's type."""
     if isinstance(value, bool) or value is None:
         return None
@@ -73,8 +81,16 @@ def number_format(column: Column, value) -> str | None:
     return INTEGER_FORMAT if isinstance(value, int) else None
 
 
-def _cell(sheet, value, *, fmt=None, font=None, alignment=None):
-    cell = WriteOnlyCell(sheet, value=value)
+def _cell(
+    sheet: WriteOnlyWorksheet,
+    value: CellValue,
+    *,
+    fmt: str | None = None,
+    font: Font | None = None,
+    alignment: Alignment | None = None,
+) -> Cell:
+    cell = WriteOnlyCell(sheet)
+    cell.value = value  # set as Cell.value (the stub of WriteOnlyCell's argument takes no date)
     if isinstance(value, str):
         cell.data_type = "s"  # exact text: "=..." is never read as a formula
     if fmt:
@@ -97,22 +113,25 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def _widths(sheet, widths: Iterable[int]):
+def _widths(sheet: WriteOnlyWorksheet, widths: Iterable[int]) -> None:
     for index, width in enumerate(widths):
         letter = chr(ord("A") + index) if index < 26 else "A" + chr(ord("A") + index - 26)
-        sheet.column_dimensions[letter].width = width
+        # Worksheet._setup gives a write-only sheet its column dimensions; its stub has none.
+        sheet.column_dimensions[letter].width = width  # type: ignore[attr-defined]
 
 
-def _table_sheet(workbook, name: str, titles: list[str], widths: Iterable[int]):
+def _table_sheet(
+    workbook: Workbook, name: str, titles: list[str], widths: Iterable[int]
+) -> WriteOnlyWorksheet:
     """A new sheet of rows under a bold header row that stays in view as one scrolls."""
-    sheet = workbook.create_sheet(name)
+    sheet: WriteOnlyWorksheet = workbook.create_sheet(name)
     sheet.freeze_panes = "A2"
     _widths(sheet, widths)
     sheet.append([_cell(sheet, title, font=BOLD) for title in titles])
     return sheet
 
 
-def chart_sheet(workbook, data: ChartData, used: set[str]):
+def chart_sheet(workbook: Workbook, data: ChartData, used: set[str]) -> None:
     name = _sheet_name(SHEET_NAMES.get(data.chart, data.title), used)
     titles = [header(column) for column in data.columns]
     sheet = _table_sheet(workbook, name, titles, (max(12, min(40, len(t) + 4)) for t in titles))
@@ -126,7 +145,7 @@ def chart_sheet(workbook, data: ChartData, used: set[str]):
         sheet.append([_cell(sheet, "No data for these filters.")])
 
 
-def headline_sheet(workbook, figures: list[dict]):
+def headline_sheet(workbook: Workbook, figures: Sequence[Mapping[str, Any]]) -> None:
     """The headline's figures (selectors.headline_figures), each with what it counts: money
     committed, and apart from it the money only announced, as on the tiles."""
     titles = ["Figure", "Value", "What it counts", "As of", "Illustrative"]
@@ -145,29 +164,35 @@ def headline_sheet(workbook, figures: list[dict]):
         )
 
 
-def chart_sources(data: ChartData) -> list[tuple[str, str, dt.date | None]]:
+def chart_sources(data: ChartData) -> list[SourceLine]:
     """The chart's sources, and those of its reference lines (targets, a country's use)."""
-    seen = []
-    for source in data.sources:
-        seen.append((source.title, source.url, source.as_of))
+    seen: list[SourceLine] = [(source.title, source.url, source.as_of) for source in data.sources]
     extra = [*data.extras.get("targets", ())]
     if data.extras.get("reference"):
         extra.append(data.extras["reference"])
     for item in extra:
         if item.get("source_url") or item.get("source_title"):
             seen.append((item.get("source_title", ""), item.get("source_url", ""), item["as_of"]))
-    unique = []
+    unique: list[SourceLine] = []
     for source in seen:
         if source not in unique:
             unique.append(source)
     return unique
 
 
-def filters_sheet(workbook, *, view: str, address: str, described, charts, generated_at):
-    sheet = workbook.create_sheet("Filters", 0)
+def filters_sheet(
+    workbook: Workbook,
+    *,
+    view: str,
+    address: str,
+    described: Sequence[tuple[str, str]],
+    charts: Sequence[ChartData],
+    generated_at: dt.datetime,
+) -> None:
+    sheet: WriteOnlyWorksheet = workbook.create_sheet("Filters", 0)
     _widths(sheet, (26, 90))
 
-    def line(label, value, fmt=None):
+    def line(label: str, value: CellValue, fmt: str | None = None) -> None:
         sheet.append([_cell(sheet, label, font=BOLD), _cell(sheet, value, fmt=fmt, alignment=WRAP)])
 
     line("View", view)
@@ -192,7 +217,7 @@ def filters_sheet(workbook, *, view: str, address: str, described, charts, gener
             line(f"Note: {data.title}", data.note)
 
 
-def sources_sheet(workbook, charts):
+def sources_sheet(workbook: Workbook, charts: Sequence[ChartData]) -> None:
     titles = ["Chart", "Source", "URL", "As of", "Illustrative"]
     sheet = _table_sheet(workbook, "Sources", titles, (40, 60, 60, 12, 14))
     for data in charts:
@@ -225,8 +250,13 @@ def sources_sheet(workbook, charts):
 
 
 def workbook_file(
-    charts: list[ChartData], *, headline: list[dict], view: str, address: str = "", described=()
-):
+    charts: Sequence[ChartData],
+    *,
+    headline: Sequence[Mapping[str, Any]],
+    view: str,
+    address: str = "",
+    described: Sequence[tuple[str, str]] = (),
+) -> IO[bytes]:
     """The workbook in an anonymous temporary file, positioned at its start: stream it, then
     close it (closing deletes it). `headline`: the headline's figures
     (selectors.headline_figures)."""

@@ -25,13 +25,15 @@ was.
 import datetime as dt
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TextIO, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Field, Model, Sum
 from django.utils import timezone
 
 from aipdash.audit.history import record_history, record_history_of_keys
@@ -60,14 +62,14 @@ class Kind:
     """One model in the file: its label and how its foreign keys are named (field → model
     whose slug names the related record)."""
 
-    model: type
-    references: dict
+    model: type[Model]
+    references: dict[str, type[Model]]
 
     @property
     def label(self) -> str:
         return self.model._meta.label_lower
 
-    def fields(self):
+    def fields(self) -> "list[Field[Any, Any]]":  # (quoted: Field is generic in the stubs only)
         return [
             f
             for f in self.model._meta.concrete_fields
@@ -77,7 +79,7 @@ class Kind:
 
 # Each model's foreign keys, by field (the related model's slug names the record); the models
 # and their load order are the registry's (aipdash/records/registry.py).
-REFERENCES = {
+REFERENCES: dict[type[Model], dict[str, type[Model]]] = {
     Partner: {"parent": Partner},
     Investment: {},
     Target: {},
@@ -91,7 +93,7 @@ REFERENCES = {
 KINDS = tuple(Kind(model, REFERENCES[model]) for model in registry.portfolio_models())
 BY_LABEL = {kind.label: kind for kind in KINDS}
 # Deleting with --replace: the rows that refer to others first.
-DELETE_ORDER = (
+DELETE_ORDER: tuple[type[Model], ...] = (
     Commitment,
     Participation,
     ProjectPhase,
@@ -108,6 +110,13 @@ class ImportRefused(Exception):
     """The file cannot be imported as it is; nothing was changed."""
 
 
+class ImportReport(TypedDict):
+    """What an import did: records created and deleted, by model label."""
+
+    created: dict[str, int]
+    deleted: dict[str, int]
+
+
 def counts() -> dict[str, int]:
     return {kind.label: kind.model._base_manager.count() for kind in KINDS}
 
@@ -115,7 +124,7 @@ def counts() -> dict[str, int]:
 # --- export ---------------------------------------------------------------------------------
 
 
-def _json_value(value):
+def _json_value(value: object) -> object:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date):
@@ -123,10 +132,12 @@ def _json_value(value):
     return value
 
 
-def _partner_rows(columns):
+def _partner_rows(columns: list[str]) -> list[dict[str, Any]]:
     """Every partner, parents before their subsidiaries (a few hundred rows at most)."""
     rows = list(Partner._base_manager.order_by("pk").values(*columns, "pk", "parent_id"))
-    placed, ordered, left = set(), [], rows
+    placed: set[int] = set()
+    ordered: list[dict[str, Any]] = []
+    left = rows
     while left:
         ready = [r for r in left if r["parent_id"] is None or r["parent_id"] in placed]
         if not ready:  # a cycle (the model refuses one): keep the rest as they are
@@ -137,10 +148,11 @@ def _partner_rows(columns):
     return ordered
 
 
-def _rows(kind):
+def _rows(kind: Kind) -> Iterator[dict[str, object]]:
     columns = []
     for f in kind.fields():
         columns.append(f"{f.name}__slug" if f.name in kind.references else f.name)
+    rows: Iterator[dict[str, Any]] | list[dict[str, Any]]
     if kind.model is Partner:
         rows = _partner_rows(columns)
     else:
@@ -152,7 +164,7 @@ def _rows(kind):
         }
 
 
-def export_lines():
+def export_lines() -> Iterator[str]:
     """The export file, line by line (text), read from the database in chunks. Run it inside
     a transaction (REPEATABLE READ on PostgreSQL) for a consistent snapshot."""
     header = {
@@ -174,7 +186,7 @@ def export_lines():
 # --- import ---------------------------------------------------------------------------------
 
 
-def read_records(stream):
+def read_records(stream: TextIO) -> tuple[dict[str, object], Iterator[object]]:
     """(header, records) of an export file; records is an iterator of dicts. Reads line by line
     when the file has the export's own layout; any other JSON layout is read whole."""
     first = stream.readline()
@@ -189,11 +201,16 @@ def read_records(stream):
             raise ImportRefused(f"Not a JSON export of the portfolio: {error}.") from error
         if not isinstance(document, dict):
             raise ImportRefused("Not an export of the portfolio (no header).") from None
-        return _checked(document), iter(document.get("records", []))
+        records = document.get("records", [])
+        if not isinstance(records, list):
+            raise ImportRefused(
+                "Not an export of the portfolio (its records are not a list)."
+            ) from None
+        return _checked(document), iter(records)
     return _checked(header), _lines(stream)
 
 
-def _lines(stream):
+def _lines(stream: TextIO) -> Iterator[object]:
     for number, line in enumerate(stream, start=2):
         text = line.strip().removesuffix(",")
         if not text or text == "]}":
@@ -204,7 +221,7 @@ def _lines(stream):
             raise ImportRefused(f"Line {number} is not a record: {error}.") from error
 
 
-def _checked(header):
+def _checked(header: dict[str, object]) -> dict[str, object]:
     if header.get("format") != FORMAT:
         raise ImportRefused(f"Not an export of the portfolio (format is not “{FORMAT}”).")
     if header.get("format_version") != FORMAT_VERSION:
@@ -222,20 +239,23 @@ def _describe(error: ValidationError) -> str:
 
 
 class _Importer:
-    def __init__(self, reason):
+    def __init__(self, reason: str) -> None:
         self.reason = reason
-        self.keys = defaultdict(dict)  # model → slug → pk
-        self.batch, self.batch_kind = [], None
-        self.partners = []  # (depth, instance): inserted level by level
-        self.depth = {}
-        self.made = Counter()
+        self.keys: defaultdict[type[Model], dict[str, int]] = defaultdict(dict)  # slug → pk
+        self.batch: list[Model] = []
+        self.batch_kind: Kind | None = None
+        # (record number, partner, parent's slug): inserted level by level (by `depth`)
+        self.partners: list[tuple[int, Partner, str | None]] = []
+        self.depth: dict[str | None, int] = {}  # partner's slug → how many parents above it
+        self.made: Counter[str] = Counter()
 
-    def add(self, number, record):
+    def add(self, number: int, record: object) -> None:
         if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
             raise ImportRefused(
                 f"Record {number} is not an object with a “model” and its “fields”."
             )
-        kind = BY_LABEL.get(record.get("model"))
+        label = record.get("model")
+        kind = BY_LABEL.get(label) if isinstance(label, str) else None
         if kind is None:
             raise ImportRefused(f"Record {number}: unknown model “{record.get('model')}”.")
         if kind is not self.batch_kind:
@@ -244,7 +264,7 @@ class _Importer:
                 self.flush_partners()
             self.batch_kind = kind
         fields = dict(record["fields"])
-        values = {}
+        values: dict[str, object] = {}
         for f in kind.fields():
             if f.name not in fields:
                 raise ImportRefused(f"Record {number} ({kind.label}): no “{f.name}” field.")
@@ -259,35 +279,47 @@ class _Importer:
             raise ImportRefused(
                 f"Record {number} ({kind.label}): unknown field “{sorted(fields)[0]}”."
             )
-        obj = kind.model(**values)
         if kind.model is Partner:
-            parent = record["fields"]["parent"]
-            if parent is not None and parent not in self.depth:
-                raise ImportRefused(
-                    f"Record {number} (partner “{values['slug']}”): its parent “{parent}” "
-                    "comes later or not at all; parents come first."
-                )
-            self.depth[values["slug"]] = 0 if parent is None else self.depth[parent] + 1
-            self.partners.append((number, obj, parent))
+            self.add_partner(number, Partner(**values), record["fields"]["parent"])
             return
+        obj = kind.model(**values)
         self.clean(number, kind, obj)
         self.batch.append(obj)
         if len(self.batch) >= CHUNK:
             self.flush()
 
-    def resolve(self, number, kind, name, slug):
+    def add_partner(self, number: int, partner: Partner, parent: object) -> None:
+        """A partner waits until the file's partners are read: parents are inserted first."""
+        # Slugs name partners before they are checked: text, or nothing (which full_clean
+        # refuses, naming the field); a list or an object would name no partner.
+        slug: object = partner.slug  # as the file gives it
+        if slug is not None and not isinstance(slug, str):
+            raise ImportRefused(f"Record {number} (partner): its slug “{slug}” is not text.")
+        if parent is not None and not isinstance(parent, str):
+            raise ImportRefused(
+                f"Record {number} (partner “{slug}”): its parent “{parent}” is not text."
+            )
+        if parent is not None and parent not in self.depth:
+            raise ImportRefused(
+                f"Record {number} (partner “{slug}”): its parent “{parent}” "
+                "comes later or not at all; parents come first."
+            )
+        self.depth[partner.slug] = 0 if parent is None else self.depth[parent] + 1
+        self.partners.append((number, partner, parent))
+
+    def resolve(self, number: int, kind: Kind, name: str, slug: object) -> int | None:
         if slug is None:
             return None
         target = kind.references[name]
-        try:
-            return self.keys[target][slug]
-        except KeyError:
+        key = self.keys[target].get(slug) if isinstance(slug, str) else None
+        if key is None:
             raise ImportRefused(
                 f"Record {number} ({kind.label}): no {target._meta.verbose_name} “{slug}” "
                 "before it in the file."
-            ) from None
+            )
+        return key
 
-    def clean(self, number, kind, obj):
+    def clean(self, number: int, kind: Kind, obj: Model) -> None:
         """Field validators, clean() and unique fields, each failure named by record and
         field. The check constraints are left to the database (the insert): each repeats a
         field validator or a clean() rule, and checking them here cost a query and two
@@ -299,8 +331,8 @@ class _Importer:
                 f"Record {number} ({kind.label} “{obj}”): {_describe(error)}"
             ) from error
 
-    def flush_partners(self):
-        levels = defaultdict(list)
+    def flush_partners(self) -> None:
+        levels: defaultdict[int, list[tuple[int, Partner, str | None]]] = defaultdict(list)
         for number, obj, parent in self.partners:
             levels[self.depth[obj.slug]].append((number, obj, parent))
         self.partners = []
@@ -311,18 +343,18 @@ class _Importer:
                 self.clean(number, BY_LABEL["partners.partner"], obj)
             self.insert(Partner, [obj for _number, obj, _parent in rows])
 
-    def flush(self):
-        if self.batch:
+    def flush(self) -> None:
+        if self.batch and self.batch_kind is not None:  # a batch is of its kind
             self.insert(self.batch_kind.model, self.batch)
             self.batch = []
 
-    def insert(self, model, objs):
+    def insert(self, model: type[Model], objs: Sequence[Model]) -> None:
         try:
             with transaction.atomic():
                 model._base_manager.bulk_create(objs)
         except IntegrityError as error:
             raise ImportRefused(
-                f"{model._meta.verbose_name_plural.capitalize()}: the database refused a row "
+                f"{str(model._meta.verbose_name_plural).capitalize()}: the database refused a row "
                 f"({' '.join(str(error).split())}); the file repeats a record or breaks a rule."
             ) from error
         if any(obj.pk is None for obj in objs):
@@ -330,33 +362,32 @@ class _Importer:
         record_history_of_keys(
             model, [obj.pk for obj in objs], history_type="+", reason=self.reason
         )
-        if hasattr(model, "slug"):
-            self.keys[model].update((obj.slug, obj.pk) for obj in objs)
+        self.keys[model].update((obj.slug, obj.pk) for obj in objs if hasattr(obj, "slug"))
         self.made[model._meta.label_lower] += len(objs)
 
-    def finish(self):
+    def finish(self) -> None:
         self.flush()
         if self.partners:
             self.flush_partners()
 
 
-def _number_of(model, n):
+def _number_of(model: type[Model], n: int) -> str:
     return f"{n:,} {model._meta.verbose_name if n == 1 else model._meta.verbose_name_plural}"
 
 
-def wipe(reason) -> dict[str, int]:
+def wipe(reason: str) -> dict[str, int]:
     """Delete the whole portfolio, keeping each record's last values in the history."""
     deleted = {}
     for model in DELETE_ORDER:
         queryset = model._base_manager.all()
         record_history(queryset, history_type="-", reason=reason)
-        if model is Partner:
-            queryset.update(parent=None)  # no PROTECT between partners while they all go
+        if model is Partner:  # no PROTECT between partners while they all go
+            Partner._base_manager.update(parent=None)
         deleted[model._meta.label_lower] = queryset._raw_delete(queryset.db)
     return deleted
 
 
-def import_portfolio(stream, *, name="", replace=False) -> dict:
+def import_portfolio(stream: TextIO, *, name: str = "", replace: bool = False) -> ImportReport:
     """Load an export file into an empty portfolio (with `replace`, empty it first); return
     {"created": counts, "deleted": counts}. Raises ImportRefused; nothing is changed then."""
     name = Path(name).name if name else ""  # the history's reason holds 100 characters
@@ -380,6 +411,8 @@ def import_portfolio(stream, *, name="", replace=False) -> dict:
         importer.finish()
         made = {kind.label: importer.made[kind.label] for kind in KINDS}
         expected = header.get("counts")
+        if expected is not None and not isinstance(expected, dict):
+            raise ImportRefused("The file's counts are not an object of counts by model.")
         if expected is not None and expected != made:
             differ = [label for label in made if made[label] != expected.get(label)]
             raise ImportRefused(
@@ -394,7 +427,7 @@ def import_portfolio(stream, *, name="", replace=False) -> dict:
     return {"created": made, "deleted": deleted}
 
 
-def _check_stakes():
+def _check_stakes() -> None:
     """The rule that spans rows and has no database constraint: stakes in one project add up
     to at most 100 % (each participation's full_clean saw only the rows already inserted)."""
     over = (

@@ -371,3 +371,23 @@ def test_a_csv_format_given_for_a_previewed_xlsx_is_the_forms_error(upload, edit
     assert response.status_code == 400
     assert response.context["confirm_errors"] == ["The confirmation does not match its preview."]
     assert not Project.objects.exists()
+
+
+def test_a_workbook_saved_on_its_chart_sheet_imports_its_worksheet(upload, confirm):
+    """A workbook saved with a chart sheet in front (its active sheet) is read from its
+    worksheet, not refused as unreadable: a chart sheet has no rows."""
+    book = openpyxl.Workbook()
+    data = book.active
+    data.append(HEADER)
+    data.append(project_row())
+    chart = openpyxl.chart.BarChart()
+    chart.add_data(openpyxl.chart.Reference(data, min_col=9, min_row=1, max_row=2))
+    book.create_chartsheet("Chart", 0).add_chart(chart)
+    book.active = 0
+    content = io.BytesIO()
+    book.save(content)
+    preview = upload("project", SimpleUploadedFile("charted.xlsx", content.getvalue()))
+    assert preview.context["form"].errors == {}
+    assert preview.context["preview"]["counts"]["new"] == 1
+    assert confirm("project", preview).status_code == 302
+    assert Project.objects.get().slug == "riverside"

@@ -254,3 +254,42 @@ def test_a_record_that_is_not_an_object_is_refused_by_number(db, record):
     text = f'{{"format": "aipdash-portfolio", "format_version": 1, "records": [{record}]}}'
     with pytest.raises(backup.ImportRefused, match=r"Record 1 is not an object"):
         backup.import_portfolio(io.StringIO(text))
+
+
+def _file(*records, counts=None):
+    header = {"format": "aipdash-portfolio", "format_version": 1}
+    if counts is not None:
+        header["counts"] = counts
+    return json.dumps(header | {"records": list(records)})
+
+
+def _partner(**fields):
+    kind = backup.BY_LABEL["partners.partner"]
+    return {"model": kind.label, "fields": {f.name: None for f in kind.fields()} | fields}
+
+
+def _project(**fields):
+    kind = backup.BY_LABEL["projects.project"]
+    return {"model": kind.label, "fields": {f.name: None for f in kind.fields()} | fields}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (_file({"model": ["partners.partner"], "fields": {}}), r"Record 1: unknown model"),
+        (
+            _file(_project(investment=["x"])),
+            r"Record 1 \(projects.project\): no investment “\['x'\]”",
+        ),
+        (_file(_partner(slug=["a"])), r"Record 1 \(partner\): its slug “\['a'\]” is not text"),
+        (_file(_partner(slug="a", parent={"b": 1})), r"its parent “\{'b': 1\}” is not text"),
+        (_file(counts=[1]), r"counts are not an object"),
+        ('{"format": "aipdash-portfolio", "format_version": 1, "records": 5}', r"not a list"),
+    ],
+)
+def test_a_file_with_values_of_the_wrong_json_type_is_refused_not_a_crash(db, text, message):
+    """A name that is a list or an object (keys, references, counts) is refused by the
+    import, naming the record, rather than stopping it with a TypeError."""
+    with pytest.raises(backup.ImportRefused, match=message):
+        backup.import_portfolio(io.StringIO(text))
+    assert backup.counts() == dict.fromkeys(backup.counts(), 0)

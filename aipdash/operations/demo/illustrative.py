@@ -20,6 +20,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict
 
 from projects.models import Commitment, Participation, Project, Stage
 
@@ -69,7 +70,7 @@ class Market:
     country: str
     latitude: str
     longitude: str
-    campuses: dict = field(default_factory=dict)  # stage -> number of campuses
+    campuses: dict[str, int] = field(default_factory=dict)  # stage -> number of campuses
     us: bool = True
 
 
@@ -100,9 +101,22 @@ MARKETS = (
            {Stage.DEVELOPMENT: 1, Stage.ANNOUNCED: 1}, us=False),
 )  # fmt: skip
 
+
+class Timing(TypedDict):
+    """When campuses of one stage were announced, how long until the first phase comes online
+    (days, and not before a floor date), the days between phases, how many phases, and the
+    latest a phase comes online (the operational ones: before the as-of date)."""
+
+    announced: tuple[dt.date, dt.date]
+    first: tuple[int, int, dt.date | None]
+    gap: tuple[int, int]
+    phases: tuple[int, int]
+    latest: dt.date | None
+
+
 # When campuses of each stage were announced, how long until the first phase comes online
 # (days, and not before a floor date), the days between phases and how many phases.
-CAMPUS_TIMING = {
+CAMPUS_TIMING: dict[str, Timing] = {
     Stage.OPERATIONAL: {
         "announced": (dt.date(2018, 3, 1), dt.date(2023, 3, 31)),
         "first": (365, 640, None),
@@ -151,10 +165,11 @@ class PowerProject:
     latitude: str
     longitude: str
     announced_on: dt.date
-    phases: tuple  # ((MW, online date), ...): capacity is their sum, online date the last one
+    # ((MW, online date), ...): capacity is their sum, online date the last one
+    phases: tuple[tuple[int, dt.date], ...]
     cost_per_mw_k: int  # thousand USD per MW
     supplies: str  # the markets it serves, for the description
-    participations: tuple  # ((partner slug, role, stake % or None), ...)
+    participations: tuple[tuple[str, str, int | None], ...]  # (partner slug, role, stake %)
 
 
 # Power projects that supply the campuses. Stakes (sponsor and equity investor) add up to at
@@ -329,17 +344,71 @@ OTHER_COMMITMENTS = (
 )  # fmt: skip
 
 
+class Provenance(TypedDict):
+    """Where a record's figures come from (aipdash/records/provenance.py)."""
+
+    source_title: str
+    source_url: str
+    as_of: dt.date
+    illustrative: bool
+
+
+class ProjectRecord(Provenance):
+    slug: str
+    name: str
+    kind: str
+    stage: str
+    investment: str | None  # its slug
+    country: str
+    region: str
+    latitude: Decimal
+    longitude: Decimal
+    energy_source: str
+    capacity_mw: Decimal
+    announced_on: dt.date
+    expected_online: dt.date
+    capital_cost_usd: Decimal
+    description: str
+
+
+class PhaseRecord(Provenance):
+    project: str  # its slug
+    sequence: int
+    name: str
+    stage: str
+    capacity_mw: Decimal
+    expected_online: dt.date
+
+
+class ParticipationRecord(Provenance):
+    project: str  # its slug
+    partner: str  # its slug
+    role: str
+    stake_percent: Decimal | None
+
+
+class CommitmentRecord(Provenance):
+    partner: str  # its slug
+    project: str | None  # its slug; None: to the partnership as a whole
+    instrument: str
+    status: str
+    amount_usd: Decimal
+    committed_on: dt.date
+    reference: str
+    note: str
+
+
 @dataclass(frozen=True)
 class Portfolio:
     """Records as dicts of field values; foreign keys as slugs (investment, project, partner)."""
 
-    projects: tuple
-    phases: tuple
-    participations: tuple
-    commitments: tuple
+    projects: tuple[ProjectRecord, ...]
+    phases: tuple[PhaseRecord, ...]
+    participations: tuple[ParticipationRecord, ...]
+    commitments: tuple[CommitmentRecord, ...]
 
 
-def provenance(as_of=AS_OF):
+def provenance(as_of: dt.date = AS_OF) -> Provenance:
     return {
         "source_title": DEMO_SOURCE_TITLE,
         "source_url": "",
@@ -348,7 +417,7 @@ def provenance(as_of=AS_OF):
     }
 
 
-def split_exactly(rng, total, parts, low, high):
+def split_exactly(rng: random.Random, total: int, parts: int, low: int, high: int) -> list[int]:
     """`parts` whole numbers, each from `low` to `high`, that add up to exactly `total`."""
     if not parts * low <= total <= parts * high:
         raise ValueError(f"cannot split {total} into {parts} parts of {low}..{high}")
@@ -364,18 +433,18 @@ def split_exactly(rng, total, parts, low, high):
     return values
 
 
-def random_date(rng, start, end):
+def random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randint(0, (end - start).days))
 
 
-def offset(rng, centre, spread):
+def offset(rng: random.Random, centre: str, spread: int) -> Decimal:
     """A coordinate near `centre` (a decimal string), at most `spread` hundred-thousandths of
     a degree away."""
     units = rng.randint(-spread, spread)
     return (Decimal(centre) + Decimal(units) / 100_000).quantize(Decimal("0.00001"))
 
 
-def _campus_slots():
+def _campus_slots() -> list[tuple[Market, Stage, int]]:
     """(market, stage, number within the market) for every campus, in a fixed order."""
     slots = []
     for market in MARKETS:
@@ -387,7 +456,9 @@ def _campus_slots():
     return slots
 
 
-def _campus_phase_dates(rng, stage, announced_on, count):
+def _campus_phase_dates(
+    rng: random.Random, stage: Stage, announced_on: dt.date, count: int
+) -> list[dt.date]:
     timing = CAMPUS_TIMING[stage]
     low, high, floor = timing["first"]
     first = announced_on + dt.timedelta(days=rng.randint(low, high))
@@ -401,10 +472,10 @@ def _campus_phase_dates(rng, stage, announced_on, count):
     return dates
 
 
-def _campuses():
+def _campuses() -> tuple[list[ProjectRecord], list[PhaseRecord], list[ParticipationRecord]]:
     rng = random.Random(f"{SEED}:campuses")  # noqa: S311 (demo data, not security)
     slots = _campus_slots()
-    capacity = {}  # slot index -> MW
+    capacity: dict[int, int] = {}  # slot index -> MW
     for stage in MANAGED:
         in_stage = [index for index, slot in enumerate(slots) if slot[1] == stage]
         low, high = CAMPUS_MW_RANGE[stage]
@@ -415,7 +486,9 @@ def _campuses():
         ):
             capacity[index] = mw
 
-    projects, phases, participations = [], [], []
+    projects: list[ProjectRecord] = []
+    phases: list[PhaseRecord] = []
+    participations: list[ParticipationRecord] = []
     for index, (market, stage, number) in enumerate(slots):
         mw = capacity[index]
         slug = f"aligned-{market.slug}-{number:02d}"
@@ -463,9 +536,11 @@ def _campuses():
     return projects, phases, participations
 
 
-def _campus_participations(rng, index, market, stage, slug):
+def _campus_participations(
+    rng: random.Random, index: int, market: Market, stage: Stage, slug: str
+) -> list[ParticipationRecord]:
     co_investor = CAMPUS_CO_INVESTORS[index % len(CAMPUS_CO_INVESTORS)]
-    rows = [
+    rows: list[tuple[str, str, int | None]] = [
         ("gip", R.EQUITY_INVESTOR, rng.randint(35, 45)),
         ("mgx", R.EQUITY_INVESTOR, rng.randint(25, 35)),
         (co_investor, R.EQUITY_INVESTOR, rng.randint(10, 20)),
@@ -490,7 +565,7 @@ def _campus_participations(rng, index, market, stage, slug):
     return [_participation(slug, *row) for row in rows]
 
 
-def _participation(project, partner, role, stake):
+def _participation(project: str, partner: str, role: str, stake: int | None) -> ParticipationRecord:
     return {
         "project": project,
         "partner": partner,
@@ -500,8 +575,10 @@ def _participation(project, partner, role, stake):
     }
 
 
-def _power_projects():
-    projects, phases, participations = [], [], []
+def _power_projects() -> tuple[list[ProjectRecord], list[PhaseRecord], list[ParticipationRecord]]:
+    projects: list[ProjectRecord] = []
+    phases: list[PhaseRecord] = []
+    participations: list[ParticipationRecord] = []
     for power in POWER_PROJECTS:
         capacity = sum(mw for mw, _ in power.phases)
         label = dict(Project.EnergySource.choices)[power.energy_source].lower()
@@ -543,7 +620,7 @@ def _power_projects():
     return projects, phases, participations
 
 
-def _status(rng, committed_on):
+def _status(rng: random.Random, committed_on: dt.date) -> str:
     """Older tranches have been called; recent ones are committed or only announced."""
     if committed_on < dt.date(2025, 7, 1):
         return CALLED if rng.random() < 0.8 else COMMITTED
@@ -552,9 +629,9 @@ def _status(rng, committed_on):
     return ANNOUNCED if rng.random() < 0.6 else COMMITTED
 
 
-def _commitments(campus):
+def _commitments(campus: str) -> list[CommitmentRecord]:
     rng = random.Random(f"{SEED}:commitments")  # noqa: S311 (demo data, not security)
-    rows = []
+    rows: list[CommitmentRecord] = []
     for partner, total_m, start, tranches in EQUITY_BY_PARTNER_M:
         span = (RAISED_BY - start).days
         days = sorted(rng.sample(range(span + 1), tranches))
@@ -605,7 +682,7 @@ def _commitments(campus):
 STALE_CAMPUSES = 3
 
 
-def _mark_stale(campuses):
+def _mark_stale(campuses: list[ProjectRecord]) -> None:
     """The STALE_CAMPUSES operational campuses that came online first keep that date as their
     as-of date (years before AS_OF)."""
     operational = [p for p in campuses if p["stage"] == Stage.OPERATIONAL]

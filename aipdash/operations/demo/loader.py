@@ -20,11 +20,14 @@ for a phase; (project, partner, role) for a participation; the reference of a co
 import logging
 import tomllib
 from collections import Counter
+from collections.abc import Callable, Hashable, Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Field, Model
 
 from aipdash.scenarios import demo as demo_scenarios
 from partners.models import Partner
@@ -47,13 +50,18 @@ PUBLIC_FACTS = Path(__file__).with_name("public_facts.toml")
 CHANGE_REASON = "Demo data (load_demo)"
 REFRESH_REASON = "Demo values put back (load_demo --refresh)"
 
+# A record's field values as a model takes them (read from TOML: any field, any type).
+Values = dict[str, Any]
+# Called with (model name, number of its demo records) as each model is done.
+Progress = Callable[[str, int], None]
 
-def read_public_facts(path=PUBLIC_FACTS):
+
+def read_public_facts(path: Path = PUBLIC_FACTS) -> dict[str, list[Values]]:
     """The public facts as lists of field values, with each record's provenance resolved."""
     with open(path, "rb") as file:
         raw = tomllib.load(file)
     sources = raw.pop("sources")
-    facts = {}
+    facts: dict[str, list[Values]] = {}
     for section, records in raw.items():
         facts[section] = []
         for record in records:
@@ -71,7 +79,7 @@ def read_public_facts(path=PUBLIC_FACTS):
 class DemoRecordInvalid(Exception):
     """A demo record that cannot be saved as the demo has it (the whole load is rolled back)."""
 
-    def __init__(self, obj, key, error):
+    def __init__(self, obj: Model, key: object, error: ValidationError) -> None:
         messages = "; ".join(
             f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items()
         )
@@ -82,20 +90,22 @@ class DemoRecordInvalid(Exception):
 class _Upsert:
     """Creates missing rows by natural key; with `refresh`, also restores changed ones."""
 
-    def __init__(self, refresh=False, progress=None):
+    def __init__(self, refresh: bool = False, progress: Progress | None = None) -> None:
         self.refresh = refresh
-        self.counts = Counter()
-        self.changes = Counter()
-        self.progress = progress  # called with (model name, count) as each model is done
-        self._current = None
+        self.counts: Counter[str] = Counter()
+        self.changes: Counter[str] = Counter()
+        self.progress = progress
+        self._current: str | None = None
 
-    def done(self):
+    def done(self) -> None:
         """The model being loaded is complete: report it."""
         if self._current is not None and self.progress is not None:
             self.progress(self._current, self.counts[self._current])
         self._current = None
 
-    def __call__(self, model, existing, key, values):
+    def __call__[M: Model, K: Hashable](
+        self, model: type[M], existing: dict[K, M], key: K, values: Mapping[str, object]
+    ) -> M:
         if model.__name__ != self._current:
             self.done()
             self._current = model.__name__
@@ -117,7 +127,8 @@ class _Upsert:
             except ValidationError as error:
                 raise DemoRecordInvalid(obj, key, error) from error
             # Recorded by django-simple-history with the row.
-            obj._change_reason = CHANGE_REASON if action == "created" else REFRESH_REASON
+            reason = CHANGE_REASON if action == "created" else REFRESH_REASON
+            obj._change_reason = reason  # type: ignore[attr-defined]  # simple-history's
             obj.save()
             existing[key] = obj
         self.counts[model.__name__] += 1
@@ -125,20 +136,23 @@ class _Upsert:
         return obj
 
     @staticmethod
-    def _differs(obj, name, value):
+    def _differs(obj: Model, name: str, value: object) -> bool:
         model_field = obj._meta.get_field(name)
-        if model_field.is_relation:
-            return getattr(obj, model_field.attname) != (value.pk if value is not None else None)
-        return getattr(obj, name) != value
+        current: object
+        if model_field.is_relation and isinstance(model_field, Field):  # a foreign key
+            current = getattr(obj, model_field.attname)
+            return current != (value.pk if isinstance(value, Model) else None)
+        current = getattr(obj, name)
+        return current != value
 
 
-def _money(value):
+def _money(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _load_partners(upsert, records):
+def _load_partners(upsert: _Upsert, records: list[Values]) -> dict[str, Partner]:
     existing = Partner.objects.in_bulk([r["slug"] for r in records], field_name="slug")
-    partners = {}
+    partners: dict[str, Partner] = {}
     # Parents first, so that a subsidiary can refer to its saved parent.
     for record in sorted(records, key=lambda r: "parent" in r):
         values = {
@@ -153,10 +167,10 @@ def _load_partners(upsert, records):
     return partners
 
 
-def _load_targets(upsert, facts):
+def _load_targets(upsert: _Upsert, facts: dict[str, list[Values]]) -> None:
     records = facts["targets"]
     existing = Target.objects.in_bulk([r["slug"] for r in records], field_name="slug")
-    targets = {}
+    targets: dict[str, Target] = {}
     for record in records:
         values = {**record, "amount_usd": _money(record["amount_usd"])}
         targets[record["slug"]] = upsert(Target, existing, record["slug"], values)
@@ -175,9 +189,9 @@ def _load_targets(upsert, facts):
         upsert(FundraisingUpdate, existing, (target.pk, record["as_of"]), values)
 
 
-def _load_investments(upsert, records):
+def _load_investments(upsert: _Upsert, records: list[Values]) -> dict[str, Investment]:
     existing = Investment.objects.in_bulk([r["slug"] for r in records], field_name="slug")
-    investments = {}
+    investments: dict[str, Investment] = {}
     for record in records:
         values = {
             "description": "",
@@ -192,7 +206,7 @@ def _load_investments(upsert, records):
     return investments
 
 
-def _load_indicators(upsert, records):
+def _load_indicators(upsert: _Upsert, records: list[Values]) -> None:
     existing = {
         (row.series, row.region, row.scenario, row.year, row.as_of): row
         for row in MarketIndicator.objects.filter(series__in={r["series"] for r in records})
@@ -202,52 +216,88 @@ def _load_indicators(upsert, records):
         upsert(MarketIndicator, existing, key, {**record, "value": Decimal(record["value"])})
 
 
-def _load_portfolio(upsert, portfolio, partners, investments):
-    existing = Project.objects.in_bulk([p["slug"] for p in portfolio.projects], field_name="slug")
-    projects = {}
-    for record in portfolio.projects:
-        investment = record["investment"]
-        values = {**record, "investment": investments[investment] if investment else None}
-        projects[record["slug"]] = upsert(Project, existing, record["slug"], values)
+def _load_portfolio(
+    upsert: _Upsert,
+    portfolio: illustrative.Portfolio,
+    partners: dict[str, Partner],
+    investments: dict[str, Investment],
+) -> None:
+    projects = _load_projects(upsert, portfolio.projects, investments)
+    _load_phases(upsert, portfolio.phases, projects)
+    _load_participations(upsert, portfolio.participations, projects, partners)
+    _load_commitments(upsert, portfolio.commitments, projects, partners)
 
+
+def _load_projects(
+    upsert: _Upsert,
+    records: tuple[illustrative.ProjectRecord, ...],
+    investments: dict[str, Investment],
+) -> dict[str, Project]:
+    existing = Project.objects.in_bulk([p["slug"] for p in records], field_name="slug")
+    projects: dict[str, Project] = {}
+    for record in records:
+        investment = record["investment"]
+        values: Values = {**record, "investment": investments[investment] if investment else None}
+        projects[record["slug"]] = upsert(Project, existing, record["slug"], values)
+    return projects
+
+
+def _load_phases(
+    upsert: _Upsert,
+    records: tuple[illustrative.PhaseRecord, ...],
+    projects: dict[str, Project],
+) -> None:
     existing = {
         (phase.project_id, phase.sequence): phase
         for phase in ProjectPhase.objects.filter(project__in=projects.values())
     }
-    for record in portfolio.phases:
+    for record in records:
         project = projects[record["project"]]
-        values = {**record, "project": project}
+        values: Values = {**record, "project": project}
         upsert(ProjectPhase, existing, (project.pk, record["sequence"]), values)
 
+
+def _load_participations(
+    upsert: _Upsert,
+    records: tuple[illustrative.ParticipationRecord, ...],
+    projects: dict[str, Project],
+    partners: dict[str, Partner],
+) -> None:
     existing = {
         (p.project_id, p.partner_id, p.role): p
         for p in Participation.objects.filter(project__in=projects.values())
     }
-    for record in portfolio.participations:
+    for record in records:
         project, partner = projects[record["project"]], partners[record["partner"]]
-        values = {**record, "project": project, "partner": partner}
+        values: Values = {**record, "project": project, "partner": partner}
         upsert(Participation, existing, (project.pk, partner.pk, record["role"]), values)
 
+
+def _load_commitments(
+    upsert: _Upsert,
+    records: tuple[illustrative.CommitmentRecord, ...],
+    projects: dict[str, Project],
+    partners: dict[str, Partner],
+) -> None:
     existing = {
         c.reference: c
-        for c in Commitment.objects.filter(
-            reference__in=[c["reference"] for c in portfolio.commitments]
-        )
+        for c in Commitment.objects.filter(reference__in=[c["reference"] for c in records])
     }
-    for record in portfolio.commitments:
+    for record in records:
         partner = partners[record["partner"]]
         project = projects[record["project"]] if record["project"] else None
-        values = {**record, "partner": partner, "project": project}
+        values: Values = {**record, "partner": partner, "project": project}
         upsert(Commitment, existing, record["reference"], values)
 
 
 def portfolio_has_data() -> bool:
     """Whether the portfolio has any data yet (a partner: every other record needs one to mean
     anything). `load_demo --if-empty` loads nothing then."""
-    return Partner.objects.exists()
+    has_data: bool = Partner.objects.exists()
+    return has_data
 
 
-def load_demo(*, refresh: bool = False, progress=None) -> dict[str, int]:
+def load_demo(*, refresh: bool = False, progress: Progress | None = None) -> dict[str, int]:
     """Create the missing demo records (with `refresh`, also restore changed ones to their
     demo values); return how many records of each model the demo has. `progress(name, count)`
     is called as each model's records are in place (the command prints a line for each)."""

@@ -49,16 +49,19 @@ import random
 from array import array
 from bisect import bisect
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import accumulate
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, reset_queries, transaction
+from django.db.models import Model, QuerySet
 
 from aipdash.audit.history import record_history, record_history_of_keys
 from aipdash.core.cache.versions import bump_data_version
+from aipdash.operations.demo.illustrative import Provenance
 from partners.models import Partner
 from projects.models import Commitment, Participation, Project, ProjectPhase, Stage
 
@@ -69,7 +72,12 @@ COMMITMENT_BATCH = 20_000
 INSERT_BATCH = 1_024  # rows per INSERT statement; a power of two (see `_insert`)
 MIN_PARTNERS = 5
 
-PROVENANCE = {"source_title": SOURCE_TITLE, "source_url": "", "as_of": AS_OF, "illustrative": True}
+PROVENANCE: Provenance = {
+    "source_title": SOURCE_TITLE,
+    "source_url": "",
+    "as_of": AS_OF,
+    "illustrative": True,
+}
 
 Kind, Source, Role = Project.Kind, Project.EnergySource, Participation.Role
 EQUITY, DEBT = Commitment.Instrument.EQUITY, Commitment.Instrument.DEBT
@@ -103,20 +111,20 @@ def commitment_reference(seed: int, number: int) -> str:
 # What is drawn, and how often -------------------------------------------------------------
 
 
-class Weighted:
+class Weighted[Value]:
     """Values with weights, drawn with one `rng.random()` and a bisect (fast, and the same
     draw on every Python)."""
 
-    def __init__(self, pairs):
+    def __init__(self, pairs: Sequence[tuple[Value, float]]) -> None:
         self.values = tuple(value for value, _ in pairs)
         cumulative = list(accumulate(weight for _, weight in pairs))
         self.cumulative = tuple(c / cumulative[-1] for c in cumulative)
 
-    def draw(self, rng):
+    def draw(self, rng: random.Random) -> Value:
         return self.values[min(bisect(self.cumulative, rng.random()), len(self.values) - 1)]
 
 
-def _ordinal(year, month, day):
+def _ordinal(year: int, month: int, day: int) -> int:
     return dt.date(year, month, day).toordinal()
 
 
@@ -150,7 +158,7 @@ ENERGY_SOURCES = {
     Kind.STORAGE: Weighted([(Source.BATTERY, 92), (Source.HYDRO, 8)]),
 }
 # Capital cost in thousand USD per MW: by energy source for power, else by kind.
-COST_PER_MW_K = {
+COST_PER_MW_K: dict[str, tuple[int, int]] = {
     Kind.DATA_CENTRE: (8_000, 13_000),
     Kind.GRID: (500, 1_500),
     Source.NATURAL_GAS: (900, 1_400),
@@ -216,9 +224,16 @@ class Area:
     weight: int
 
 
-def _area(country, region, lat, lon, weight):
-    def units(pair):
-        return tuple(round(value * 100_000) for value in pair)
+def _area(
+    country: str,
+    region: str,
+    lat: tuple[float, float],
+    lon: tuple[float, float],
+    weight: int,
+) -> Area:
+    def units(pair: tuple[float, float]) -> tuple[int, int]:
+        low, high = pair
+        return round(low * 100_000), round(high * 100_000)
 
     return Area(country, region, units(lat), units(lon), weight)
 
@@ -274,19 +289,19 @@ SYNTHETIC_PARTNERS = (
 # Drawing one record ------------------------------------------------------------------------
 
 
-def _date(ordinal):
+def _date(ordinal: int) -> dt.date:
     return dt.date.fromordinal(ordinal)
 
 
-def _tenths(value):
+def _tenths(value: int) -> Decimal:
     return Decimal(value).scaleb(-1)
 
 
-def _coordinate(units):
+def _coordinate(units: int) -> Decimal:
     return Decimal(units).scaleb(-5)
 
 
-def _split(rng, total, parts):
+def _split(rng: random.Random, total: int, parts: int) -> list[int]:
     """`parts` positive whole numbers adding up to exactly `total` (>= parts)."""
     if parts == 1:
         return [total]
@@ -294,7 +309,9 @@ def _split(rng, total, parts):
     return [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
 
 
-def _project(rng, seed, number, partner_ids):
+def _project(
+    rng: random.Random, seed: int, number: int, partner_ids: Sequence[int]
+) -> tuple[Project, list[ProjectPhase], list[Participation]]:
     """A project with its phases and participations (unsaved instances; the children refer
     to the project instance and pick up its id once it is inserted)."""
     kind = KINDS.draw(rng)
@@ -305,7 +322,7 @@ def _project(rng, seed, number, partner_ids):
     tenths = min(high, max(low, round(rng.triangular(low, high, mode))))
 
     phase_count = PHASE_COUNTS.draw(rng)
-    online = rng.randint(*ONLINE_WINDOW[stage])
+    online: int | None = rng.randint(*ONLINE_WINDOW[stage])
     if stage == Stage.ANNOUNCED and phase_count == 0 and rng.random() < 0.15:
         online = None  # not yet dated; only announced projects without phases
     if online is None:
@@ -388,14 +405,20 @@ def _project(rng, seed, number, partner_ids):
     return project, phases, participations
 
 
-def _partner_draw(seed, partner_ids):
+def _partner_draw(seed: int, partner_ids: Sequence[int]) -> Weighted[int]:
     """How often each partner commits: weights drawn once per seed, over partners in slug
     order."""
     rng = random.Random(f"synthetic:{seed}:partners")  # noqa: S311 (bench data, not security)
     return Weighted([(pk, rng.uniform(0.5, 3.0)) for pk in partner_ids])
 
 
-def _commitment(rng, seed, number, partners, project_ids):
+def _commitment(
+    rng: random.Random,
+    seed: int,
+    number: int,
+    partners: Weighted[int],
+    project_ids: Sequence[int],
+) -> Commitment:
     committed = rng.randint(*COMMITMENT_DATES)
     if committed <= AS_OF_ORDINAL:
         status = CALLED if (draw := rng.random()) < 0.6 else COMMITTED if draw < 0.95 else ANNOUNCED
@@ -423,7 +446,7 @@ def _commitment(rng, seed, number, partners, project_ids):
 
 
 class SyntheticDataExists(Exception):
-    def __init__(self, seed, counts):
+    def __init__(self, seed: int, counts: dict[str, int]) -> None:
         self.seed, self.counts = seed, counts
         super().__init__(
             f"Synthetic data of seed {seed} is already loaded ({counts['projects']:,} projects, "
@@ -433,20 +456,21 @@ class SyntheticDataExists(Exception):
 
 
 class SyntheticProjectsInUse(Exception):
-    def __init__(self, seed, count):
+    def __init__(self, seed: int, count: int) -> None:
         super().__init__(
             f"{count:,} commitment(s) that are not synthetic data of seed {seed} refer to its "
             "projects; delete or move them before replacing the synthetic data."
         )
 
 
-def _projects_of(seed):
-    return Project.objects.filter(
+def _projects_of(seed: int) -> QuerySet[Project]:
+    projects: QuerySet[Project] = Project.objects.filter(
         slug__startswith=f"{prefix(seed)}p", illustrative=True, source_title=SOURCE_TITLE
     )
+    return projects
 
 
-def _commitment_filter(seed):
+def _commitment_filter(seed: int) -> dict[str, object]:
     return {
         "reference__startswith": f"{prefix(seed)}c",
         "illustrative": True,
@@ -454,8 +478,9 @@ def _commitment_filter(seed):
     }
 
 
-def _commitments_of(seed):
-    return Commitment.objects.filter(**_commitment_filter(seed))
+def _commitments_of(seed: int) -> QuerySet[Commitment]:
+    commitments: QuerySet[Commitment] = Commitment.objects.filter(**_commitment_filter(seed))
+    return commitments
 
 
 def existing(seed: int) -> dict[str, int]:
@@ -465,7 +490,7 @@ def existing(seed: int) -> dict[str, int]:
     }
 
 
-def _raw_delete(queryset) -> int:
+def _raw_delete(queryset: QuerySet[Any]) -> int:
     """DELETE … WHERE …, in the database: no rows fetched, no signals, no history.
     (`QuerySet.delete()` would load a million rows to send their signals; `_raw_delete` is the
     fast path Django's own deletion collector takes when there is nothing to send.)"""
@@ -525,7 +550,8 @@ def ensure_partners() -> list[int]:
                     **PROVENANCE,
                 )
                 partner.full_clean()
-                partner._change_reason = SOURCE_TITLE + " (generate_portfolio)"
+                reason = SOURCE_TITLE + " (generate_portfolio)"
+                partner._change_reason = reason  # type: ignore[attr-defined]  # simple-history's
                 partner.save()
     return list(Partner.objects.order_by("slug").values_list("pk", flat=True))
 
@@ -533,7 +559,7 @@ def ensure_partners() -> list[int]:
 Progress = Callable[[str, int, int], None]
 
 
-def _insert(model, rows):
+def _insert[M: Model](model: type[M], rows: Sequence[M]) -> None:
     """bulk_create in statements of INSERT_BATCH rows, the rest in powers of two: a dozen
     statement shapes per model. SQLite keeps up to 128 prepared statements per connection, and
     one per odd row count (every batch has its own number of phases) would hold ~100 MB of
@@ -542,11 +568,11 @@ def _insert(model, rows):
     while start < len(rows):
         left = len(rows) - start
         size = INSERT_BATCH if left >= INSERT_BATCH else 1 << (left.bit_length() - 1)
-        model.objects.bulk_create(rows[start : start + size], batch_size=size)
+        model._default_manager.bulk_create(rows[start : start + size], batch_size=size)
         start += size
 
 
-def _forget_queries():
+def _forget_queries() -> None:
     """With DEBUG on, Django keeps the SQL of recent queries; a bulk INSERT is large."""
     if settings.DEBUG:
         reset_queries()
@@ -561,13 +587,13 @@ def load(
     progress: Progress | None = None,
     project_batch: int = PROJECT_BATCH,
     commitment_batch: int = COMMITMENT_BATCH,
-) -> Counter:
+) -> Counter[str]:
     """Load the synthetic portfolio of `seed`; return how many rows of each kind were made
     (and, with `replace`, deleted). Raises SyntheticDataExists when that seed is already
     loaded and `replace` is off."""
     if projects < 0 or commitments < 0 or seed < 0:
         raise ValueError("projects, commitments and seed must not be negative")
-    counts = Counter()
+    counts: Counter[str] = Counter()
     found = existing(seed)
     if any(found.values()):
         if not replace:
@@ -581,7 +607,9 @@ def load(
     project_ids = array("q")  # the new projects' ids, by number - 1
     progress("projects", 0, projects)
     for start in range(1, projects + 1, project_batch):
-        batch, phases, participations = [], [], []
+        batch: list[Project] = []
+        phases: list[ProjectPhase] = []
+        participations: list[Participation] = []
         for number in range(start, min(start + project_batch, projects + 1)):
             project, its_phases, its_participations = _project(rng, seed, number, partner_ids)
             batch.append(project)
@@ -607,19 +635,19 @@ def load(
     partners = _partner_draw(seed, partner_ids)
     progress("commitments", 0, commitments)
     for start in range(1, commitments + 1, commitment_batch):
-        batch = [
+        drawn = [
             _commitment(rng, seed, number, partners, project_ids)
             for number in range(start, min(start + commitment_batch, commitments + 1))
         ]
         with transaction.atomic():
-            _insert(Commitment, batch)
+            _insert(Commitment, drawn)
             record_history_of_keys(
                 Commitment,
-                [commitment.pk for commitment in batch],
+                [commitment.pk for commitment in drawn],
                 history_type="+",
                 reason=change_reason(seed),
             )
-        counts.update(commitments=len(batch))
+        counts.update(commitments=len(drawn))
         _forget_queries()
         progress("commitments", counts["commitments"], commitments)
 

@@ -6,9 +6,13 @@ the file, who changed it and when, and each changed field as before → after be
 file has, then previews the file again (admin.py).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Self
 
+from django.db.models import Model
 from django.utils.text import capfirst
+from import_export.results import Error, Result
 
 from aipdash.operations.imports.preview import cell_text
 from aipdash.records import locking
@@ -26,7 +30,7 @@ class ImportConflict:
     changes: list[str] = field(default_factory=list)  # each field: before → after, the file's
 
     @classmethod
-    def of(cls, error):
+    def of(cls, error: Error) -> Self:
         """From a row's error at the confirmation: a ChangedSincePreview, or a StaleEditError
         (the record changed between the confirmation's check and its save)."""
         line, row = error.number + 1, error.row or {}
@@ -48,7 +52,9 @@ class ImportConflict:
         )
 
     @classmethod
-    def _changed(cls, model, line, row, conflict):
+    def _changed(
+        cls, model: type[Model], line: int, row: Mapping[str, object], conflict: locking.Conflict
+    ) -> Self:
         who = ", ".join(conflict.changed_by) or "someone else"
         when = f" on {locking.moment(conflict.changed_at)}" if conflict.changed_at else ""
         if conflict.deleted:
@@ -68,7 +74,7 @@ class ImportConflict:
         return cls(line=line, record=record_name(model, conflict.pk), what=what, changes=changes)
 
 
-def record_name(model, key) -> str:
+def record_name(model: type[Model], key: object) -> str:
     """The record as it is now, or as its history last knew it (a deleted one)."""
     record = model._base_manager.filter(pk=key).first()
     if record is None and hasattr(model, "history"):
@@ -78,7 +84,7 @@ def record_name(model, key) -> str:
     return f"{name} “{record}”" if record is not None else f"{name} #{key}"
 
 
-def conflicts_of(result) -> list[ImportConflict]:
+def conflicts_of(result: Result) -> list[ImportConflict]:
     """The rows a confirmation refused because their records changed since the preview."""
     return [
         ImportConflict.of(error)

@@ -10,12 +10,15 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+from django.db.models import Model, QuerySet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from tablib import Dataset
 
-from projects.resources import IsoDateWidget, StrictDecimalWidget
+from projects.resources import IsoDateWidget, PortfolioResource, StrictDecimalWidget
 
 CONTENT_TYPES = {
     "csv": "text/csv",
@@ -23,15 +26,20 @@ CONTENT_TYPES = {
 }
 
 
-def records_file(resource, queryset, extension):
+def records_file(
+    resource: PortfolioResource, queryset: QuerySet[Model], extension: str
+) -> str | bytes:
     """Records in the import's own columns, so that the file imports back as it is: CSV text
     or XLSX bytes. Every value is written exactly (a text that begins with "=" is a text cell
     in the workbook, never a formula)."""
-    dataset = resource.export(queryset)
+    dataset: Dataset = resource.export(queryset)
     if extension == "csv":
-        return dataset.export("csv")
+        text: str = dataset.export("csv")
+        return text
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(resource._meta.model._meta.verbose_name_plural[:31])
+    sheet: WriteOnlyWorksheet = workbook.create_sheet(
+        resource._meta.model._meta.verbose_name_plural[:31]
+    )
     sheet.append(list(dataset.headers))
     for row in dataset:
         cells = []
@@ -44,11 +52,11 @@ def records_file(resource, queryset, extension):
     return _saved(workbook)
 
 
-def template_xlsx(resource, dataset) -> bytes:
+def template_xlsx(resource: PortfolioResource, dataset: Dataset) -> bytes:
     """The template as a workbook: numbers as numbers, dates as dates, the example row
     marked in a note."""
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook's one sheet (`active` may be None, by type)
     sheet.title = resource._meta.model._meta.verbose_name_plural[:31]
     fields = resource.get_export_fields()
     sheet.append(list(dataset.headers))
@@ -71,7 +79,7 @@ def template_xlsx(resource, dataset) -> bytes:
     return _saved(workbook)
 
 
-def _saved(workbook) -> bytes:
+def _saved(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -6,12 +6,19 @@ may write only over that, and any of its fields tampered with makes the form inv
 nothing is imported.
 """
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Model
 from django.template.defaultfilters import filesizeformat
+from import_export.formats.base_formats import Format
 from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.resources import Resource
 from import_export.tmp_storages import CacheStorage
 
 from aipdash.operations.imports.reading import format_index
@@ -23,7 +30,12 @@ PREVIEWED_FIELDS = ("import_file_name", "original_file_name", "format", "resourc
 class PortfolioImportForm(ImportForm):
     """The library's form, with a size limit and the format taken from the file's name."""
 
-    def __init__(self, formats, resources, **kwargs):
+    def __init__(
+        self,
+        formats: Sequence[type[Format]],
+        resources: Sequence[type[Resource]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(formats, resources, **kwargs)
         limit = filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)
         self.fields["import_file"].help_text = f"A CSV or XLSX file of at most {limit}."
@@ -34,21 +46,21 @@ class PortfolioImportForm(ImportForm):
         self.fields["import_file"].widget.attrs.pop("class", None)
 
     @property
-    def media(self):
+    def media(self) -> forms.Media:
         return forms.Media()  # no format-guessing script: the server reads the extension
 
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
+    def clean_import_file(self) -> "UploadedFile[bytes]":  # generic only in the stubs
+        upload: UploadedFile[bytes] = self.cleaned_data["import_file"]
         limit = settings.IMPORT_MAX_UPLOAD_BYTES
-        if upload.size > limit:
+        if upload.size is not None and upload.size > limit:  # an upload's size is known
             raise forms.ValidationError(
                 f"This file is {filesizeformat(upload.size)}; an import takes at most "
                 f"{filesizeformat(limit)}. Split it into several files."
             )
         return upload
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
         upload = cleaned.get("import_file")
         if upload is not None and not cleaned.get("format"):
             index = format_index(upload.name)
@@ -61,12 +73,12 @@ class PortfolioImportForm(ImportForm):
         return cleaned
 
 
-def preview_salt(model) -> str:
+def preview_salt(model: type[Model]) -> str:
     """A preview's signature holds for one kind of record only."""
     return f"aipdash.import.preview:{model._meta.label_lower}"
 
 
-def sign_preview(model, fields, matched) -> str:
+def sign_preview(model: type[Model], fields: Mapping[str, Any], matched: Sequence[object]) -> str:
     """What a confirmation may write over: the preview's `PREVIEWED_FIELDS` and, row by row,
     the saved record each row matched (PortfolioResource.match), signed so that no one can
     turn a stale version into a current one."""
@@ -83,7 +95,14 @@ class PortfolioConfirmImportForm(ConfirmImportForm):
     resource = forms.ChoiceField(widget=forms.HiddenInput, required=False)
     previewed = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, formats, resources, model, **kwargs):
+    def __init__(
+        self,
+        *args: Any,
+        formats: Sequence[type[Format]],
+        resources: Sequence[type[Resource]],
+        model: type[Model],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.model = model
         choices = {
@@ -99,8 +118,8 @@ class PortfolioConfirmImportForm(ConfirmImportForm):
             "The confirmation does not say what its preview saw."
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
         if self.errors:
             return cleaned
         try:
@@ -119,7 +138,7 @@ class PortfolioConfirmImportForm(ConfirmImportForm):
         return cleaned
 
 
-def error_sentences(form) -> list[str]:
+def error_sentences(form: forms.Form) -> list[str]:
     """A form's errors as sentences (the confirm form's fields are hidden: the field's name
     adds nothing)."""
     return [str(message) for errors in form.errors.values() for message in errors]

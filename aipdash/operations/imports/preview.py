@@ -8,9 +8,13 @@ workbook reads as the same date typed in a CSV file.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.core.exceptions import NON_FIELD_ERRORS
-from import_export.results import RowResult
+from django.db.models import Model
+from import_export.results import Result, RowResult
+
+from projects.resources import PortfolioResource
 
 STATUS_LABELS = {
     RowResult.IMPORT_TYPE_NEW: "Create",
@@ -50,7 +54,25 @@ class PreviewRow:
         return self.status in REFUSED
 
 
-def cell_text(value) -> str:
+class Counts(TypedDict):
+    """How many rows of a preview each outcome has (the summary above the table)."""
+
+    new: int
+    update: int
+    skip: int
+    refused: int
+
+
+class Preview(TypedDict):
+    """What the import page shows of a dry run (the template's `preview`)."""
+
+    headers: list[str]
+    rows: list[PreviewRow]
+    counts: Counts
+    base_errors: list[str]
+
+
+def cell_text(value: object) -> str:
     """A cell's value as text: a date without its midnight, a whole number without ".0"."""
     if value is None:
         return ""
@@ -63,7 +85,7 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def error_message(model, error) -> str:
+def error_message(model: type[Model], error: object) -> str:
     """A row's database error for people: a constraint by its own message."""
     text = str(error)
     for constraint in sorted(model._meta.constraints, key=lambda c: -len(c.name)):
@@ -72,19 +94,19 @@ def error_message(model, error) -> str:
     return text or error.__class__.__name__
 
 
-def preview(result, resource) -> dict:
+def preview(result: Result, resource: PortfolioResource) -> Preview:
     """Every row of a dry run, for the preview table, and the counts for its summary."""
     import_fields = resource.get_import_fields()
     model = resource._meta.model
     labels = {f.attribute: f.column_name for f in import_fields}
     invalid = {row.number: row for row in result.invalid_rows}
     failed = dict(result.row_errors())
-    rows = []
+    rows: list[PreviewRow] = []
     for index, row_result in enumerate(result.rows, 1):
         raw = row_result.row_values or {}
         status = row_result.import_type
-        reasons = []
-        error_fields = set()
+        reasons: list[tuple[str, str]] = []
+        error_fields: set[str] = set()
         if status == RowResult.IMPORT_TYPE_INVALID and index in invalid:
             for name, problems in invalid[index].error_dict.items():
                 column = "row" if name == NON_FIELD_ERRORS else labels.get(name, name)
@@ -94,7 +116,7 @@ def preview(result, resource) -> dict:
             for error in failed.get(index, row_result.errors):
                 reasons.append(("row", error_message(model, error.error)))
         if row_result.instance is not None and status not in REFUSED:
-            cells = []
+            cells: list[PreviewCell] = []
             for f in import_fields:
                 new = cell_text(f.export(row_result.instance))
                 old = None
@@ -108,7 +130,7 @@ def preview(result, resource) -> dict:
                 for f in import_fields
             ]
         rows.append(PreviewRow(index + 1, status, cells, reasons))
-    counts = {
+    counts: Counts = {
         "new": sum(r.status == RowResult.IMPORT_TYPE_NEW for r in rows),
         "update": sum(r.status == RowResult.IMPORT_TYPE_UPDATE for r in rows),
         "skip": sum(r.status == RowResult.IMPORT_TYPE_SKIP for r in rows),

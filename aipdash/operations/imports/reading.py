@@ -16,12 +16,15 @@ row by row and refused as soon as it passes a bound, with a message that names t
 import csv
 import io
 import zipfile
+from collections.abc import Sequence
 
 import openpyxl
 import tablib
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from import_export.formats.base_formats import CSV, XLSX
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 # The widest import file has 19 columns (projects); the rest is room for columns of the
 # editor's own, which the import ignores.
@@ -40,7 +43,7 @@ def too_many_rows() -> FileTooLarge:
     )
 
 
-def check_header(headers):
+def check_header(headers: Sequence[object]) -> None:
     if len(headers) > MAX_COLUMNS:
         raise FileTooLarge(
             f"This file's header row has {len(headers)} columns; an import reads at most "
@@ -52,9 +55,9 @@ class BoundedCSV(CSV):
     """tablib's CSV reading (blank lines skipped, short rows padded), stopped at the row
     limit instead of reading a whole file of tiny rows into memory."""
 
-    def create_dataset(self, in_stream):
-        if isinstance(in_stream, bytes) and self.encoding:
-            in_stream = in_stream.decode(self.encoding)
+    def create_dataset(self, in_stream: str | bytes) -> tablib.Dataset:
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8")
         dataset = tablib.Dataset()
         limit = settings.IMPORT_MAX_ROWS
         for number, row in enumerate(csv.reader(io.StringIO(in_stream, newline=""))):
@@ -72,9 +75,10 @@ class BoundedCSV(CSV):
 
 
 class BoundedXLSX(XLSX):
-    """The first sheet, streamed (openpyxl's read-only mode), within the bounds."""
+    """The active sheet (the one the workbook was saved on) or, when that is a chart sheet,
+    the first worksheet, streamed (openpyxl's read-only mode), within the bounds."""
 
-    def create_dataset(self, in_stream):
+    def create_dataset(self, in_stream: bytes) -> tablib.Dataset:
         limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
         with zipfile.ZipFile(io.BytesIO(in_stream)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
@@ -87,12 +91,18 @@ class BoundedXLSX(XLSX):
             )
         book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
         try:
-            return self._read(book.active)
+            # A ReadOnlyWorksheet: openpyxl's stubs type every sheet with rows as a Worksheet.
+            sheet: Worksheet | None = book.active
+            if not isinstance(sheet, ReadOnlyWorksheet):  # a chart sheet: no rows to read
+                sheet = next(iter(book.worksheets), None)
+            return self._read(sheet)
         finally:
             book.close()
 
-    def _read(self, sheet):
+    def _read(self, sheet: Worksheet | None) -> tablib.Dataset:
         dataset = tablib.Dataset()
+        if sheet is None:
+            return dataset  # no worksheet: "no valid data" (the admin says so)
         first = list(sheet.iter_rows(max_row=1, values_only=True))
         headers = list(first[0]) if first else []
         while headers and headers[-1] is None:
@@ -121,7 +131,7 @@ IMPORT_FORMATS = [BoundedCSV, BoundedXLSX]
 EXTENSIONS = {".csv": 0, ".xlsx": 1}  # index in IMPORT_FORMATS
 
 
-def format_index(file_name) -> str | None:
+def format_index(file_name: str) -> str | None:
     """The format a file's name ends in, as the upload form's choice ("0" for CSV), or None."""
     name = file_name.lower()
     extension = name[name.rfind(".") :] if "." in name else ""

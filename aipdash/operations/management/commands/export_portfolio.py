@@ -10,8 +10,9 @@ snapshot of the database (one transaction; REPEATABLE READ on PostgreSQL).
 
 import sys
 import time
+from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
 from aipdash.operations import backup
@@ -24,12 +25,12 @@ class Command(BaseCommand):
         "keys. Load it with import_portfolio."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--output", "-o", help="File to write (default: standard output).", default="-"
         )
 
-    def handle(self, *args, output, **options):
+    def handle(self, *args: Any, output: str, **options: Any) -> None:
         started = time.perf_counter()
         own_transaction = not connection.in_atomic_block  # (a test runs inside one)
         with transaction.atomic():
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         )
 
     @staticmethod
-    def _write(file):
+    def _write(file: TextIO) -> dict[str, int]:
         for text in backup.export_lines():
             file.write(text)
         file.flush()

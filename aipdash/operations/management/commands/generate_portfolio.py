@@ -21,13 +21,14 @@ aipdash/operations/demo/synthetic.py.
 """
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from aipdash.operations.demo import synthetic
 
 
-def _count(text):
+def _count(text: str) -> int:
     value = int(text.replace(",", "").replace("_", ""))
     if value < 0:
         raise ValueError(text)
@@ -40,16 +41,16 @@ class ProgressBar:
 
     WIDTH = 24
 
-    def __init__(self, stream, started):
+    def __init__(self, stream: OutputWrapper, started: float) -> None:
         """`stream`: the command's stderr wrapper (plain text, not its error style)."""
         self.stream, self.started = stream, started
         self.tty = stream.isatty()
         self.open_line = False
 
-    def write(self, text):
+    def write(self, text: str) -> None:
         self.stream.write(text, style_func=str, ending="")
 
-    def __call__(self, stage, done, total):
+    def __call__(self, stage: str, done: int, total: int) -> None:
         share = done / total if total else 1.0
         filled = round(share * self.WIDTH)
         bar = "#" * filled + "." * (self.WIDTH - filled)
@@ -64,7 +65,7 @@ class ProgressBar:
             self.write(line + "\n")
         self.stream.flush()
 
-    def close(self):
+    def close(self) -> None:
         if self.open_line:
             self.write("\n")
             self.open_line = False
@@ -79,7 +80,7 @@ class Command(BaseCommand):
         "unless --replace."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--projects", type=_count, required=True, help="Number of projects (e.g. 100000)."
         )
@@ -104,7 +105,15 @@ class Command(BaseCommand):
             "are kept in the history as deletions).",
         )
 
-    def handle(self, *args, projects, commitments, seed, replace, **options):
+    def handle(
+        self,
+        *args: Any,
+        projects: int,
+        commitments: int,
+        seed: int,
+        replace: bool,
+        **options: Any,
+    ) -> None:
         started = time.perf_counter()
         bar = ProgressBar(self.stderr, started)
         try:

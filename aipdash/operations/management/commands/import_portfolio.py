@@ -11,8 +11,9 @@ aipdash/operations/backup.py.
 
 import sys
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aipdash.operations import backup
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         "transaction, every record checked. --replace deletes the current portfolio first."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="The export file (- for standard input).")
         parser.add_argument(
             "--replace",
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             "transaction.",
         )
 
-    def handle(self, *args, file, replace, **options):
+    def handle(self, *args: Any, file: str, replace: bool, **options: Any) -> None:
         started = time.perf_counter()
         try:
             if file == "-":

@@ -7,8 +7,9 @@ duplicates records after an editor renamed or deleted demo records.
 """
 
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aipdash.operations.demo.loader import DemoRecordInvalid, load_demo, portfolio_has_data
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         "records flagged as such). Safe to run again; keeps edits and other records."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--refresh",
             action="store_true",
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             "nothing. Used by `make run`.",
         )
 
-    def handle(self, *args, refresh, if_empty, **options):
+    def handle(self, *args: Any, refresh: bool, if_empty: bool, **options: Any) -> None:
         if if_empty and portfolio_has_data():
             self.stdout.write(
                 "Portfolio data present: demo not loaded; run `manage.py load_demo` to add "
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
 
-        def progress(name, count):
+        def progress(name: str, count: int) -> None:
             # A line per model as it is done: the load takes half a minute on a busy machine.
             elapsed = time.perf_counter() - started
             self.stdout.write(f"  {name:<18}  {count:>4}  ({elapsed:.1f}s)")
