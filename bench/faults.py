@@ -354,7 +354,7 @@ class Faults:
             "-c",
             "from django.contrib.auth.models import User\n"
             f"u = User.objects.create_superuser('{USER}', 'faults@example.com', '{PASSWORD}')\n"
-            "from aipdash import sharing\n"
+            "from aipdash.sharing import services as sharing\n"
             "from aipdash.dashboard.filters import DashboardFilters\n"
             "issued = sharing.create(user=u, label='faults load', "
             "filters=DashboardFilters(stage=('construction',)), open_filters=[], days=30)\n"
