@@ -253,7 +253,7 @@ SECURE_CSP = {
 }
 X_FRAME_OPTIONS = "DENY"
 # No page uses these browser features: say so (django-permissions-policy sends the header).
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",

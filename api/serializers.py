@@ -11,6 +11,7 @@ from projects import columns
 from projects.models import (
     Commitment,
     FundraisingUpdate,
+    Investment,
     MarketIndicator,
     Participation,
     Project,
@@ -18,9 +19,15 @@ from projects.models import (
     Target,
 )
 
+# A field named as an attribute DRF's stubs give every field or serializer (`parent`, `label`,
+# `errors`): the metaclass takes declared fields out of the class, so they never meet; the
+# stubs can't tell, hence an ignore on each.
+
 
 class PartnerSerializer(CountryFieldMixin, serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    parent: serializers.SlugRelatedField[Partner] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Partner
@@ -47,7 +54,9 @@ class PhaseSerializer(serializers.ModelSerializer):
 
 
 class ParticipationSerializer(serializers.ModelSerializer):
-    partner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    partner: serializers.SlugRelatedField[Partner] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Participation
@@ -55,7 +64,9 @@ class ParticipationSerializer(serializers.ModelSerializer):
 
 
 class ProjectSerializer(CountryFieldMixin, serializers.ModelSerializer):
-    investment = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    investment: serializers.SlugRelatedField[Investment] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     phases = PhaseSerializer(many=True, read_only=True)
     participations = ParticipationSerializer(many=True, read_only=True)
 
@@ -65,8 +76,12 @@ class ProjectSerializer(CountryFieldMixin, serializers.ModelSerializer):
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
-    partner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    project = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    partner: serializers.SlugRelatedField[Partner] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    project: serializers.SlugRelatedField[Project] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Commitment
@@ -108,7 +123,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class ChartColumnSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     unit = serializers.CharField(help_text="USD, MW, TWh, % or empty (text, dates, counts).")
 
 
@@ -144,7 +159,7 @@ class ChartSerializer(serializers.Serializer):
 
 class HeadlineFigureSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     unit = serializers.CharField(allow_blank=True, help_text="USD, MW, % or empty (a count).")
     value = serializers.JSONField(
         allow_null=True,
@@ -181,7 +196,7 @@ class ChartEntrySerializer(serializers.Serializer):
 
 
 class FilterErrorSerializer(serializers.Serializer):
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.CharField(), help_text="What is wrong, by query parameter."
     )
 

@@ -12,10 +12,17 @@ answers. Over the
 limit: 429 with Retry-After (seconds) and the API's `{"detail": "..."}` body.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
+from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.permissions import is_share_link
+
+if TYPE_CHECKING:
+    # Not when running: APIView's class reads these throttles from the settings (a cycle).
+    from rest_framework.views import APIView
 
 
 class _SettingsRate(SimpleRateThrottle):
@@ -24,10 +31,12 @@ class _SettingsRate(SimpleRateThrottle):
 
     setting = ""
 
-    def get_rate(self):
-        return getattr(settings, self.setting)
+    def get_rate(self) -> str:
+        rate: str = getattr(settings, self.setting)
+        return rate
 
-    def key(self, ident) -> str:
+    # Not `key`: DRF's allow_request() keeps the cache key in the throttle's `key` attribute.
+    def cache_key_for(self, ident: object) -> str:
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
@@ -35,15 +44,15 @@ class PerUser(_SettingsRate):
     scope = "api_user"
     setting = "API_THROTTLE_RATE"
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: Request, view: "APIView") -> str | None:
         if is_share_link(request) or not request.user.is_authenticated:
             return None  # a link is counted by PerShareLink; anonymous gets no answer anyway
-        return self.key(request.user.pk)
+        return self.cache_key_for(request.user.pk)
 
 
 class PerShareLink(_SettingsRate):
     scope = "api_share_link"
     setting = "API_SHARE_LINK_THROTTLE_RATE"
 
-    def get_cache_key(self, request, view):
-        return self.key(request.auth.pk) if is_share_link(request) else None
+    def get_cache_key(self, request: Request, view: "APIView") -> str | None:
+        return self.cache_key_for(request.auth.pk) if is_share_link(request) else None

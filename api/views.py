@@ -47,8 +47,10 @@ class FiltersRejected(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "invalid_filters"
 
-    def __init__(self, errors: dict[str, str]):
-        self.detail = {"errors": {key: str(message) for key, message in errors.items()}}
+    def __init__(self, errors: dict[str, str]) -> None:
+        # Through APIException's own constructor, so that each message is an ErrorDetail with
+        # its code, as in DRF's other errors (get_codes() failed on plain strings).
+        super().__init__({"errors": {key: str(message) for key, message in errors.items()}})
 
 
 def _multi(name, description, enum=None):

@@ -77,13 +77,13 @@ class Partner(Provenance):
             *Provenance.provenance_constraints("partner"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("partners:detail", args=[self.slug])
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:

@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from aipdash.operations.imports.admin import PortfolioImportMixin
 from aipdash.records.admin import (
-    PROVENANCE_FIELDS,
     PROVENANCE_FIELDSET,
     InheritProvenanceForm,
     InheritProvenanceFormSet,
@@ -13,6 +12,7 @@ from aipdash.records.admin import (
     stale_column,
     usd_column,
 )
+from aipdash.records.provenance import PROVENANCE_FIELDS
 from projects import resources
 from projects.models import (
     ZERO,

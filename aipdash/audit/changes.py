@@ -12,14 +12,19 @@ and listed with two queries on the project table.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.contrib.auth.models import User
+from django.db.models import Count, F, Model, OuterRef, Q, Subquery
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from aipdash.audit.history import history_model
 from aipdash.audit.models import LastSeen
 from aipdash.records import registry
 from projects.models import Project, Stage
@@ -82,34 +87,36 @@ class Changes:
         return self.total > 0
 
 
-def _models():
+def _models() -> list[type[Model]]:
     return [apps.get_model(label) for label in TRACKED]
 
 
-def _window_start(request) -> dt.datetime | None:
+def _window_start(request: HttpRequest, user: User) -> dt.datetime | None:
     """The start of this visit's window (see the module's docstring); moves LastSeen on."""
-    kept = request.session.get(SESSION_KEY)
+    kept: str | None = request.session.get(SESSION_KEY)
     if kept is not None:
         return parse_datetime(kept) if kept else None
     now = timezone.now()
-    seen = LastSeen.objects.filter(user=request.user).values_list("seen_at", flat=True).first()
-    LastSeen.objects.update_or_create(user=request.user, defaults={"seen_at": now})
+    seen = LastSeen.objects.filter(user=user).values_list("seen_at", flat=True).first()
+    LastSeen.objects.update_or_create(user=user, defaults={"seen_at": now})
     request.session[SESSION_KEY] = seen.isoformat() if seen else ""
     return seen
 
 
-def for_request(request) -> Changes:
+def for_request(request: HttpRequest) -> Changes:
     """The panel for this request's user (computed first, then LastSeen moves on)."""
-    if not request.user.is_authenticated:
+    user = request.user
+    if not user.is_authenticated:
         return Changes(since=None)
-    return summary(_window_start(request), staff=request.user.is_staff)
+    return summary(_window_start(request, user), staff=user.is_staff)
 
 
-def _counts(since):
+def _counts(since: dt.datetime) -> Iterator[tuple[str, str, int]]:
     """(model label, history_type, count) for every tracked table: one GROUP BY query each."""
     for model in _models():
         rows = (
-            model.history.model.objects.filter(history_date__gt=since)
+            history_model(model)
+            .objects.filter(history_date__gt=since)
             .order_by()
             .values_list("history_type")
             .annotate(n=Count("history_id"))
@@ -118,10 +125,10 @@ def _counts(since):
             yield model._meta.label, history_type, n
 
 
-def _instance(row, relations):
+def _instance(row: Any, relations: list[str]) -> Model:
     """The version as a model instance, with the related records the query already read (a
     related record since deleted is left to the model's own "deleted partner #7" label)."""
-    instance = row.instance
+    instance: Model = row.instance
     for name in relations:
         related = row._state.fields_cache.get(name)
         if related is not None:
@@ -129,15 +136,18 @@ def _instance(row, relations):
     return instance
 
 
-def _url(model, instance, staff):
+def _url(model: type[Model], instance: Model, staff: bool) -> str:
     """Where a listed record is read: its page, its project's or partner's page, or (for
     staff) its admin page."""
-    if hasattr(model, "get_absolute_url"):
-        return instance.get_absolute_url()
+    own_page = getattr(instance, "get_absolute_url", None)
+    if own_page is not None:
+        url: str = own_page()
+        return url
     for name in ("project", "partner"):
         related = instance._state.fields_cache.get(name)
         if related is not None:
-            return related.get_absolute_url()
+            related_url: str = related.get_absolute_url()
+            return related_url
     if staff:
         try:
             return reverse(
@@ -149,9 +159,9 @@ def _url(model, instance, staff):
     return ""
 
 
-def _recent(model, since, staff):
+def _recent(model: type[Model], since: dt.datetime, staff: bool) -> list[Change]:
     """At most LIST_LIMIT of the model's latest versions since then, with where to read them."""
-    history = model.history.model
+    history = history_model(model)
     relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
     rows = (
         history.objects.filter(history_date__gt=since)
@@ -179,7 +189,7 @@ def _recent(model, since, staff):
     return out
 
 
-def _stage_moves(since):
+def _stage_moves(since: dt.datetime) -> tuple[int, list[StageMove]]:
     """Projects whose stage now differs from their stage at `since`: (count, first few)."""
     history = Project.history.model
     before = Subquery(
@@ -204,7 +214,8 @@ def _stage_moves(since):
         StageMove(
             project=p.name,
             url=p.get_absolute_url(),
-            before=labels.get(p.before, p.before),
+            # (`before` is never empty here: the query keeps the rows that had a stage then.)
+            before=labels.get(p.before, p.before) or "",
             after=p.get_stage_display(),
             who=p.who or "",
         )
@@ -217,14 +228,14 @@ def summary(since: dt.datetime | None, *, staff: bool = False) -> Changes:
     changes = Changes(since=since)
     if since is None:
         return changes
-    by_model = {}
+    by_model: dict[str, int] = {}
     for table, history_type, n in _counts(since):
         action = ACTIONS.get(history_type, "changed")
         setattr(changes, action, getattr(changes, action) + n)
         by_model[table] = by_model.get(table, 0) + n
     if not changes:
         return changes
-    recent = []
+    recent: list[Change] = []
     for model in _models():
         if by_model.get(model._meta.label):
             recent.extend(_recent(model, since, staff))

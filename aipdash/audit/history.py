@@ -12,25 +12,54 @@ row and inserts those, which doubles the work of a bulk load; the INSERT … SEL
 database's own writes (see README, "Audit trail", for the measured cost).
 """
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, NotRequired, TypedDict, Unpack
+
 from django.db import connections
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 HISTORY_OWN_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type"}
 CHUNK = 2_000  # keys per statement (SQLite allows 32,766 parameters; PostgreSQL 65,535)
 
 
-def _columns(model):
-    history = model.history.model
+class HistoryOptions(TypedDict):
+    """What every historical row of one call shares (see the module's docstring)."""
+
+    history_type: str  # "+" created, "~" changed, "-" deleted
+    reason: str  # the change reason: which command, why
+    user: NotRequired[Model | int | None]  # the user or their key; none for a command
+    date: NotRequired[dt.datetime | None]  # now when not given
+
+
+def history_model(model: type[Model]) -> type[Any]:
+    """The historical model django-simple-history made for `model`: its rows' fields (the
+    record's, history_type, history_date, history_user...) are made at run time, so Any."""
+    # simple-history's `history` manager, added to each tracked model when it is defined.
+    return model.history.model  # type: ignore[attr-defined,no-any-return]
+
+
+def _columns(model: type[Model]) -> tuple[type[Any], list[str], list[str]]:
+    history = history_model(model)
     tracked = [
         f
         for f in history._meta.concrete_fields
         if f.name not in HISTORY_OWN_FIELDS and f.name != "history_user"
     ]
-    source = [model._meta.get_field(f.name).attname for f in tracked]
+    attnames = {f.name: f.attname for f in model._meta.concrete_fields}
+    source = [attnames[f.name] for f in tracked]
     return history, [f.column for f in tracked], source
 
 
-def record_history(queryset, *, history_type: str, reason: str, user=None, date=None) -> int:
+def record_history(
+    queryset: QuerySet[Any],
+    *,
+    history_type: str,
+    reason: str,
+    user: Model | int | None = None,
+    date: dt.datetime | None = None,
+) -> int:
     """Add one historical row per record of `queryset` (in the database); return how many."""
     model = queryset.model
     history, target_columns, source_fields = _columns(model)
@@ -54,13 +83,20 @@ def record_history(queryset, *, history_type: str, reason: str, user=None, date=
     values = [date or timezone.now(), history_type, reason, getattr(user, "pk", user), *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        return cursor.rowcount
+        inserted: int = cursor.rowcount
+        return inserted
 
 
-def record_history_of_keys(model, keys, *, field="pk", **options) -> int:
+def record_history_of_keys(
+    model: type[Model],
+    keys: Iterable[object],
+    *,
+    field: str = "pk",
+    **options: Unpack[HistoryOptions],
+) -> int:
     """`record_history` for the rows whose `field` is in `keys`, in statements of CHUNK keys."""
-    keys, total = list(keys), 0
-    for start in range(0, len(keys), CHUNK):
-        chunk = keys[start : start + CHUNK]
+    listed, total = list(keys), 0
+    for start in range(0, len(listed), CHUNK):
+        chunk = listed[start : start + CHUNK]
         total += record_history(model._base_manager.filter(**{f"{field}__in": chunk}), **options)
     return total

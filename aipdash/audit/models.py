@@ -17,5 +17,5 @@ class LastSeen(models.Model):
         db_table = "aipdash_lastseen"  # the table of its first app, kept (migrations 0001)
         verbose_name = "last visit"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} at {self.seen_at:%Y-%m-%d %H:%M}"

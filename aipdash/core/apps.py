@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     label = "aipdash"  # the label of migrations 0001-0006, their content types and permissions
     verbose_name = "AIP Dashboard"
 
-    def ready(self):
+    def ready(self) -> None:
         # Imported here: authversion reads the AuthVersion model, loaded only once apps are ready.
         from aipdash.core.cache import authversion  # noqa: PLC0415
 

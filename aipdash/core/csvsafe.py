@@ -7,7 +7,7 @@ the OWASP advice. Numbers are left alone: a negative amount stays a number.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value):
+def neutralise[T](value: T) -> T | str:
     """`value` unchanged unless it is text a spreadsheet would read as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value

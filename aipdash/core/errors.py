@@ -16,7 +16,7 @@ import psycopg
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import Error as DjangoDatabaseError
 from django.db import InterfaceError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
@@ -32,11 +32,11 @@ UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
 UNAVAILABLE_SQLITE_CODES = frozenset({sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_BUSY})
 
 
-def database_unavailable(error: BaseException) -> bool:
+def database_unavailable(error: BaseException | None) -> bool:
     """Whether `error` says the database can't be reached right now (a 503), rather than that it
-    refused a query (a 500). psycopg and sqlite3 raise both kinds as OperationalError: an index
-    entry too large, a statement timeout or a deadlock is one too. Django raises its own
-    exception with the driver's as the cause."""
+    refused a query (a 500); None (no exception being handled) is neither. psycopg and sqlite3
+    raise both kinds as OperationalError: an index entry too large, a statement timeout or a
+    deadlock is one too. Django raises its own exception with the driver's as the cause."""
     driver_error = error.__cause__ if isinstance(error, DjangoDatabaseError) else error
     if isinstance(error, InterfaceError) or isinstance(driver_error, psycopg.InterfaceError):
         return True  # the connection is closed
@@ -49,14 +49,14 @@ def database_unavailable(error: BaseException) -> bool:
     return False
 
 
-def _page(request, template, status, **context):
+def _page(request: HttpRequest, template: str, status: int, **context: object) -> HttpResponse:
     return render(
         request, template, {"request_id": request_id_of(request), **context}, status=status
     )
 
 
 @requires_csrf_token
-def bad_request(request, exception=None):
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if isinstance(exception, TOO_LARGE):
         # 413 Content Too Large: the request was refused before it was read.
         return _page(request, "413.html", 413)
@@ -64,17 +64,17 @@ def bad_request(request, exception=None):
 
 
 @requires_csrf_token
-def permission_denied(request, exception=None):
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _page(request, "403.html", 403)
 
 
 @requires_csrf_token
-def page_not_found(request, exception=None):
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _page(request, "404.html", 404)
 
 
 @requires_csrf_token
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     # Django calls this inside its `except` block: the exception is the one being handled.
     context = {"request_id": request_id_of(request)}
     if database_unavailable(sys.exc_info()[1]):
@@ -85,6 +85,6 @@ def server_error(request):
     return HttpResponse(loader.get_template("500.html").render(context), status=500)
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """The form was stale (or came from elsewhere): say so, and how to go on."""
     return _page(request, "403_csrf.html", 403)

@@ -10,6 +10,13 @@ BILLION = Decimal(1_000_000_000)
 MILLION = Decimal(1_000_000)
 THOUSAND = Decimal(1_000)
 
+# What the filters take: a figure from the database or a chart's rows, or "" (an empty template
+# value), or None (unknown).
+type Number = Decimal | float | int
+type Figure = Number | str | None
+# (size of the unit, decimal places shown, suffix): (BILLION, 2, "bn") reads $12.5bn.
+type Unit = tuple[Decimal, int, str]
+
 
 def _trim(value: Decimal, places: int) -> str:
     """Rounded half up (as people round), with trailing zeros dropped: 12.50 → 12.5."""
@@ -20,7 +27,7 @@ def _trim(value: Decimal, places: int) -> str:
     return text
 
 
-def _unit(amount: Decimal, units):
+def _unit(amount: Decimal, units: tuple[Unit, ...]) -> Unit:
     """The largest (size, places, suffix) of `units` for the amount, decided after rounding:
     the amount, rounded to a ten-thousandth of a unit, reaches one of it. So a figure that
     would read as 1,000 of the unit below ($1,000m, 1,000 MW, $1,000,000) reads as 1 of the
@@ -31,36 +38,36 @@ def _unit(amount: Decimal, units):
     return units[-1]
 
 
-USD_UNITS = ((BILLION, 2, "bn"), (MILLION, 1, "m"), (Decimal(1), 0, ""))
-POWER_UNITS = ((THOUSAND, 2, " GW"), (Decimal(1), 1, " MW"))
+USD_UNITS: tuple[Unit, ...] = ((BILLION, 2, "bn"), (MILLION, 1, "m"), (Decimal(1), 0, ""))
+POWER_UNITS: tuple[Unit, ...] = ((THOUSAND, 2, " GW"), (Decimal(1), 1, " MW"))
 
 
-def _decimal(value) -> Decimal:
+def _decimal(value: Number | str) -> Decimal:
     """A float as the decimal it prints as (2.675, not the binary 2.674999...82236431605997...):
     rounded as people read it, and cheap to divide."""
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
-def usd(amount) -> str:
+def usd(amount: Figure) -> str:
     """$40bn, $12.5bn, $350m, $12,000; an em dash when unknown."""
     if amount is None or amount == "":
         return "—"
-    amount = _decimal(amount)
-    sign = "-" if amount < 0 else ""
-    size, places, suffix = _unit(abs(amount), USD_UNITS)
-    return f"{sign}${_trim(abs(amount) / size, places)}{suffix}"
+    value = _decimal(amount)
+    sign = "-" if value < 0 else ""
+    size, places, suffix = _unit(abs(value), USD_UNITS)
+    return f"{sign}${_trim(abs(value) / size, places)}{suffix}"
 
 
-def power(mw) -> str:
+def power(mw: Figure) -> str:
     """1.3 GW from 1,300 MW; 600 MW below a gigawatt; an em dash when unknown."""
     if mw is None or mw == "":
         return "—"
-    mw = _decimal(mw)
-    size, places, suffix = _unit(abs(mw), POWER_UNITS)
-    return f"{_trim(mw / size, places)}{suffix}"
+    value = _decimal(mw)
+    size, places, suffix = _unit(abs(value), POWER_UNITS)
+    return f"{_trim(value / size, places)}{suffix}"
 
 
-def percent(value) -> str:
+def percent(value: Figure) -> str:
     if value is None or value == "":
         return "—"
     return f"{_trim(Decimal(value), 1)}%"

@@ -8,15 +8,20 @@ gunicorn writes an access line for every request whatever `accesslog` says (the 
 logs each request), and the handlers, files included, would have to be declared again there.
 """
 
+import datetime as dt
 import logging
+from typing import Any
 
 from gunicorn import glogging
+from gunicorn.config import Config
+from gunicorn.http.message import Request
+from gunicorn.http.wsgi import Response
 
 from aipdash.core.logs import RequestIdFilter, current_request_id, formatter
 
 
 class GunicornLogger(glogging.Logger):
-    def setup(self, cfg):
+    def setup(self, cfg: Config) -> None:
         super().setup(cfg)
         line = formatter()
         for log in (self.error_log, self.access_log):
@@ -27,7 +32,9 @@ class GunicornLogger(glogging.Logger):
                     if not any(isinstance(f, RequestIdFilter) for f in handler.filters):
                         handler.addFilter(RequestIdFilter())
 
-    def access(self, resp, req, environ, request_time):
+    def access(
+        self, resp: Response, req: Request, environ: dict[str, Any], request_time: dt.timedelta
+    ) -> None:
         """The access line carries the request id the app gave the response."""
         request_id = next(
             (value for name, value in resp.headers if name.lower() == "x-request-id"), ""

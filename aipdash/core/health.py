@@ -4,22 +4,34 @@ there, is the cache. No login, never cached, exempt from the HTTPS redirect (set
 On the ground floor: it reads only Django's connection and cache, nothing of our apps.
 """
 
+from typing import TypedDict
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+
+class Check(TypedDict, total=False):
+    """One dependency's answer: `ok`, and what it is (`vendor`, `backend`) or why not (`error`,
+    the exception's class name, never its message)."""
+
+    ok: bool
+    vendor: str
+    backend: str
+    error: str
 
 
 @require_GET
 @never_cache
 @login_not_required
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and readiness for load balancers: database and cache; 503 when the database
     fails, 200 "degraded" when only the cache does."""
-    checks = {}
+    checks: dict[str, Check] = {}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

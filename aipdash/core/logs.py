@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import logging.config
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from pythonjsonlogger.core import RESERVED_ATTRS
@@ -62,7 +63,7 @@ def utc_iso(record: logging.LogRecord) -> str:
 class JsonFormatter(LibraryJsonFormatter):
     """One JSON object a line (python-json-logger) in this project's field names."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(
             "%(asctime)s %(levelname)s %(name)s %(message)s",
             rename_fields={
@@ -77,7 +78,7 @@ class JsonFormatter(LibraryJsonFormatter):
             json_ensure_ascii=False,
         )
 
-    def formatTime(self, record, datefmt=None):
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         return utc_iso(record)
 
 
@@ -85,19 +86,19 @@ class TextFormatter(logging.Formatter):
     """The same lines for people: `time level logger [request id] message`, then the
     traceback, if any, on the lines below."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s%(_request_tag)s %(message)s")
 
-    def formatTime(self, record, datefmt=None):
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         return utc_iso(record)
 
-    def format(self, record):
+    def format(self, record: logging.LogRecord) -> str:
         request_id = getattr(record, "request_id", "")
         record._request_tag = f" [{request_id}]" if request_id else ""
         return super().format(record)
 
 
-FORMATTERS = {"json": JsonFormatter, "text": TextFormatter}
+FORMATTERS: dict[str, type[logging.Formatter]] = {"json": JsonFormatter, "text": TextFormatter}
 
 
 def formatter(name: str | None = None) -> logging.Formatter:
@@ -105,7 +106,7 @@ def formatter(name: str | None = None) -> logging.Formatter:
     return FORMATTERS[name or log_format()]()
 
 
-def configure(config: dict) -> None:
+def configure(config: dict[str, Any]) -> None:
     """settings.LOGGING_CONFIG: Python's warnings (a missing static folder, a deprecation) are
     log lines too, in the same shape, rather than plain text on stderr."""
     logging.config.dictConfig(config)

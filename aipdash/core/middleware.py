@@ -11,10 +11,13 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, RequestDataTooBig
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.log import log_response
 
@@ -31,10 +34,14 @@ API_PREFIX = "/api/"
 # anything else is replaced by a fresh one, so that a log line never carries hostile text.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
+# What a middleware wraps: the next middleware, or the view; any response (a page, a file).
+type GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
-def request_id_of(request) -> str:
+
+def request_id_of(request: HttpRequest | None) -> str:
     """The request's id ("" outside a request that passed RequestIdMiddleware)."""
-    return getattr(request, "request_id", "") if request is not None else ""
+    request_id: str = getattr(request, "request_id", "") if request is not None else ""
+    return request_id
 
 
 class RequestIdMiddleware:
@@ -43,23 +50,25 @@ class RequestIdMiddleware:
     to the `aipdash.request` logger: id, method, path (share tokens shortened), status,
     duration in ms, user id."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         incoming = request.headers.get("X-Request-ID", "")
-        request.request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request_id = incoming if SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        # Our own attribute on Django's request (read with request_id_of), not in its stubs.
+        request.request_id = request_id  # type: ignore[attr-defined]
         started = time.perf_counter()
-        answering = current_request_id.set(request.request_id)
+        answering = current_request_id.set(request_id)
         try:
             response = self.get_response(request)
         finally:
             current_request_id.reset(answering)
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        response["X-Request-ID"] = request.request_id
+        response["X-Request-ID"] = request_id
         user = getattr(request, "user", None)
         fields = {
-            "request_id": request.request_id,
+            "request_id": request_id,
             "method": request.method,
             "path": SHARE_TOKEN.sub(r"\1…", request.path),
             "status": response.status_code,
@@ -86,10 +95,10 @@ class RequestSizeLimitMiddleware:
     settings.MAX_REQUEST_BODY_SIZE before any of it is read: the 413 page (aipdash/core/errors.py).
     DATA_UPLOAD_MAX_MEMORY_SIZE alone does not count uploaded files."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -105,13 +114,13 @@ class NumberOutOfRangeMiddleware:
     Django's forms do not catch it (found by tests/security/test_fuzz.py in the auth group
     admin's permissions). That is bad input: the 400 page, not a 500."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, OverflowError):
             raise BadRequest("A number in the request is too large.") from exception
 
@@ -129,10 +138,10 @@ class RejectNulMiddleware:
     dropped instead, with a warning: the session's lookup failed the same way on every page,
     and a 400 would lock the browser out until its cookies are cleared."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         for name in [name for name, value in request.COOKIES.items() if "\x00" in value]:
             del request.COOKIES[name]
             security_log.warning("Dropped a cookie with a NUL character: %s.", json.dumps(name))
@@ -153,7 +162,7 @@ class RejectNulMiddleware:
         if request.path_info.startswith(API_PREFIX):
             # As the API's other 400s: by query parameter where one is at fault.
             body = {"errors": dict.fromkeys(names, problem)} if names else {"detail": problem}
-            response = JsonResponse(body, status=400)
+            response: HttpResponse = JsonResponse(body, status=400)
         else:
             context = {"request_id": request_id_of(request), "problem": problem}
             response = render(request, "400.html", context, status=400)
@@ -178,10 +187,10 @@ class PrivateByDefaultMiddleware:
 
     VALUE = "private, no-store"
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         response.setdefault("Cache-Control", self.VALUE)
         return response
@@ -199,13 +208,19 @@ class RoleRequiredMiddleware:
     superuser have it). Views marked `login_not_required` (login, /healthz, shared links)
     and the admin site are left to their own checks."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
         if not getattr(view_func, "login_required", True):
             return None
         match = request.resolver_match

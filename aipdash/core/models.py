@@ -10,5 +10,5 @@ class AuthVersion(models.Model):
     id = models.SmallIntegerField(primary_key=True, default=1)
     token = models.CharField(max_length=32)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.token

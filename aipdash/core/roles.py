@@ -5,6 +5,8 @@ viewer and editor groups and superusers. What each group may do is granted over 
 models by aipdash/records/grants.py.
 """
 
+from django.contrib.auth.models import AnonymousUser, User
+
 VIEWER = "viewer"
 EDITOR = "editor"
 GROUPS = (VIEWER, EDITOR)
@@ -12,6 +14,6 @@ GROUPS = (VIEWER, EDITOR)
 REQUIRED_PERMISSION = "projects.view_project"
 
 
-def has_role(user) -> bool:
+def has_role(user: User | AnonymousUser) -> bool:
     """Whether a signed-in `user` may see the site's data pages at all."""
     return user.has_perm(REQUIRED_PERMISSION)

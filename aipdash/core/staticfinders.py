@@ -7,12 +7,14 @@ server and WhiteNoise, and nothing else of the package's data folder (its `widge
 `datasets/` stay out of STATIC_ROOT).
 """
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, Literal, overload
 
 import plotly
 from django.contrib.staticfiles import utils
 from django.contrib.staticfiles.finders import BaseFinder, searched_locations
-from django.core.checks import Error
+from django.core.checks import CheckMessage, Error
 from django.core.files.storage import FileSystemStorage
 
 PREFIX = "vendor/plotly"
@@ -20,16 +22,22 @@ FILENAME = "plotly.min.js"
 PACKAGE_DATA = Path(plotly.__file__).resolve().parent / "package_data"
 
 
+class PrefixedStorage(FileSystemStorage):
+    """A storage whose files collectstatic and WhiteNoise put under its `prefix` (they read the
+    attribute where a storage has one, as on FileSystemFinder's)."""
+
+    prefix: str
+
+
 class PlotlyJsFinder(BaseFinder):
     """Finds `vendor/plotly/plotly.min.js` in the installed `plotly` package."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.storage = FileSystemStorage(location=PACKAGE_DATA)
-        # collectstatic and WhiteNoise put a storage's files under its `prefix`.
+        self.storage = PrefixedStorage(location=PACKAGE_DATA)
         self.storage.prefix = PREFIX
 
-    def check(self, **kwargs):
+    def check(self, **kwargs: Any) -> list[CheckMessage]:
         if not (PACKAGE_DATA / FILENAME).is_file():
             return [
                 Error(
@@ -40,7 +48,11 @@ class PlotlyJsFinder(BaseFinder):
             ]
         return []
 
-    def find(self, path, find_all=False, **kwargs):
+    @overload
+    def find(self, path: str, find_all: Literal[False] = False) -> str | None: ...
+    @overload
+    def find(self, path: str, find_all: Literal[True]) -> list[str]: ...
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str] | None:
         if str(PACKAGE_DATA) not in searched_locations:
             searched_locations.append(str(PACKAGE_DATA))
         if path == f"{PREFIX}/{FILENAME}" and (PACKAGE_DATA / FILENAME).is_file():
@@ -48,7 +60,7 @@ class PlotlyJsFinder(BaseFinder):
             return [match] if find_all else match
         return [] if find_all else None
 
-    def list(self, ignore_patterns):
+    def list(self, ignore_patterns: Iterable[str] | None) -> Iterator[tuple[str, PrefixedStorage]]:
         if (PACKAGE_DATA / FILENAME).is_file() and not utils.matches_patterns(
             FILENAME, ignore_patterns or []
         ):

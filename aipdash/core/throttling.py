@@ -6,14 +6,17 @@ the last proxy's, so the client is the entry that many places from the right of
 X-Forwarded-For: the entries to its left are whatever the client sent and cannot be trusted.
 """
 
+from typing import Any
+
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
-def client_ip(request) -> str | None:
-    remote = request.META.get("REMOTE_ADDR")
-    proxies = settings.TRUSTED_PROXY_COUNT
+def client_ip(request: HttpRequest) -> str | None:
+    remote: str | None = request.META.get("REMOTE_ADDR")
+    proxies: int = settings.TRUSTED_PROXY_COUNT
     if proxies <= 0:
         return remote
     chain = [
@@ -37,7 +40,11 @@ def cooloff_text(minutes: int) -> str:
     return " ".join(parts)
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the lockout page in the site's look, 429 with Retry-After."""
     minutes = int(get_cool_off(request).total_seconds() // 60)
     response = render(

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from projects.models import Project, Stage
+from projects.models import Commitment, Project, ProjectPhase, Stage
 
 # Versions of the project read to find its stage changes: the most recent ones.
 HISTORY_LIMIT = 500
@@ -62,7 +62,12 @@ def stage_changes(project: Project, limit: int = HISTORY_LIMIT) -> list[Event]:
     return events
 
 
-def events(project: Project, *, phases=None, commitments=None) -> list[Event]:
+def events(
+    project: Project,
+    *,
+    phases: list[ProjectPhase] | None = None,
+    commitments: list[Commitment] | None = None,
+) -> list[Event]:
     """The whole timeline, oldest first; events of the same day in a fixed order."""
     today = timezone.localdate()
     if phases is None:

@@ -4,6 +4,7 @@ Thin: each asks its selectors (aipdash/portfolio/selectors/) for the records and
 rows, makes the chart cards (aipdash/charts/card.py) and renders; an unknown slug is a 404.
 """
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -14,7 +15,7 @@ from aipdash.portfolio.selectors import partners, projects
 
 
 @require_GET
-def portfolio(request):
+def portfolio(request: HttpRequest) -> HttpResponse:
     """Every deal, partner and project on record, each with its source (the headline figures
     and charts are the dashboard's): three queries."""
     investments = list(projects.investment_rows())
@@ -30,7 +31,7 @@ def portfolio(request):
 
 
 @require_GET
-def partner_detail(request, slug):
+def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A partner's facts, charts, commitments, participations and sources; 404 when unknown."""
     detail = partners.partner_detail(slug)
     partner = detail.partner
@@ -45,7 +46,7 @@ def partner_detail(request, slug):
 
 
 @require_GET
-def project_detail(request, slug):
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A project's facts, charts, phases, participations, commitments and sources; 404 when
     unknown."""
     detail = projects.project_detail(slug)

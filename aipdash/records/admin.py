@@ -2,26 +2,47 @@
 figures shown for people, and the view of stale records (a list filter and a column).
 """
 
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.filters import ListFilter
+from django.contrib.admin.options import BaseModelAdmin, IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
-from django.forms.models import BaseInlineFormSet
-from django.http import Http404
+from django.db.models import ForeignKey, Model, QuerySet
+from django.forms.models import BaseInlineFormSet, ModelChoiceField
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
 from aipdash.core import formatting
 from aipdash.records import locking, staleness
-from aipdash.records.provenance import PROVENANCE_FIELDS
+from aipdash.records.provenance import PROVENANCE_FIELDS, Provenance
 
-PROVENANCE_FIELDSET = (
+if TYPE_CHECKING:
+    # django-stubs makes these generic over their models, Django's own classes can't be
+    # subscripted when running: the subscripted bases are for mypy only. Any: each is shared by
+    # the admins of every portfolio model.
+    from django.contrib.admin.options import _FieldOpts, _FieldsetSpec
+
+    _BaseModelAdmin = BaseModelAdmin[Any]
+    _TabularInline = admin.TabularInline[Any, Any]
+    _ModelForm = forms.ModelForm[Any]
+    _BaseInlineFormSet = BaseInlineFormSet[Any, Any, Any]
+else:
+    _BaseModelAdmin = BaseModelAdmin
+    _TabularInline = admin.TabularInline
+    _ModelForm = forms.ModelForm
+    _BaseInlineFormSet = BaseInlineFormSet
+
+PROVENANCE_FIELDSET: "tuple[str, _FieldOpts]" = (
     "Provenance",
     {
         "fields": PROVENANCE_FIELDS,
@@ -37,7 +58,9 @@ class SafeAutocompleteSelect(AutocompleteSelect):
     number beyond the key's column (`partner=99999999999999999999`) OverflowError on SQLite:
     a 500. Values that are not keys are dropped: the field's own validation already says so."""
 
-    def optgroups(self, name, value, attr=None):
+    def optgroups(
+        self, name: str, value: Sequence[str], attr: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
         target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
         keys = []
         for item in value:
@@ -49,10 +72,12 @@ class SafeAutocompleteSelect(AutocompleteSelect):
         return super().optgroups(name, keys, attr)
 
 
-class SafeAutocompleteMixin:
+class SafeAutocompleteMixin(_BaseModelAdmin):
     """Admins and inlines: `autocomplete_fields` drawn by `SafeAutocompleteSelect`."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: "ForeignKey[Any, Any]", request: HttpRequest, **kwargs: Any
+    ) -> "ModelChoiceField[Any] | None":
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = SafeAutocompleteSelect(
                 db_field, self.admin_site, using=kwargs.get("using")
@@ -60,7 +85,7 @@ class SafeAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class PortfolioInline(SafeAutocompleteMixin, admin.TabularInline):
+class PortfolioInline(SafeAutocompleteMixin, _TabularInline):
     """An inline of a portfolio admin."""
 
 
@@ -69,14 +94,16 @@ class PortfolioChangeList(ChangeList):
     year=9999`: the next year does not exist) with the admin's "invalid filter" redirect, not
     a 500. The models keep every date from 1990 to 2100, so only a typed address gets here."""
 
-    def get_filters(self, request):
+    def get_filters(
+        self, request: HttpRequest
+    ) -> tuple[list[ListFilter], bool, dict[str, bool | str], bool, bool]:
         try:
             return super().get_filters(request)
         except (ValueError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
 
 
-class LockingForm(forms.ModelForm):
+class LockingForm(_ModelForm):
     """A form that carries the version its record was loaded with (a hidden field) and
     refuses to save over a change made since: the refusal names who changed the record, when,
     and each field's before → after, and keeps what the editor typed.
@@ -93,7 +120,7 @@ class LockingForm(forms.ModelForm):
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     reverting = False  # set by PortfolioAdmin on the history's revert form
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         instance = self.instance
         if instance.pk is not None and not instance._state.adding:
@@ -104,8 +131,9 @@ class LockingForm(forms.ModelForm):
                 else getattr(instance, locking.VERSION_FIELD)
             )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what ModelForm.clean() returns
         instance = self.instance
         if instance.pk is None or (instance._state.adding and not self.reverting):
             return cleaned
@@ -125,8 +153,9 @@ class LockingForm(forms.ModelForm):
         self.refuse(locking.conflict(type(instance), instance.pk, loaded), cleaned)
         return cleaned
 
-    def refuse(self, conflict, cleaned):
-        data = self.data.copy()
+    def refuse(self, conflict: locking.Conflict, cleaned: dict[str, Any]) -> None:
+        # A bound form's data: the request's QueryDict (a dict when a test builds the form).
+        data = cast("QueryDict | dict[str, Any]", self.data).copy()
         data[self.add_prefix("loaded_version")] = (
             "" if conflict.current_version is None else (str(conflict.current_version))
         )
@@ -154,13 +183,13 @@ class LockingForm(forms.ModelForm):
             self.add_error(None, ValidationError(message, code="stale"))
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     """Compare a typed value with a stored one: related records by key, countries by code."""
     value = getattr(value, "pk", value)
     return getattr(value, "code", value)
 
 
-def _as_data(form_field, change):
+def _as_data(form_field: forms.Field, change: locking.Change) -> str:
     """The POST value that puts `change.after` into `form_field` (a stored, raw value)."""
     value = change.after
     if isinstance(value, Model):
@@ -170,7 +199,9 @@ def _as_data(form_field, change):
     if isinstance(form_field, forms.ChoiceField) and not isinstance(
         form_field, forms.ModelChoiceField
     ):
-        labels = {str(label): key for key, label in form_field.choices}
+        # Django keeps a choice field's choices as (key, label) pairs, whatever was assigned.
+        choices = cast("Iterable[tuple[Any, Any]]", form_field.choices)
+        labels = {str(label): str(key) for key, label in choices}
         return labels.get(str(value), "" if value is None else str(value))
     return "" if value is None else str(value)
 
@@ -186,10 +217,10 @@ class PortfolioAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     # History lists each version with simple-history's "Changes" column (before → after);
     # templates/simple_history/object_history_list.html only drops an inline style.
 
-    def get_changelist(self, request, **kwargs):
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return PortfolioChangeList
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> "_FieldsetSpec":
         """The hidden version travels with the first fieldset."""
         fieldsets = super().get_fieldsets(request, obj)
         if fieldsets and "loaded_version" not in forms_fields(fieldsets):
@@ -200,42 +231,66 @@ class PortfolioAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
             ]
         return fieldsets
 
-    def get_inline_instances(self, request, obj=None):
+    def get_inline_instances(
+        self, request: HttpRequest, obj: Model | None = None
+    ) -> "list[admin.options.InlineModelAdmin[Any, Any]]":
         """Every inline row carries its version too (its form is a LockingForm)."""
+        inlines: list[admin.options.InlineModelAdmin[Any, Any]]
         inlines = super().get_inline_instances(request, obj)
         for inline in inlines:
             fields = inline.fields
             if fields is not None and "loaded_version" not in fields:
-                inline.fields = [*fields, "loaded_version"]
+                # This admin's inline instance only (the stubs declare `fields` per class).
+                inline.fields = [*fields, "loaded_version"]  # type: ignore[misc]
         return inlines
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
+    ) -> type[LockingForm]:
+        form: type[LockingForm] = super().get_form(request, obj, change, **kwargs)
         if getattr(request, "aipdash_reverting", False):
             form = type(form.__name__, (form,), {"reverting": True})
         return form
 
-    def history_view(self, request, object_id, extra_context=None):
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         _key_or_404(self.model, object_id)
-        return super().history_view(request, object_id, extra_context)
+        response: HttpResponse = super().history_view(request, object_id, extra_context)
+        return response
 
     @method_decorator(transaction.atomic)
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         """simple-history's revert form, in one transaction like the change form."""
         _key_or_404(self.model, object_id)
         _key_or_404(self.model.history.model, version_id)
-        request.aipdash_reverting = True
+        # Our mark on Django's request (read by get_form), not in its stubs.
+        request.aipdash_reverting = True  # type: ignore[attr-defined]
         return self._refusing_stale(
             super().history_form_view, request, object_id, version_id, extra_context
         )
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
         return self._refusing_stale(
             super().changeform_view, request, object_id, form_url, extra_context
         )
 
     @staticmethod
-    def _refusing_stale(view, request, *args):
+    def _refusing_stale(
+        view: Callable[..., HttpResponse], request: HttpRequest, *args: object
+    ) -> HttpResponse:
         """A record changed between the form's check and its save (two saves racing): the
         model refused it and the view's transaction rolled back; the view then runs again and
         its form shows the conflict."""
@@ -245,7 +300,7 @@ class PortfolioAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
             return view(request, *args)
 
 
-def _key_or_404(model, value):
+def _key_or_404(model: type[Model], value: str) -> None:
     """A history address whose record or version is not a key of its table (`abc`, `1.5`, past
     the column's range) is a 404, like a key that is not there. simple-history's views query
     with the text as it is, and the database layer's ValueError was a 500. (Django's change view
@@ -257,25 +312,29 @@ def _key_or_404(model, value):
         raise Http404(f"No {model._meta.verbose_name} has the key {value!r}.") from None
 
 
-def forms_fields(fieldsets):
-    names = []
+def forms_fields(fieldsets: "_FieldsetSpec") -> list[str]:
+    names: list[str] = []
     for _name, options in fieldsets:
         for entry in options.get("fields", ()):
             names.extend(entry if isinstance(entry, (list, tuple)) else [entry])
     return names
 
 
-def usd_column(field, description):
+# A changelist column: a function of the admin and the row.
+type Column = Callable[["admin.ModelAdmin[Any]", Model], str]
+
+
+def usd_column(field: str, description: str) -> Column:
     @admin.display(description=description, ordering=field)
-    def column(model_admin, obj):
+    def column(model_admin: "admin.ModelAdmin[Any]", obj: Model) -> str:
         return formatting.usd(getattr(obj, field))
 
     return column
 
 
-def power_column(field, description):
+def power_column(field: str, description: str) -> Column:
     @admin.display(description=description, ordering=field)
-    def column(model_admin, obj):
+    def column(model_admin: "admin.ModelAdmin[Any]", obj: Model) -> str:
         return formatting.power(getattr(obj, field))
 
     return column
@@ -287,14 +346,14 @@ class InheritProvenanceForm(LockingForm):
     Editors enter a project with its phases from one source; they type the source once.
     """
 
-    def __init__(self, *args, parent=None, **kwargs):
+    def __init__(self, *args: Any, parent: Model | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parent = parent
         if "as_of" in self.fields:
             self.fields["as_of"].required = False
             self.fields["as_of"].help_text = "Empty: the same source as the record above."
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         given = any(cleaned.get(field) for field in ("source_title", "source_url", "as_of"))
         if not given and self.parent is not None:
@@ -305,11 +364,14 @@ class InheritProvenanceForm(LockingForm):
         return cleaned
 
 
-class InheritProvenanceFormSet(BaseInlineFormSet):
-    def get_form_kwargs(self, index):
+class InheritProvenanceFormSet(_BaseInlineFormSet):
+    # Django's (whether a row is marked for deletion), not declared by django-stubs.
+    _should_delete_form: Callable[[forms.BaseForm], bool]
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         return {**super().get_form_kwargs(index), "parent": self.instance}
 
-    def clean(self):
+    def clean(self) -> None:
         """A row marked for deletion that someone changed since the page was loaded is not
         deleted unseen: the page is refused with what changed; so is one whose form does not
         say which version it was loaded from (LockingForm checks the rows that are kept)."""
@@ -334,12 +396,14 @@ class InheritProvenanceFormSet(BaseInlineFormSet):
         if errors:
             raise ValidationError(errors, code="stale")
 
-    def validate_unique(self):
+    def validate_unique(self) -> None:
         """Two rows that break one of the model's `constraint_error_fields` constraints: the
         constraint's message on the later row's field, as for a row that repeats a saved one.
         Django's own check then passes over that row (it is invalid) and checks the rest."""
         error_fields = getattr(self.model, "constraint_error_fields", {})
-        for constraint in self.model._meta.constraints:
+        # (An inline formset always has its model.)
+        constraints = self.model._meta.constraints if self.model is not None else []
+        for constraint in constraints:
             field = error_fields.get(constraint.name)
             if field is None or constraint.condition is not None:
                 continue
@@ -372,14 +436,16 @@ class StaleListFilter(admin.SimpleListFilter):
     title = "confirmed"
     parameter_name = "stale"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: "admin.ModelAdmin[Any]"
+    ) -> list[tuple[str, str]]:
         days = staleness.stale_after_days()
         return [
             ("yes", f"Stale (not confirmed for {days} days)"),
             ("no", f"Confirmed in the last {days} days"),
         ]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "yes":
             return queryset.filter(staleness.stale_q())
         if self.value() == "no":
@@ -388,7 +454,7 @@ class StaleListFilter(admin.SimpleListFilter):
 
 
 @admin.display(description="stale", ordering="as_of")
-def stale_column(model_admin, obj):
+def stale_column(model_admin: "admin.ModelAdmin[Any]", obj: Provenance) -> SafeString | str:
     """ "Stale since 27 Nov 2025" (text, not colour), or nothing."""
     since = staleness.stale_since(obj)
     if since is None:

@@ -8,6 +8,6 @@ class RecordsConfig(AppConfig):
     label = "records"
     verbose_name = "Portfolio records"
 
-    def ready(self):
+    def ready(self) -> None:
         # Connects the receivers on import; the models they read are loaded only now.
         from aipdash.records import signals  # noqa: F401, PLC0415

@@ -15,6 +15,7 @@ again.
 """
 
 from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.contrib.auth.management import create_permissions
 
 from aipdash.core.roles import EDITOR, VIEWER
@@ -28,13 +29,14 @@ SHARING = ["add_sharelink", "view_sharelink"]
 BESIDE_THE_PORTFOLIO = {"scenarios": ["scenario"]}
 
 
-def ensure_groups(apps=global_apps):
+def ensure_groups(apps: Apps = global_apps) -> None:
     """Create or complete the viewer and editor groups (idempotent)."""
     # Permissions are normally created after all migrations ran; make sure they exist now.
     # (create_permissions skips an app whose models_module is unset, as in a migration's apps.)
     for app_config in apps.get_app_configs():
         models_module = getattr(app_config, "models_module", None)
-        app_config.models_module = models_module or True
+        # Any true value will do: create_permissions only tests it.
+        app_config.models_module = models_module or True  # type: ignore[assignment]
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = models_module
 

@@ -17,23 +17,33 @@ from what to what since that version: the admin shows it on the refused form.
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 VERSION_FIELD = "version"
+# A row of a model's history: simple-history makes the historical models at run time, so their
+# fields (history_user, history_type, history_date, the record's own) are not known statically.
+type HistoricalRow = Any
 
 
-class LockingQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class LockingQuerySet[M: models.Model](models.QuerySet[M]):
+    def update(self, **kwargs: Any) -> int:
         """Every bulk update counts as a new version of each row it changes."""
         kwargs.setdefault(VERSION_FIELD, F(VERSION_FIELD) + 1)
         return super().update(**kwargs)
 
 
-class LockingManager(models.Manager.from_queryset(LockingQuerySet)):
-    pass
+class LockingManager[M: models.Model](models.Manager[M]):
+    """The manager of every portfolio model: its querysets are LockingQuerySets. (Spelled out
+    rather than made by `Manager.from_queryset`, whose class mypy can't subclass.)"""
+
+    _hints: dict[str, Any]  # Django's (the router's hints), not declared by django-stubs
+
+    def get_queryset(self) -> LockingQuerySet[M]:
+        return LockingQuerySet(model=self.model, using=self._db, hints=self._hints)
 
 
 @dataclass
@@ -45,7 +55,7 @@ class Change:
     before_shown: object = None  # the same for people: a choice's label, a related record
     after_shown: object = None
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.label}: {show(self.before_shown)} → {show(self.after_shown)}"
 
 
@@ -53,7 +63,7 @@ class Change:
 class Conflict:
     """What happened to a record since an editor loaded it at `loaded_version`."""
 
-    model: type
+    model: type[models.Model]
     pk: object
     loaded_version: int
     current_version: int | None  # None: the record was deleted
@@ -84,7 +94,7 @@ class Conflict:
             return ["No field you can see here changed (only the version did)."]
         return [f"Changed since you opened it: {change}" for change in self.changes]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return " ".join([self.headline(), *self.lines()])
 
 
@@ -92,7 +102,7 @@ class StaleEditError(Exception):
     """A save of a record that was changed or deleted since it was loaded. Nothing was
     written; reload the record (or, in the admin, check the shown changes and save again)."""
 
-    def __init__(self, obj, loaded_version):
+    def __init__(self, obj: models.Model, loaded_version: int) -> None:
         self.model = type(obj)
         self.pk = obj.pk
         self.loaded_version = loaded_version
@@ -106,7 +116,7 @@ def moment(at: dt.datetime) -> str:
     return f"{timezone.localtime(at):%d %b %Y at %H:%M:%S %Z}"
 
 
-def unversioned(model) -> str:
+def unversioned(model: type[models.Model]) -> str:
     """Why a form that does not say which version it was loaded from is refused: it could
     overwrite a change made since, unseen (a form that lost its hidden version field)."""
     return (
@@ -116,7 +126,7 @@ def unversioned(model) -> str:
     )
 
 
-def show(value) -> str:
+def show(value: object) -> str:
     """A field value for people, in a conflict message."""
     if value is None or value == "":
         return "(empty)"
@@ -129,20 +139,19 @@ def show(value) -> str:
     return str(value)
 
 
-def _who(record) -> str:
+def _who(record: HistoricalRow) -> str:
     if record.history_user is not None:
-        return record.history_user.get_username()
+        return str(record.history_user.get_username())
     if record.history_change_reason:
         return f"“{record.history_change_reason}”"
     return "someone else"
 
 
-def _display(model, name, value):
+def _display(model_field: "models.Field[Any, Any]", value: object) -> object:
     """A stored value as its label (choices) or its related record's name (foreign keys)."""
-    model_field = model._meta.get_field(name)
     if value is None:
         return None
-    if model_field.is_relation:
+    if model_field.is_relation and model_field.related_model is not None:
         related = model_field.related_model._base_manager.filter(pk=value).first()
         return related if related is not None else f"#{value} (deleted)"
     if model_field.choices:
@@ -150,12 +159,12 @@ def _display(model, name, value):
     return value
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     """A country as its code (django-countries gives an object on instances)."""
     return getattr(value, "code", value)
 
 
-def tracked_fields(model):
+def tracked_fields(model: type[models.Model]) -> "list[models.Field[Any, Any]]":
     """The fields a conflict reports: every concrete field but the key and the version."""
     return [
         f
@@ -164,7 +173,7 @@ def tracked_fields(model):
     ]
 
 
-def current_version(model, pk, *, lock=False):
+def current_version(model: type[models.Model], pk: object, *, lock: bool = False) -> int | None:
     """The record's version in the database now (None when it is gone). `lock`: SELECT … FOR
     UPDATE (PostgreSQL), so that no one changes it before this transaction ends."""
     queryset = model._base_manager.filter(pk=pk)
@@ -173,7 +182,7 @@ def current_version(model, pk, *, lock=False):
     return queryset.values_list(VERSION_FIELD, flat=True).first()
 
 
-def conflict(model, pk, loaded_version) -> Conflict:
+def conflict(model: type[models.Model], pk: object, loaded_version: int) -> Conflict:
     """Who changed the record since `loaded_version`, when, and each field's before → after
     (from the history; without a historical row of the loaded version, only who and when)."""
     now = current_version(model, pk)
@@ -209,8 +218,8 @@ def conflict(model, pk, loaded_version) -> Conflict:
                         label=str(model_field.verbose_name),
                         before=before,
                         after=after,
-                        before_shown=_display(model, model_field.name, before),
-                        after_shown=_display(model, model_field.name, after),
+                        before_shown=_display(model_field, before),
+                        after_shown=_display(model_field, after),
                     )
                 )
     return report

@@ -6,10 +6,11 @@ figure and flag illustrative records.
 """
 
 import datetime as dt
-from typing import ClassVar
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any, ClassVar, Self, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -33,7 +34,7 @@ AS_OF_IN_THE_FUTURE = (
 PROVENANCE_FIELDS = ("source_title", "source_url", "as_of", "illustrative")
 
 
-def plausible_date_validators():
+def plausible_date_validators() -> list[BaseValidator]:
     """The field validators of a portfolio date: the admin shows a wrong date on its field."""
     return [
         MinValueValidator(EARLIEST_DATE, DATE_RANGE_MESSAGE),
@@ -46,14 +47,14 @@ def latest_today() -> dt.date:
     return timezone.now().astimezone(LATEST_TIME_ZONE).date()
 
 
-def not_in_the_future(value):
+def not_in_the_future(value: dt.date | None) -> None:
     """The validator of an as-of date. Field validators only: the database can't check a rule
     that moves with the clock (SQLite refuses date('now') in a check constraint)."""
     if value is not None and value > latest_today():
         raise ValidationError(AS_OF_IN_THE_FUTURE, code="as_of_in_the_future")
 
 
-def plausible_date_constraint(field, prefix):
+def plausible_date_constraint(field: str, prefix: str) -> models.CheckConstraint:
     """The database rule of a portfolio date: empty, or from 1990 to 2100.
 
     Named `<prefix>_<field>_in_range`. A field that is not null is never empty, so the empty
@@ -105,7 +106,7 @@ class Provenance(models.Model):
         abstract = True
 
     @classmethod
-    def provenance_constraints(cls, prefix):
+    def provenance_constraints(cls, prefix: str) -> list[models.BaseConstraint]:
         """Database rules of the model's provenance: a record that is not illustrative names
         its source; its as-of date is plausible."""
         return [
@@ -122,18 +123,26 @@ class Provenance(models.Model):
     restoring = False
 
     def _do_update(
-        self, base_qs, using, pk_val, values, update_fields, forced_update, returning_fields
-    ):
+        self,
+        base_qs: models.QuerySet[Self],
+        using: str | None,
+        pk_val: Any,
+        values: Collection[tuple["models.Field[Any, Any]", type[models.Model] | None, Any]],
+        update_fields: Iterable[str] | None,
+        forced_update: bool,
+        returning_fields: "Sequence[models.Field[Any, Any]]",
+    ) -> list[Sequence[Any]]:
         """The conditional UPDATE of optimistic locking (see aipdash/records/locking.py)."""
-        loaded = getattr(self, VERSION_FIELD)
-        field = self._meta.get_field(VERSION_FIELD)
-        values = [(f, m, v) for f, m, v in values if f.attname != VERSION_FIELD]
-        values.append((field, None, loaded + 1))
+        loaded: int = getattr(self, VERSION_FIELD)
+        # The version is a column of the model (get_field's type includes relations' far ends).
+        field = cast("models.Field[Any, Any]", self._meta.get_field(VERSION_FIELD))
+        kept = [(f, m, v) for f, m, v in values if f.attname != VERSION_FIELD]
+        kept.append((field, None, loaded + 1))
         updated = super()._do_update(
             base_qs.filter(**{VERSION_FIELD: loaded}),
             using,
             pk_val,
-            values,
+            kept,
             update_fields,
             forced_update,
             returning_fields,
@@ -147,7 +156,7 @@ class Provenance(models.Model):
             return updated  # the row is gone: Django inserts it (a restore, an explicit key)
         raise StaleEditError(self, loaded)
 
-    def related_label(self, field, attribute=None):
+    def related_label(self, field: str, attribute: str | None = None) -> object:
         """For `__str__`: the related record (or its `attribute`), None when the field is
         empty, or "deleted partner #7" when the row is gone: a version in the history outlives
         the partner or project it names, and its History page must still render."""
@@ -155,13 +164,15 @@ class Provenance(models.Model):
             related = getattr(self, field)
         except ObjectDoesNotExist:
             model_field = self._meta.get_field(field)
+            if not isinstance(model_field, models.ForeignKey):
+                raise  # only a foreign key's missing row raises this
             name = model_field.related_model._meta.verbose_name
             return f"deleted {name} #{getattr(self, model_field.attname)}"
         if related is None or attribute is None:
             return related
         return getattr(related, attribute)
 
-    def validate_constraints(self, exclude=None):
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
         """The model's constraints, with the errors of `constraint_error_fields` on their
         field. A constraint is only checked when none of its fields is excluded, so the field
         is on the form that shows the error."""
@@ -171,7 +182,8 @@ class Provenance(models.Model):
             errors = error.update_error_dict({})
             kept = []
             for item in errors.pop(NON_FIELD_ERRORS, []):
-                field = self.constraint_error_fields.get(getattr(item, "code", None))
+                code = getattr(item, "code", None)
+                field = self.constraint_error_fields.get(code) if code else None
                 if field is None:
                     kept.append(item)
                 else:
@@ -180,7 +192,7 @@ class Provenance(models.Model):
                 errors[NON_FIELD_ERRORS] = kept
             raise ValidationError(errors) from None
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if not self.illustrative and not self.source_url:
             raise ValidationError(

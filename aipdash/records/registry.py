@@ -8,6 +8,8 @@ define the models.
 """
 
 from django.apps import apps as global_apps
+from django.apps.registry import Apps
+from django.db.models import Model
 
 # In the order a backup loads them: a model after every model it refers to.
 PORTFOLIO_MODELS = (
@@ -24,12 +26,12 @@ PORTFOLIO_MODELS = (
 _LABELS_LOWER = frozenset(label.lower() for label in PORTFOLIO_MODELS)
 
 
-def is_portfolio_model(model) -> bool:
+def is_portfolio_model(model: type[Model]) -> bool:
     """Whether `model` (a class; a migration's historical model too) is one of the portfolio's."""
     return model._meta.label_lower in _LABELS_LOWER
 
 
-def portfolio_models(apps=global_apps) -> list:
+def portfolio_models(apps: Apps = global_apps) -> list[type[Model]]:
     """The model classes, in PORTFOLIO_MODELS' order (from `apps`: a migration's registry)."""
     return [apps.get_model(label) for label in PORTFOLIO_MODELS]
 

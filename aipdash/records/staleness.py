@@ -11,12 +11,13 @@ and list filter, lists that count in SQL).
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Model, Q, QuerySet, Value, When
 from django.utils import timezone
 
 
 def stale_after_days() -> int:
-    return settings.STALE_AFTER_DAYS
+    days: int = settings.STALE_AFTER_DAYS
+    return days
 
 
 def cutoff(today: dt.date | None = None) -> dt.date:
@@ -25,16 +26,16 @@ def cutoff(today: dt.date | None = None) -> dt.date:
     return today - dt.timedelta(days=stale_after_days())
 
 
-def stale_since(record, today: dt.date | None = None) -> dt.date | None:
+def stale_since(record: object, today: dt.date | None = None) -> dt.date | None:
     """The date the record became stale (its as-of date plus the allowed age); None when it
     is not stale (or has no as-of date)."""
-    as_of = getattr(record, "as_of", None)
+    as_of: dt.date | None = getattr(record, "as_of", None)
     if as_of is None or as_of >= cutoff(today):
         return None
     return as_of + dt.timedelta(days=stale_after_days())
 
 
-def is_stale(record, today: dt.date | None = None) -> bool:
+def is_stale(record: object, today: dt.date | None = None) -> bool:
     return stale_since(record, today) is not None
 
 
@@ -43,9 +44,10 @@ def stale_q(prefix: str = "", today: dt.date | None = None) -> Q:
     return Q(**{f"{prefix}as_of__lt": cutoff(today)})
 
 
-def annotate_stale(queryset: QuerySet, today: dt.date | None = None) -> QuerySet:
+def annotate_stale[M: Model](queryset: QuerySet[M], today: dt.date | None = None) -> QuerySet[M]:
     """Each row with `is_stale`, computed by the database."""
-    return queryset.annotate(
+    # The Django plugin loses a type parameter's model through annotate() (QuerySet[Model, M]).
+    return queryset.annotate(  # type: ignore[return-value]
         is_stale=Case(
             When(stale_q(today=today), then=Value(True)),
             default=Value(False),

@@ -1,12 +1,22 @@
+from typing import TYPE_CHECKING, cast
+
 from django.contrib import admin
-from django.http import Http404
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 
 from aipdash.sharing import services as sharing
 from aipdash.sharing.models import ShareLink
 
+if TYPE_CHECKING:
+    # Generic over its model in django-stubs; Django's class can't be subscripted when running.
+    _ModelAdmin = admin.ModelAdmin[ShareLink]
+else:
+    _ModelAdmin = admin.ModelAdmin
+
 
 @admin.register(ShareLink)
-class ShareLinkAdmin(admin.ModelAdmin):
+class ShareLinkAdmin(_ModelAdmin):
     """Shared links are made from the dashboard; here they are listed and revoked. Which links
     a user sees is the site's rule (`sharing.visible_to`): their own, everyone's only with
     `manage_all_sharelinks`; the list, the actions and every page of one link by id."""
@@ -29,10 +39,13 @@ class ShareLinkAdmin(admin.ModelAdmin):
     ]
     actions = ["revoke"]
 
-    def get_queryset(self, request):
-        return sharing.visible_to(request.user)
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ShareLink]:
+        # The admin site lets only signed-in staff in.
+        return sharing.visible_to(cast(User, request.user))
 
-    def get_object(self, request, object_id, from_field=None):
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> ShareLink:
         """Another's link (or none) is not found: 404, as on the site's own pages (share_revoke),
         for the change, history and delete pages alike."""
         link = super().get_object(request, object_id, from_field)
@@ -40,11 +53,11 @@ class ShareLinkAdmin(admin.ModelAdmin):
             raise Http404("No such shared link.")
         return link
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a link is made from the dashboard, where its token can be shown once
 
     @admin.action(description="Revoke the selected links", permissions=["change"])
-    def revoke(self, request, queryset):
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ShareLink]) -> None:
         for link in queryset:
             sharing.revoke(link)
         self.message_user(request, f"{queryset.count()} link(s) revoked.")

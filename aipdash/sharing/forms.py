@@ -1,6 +1,9 @@
 """The share form: a label, how many days the link lives, and which filters the viewer may
 still narrow within the captured view."""
 
+from collections.abc import Collection
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.http import QueryDict
@@ -28,18 +31,18 @@ class ShareLinkForm(forms.Form):
     )
     view = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, partner_slugs, **kwargs):
+    def __init__(self, *args: Any, partner_slugs: Collection[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.partner_slugs = partner_slugs
         self.fields["days"].widget.attrs["max"] = settings.SHARE_LINK_MAX_DAYS
 
-    def clean_days(self):
-        days = self.cleaned_data["days"]
+    def clean_days(self) -> int:
+        days: int = self.cleaned_data["days"]
         if days > settings.SHARE_LINK_MAX_DAYS:
             raise forms.ValidationError(f"At most {settings.SHARE_LINK_MAX_DAYS} days.")
         return days
 
-    def clean_view(self):
+    def clean_view(self) -> DashboardFilters:
         """The view to share, as the dashboard's canonical query string, parsed again here."""
         try:
             return DashboardFilters.from_query(

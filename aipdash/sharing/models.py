@@ -51,7 +51,7 @@ class ShareLink(models.Model):
         ]
         indexes = [models.Index(fields=["expires_at"], name="sharelink_expires")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.label} ({self.token_hint}…)"
 
     @property

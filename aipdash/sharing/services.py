@@ -15,12 +15,16 @@ widen them; any other parameter is refused with a 400 that says why.
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from aipdash.dashboard.filters import (
@@ -44,7 +48,7 @@ VIEW_PARAMETERS = frozenset({"embed"})
 class LinkUnavailable(Exception):
     """The link opens nothing: `status` is 404 (unknown) or 410 (expired or revoked)."""
 
-    def __init__(self, status: int):
+    def __init__(self, status: int) -> None:
         super().__init__(status)
         self.status = status
 
@@ -67,7 +71,8 @@ def redact(token: str) -> str:
 
 
 def max_days() -> int:
-    return settings.SHARE_LINK_MAX_DAYS
+    days: int = settings.SHARE_LINK_MAX_DAYS
+    return days
 
 
 def _issue(link: ShareLink) -> str:
@@ -77,14 +82,16 @@ def _issue(link: ShareLink) -> str:
     return token
 
 
-def create(*, user, label: str, filters: DashboardFilters, open_filters, days: int) -> IssuedLink:
-    open_filters = sorted(set(open_filters))
-    errors = {}
+def create(
+    *, user: User, label: str, filters: DashboardFilters, open_filters: Iterable[str], days: int
+) -> IssuedLink:
+    opened = sorted(set(open_filters))
+    errors: dict[str, str] = {}
     if not label.strip():
         errors["label"] = "Give the link a label, such as who it is for."
     if not 1 <= days <= max_days():
         errors["days"] = f"A link lasts from 1 to {max_days()} days."
-    unknown = [key for key in open_filters if key not in OPENABLE]
+    unknown = [key for key in opened if key not in OPENABLE]
     if unknown:
         errors["open_filters"] = f"“{unknown[0]}” is not a filter."
     if errors:
@@ -93,7 +100,7 @@ def create(*, user, label: str, filters: DashboardFilters, open_filters, days: i
     link = ShareLink(
         label=label.strip(),
         filters=filters.to_json(),
-        open_filters=open_filters,
+        open_filters=opened,
         created_by=user,
         created_at=now,
         expires_at=now + dt.timedelta(days=days),
@@ -117,19 +124,20 @@ def resolve(token: str) -> ShareLink:
 
 
 def scoped_filters(
-    link: ShareLink, query, *, partner_slugs
+    link: ShareLink, query: QueryDict, *, partner_slugs: Collection[str]
 ) -> tuple[DashboardFilters, DashboardFilters]:
     """(the view to show, what the viewer asked for) within the link's scope; FilterError
     when the viewer asks for anything outside it."""
     captured = scope_of(link)
-    query = query.copy()
+    filters_only = query.copy()
     for key in VIEW_PARAMETERS:
-        query.pop(key, None)
+        filters_only.pop(key, None)
     # Partners outside a partner-scoped view are not even named as existing.
     slugs = frozenset(captured.partner) if captured.partner else partner_slugs
-    asked = DashboardFilters.from_query(query, partner_slugs=slugs)
+    asked = DashboardFilters.from_query(filters_only, partner_slugs=slugs)
     opened = set(link.open_filters)
-    errors, values = {}, {}
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}  # DashboardFilters' fields: a tuple of values, or a year
     for key in MULTI:
         mine, base = getattr(asked, key), getattr(captured, key)
         if not mine:
@@ -174,7 +182,7 @@ def count_view(link: ShareLink) -> None:
     )
 
 
-def visible_to(user):
+def visible_to(user: User) -> QuerySet[ShareLink]:
     """The links a user may list and revoke: their own, or everyone's with the permission."""
     links = ShareLink.objects.select_related("created_by")
     if user.has_perm("aipdash.manage_all_sharelinks"):

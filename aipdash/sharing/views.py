@@ -6,18 +6,22 @@ exports, render. A shared view is the dashboard seen through a link, so sharing 
 dashboard and never the other way (docs/architecture.md, the layers).
 """
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, Concatenate
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from aipdash.core.requests import AuthenticatedHttpRequest
 from aipdash.dashboard import blocks as dashboard
 from aipdash.dashboard.exports import csv_response, workbook_response
 from aipdash.dashboard.filters import DashboardFilters, FilterError
@@ -31,9 +35,13 @@ from aipdash.dashboard.pages import (
 from aipdash.dashboard.pages import bad_filters as _bad_filters
 from aipdash.sharing import services
 from aipdash.sharing.forms import ShareLinkForm
+from aipdash.sharing.models import ShareLink
 
 SHARED_TEMPLATE = "sharing/shared.html"
 EMBED_TEMPLATE = "sharing/embed.html"
+
+# What the dashboard's templates need (dashboard.blocks.context), for a link's view.
+type SharedContext = dict[str, Any]
 
 
 # Shared links: staff side ---------------------------------------------------------------------
@@ -41,7 +49,7 @@ EMBED_TEMPLATE = "sharing/embed.html"
 
 @permission_required("aipdash.add_sharelink", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def share_new(request):
+def share_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Share this view": the current filters, a label, an expiry and what the viewer may
     change. The link is shown once, right after it is made."""
     if request.method == "POST":
@@ -59,7 +67,9 @@ def share_new(request):
                 form.add_error(None, error)
             else:
                 return _issued(request, issued, "created")
-        filters = form.cleaned_data.get("view")  # the view stays shown when another field fails
+        filters: DashboardFilters | None = form.cleaned_data.get(
+            "view"
+        )  # the view stays shown when another field fails
     else:
         try:
             filters = dashboard_filters(request)
@@ -83,7 +93,7 @@ def share_new(request):
     )
 
 
-def _issued(request, issued, verb):
+def _issued(request: HttpRequest, issued: services.IssuedLink, verb: str) -> HttpResponse:
     url = request.build_absolute_uri(reverse("shared", args=[issued.token]))
     response = render(
         request,
@@ -102,7 +112,7 @@ def _issued(request, issued, verb):
 
 
 @require_GET
-def share_list(request):
+def share_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The links this user made (everyone's, with the permission)."""
     links = list(services.visible_to(request.user))
     rows = [
@@ -117,7 +127,7 @@ def share_list(request):
 
 
 @require_POST
-def share_revoke(request, pk):
+def share_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(services.visible_to(request.user), pk=pk)
     services.revoke(link)
     messages.success(request, f"“{link.label}” is revoked: its address opens nothing now.")
@@ -125,7 +135,7 @@ def share_revoke(request, pk):
 
 
 @require_POST
-def share_rotate(request, pk):
+def share_rotate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(services.visible_to(request.user), pk=pk)
     try:
         issued = services.rotate(link)
@@ -138,21 +148,26 @@ def share_rotate(request, pk):
 # Shared links: what the viewer gets -------------------------------------------------------------
 
 
-def _private(response):
+def _private[R: HttpResponseBase](response: R) -> R:
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
-def shared_view(view):
+def shared_view[**P](
+    view: Callable[Concatenate[HttpRequest, ShareLink, SharedContext, P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, str, P], HttpResponseBase]:
     """Every data path of a shared link: resolve the token, scope the filters, mark the
-    response private. An unusable link answers 404/410 with no data on every path."""
+    response private. An unusable link answers 404/410 with no data on every path. The view
+    gets the link and the dashboard's context for its scoped filters in place of the token."""
 
     @wraps(view)
     @login_not_required
     @require_GET
-    def wrapper(request, token, *args, **kwargs):
+    def wrapper(
+        request: HttpRequest, token: str, *args: P.args, **kwargs: P.kwargs
+    ) -> HttpResponseBase:
         try:
             link = services.resolve(token)
         except services.LinkUnavailable as unavailable:
@@ -160,7 +175,7 @@ def shared_view(view):
         base = reverse("shared", args=[token])
         scope = services.scope_of(link)
 
-        def refuse(errors, template):
+        def refuse(errors: dict[str, str], template: str) -> HttpResponse:
             # The link's own choices only, as its page offers: never every partner and year.
             return _private(
                 _bad_filters(
@@ -205,20 +220,23 @@ def shared_view(view):
     return wrapper
 
 
-def _embeddable(response):
+def _embeddable(response: HttpResponseBase) -> HttpResponseBase:
     """The embed variant may be framed by the origins SHARE_EMBED_ORIGINS lists, no other."""
     origins = settings.SHARE_EMBED_ORIGINS
-    response._csp_config = {
+    # The response's own policy, as Django's csp_override decorator sets it (not in the stubs).
+    response._csp_config = {  # type: ignore[attr-defined]
         **settings.SECURE_CSP,
         "frame-ancestors": list(origins) if origins else [CSP.NONE],
     }
     if origins:
-        response.xframe_options_exempt = True  # the CSP above is the rule for this page
+        # The CSP above is the rule for this page. XFrameOptionsMiddleware reads this from any
+        # response (the stubs declare it on HttpResponse only; an embed's CSV streams).
+        response.xframe_options_exempt = True  # type: ignore[attr-defined]
     return response
 
 
 @shared_view
-def shared_dashboard(request, link, context):
+def shared_dashboard(request: HttpRequest, link: ShareLink, context: SharedContext) -> HttpResponse:
     if is_partial(request):
         return render(request, DASHBOARD_TEMPLATE + "#charts", context)
     services.count_view(link)  # page loads only, not each htmx partial
@@ -226,7 +244,9 @@ def shared_dashboard(request, link, context):
 
 
 @shared_view
-def shared_chart(request, link, context, chart):
+def shared_chart(
+    request: HttpRequest, link: ShareLink, context: SharedContext, chart: str
+) -> HttpResponse:
     html = dashboard.chart_html(
         chart_name(chart),
         context["filters"],
@@ -237,15 +257,18 @@ def shared_chart(request, link, context, chart):
 
 
 @shared_view
-def shared_csv(request, link, context, chart):
-    chart = chart_name(chart)
-    return csv_response(dashboard.chart(chart, context["filters"]).data, context["filters"])
+def shared_csv(
+    request: HttpRequest, link: ShareLink, context: SharedContext, chart: str
+) -> HttpResponseBase:
+    name = chart_name(chart)
+    return csv_response(dashboard.chart(name, context["filters"]).data, context["filters"])
 
 
 @shared_view
-def shared_xlsx(request, link, context):
+def shared_xlsx(request: HttpRequest, link: ShareLink, context: SharedContext) -> FileResponse:
     """A shared view's charts as a workbook: its scope, narrowed by what the viewer chose.
     The link's address is left out of the file (it is the link's whole authorisation)."""
-    return workbook_response(
+    response: FileResponse = workbook_response(
         context["filters"], view=f"Shared view: {link.label}", address="", shared=True
     )
+    return response

@@ -32,7 +32,7 @@ class FactSource(models.Model):
             models.UniqueConstraint(fields=["source_title", "source_url"], name="factsource_unique")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.source_title or self.source_url
 
 
@@ -93,7 +93,7 @@ class CommitmentFact(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Fact of commitment {self.commitment_id}"
 
 
@@ -130,5 +130,5 @@ class PartnershipCommitmentSum(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Partnership commitments of partner {self.partner_id}, {self.month:%b %Y}"

@@ -40,7 +40,7 @@ class Target(Provenance):
             *Provenance.provenance_constraints("target"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -69,7 +69,7 @@ class FundraisingUpdate(Provenance):
             *Provenance.provenance_constraints("fundraising"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.related_label('target')}: raised as of {self.as_of:%d %b %Y}"
 
 
@@ -118,5 +118,5 @@ class MarketIndicator(Provenance):
             *Provenance.provenance_constraints("indicator"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.label}, {self.region}, {self.year} ({self.get_scenario_display()})"

@@ -78,10 +78,10 @@ class Investment(Provenance):
             *Provenance.provenance_constraints("investment"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.closed_on and self.announced_on and self.closed_on < self.announced_on:
             raise ValidationError({"closed_on": "A deal cannot close before it is announced."})
@@ -200,17 +200,17 @@ class Project(Provenance):
             models.Index(fields=["expected_online"], name="project_expected_online"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     # Set by the admin's change form, whose phase rows are each checked against the new
     # announcement date (edited phases included); anything else checks the saved phases.
     phase_dates_checked_elsewhere = False
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("projects:detail", args=[self.slug])
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         errors = {}
         if self.pk and self.announced_on and not self.phase_dates_checked_elsewhere:
@@ -268,10 +268,10 @@ class ProjectPhase(Provenance):
             *Provenance.provenance_constraints("phase"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name or f"Phase {self.sequence}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         try:
             # In an admin inline on a new project, this is the project being added (unsaved).
@@ -349,10 +349,10 @@ class Participation(Provenance):
     # Set by the admin's inline formset, which checks the total over all its rows at once.
     stake_total_checked_elsewhere = False
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.related_label('partner')} — {self.get_role_display()}"
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.stake_percent is None or self.stake_total_checked_elsewhere or not self.project_id:
             return
@@ -432,7 +432,7 @@ class Commitment(Provenance):
         ]
         indexes = [models.Index(fields=["committed_on"], name="commitment_date")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         partner = self.related_label("partner", "short_name")
         target = self.related_label("project") or "AIP"
         return f"{partner} → {target}: {self.get_instrument_display()}"

@@ -19,6 +19,7 @@ from aipdash.charts.data import LABELS
 from aipdash.dashboard import selectors
 from aipdash.dashboard.blocks import CHART_NAMES
 from aipdash.dashboard.filters import DashboardFilters
+from api.views import FiltersRejected
 from partners.models import Partner
 from tests.dashboard.test_selectors import grow
 from tests.factories import CommitmentFactory, ProjectFactory
@@ -177,6 +178,14 @@ def test_a_list_without_filters_refuses_one_rather_than_ignore_it(
         }
     }
     assert client.get(path, {"page": 1, "page_size": 5}).status_code == 200
+
+
+def test_a_refusal_carries_its_code_as_drf_errors_do():
+    """The 400's messages are DRF ErrorDetails with the refusal's code (they were plain strings,
+    on which DRF's get_codes() failed: found by mypy)."""
+    refused = FiltersRejected({"stage": "Not a stage."})
+    assert refused.detail == {"errors": {"stage": "Not a stage."}}
+    assert refused.get_codes() == {"errors": {"stage": "invalid_filters"}}
 
 
 # Headline ---------------------------------------------------------------------------------------

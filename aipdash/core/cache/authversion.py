@@ -24,8 +24,12 @@ a migration of Django's dropped.
 
 # ruff: noqa: S608  (SQL built from this file's constants only, no input)
 import uuid
+from typing import Any
 
+from django.apps import AppConfig
 from django.db import DatabaseError, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 
 from aipdash.core.models import AuthVersion
 
@@ -71,7 +75,7 @@ def _sqlite_trigger(table: str, operation: str) -> str:
     )
 
 
-def _installed(cursor, vendor: str) -> int:
+def _installed(cursor: CursorWrapper, vendor: str) -> int:
     if vendor == "postgresql":
         cursor.execute(
             "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
@@ -85,10 +89,11 @@ def _installed(cursor, vendor: str) -> int:
             f"({', '.join(['%s'] * len(names))})",
             names,
         )
-    return cursor.fetchone()[0]
+    (count,) = cursor.fetchone()
+    return int(count)
 
 
-def install(conn=connection) -> bool:
+def install(conn: BaseDatabaseWrapper = connection) -> bool:
     """Create the triggers that are missing (idempotent); True when any was."""
     vendor = conn.vendor
     if vendor not in ("postgresql", "sqlite"):
@@ -108,7 +113,7 @@ def install(conn=connection) -> bool:
     return True
 
 
-def uninstall(conn=connection) -> None:
+def uninstall(conn: BaseDatabaseWrapper = connection) -> None:
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             for table in AUTH_TABLES:
@@ -130,7 +135,7 @@ def current() -> str | None:
             row = cursor.fetchone()
     except DatabaseError:
         return None
-    return row[0] if row else None
+    return str(row[0]) if row else None
 
 
 def bump() -> None:
@@ -140,7 +145,7 @@ def bump() -> None:
         AuthVersion.objects.get_or_create(pk=1, defaults={"token": token})
 
 
-def reinstall_after_migrate(sender, using, **kwargs):
+def reinstall_after_migrate(sender: AppConfig, using: str, **kwargs: Any) -> None:
     """post_migrate: put back the triggers a migration dropped (SQLite rebuilds a table to alter
     it, triggers lost). Not before the token's table exists."""
     conn = connections[using]

@@ -21,7 +21,10 @@ current.
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from redis.exceptions import RedisError
 
 from aipdash.core.cache.client import RedisCache
@@ -35,7 +38,7 @@ LOG_INTERVAL = 10.0  # seconds between two warnings of one outage
 class _Outage:
     """Per process (shared by its threads): is Redis down, since when, what to log."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.down = False
         self.epoch = 0  # outages seen by this process
@@ -121,11 +124,14 @@ def outage_epoch() -> int:
 class FailSoftRedisCache(RedisCache):
     last_call_failed = False
 
-    def __init__(self, server, params):
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._outage = _outage_for(str(server))
 
-    def _soft(self, operation, default, call, *args, **kwargs):
+    def _soft[**P, T](
+        self, operation: str, default: T, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`call`'s answer, or `default` (what an empty cache answers) when Redis fails."""
         if self._outage.skip():
             self.last_call_failed = True
             return default
@@ -139,33 +145,54 @@ class FailSoftRedisCache(RedisCache):
         self._outage.succeeded()
         return result
 
-    def add(self, *args, **kwargs):
-        return self._soft("add", False, super().add, *args, **kwargs)
+    # Django's cache API, each call through _soft; `timeout` defaults to Django's sentinel (the
+    # cache's own default timeout), as in BaseCache.
+    def add(
+        self,
+        key: Any,
+        value: Any,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        version: int | None = None,
+    ) -> bool:
+        return self._soft("add", False, super().add, key, value, timeout, version)
 
-    def get(self, key, default=None, version=None):
+    def get(self, key: Any, default: Any | None = None, version: int | None = None) -> Any:
         return self._soft("get", default, super().get, key, default, version)
 
-    def set(self, *args, **kwargs):
-        return self._soft("set", None, super().set, *args, **kwargs)
+    def set(
+        self,
+        key: Any,
+        value: Any,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        version: int | None = None,
+    ) -> None:
+        return self._soft("set", None, super().set, key, value, timeout, version)
 
-    def touch(self, *args, **kwargs):
-        return self._soft("touch", False, super().touch, *args, **kwargs)
+    def touch(
+        self, key: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
+        return self._soft("touch", False, super().touch, key, timeout, version)
 
-    def delete(self, *args, **kwargs):
-        return self._soft("delete", False, super().delete, *args, **kwargs)
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        return self._soft("delete", False, super().delete, key, version)
 
-    def get_many(self, *args, **kwargs):
-        return self._soft("get_many", {}, super().get_many, *args, **kwargs)
+    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
+        return self._soft("get_many", {}, super().get_many, keys, version)
 
-    def has_key(self, *args, **kwargs):
-        return self._soft("has_key", False, super().has_key, *args, **kwargs)
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        return self._soft("has_key", False, super().has_key, key, version)
 
-    def set_many(self, data, *args, **kwargs):
+    def set_many(
+        self,
+        data: dict[Any, Any],
+        timeout: float | None = DEFAULT_TIMEOUT,
+        version: int | None = None,
+    ) -> list[Any]:
         # Django's contract: the keys that failed to be inserted.
-        return self._soft("set_many", list(data), super().set_many, data, *args, **kwargs)
+        return self._soft("set_many", list(data), super().set_many, data, timeout, version)
 
-    def delete_many(self, *args, **kwargs):
-        return self._soft("delete_many", None, super().delete_many, *args, **kwargs)
+    def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
+        return self._soft("delete_many", None, super().delete_many, keys, version)
 
-    def clear(self):
-        return self._soft("clear", False, super().clear)
+    def clear(self) -> None:
+        return self._soft("clear", None, super().clear)

@@ -9,6 +9,8 @@ read from the cache once.
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
 
@@ -16,7 +18,7 @@ from aipdash.core.cache.versions import _request, data_version
 
 PAYLOAD_TTL = 60 * 60 * 24  # old versions' payloads go away by themselves
 LOCAL_ENTRIES = 64
-_local = OrderedDict()  # versioned key -> value, most recent last
+_local: OrderedDict[str, Any] = OrderedDict()  # versioned key -> value, most recent last
 _local_lock = threading.Lock()
 
 
@@ -25,7 +27,9 @@ def cache_key(kind: str, filters_canonical: str, version: str) -> str:
     return f"aipdash:{kind}:{version}:{digest}"
 
 
-def cached(kind: str, filters_canonical: str, compute, *, local: bool = False):
+def cached[T](
+    kind: str, filters_canonical: str, compute: Callable[[], T], *, local: bool = False
+) -> T:
     """The cached value for (kind, filters, data version), computed once on a miss; computed
     every time, and not stored, while the cache can't vouch for the version. `local`: keep a
     copy in this process too (for small values read on every request)."""
@@ -37,19 +41,20 @@ def cached(kind: str, filters_canonical: str, compute, *, local: bool = False):
     # sums serve two charts, the headline and their sources.
     seen = _request.values if getattr(_request, "active", False) else {}
     if key in seen:
-        return seen[key]
+        seen_value: T = seen[key]
+        return seen_value
     seen[key] = value = _cached(key, compute, local)
     return value
 
 
-def _cached(key: str, compute, local: bool):
+def _cached[T](key: str, compute: Callable[[], T], local: bool) -> T:
     if local:
         with _local_lock:
-            value = _local.get(key)
-            if value is not None:
+            local_value: T | None = _local.get(key)
+            if local_value is not None:
                 _local.move_to_end(key)
-                return value
-    value = cache.get(key)
+                return local_value
+    value: T | None = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout=PAYLOAD_TTL)

@@ -28,10 +28,11 @@ at once everywhere: every request reads the current version from Redis.
 import logging
 import threading
 import uuid
+from typing import Any
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import transaction
+from django.db import models, transaction
 
 from aipdash.core.cache.failsoft import outage_epoch
 
@@ -40,12 +41,12 @@ logger = logging.getLogger("aipdash.cache")
 _request = threading.local()  # .version: what the current request read
 
 
-def _request_started(**kwargs):
+def _request_started(**kwargs: Any) -> None:
     _request.active, _request.version = True, None
     _request.values = {}
 
 
-def _request_finished(**kwargs):
+def _request_finished(**kwargs: Any) -> None:
     _request.active, _request.version = False, None
     _request.values = {}
 
@@ -85,8 +86,9 @@ class Version:
         """The current token, or None when the cache can't vouch for one; read from the cache
         once per request."""
         active = getattr(_request, "active", False)
-        if active and getattr(_request, self.request_attr, None):
-            return getattr(_request, self.request_attr)
+        read: str | None = getattr(_request, self.request_attr, None)
+        if active and read:
+            return read
         version = self._read()
         if version is not None and active:
             setattr(_request, self.request_attr, version)
@@ -104,7 +106,7 @@ class Version:
                 self.pending_bump = False
                 self.trusted_epoch = epoch
             return token
-        version = cache.get(self.key)
+        version: str | None = cache.get(self.key)
         if _failed():
             return None
         if version is None:
@@ -152,7 +154,7 @@ class Version:
         return not self.pending_bump and outage_epoch() == self.trusted_epoch
 
 
-def read_with_versions(key: str):
+def read_with_versions(key: str) -> Any:
     """The value of `key`, reading the data version in the same round trip (it is then this
     request's, as `current()` would have read it): one Redis call where two would be. Falls
     back to separate reads when the version needs replacing first."""
@@ -182,5 +184,5 @@ def bump_data_version() -> None:
     DATA.bump()
 
 
-def on_portfolio_write(sender, **kwargs):
+def on_portfolio_write(sender: type[models.Model], **kwargs: Any) -> None:
     bump_data_version()

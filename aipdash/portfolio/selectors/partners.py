@@ -4,8 +4,10 @@ Totals over commitments and participations are correlated subqueries, not joins:
 multi-valued relations in one query would multiply the sums.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Count,
@@ -31,14 +33,30 @@ from aipdash.portfolio.selectors.projects import (
     chart_provenance,
     collect_sources,
     floats,
+    plain_rows,
 )
 from partners.models import Partner
 from projects.models import Commitment, Participation, Project
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 
-def _committed(instrument, statuses=Commitment.COUNTED_AS_COMMITTED):
+class PartnerTotals(TypedDict):
+    """What partner_rows() adds to each partner."""
+
+    equity_usd: Decimal | None
+    debt_usd: Decimal | None
+    announced_usd: Decimal | None
+    project_count: int
+    has_illustrative_commitment: bool
+
+
+def _committed(
+    instrument: str, statuses: Collection[str] = Commitment.COUNTED_AS_COMMITTED
+) -> Subquery:
     """Sum of the partner's commitments in one instrument and the given statuses (NULL when it
     has none): committed or called by default, as the dashboard's headline counts them."""
     totals = (
@@ -53,7 +71,7 @@ def _committed(instrument, statuses=Commitment.COUNTED_AS_COMMITTED):
     return Subquery(totals, output_field=MONEY)
 
 
-def partner_rows() -> QuerySet[Partner]:
+def partner_rows() -> "QuerySet[WithAnnotations[Partner, PartnerTotals]]":
     """Every partner with its committed equity and debt (committed or called; announced money
     apart), project count and whether any of its commitments is illustrative: one query.
     """
@@ -139,14 +157,14 @@ def partner_detail(slug: str) -> PartnerDetail:
 # `aipdash.charts.data` says.
 
 
-def _partner_extras(partner: Partner) -> dict:
+def _partner_extras(partner: Partner) -> dict[str, str]:
     return {"partner": partner.short_name, "partner_slug": partner.slug, "colour": partner.colour}
 
 
 def commitments_chart(partner: Partner) -> ChartData:
     """The partner's commitments by day and instrument, summed, committed or called (as the
     dashboard counts them): one query."""
-    rows = list(
+    rows = plain_rows(
         partner.commitments.filter(status__in=Commitment.COUNTED_AS_COMMITTED)
         .order_by()
         .values("instrument", date=F("committed_on"))
@@ -179,7 +197,7 @@ def capacity_chart(partner: Partner) -> ChartData:
     participations count for the as-of date and the illustrative flag."""
     takes_part = Participation.objects.filter(project=OuterRef("pk"), partner=partner)
     newest_part = takes_part.order_by("-as_of").values("as_of")[:1]
-    rows = list(
+    rows = plain_rows(
         Project.objects.filter(Exists(takes_part))
         .order_by()
         .values("stage", "kind")

@@ -8,12 +8,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db.models import Count, F, Max, Q, QuerySet, StringAgg, Sum, Value
 from django.shortcuts import get_object_or_404
 
 from aipdash.charts.catalogue import TITLES
 from aipdash.charts.data import LABELS, ORDER, ChartData, Column
+from aipdash.records.provenance import Provenance
 from projects.models import (
     Commitment,
     Investment,
@@ -23,6 +25,9 @@ from projects.models import (
 )
 
 ZERO = Decimal(0)
+
+# A chart's row (aipdash.charts.data): plain values by column key.
+type Row = dict[str, Any]
 
 
 # Sources ---------------------------------------------------------------------------------------
@@ -47,11 +52,11 @@ class Sources:
     illustrative_records: int
 
 
-def collect_sources(records: Iterable) -> Sources:
+def collect_sources(records: Iterable[Provenance | None]) -> Sources:
     """The distinct sources of the records shown on a page, the most recent first. A record that
     is illustrative and names no URL cites nothing: it is counted as illustrative instead.
     """
-    cited: dict[tuple, list] = {}
+    cited: dict[tuple[str, str, dt.date], list[bool]] = {}  # (url, title, as of) -> flags
     illustrative = 0
     for record in records:
         if record is None:
@@ -143,7 +148,20 @@ def project_detail(slug: str) -> ProjectDetail:
 ILLUSTRATIVE_COUNT = Count("pk", filter=Q(illustrative=True))
 
 
-def chart_provenance(rows: list[dict]) -> dict:
+class ChartProvenance(TypedDict):
+    """ChartData's provenance fields, as chart_provenance() reads them from a chart's rows."""
+
+    as_of: dt.date | None
+    illustrative: bool
+
+
+def plain_rows(queryset: QuerySet[Any, Any]) -> list[Row]:
+    """A values() query's rows: plain dicts, which the charts' functions change (the Django
+    plugin types each as a TypedDict of the query's keys, whose keys can't be taken out)."""
+    return list(queryset)
+
+
+def chart_provenance(rows: list[Row]) -> ChartProvenance:
     """The newest as-of date of a chart's records and whether any is illustrative, from its
     rows; takes `newest` and `n_illustrative` (grouped rows) or `as_of` and `illustrative` (one
     record a row) out of each row, which then holds the chart's values only."""
@@ -159,7 +177,7 @@ def chart_provenance(rows: list[dict]) -> dict:
     return {"as_of": newest, "illustrative": illustrative}
 
 
-def floats(row: dict, *keys: str) -> dict:
+def floats(row: Row, *keys: str) -> Row:
     """Decimals as floats: rows are plain values (see aipdash.charts.data)."""
     return {
         key: float(value) if key in keys and value is not None else value
@@ -169,7 +187,7 @@ def floats(row: dict, *keys: str) -> dict:
 
 def phases_chart(project: Project) -> ChartData:
     """The project's phases by expected online date: one query."""
-    rows = list(
+    rows = plain_rows(
         project.phases.order_by("expected_online", "sequence").values(
             "sequence",
             "name",
@@ -183,7 +201,7 @@ def phases_chart(project: Project) -> ChartData:
     provenance = chart_provenance(rows)
     if rows:  # the stated capacity's line comes from the project itself
         provenance = chart_provenance(
-            [provenance, {"as_of": project.as_of, "illustrative": project.illustrative}]
+            [dict(provenance), {"as_of": project.as_of, "illustrative": project.illustrative}]
         )
     for row in rows:
         name = row.pop("name")
@@ -211,7 +229,7 @@ def phases_chart(project: Project) -> ChartData:
 def participations_chart(project: Project) -> ChartData:
     """Who takes part in the project: one row per partner, its stakes summed and its roles
     listed; one grouped query."""
-    grouped = list(
+    grouped = plain_rows(
         project.participations.order_by()
         .values(
             partner_name=F("partner__short_name"),
@@ -227,7 +245,7 @@ def participations_chart(project: Project) -> ChartData:
     )
     provenance = chart_provenance(grouped)
     rank = {code: i for i, code in enumerate(ORDER["role"])}
-    rows = []
+    rows: list[Row] = []
     for row in grouped:
         codes = sorted(set(row.pop("role_codes").split(",")), key=lambda c: rank.get(c, 99))
         rows.append(

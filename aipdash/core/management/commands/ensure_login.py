@@ -8,20 +8,21 @@ new one.
 """
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
     help = "Create the first-run login if missing and print URL, user name and password."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="admin")
         parser.add_argument("--url", default="http://127.0.0.1:8000/")
 
-    def handle(self, *args, username, url, **options):
+    def handle(self, *args: Any, username: str, url: str, **options: Any) -> None:
         User = get_user_model()
         password_file = settings.VAR_DIR / f"{username}.password"
         user = User.objects.filter(username=username).first()
