@@ -6,9 +6,10 @@ Its own module so that the share views (aipdash/sharing/views.py) and the export
 dashboard's page helpers without importing its views.
 """
 
+from collections.abc import Mapping
 from functools import wraps
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -27,7 +28,9 @@ def address(path: str, query: str) -> str:
     return path + (f"?{query}" if query else "")
 
 
-def bad_filters(request, errors, template, **context):
+def bad_filters(
+    request: HttpRequest, errors: Mapping[str, str], template: str, **context: object
+) -> HttpResponse:
     """400: the page (or, for htmx, the charts region) saying which field is wrong."""
     context = {
         "errors": [(FIELD_LABELS.get(field, field), message) for field, message in errors.items()],

@@ -59,7 +59,7 @@ from django.conf import settings
 from django.db import connection, reset_queries, transaction
 from django.db.models import Model, QuerySet
 
-from aipdash.audit.history import record_history, record_history_of_keys
+from aipdash.audit.history import HistoryOptions, record_history, record_history_of_keys
 from aipdash.core.cache.versions import bump_data_version
 from aipdash.operations.demo.illustrative import Provenance
 from partners.models import Partner
@@ -512,7 +512,7 @@ def delete(seed: int) -> dict[str, int]:
         if foreign:
             raise SyntheticProjectsInUse(seed, foreign)
         # The audit trail keeps each deleted row's last values (raw deletes send no signal).
-        gone = {"history_type": "-", "reason": deletion_reason(seed)}
+        gone: HistoryOptions = {"history_type": "-", "reason": deletion_reason(seed)}
         record_history(_commitments_of(seed), **gone)
         for model in (Participation, ProjectPhase):
             record_history(model.objects.filter(project__in=projects.values("pk")), **gone)
@@ -622,7 +622,7 @@ def load(
             if any(project.pk is None for project in batch):  # every backend we run returns ids
                 raise RuntimeError("the database did not return the new projects' ids")
             new = [project.pk for project in batch]
-            created = {"history_type": "+", "reason": change_reason(seed)}
+            created: HistoryOptions = {"history_type": "+", "reason": change_reason(seed)}
             record_history_of_keys(Project, new, **created)
             record_history_of_keys(ProjectPhase, new, field="project_id", **created)
             record_history_of_keys(Participation, new, field="project_id", **created)
