@@ -10,7 +10,7 @@
      <script type="application/json" id="chart-x-data">{"data": [...], "layout": {...}}</script>
 
    data-topojson-url may sit on the div or on any ancestor (the charts region, <body>); without
-   it the folder is derived from plotly.min.js's own URL, so a map never asks the internet.
+   it the folder is derived from plotly.js's own URL, so a map never asks the internet.
 
    When: on DOMContentLoaded, on every htmx:load (new content swapped in), on htmx's history
    restore and on pageshow (Back/Forward). Before htmx snapshots the page for its history cache,
@@ -179,7 +179,7 @@
 
   function draw(div) {
     if (typeof Plotly === "undefined") {
-      console.error("charts.js: plotly.min.js is not loaded");
+      console.error("charts.js: plotly.js is not loaded");
       return;
     }
     var island = document.getElementById(div.dataset.figureId);
