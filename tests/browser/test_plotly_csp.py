@@ -175,8 +175,9 @@ def test_charts_draw_under_the_strict_csp_with_nothing_from_outside(watched, scr
 
 @pytest.mark.parametrize("path", ["/probe/", "/probe/cached/"], ids=["no-cache", "htmx-cache"])
 def test_filters_back_and_forward_redraw_with_the_form_matching_the_url(watched, path):
-    """With htmx's history cache off (the dashboard: Back reloads) and on (Back restores the
-    snapshot, which must hold no drawn SVG), the charts redraw and the form follows the URL."""
+    """With htmx's history cache off (the dashboard: Back fetches the charts partial for the
+    address and redraws in place) and on (Back restores the snapshot, which must hold no drawn
+    SVG), the charts redraw and the form follows the URL."""
     page = watched
     page.goto(f"{page.base}{path}")
     wait_drawn(page, bars=4)
