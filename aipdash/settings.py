@@ -216,12 +216,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# plotly.min.js is served from the installed `plotly` package (aipdash/core/staticfinders.py), not
-# git.
+# plotly.js is static/vendor/plotly/plotly-custom.min.js, built by scripts/build-plotly with only
+# the trace types the charts draw (the Python package's full plotly.min.js is not served).
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "aipdash.core.staticfinders.PlotlyJsFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -12,7 +12,12 @@ over the wire, headers included; 0 for a response served from the browser's cach
   what is still transferred, and which URLs;
 - filter change: the Stage box "construction" ticked and unticked in turn; the time from the
   click to every chart of the swapped region drawn; both views are cached on the server first,
-  so every measured change is warm; median over the runs.
+  so every measured change is warm; median over the runs;
+- Back and Forward: after the filter changes (each pushed an address), Back and Forward in
+  turn, each to the other view; the time from `history.go()` to every chart of the new region
+  drawn, from the browser's absolute clock (performance.timeOrigin + now()), so that a Back
+  that reloads the whole page is timed as well; how many of them reloaded it (a marker on
+  `window` did not survive).
 """
 
 import statistics
@@ -33,23 +38,45 @@ ARGS = [
 ]
 VIEWPORT = {"width": 1366, "height": 900}
 
-# Before any script of the page: note the moment every chart of the page has drawn.
+# Before any script of the page: note the moment every chart of the page has drawn
+# (window.__benchDrawnAt, on the page's clock), and, on every charts region that appears later
+# (a filter change, Back, Forward) and is not marked old, the moment all of its charts show
+# their own figure (region.__benchDrawnAt, absolute: timeOrigin + now). The loop runs for the
+# page's life; once a region is noted it costs one property read a frame.
 MARK_DRAWN = """(() => {
   const shows = (c) => c.querySelector('g.trace')
     && c.__drawnFigure === document.getElementById(c.dataset.figureId).textContent;
   const check = () => {
     const region = document.querySelector('#dashboard-charts');
-    if (region) {
+    if (region && !region.__benchOld && region.__benchDrawnAt === undefined) {
       const charts = [...region.querySelectorAll('.plotly-chart')];
       if (charts.length && charts.every(shows)) {
-        window.__benchDrawnAt = performance.now();
-        return;
+        region.__benchDrawnAt = performance.timeOrigin + performance.now();
+        if (window.__benchDrawnAt === undefined) window.__benchDrawnAt = performance.now();
       }
     }
     requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
 })();"""
+
+# Back (-1) or Forward (1): mark this region old and this window, then move in the history.
+HISTORY_GO = """(step) => {
+  const region = document.querySelector('#dashboard-charts');
+  if (region) region.__benchOld = true;
+  window.__benchSameWindow = true;
+  const started = performance.timeOrigin + performance.now();
+  history.go(step);
+  return started;
+}"""
+
+# A new region (after Back or Forward) has drawn: when, and whether the window is the same one.
+HISTORY_DRAWN = """() => {
+  const region = document.querySelector('#dashboard-charts');
+  if (!region || region.__benchOld || region.__benchDrawnAt === undefined) return null;
+  return {at: region.__benchDrawnAt, sameWindow: window.__benchSameWindow === true,
+          charts: region.querySelectorAll('.plotly-chart').length, url: location.href};
+}"""
 
 FILTER_CHANGE = """async (value) => {
   // Drawn: a trace in the div, and charts.js's note that its drawing (Plotly.react resolved)
@@ -171,6 +198,7 @@ def measure(base, session_cookie, *, first_runs=5, filter_runs=20, filter_warmup
                     repeat_timing = page.evaluate("() => window.__benchDrawnAt")
                     repeat = wire.take()
                     changes = _filter_changes(page, wire, filter_runs, filter_warmup)
+                    steps = _history_steps(page, wire, filter_runs, filter_warmup, timeout)
                 context.close()
         finally:
             browser.close()
@@ -184,6 +212,7 @@ def measure(base, session_cookie, *, first_runs=5, filter_runs=20, filter_warmup
         if r["bytes"] > 0 and not r["from_cache"]
     ]
     warm = [c["ms"] for c in changes["runs"]]
+    back = [r["ms"] for r in steps["runs"]]
     return {
         "chromium": version,
         "first_load": {
@@ -222,6 +251,18 @@ def measure(base, session_cookie, *, first_runs=5, filter_runs=20, filter_warmup
             "bytes_median": statistics.median(c["bytes"] for c in changes["runs"]),
             "charts": changes["charts"],
         },
+        "back_forward": {
+            "runs": len(steps["runs"]),
+            "warmup_runs": filter_warmup,
+            "ms_median": statistics.median(back),
+            "ms_p95": percentile(back, 95),
+            "ms_min": min(back),
+            "ms_max": max(back),
+            "ms_all": [round(v, 1) for v in back],
+            "full_reloads": sum(not r["same_window"] for r in steps["runs"]),
+            "bytes_median": statistics.median(r["bytes"] for r in steps["runs"]),
+            "charts": steps["charts"],
+        },
         "console_errors": console_errors[:20],
         "console_error_count": len(console_errors),
     }
@@ -238,4 +279,28 @@ def _filter_changes(page, wire, runs, warmup):
         charts = result["charts"]
         if i >= warmup:
             out.append({"ms": result["ms"], "bytes": _transferred(wire.take())})
+    return {"runs": out, "charts": charts}
+
+
+def _history_steps(page, wire, runs, warmup, timeout):
+    """Back and Forward in turn after the filter changes: each step goes to the other view (the
+    changes toggled one box, so neighbouring history entries differ). Both views are cached
+    on the server; the first `warmup` steps are not counted."""
+    out = []
+    charts = 0
+    for i in range(warmup + runs):
+        wire.take()
+        started = page.evaluate(HISTORY_GO, -1 if i % 2 == 0 else 1)
+        handle = page.wait_for_function(HISTORY_DRAWN, polling="raf", timeout=timeout)
+        drawn = handle.json_value()
+        page.wait_for_load_state("networkidle")
+        charts = drawn["charts"]
+        if i >= warmup:
+            out.append(
+                {
+                    "ms": drawn["at"] - started,
+                    "same_window": drawn["sameWindow"],
+                    "bytes": _transferred(wire.take()),
+                }
+            )
     return {"runs": out, "charts": charts}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Refresh static/vendor/plotly/ from the npm package `plotly.js` at the version bundled by the
-# installed Python package `plotly` (plotly.min.js itself is served from that Python package by
-# aipdash/core/staticfinders.py and is not copied into git).
+# Refresh static/vendor/plotly/'s CSS, maps and LICENSE.txt from the npm package `plotly.js` at
+# the version bundled by the installed Python package `plotly`. The script the pages load,
+# plotly-custom.min.js, is built from the same version by scripts/build-plotly.
 #
 #   scripts/vendor_plotly_assets.sh            # version of the installed plotly package
 #   scripts/vendor_plotly_assets.sh 4.1.1      # or an explicit plotly.js version
@@ -10,8 +10,8 @@
 # Writes: static/vendor/plotly/plotly.css, static/vendor/plotly/topojson/<map>.json,
 #         static/vendor/plotly/LICENSE.txt
 # Needs: npm and node (the npm registry must be reachable), the project's Python environment.
-# After an upgrade: check the guard id printed at the end against the <meta> in the templates,
-# then run the browser test tests/browser/test_plotly_csp.py (it fails on any CSP violation).
+# After an upgrade: run scripts/build-plotly too (it prints the <meta> markers <head> needs),
+# then the browser test tests/browser/test_plotly_csp.py (it fails on any CSP violation).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -71,10 +71,11 @@ NODE
 Third-party files in this folder (static/vendor/plotly/)
 =========================================================
 
-plotly.css  and  plotly.min.js (served from the Python package "plotly", not stored here)
+plotly.css  and  plotly-custom.min.js (built by scripts/build-plotly)
 --------------------------------------------------------------------------------------------
 plotly.js $VERSION, https://github.com/plotly/plotly.js, npm package "plotly.js".
-Licence: MIT, reproduced below.
+Licence: MIT, reproduced below. plotly-custom.min.js also holds code of other npm packages:
+their licences are in plotly-custom.LICENSES.txt.
 
 EOF
   cat "$PKG/LICENSE"
@@ -97,8 +98,5 @@ The packaging of these files is part of plotly.js and distributed under its MIT 
 EOF
 } >"$DEST/LICENSE.txt"
 
-GUARD="$(grep -o 'getElementById("[0-9a-f]\{64\}")' "$BUNDLED" | head -1 | sed 's/.*("\(.*\)")/\1/')"
 echo
-echo "Done. Marker elements for <head> (check that the templates carry these exact ids):"
-echo '  <meta id="plotly.js-style-global" class="no-inline-styles">'
-echo "  <meta id=\"$GUARD\">"
+echo "Done. Now scripts/build-plotly for the script itself (it prints the <meta> markers <head> needs)."

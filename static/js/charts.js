@@ -10,12 +10,14 @@
      <script type="application/json" id="chart-x-data">{"data": [...], "layout": {...}}</script>
 
    data-topojson-url may sit on the div or on any ancestor (the charts region, <body>); without
-   it the folder is derived from plotly.min.js's own URL, so a map never asks the internet.
+   it the folder is derived from plotly.js's own URL, so a map never asks the internet.
 
    When: on DOMContentLoaded, on every htmx:load (new content swapped in), on htmx's history
-   restore and on pageshow (Back/Forward). Before htmx snapshots the page for its history cache,
-   drawn charts are purged so no SVG with style attributes is stored (restoring it would break
-   style-src 'self'); they are redrawn from their islands. Plain ES2017, no framework. */
+   restore and on pageshow (Back/Forward to another page). Back and Forward between the
+   dashboard's own views redraw like a filter change (see "Back and Forward" below). Should a
+   page let htmx snapshot it for its history cache, drawn charts are purged first so no SVG with
+   style attributes is stored (restoring it would break style-src 'self'); they are redrawn
+   from their islands. Plain ES2017, no framework. */
 (function () {
   "use strict";
 
@@ -179,7 +181,7 @@
 
   function draw(div) {
     if (typeof Plotly === "undefined") {
-      console.error("charts.js: plotly.min.js is not loaded");
+      console.error("charts.js: plotly.js is not loaded");
       return;
     }
     var island = document.getElementById(div.dataset.figureId);
@@ -454,6 +456,45 @@
   });
 
   document.addEventListener("htmx:historyRestore", start);
+
+  // Back and Forward between the dashboard's views (the addresses its filter changes pushed)
+  // redraw like a filter change, not as a page load. htmx keeps no snapshot of the page
+  // (historyCacheSize 0, and hx-history="false" on the charts region: a snapshot would hold
+  // drawn SVG), so every Back or Forward is a cache miss. On a page with the charts region, the
+  // miss is answered here: the filter controls are set from the address, and the charts region
+  // for the address's filters is fetched as the same partial a filter change gets and swapped
+  // in the same way (drawn charts kept and updated in place by Plotly.react). Elsewhere the
+  // page is reloaded.
+  var restores = new WeakSet(); // charts regions whose partial is a history restore
+
+  document.addEventListener("htmx:historyCacheMiss", function (event) {
+    event.preventDefault(); // not htmx's own request (it would replace the whole <body>)
+    var region = document.getElementById("dashboard-charts");
+    if (!region || !window.htmx) {
+      window.location.reload();
+      return;
+    }
+    syncFilters();
+    // A filter change still in flight would swap its view in after this one.
+    var form = document.getElementById("dashboard-filters");
+    if (form) window.htmx.trigger(form, "htmx:abort");
+    window.htmx.trigger(region, "htmx:abort");
+    restores.add(region);
+    window.htmx.ajax("GET", event.detail.path, {
+      source: region,
+      target: region,
+      swap: "outerHTML",
+    });
+  });
+
+  // The partial's response asks htmx to push its address (HX-Push-Url); after Back that address
+  // is already the current entry, and pushing it again would drop every Forward entry. Replace
+  // the current entry instead (same address, canonical form).
+  document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+    var detail = event.detail || {};
+    var source = detail.requestConfig && detail.requestConfig.elt;
+    if (detail.history && source && restores.has(source)) detail.history.type = "replace";
+  });
 
   // The theme changed (the header's toggle, or the system's setting): redraw in its colours.
   document.addEventListener("aip:themechange", function () {

@@ -4,7 +4,7 @@ It proves the static assets and static/js/charts.js under the real CSP (the proj
 middleware and settings), independently of the dashboard's own views and templates.
 
     /probe/         htmx history cache off (hx-history="false", historyCacheSize 0), as the
-                    dashboard; Back reloads the page
+                    dashboard; Back fetches the charts region for the address (charts.js)
     /probe/cached/  htmx history cache on: charts.js must keep drawn SVG out of the snapshot
 
 Query: `stage` (several) narrows the bar chart; `illustrative=1` empties it; a `year` that is

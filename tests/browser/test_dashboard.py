@@ -141,3 +141,90 @@ def test_filter_change_redraw_time(dashboard, record_property):
     median = statistics.median(times[1:])  # the first fills the cache for the rest
     record_property("filter_change_redraw_ms_median", round(median * 1000))
     print(f"filter change to every chart redrawn: median {median * 1000:.0f} ms over {times}")
+
+
+# Each chart's data island in the charts region, by id: the figures the server sent for a view.
+ISLANDS = """() => Object.fromEntries([...document.querySelectorAll(
+  '#dashboard-charts script[type="application/json"]')].map((s) => [s.id, s.textContent]))"""
+
+# The region swapped in after Back or Forward has drawn every chart from its own island
+# (charts.js notes on each div the figure its drawing shows). Mark the old region first.
+REGION_SHOWS_ITS_FIGURES = """() => {
+  const region = document.querySelector('#dashboard-charts');
+  if (!region || region.__old) return false;
+  const charts = [...region.querySelectorAll('.plotly-chart')];
+  return charts.length > 0 && charts.every((c) => c.querySelector('g.trace')
+    && c.__drawnFigure === document.getElementById(c.dataset.figureId).textContent);
+}"""
+
+# Every filter control that disagrees with the address: checkboxes and selects of the form.
+CONTROLS_OFF_THE_URL = """() => {
+  const params = new URLSearchParams(location.search);
+  const form = document.getElementById('dashboard-filters');
+  const off = [];
+  for (const control of form.elements) {
+    if (control.type === 'checkbox') {
+      const wanted = params.getAll(control.name).includes(control.value);
+      if (control.checked !== wanted) off.push(`${control.name}=${control.value}`);
+    } else if (control.tagName === 'SELECT') {
+      const wanted = params.get(control.name) || '';
+      if (control.value !== wanted) off.push(`${control.name}: ${control.value} not ${wanted}`);
+    }
+  }
+  return off;
+}"""
+
+
+def test_back_and_forward_redraw_in_place_like_a_filter_change(dashboard):
+    """Back and Forward fetch the charts region for the address's filters (the filter change's
+    partial) and redraw in place: no page load (a marker on window survives), the charts show
+    the figures of that address, the controls match it, and the CSP holds throughout."""
+    page = dashboard
+    documents, partials = [], []
+
+    def note(request):
+        if request.resource_type == "document":
+            documents.append(request.url)
+        elif request.headers.get("hx-request") == "true":
+            partials.append(request.url)
+
+    page.on("request", note)
+    page.evaluate("window.__samePage = true")
+    views = {page.url: page.evaluate(ISLANDS)}
+    change_filter(page, "Stage", "input[name=stage][value=construction]")
+    views[page.url] = page.evaluate(ISLANDS)
+    change_filter(page, "Project kind", "input[name=kind][value=data_centre]")
+    views[page.url] = page.evaluate(ISLANDS)
+    unfiltered, construction, data_centres = views
+    assert construction == f"{page.base}/?stage=construction"
+    assert data_centres == f"{page.base}/?kind=data_centre&stage=construction"
+    assert len({json_text for island in views.values() for json_text in island.values()}) > 7
+    entries = page.evaluate("history.length")
+
+    for move, url in [
+        (page.go_back, construction),
+        (page.go_back, unfiltered),
+        (page.go_forward, construction),
+        (page.go_forward, data_centres),
+        (page.go_back, construction),
+    ]:
+        page.evaluate("document.querySelector('#dashboard-charts').__old = true")
+        partials.clear()
+        move()
+        page.wait_for_url(url)
+        page.wait_for_function(REGION_SHOWS_ITS_FIGURES)
+        assert page.evaluate(ISLANDS) == views[url], f"the charts of {url}"
+        assert page.evaluate(CONTROLS_OFF_THE_URL) == [], f"the controls at {url}"
+        assert partials == [url]  # one partial request, for the address's own filters
+        assert page.evaluate("window.__samePage") is True, f"{url} reloaded the page"
+
+    # Forward still leads where it led: Back replaced no entry and pushed none.
+    page.evaluate("document.querySelector('#dashboard-charts').__old = true")
+    page.go_forward()
+    page.wait_for_url(data_centres)
+    page.wait_for_function(REGION_SHOWS_ITS_FIGURES)
+    assert page.evaluate("history.length") == entries
+
+    assert documents == []
+    assert csp_violations(page) == []
+    assert page.problems == []

@@ -1,24 +1,24 @@
 """plotly.js, htmx and static/js/charts.js under the strict CSP, in Debian's Chromium.
 
 A self-contained probe page (tests/browser/csp_urls.py) loads the assets exactly as the
-dashboard must: plotly.min.js from the installed `plotly` package (aipdash/core/staticfinders.py),
-plotly.css and the world topology from static/vendor/plotly/, htmx from django-htmx, and the
-marker elements that keep plotly.js and htmx from injecting <style>. It checks that a bar chart,
-a map and an empty figure draw with no console error, no CSP violation and no request leaving
-the live server; that plotly.css styles the modebar; that a filter change, Back and Forward,
-a 400 and a click drill-down all work. When plotly is upgraded and the map library's CSS guard id
-changes, these tests fail with a style-src violation: see static/vendor/README.md.
+dashboard must: plotly-custom.min.js (plotly.js with only the project's trace types, built by
+scripts/build-plotly), plotly.css and the world topology from static/vendor/plotly/, htmx from
+django-htmx, and the marker elements that keep plotly.js and htmx from injecting <style>. It
+checks that a bar chart, a map and an empty figure draw with no console error, no CSP violation
+and no request leaving the live server; that the bundle registers exactly the traces its
+manifest lists; that plotly.css styles the modebar; that a filter change, Back and Forward, a
+400 and a click drill-down all work. When plotly.js is upgraded and the bundle injects CSS behind
+a new guard id, these tests fail with a style-src violation: see static/vendor/README.md.
 """
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-import plotly
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
-
-from aipdash.core.staticfinders import PACKAGE_DATA
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,6 +27,8 @@ pytestmark = [
 ]
 
 DESKTOP = {"width": 1280, "height": 900}
+VENDOR = Path(settings.BASE_DIR) / "static" / "vendor" / "plotly"
+MANIFEST = json.loads((VENDOR / "plotly-custom.json").read_text(encoding="utf-8"))
 
 # Every CSP violation, reported to Python through an exposed function: the list survives
 # navigations (Back with the htmx cache off reloads the page).
@@ -133,10 +135,16 @@ def test_charts_draw_under_the_strict_csp_with_nothing_from_outside(watched, scr
     assert state["chart-empty"]["annotation"] == ["No data for these filters"]
     assert all(chart["svg"] for chart in state.values())
 
-    # The map's topology came from our static folder; plotly.js from the installed package.
+    # The map's topology and plotly.js (the custom bundle) came from our static folder.
     assert f"{page.base}/static/vendor/plotly/topojson/world_110m.json" in page.requests
-    assert f"{page.base}/static/vendor/plotly/plotly.min.js" in page.requests
+    assert f"{page.base}/static/vendor/plotly/plotly-custom.min.js" in page.requests
+    assert not any("plotly.min.js" in url for url in page.requests)
     assert not any("cdn.plot.ly" in url for url in page.requests)
+    # The bundle registers exactly the traces its manifest lists (tests/test_plotly_bundle.py
+    # checks every figure against the manifest).
+    registered = page.evaluate("Object.keys(Plotly.PlotSchema.get().traces).sort()")
+    assert registered == MANIFEST["traces"]
+    assert page.evaluate("Plotly.version") == MANIFEST["plotly.js"]
 
     # plotly.js injected no <style> (the markers stand in for them); plotly.css is applied:
     # the modebar is positioned and hidden until the pointer is over the chart.
@@ -167,8 +175,9 @@ def test_charts_draw_under_the_strict_csp_with_nothing_from_outside(watched, scr
 
 @pytest.mark.parametrize("path", ["/probe/", "/probe/cached/"], ids=["no-cache", "htmx-cache"])
 def test_filters_back_and_forward_redraw_with_the_form_matching_the_url(watched, path):
-    """With htmx's history cache off (the dashboard: Back reloads) and on (Back restores the
-    snapshot, which must hold no drawn SVG), the charts redraw and the form follows the URL."""
+    """With htmx's history cache off (the dashboard: Back fetches the charts partial for the
+    address and redraws in place) and on (Back restores the snapshot, which must hold no drawn
+    SVG), the charts redraw and the form follows the URL."""
     page = watched
     page.goto(f"{page.base}{path}")
     wait_drawn(page, bars=4)
@@ -263,13 +272,19 @@ def test_a_click_on_a_bar_or_a_point_drills_down(watched):
     assert_clean(page)
 
 
-def test_the_probe_carries_the_guard_id_of_the_installed_plotly_js():
-    """plotly.js skips injecting its map library's CSS when an element with this id exists;
-    the id is a hash that changes with plotly.js versions."""
-    script = (PACKAGE_DATA / "plotly.min.js").read_text(encoding="utf-8")
+def test_the_pages_carry_the_guard_ids_of_the_bundle():
+    """plotly.js skips injecting CSS it bundles when an element with that CSS's guard id is in
+    the page (a hash that changes with plotly.js versions). The custom bundle has none today
+    (the map library's CSS comes with the "map" traces only); should a rebuild bring one, the
+    dashboard's <head> and the probe must carry it."""
+    script = (VENDOR / MANIFEST["file"]).read_text(encoding="utf-8")
     guards = set(re.findall(r'getElementById\("([0-9a-f]{64})"\)', script))
-    template = (Path(__file__).parent / "templates" / "csp_probe.html").read_text()
-    assert guards, f"no style guard id found in plotly.js {plotly.__version__}"
-    for guard in guards:
-        assert f'<meta id="{guard}">' in template
-    assert '<meta id="plotly.js-style-global" class="no-inline-styles">' in template
+    root = Path(settings.BASE_DIR)
+    for template in (
+        Path(__file__).parent / "templates" / "csp_probe.html",
+        root / "templates" / "dashboard" / "head.html",
+    ):
+        text = template.read_text(encoding="utf-8")
+        assert '<meta id="plotly.js-style-global" class="no-inline-styles">' in text
+        for guard in guards:
+            assert f'<meta id="{guard}">' in text, f"{template.name} lacks the guard id {guard}"

@@ -61,6 +61,16 @@ def test_a_logged_out_viewer_sees_narrows_but_cannot_widen(
     bars = page.locator("#chart-commitments-by-partner").inner_text()
     assert "MGX" not in bars
 
+    # Back redraws the shared view in place (no page load), its controls following the address.
+    page.evaluate("window.__samePage = true")
+    page.evaluate("document.querySelector('#dashboard-charts').__old = true")
+    page.go_back()
+    page.wait_for_url(address)
+    page.wait_for_function(REGION_DRAWN)
+    assert not page.is_checked("input[name=partner][value=gip]")
+    assert "MGX" in page.locator("#chart-commitments-by-partner").inner_text()
+    assert page.evaluate("window.__samePage") is True
+
     response = page.goto(f"{address}?partner=microsoft")
     assert response.status == 400
     assert "Unknown partner" in page.inner_text(".filter-errors")

@@ -265,7 +265,7 @@ def test_the_page_loads_plotly_and_charts_js_like_the_dashboard(viewer_client, g
     head = html.split("</head>")[0]
     assert '<meta id="plotly.js-style-global" class="no-inline-styles">' in head
     assert "vendor/plotly/plotly.css" in head
-    for script in ("vendor/plotly/plotly.min.js", "js/charts.js"):
+    for script in ("vendor/plotly/plotly-custom.min.js", "js/charts.js"):
         assert re.search(rf'<script src="[^"]*{script}" defer nonce="[^"]+"></script>', head)
     assert "data-topojson-url" not in html  # no map here
     assert "<script>" not in html  # no inline script: the figures are JSON islands

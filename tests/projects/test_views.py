@@ -244,7 +244,7 @@ def test_the_page_loads_plotly_and_charts_js_like_the_dashboard(viewer_client, p
     head = html.split("</head>")[0]
     assert '<meta id="plotly.js-style-global" class="no-inline-styles">' in head
     assert "vendor/plotly/plotly.css" in head
-    for script in ("vendor/plotly/plotly.min.js", "js/charts.js"):
+    for script in ("vendor/plotly/plotly-custom.min.js", "js/charts.js"):
         assert re.search(rf'<script src="[^"]*{script}" defer nonce="[^"]+"></script>', head)
     assert "<script>" not in html
 
