@@ -351,6 +351,9 @@ def test_the_web_unit_starts_tells_systemd_and_answers_healthz(tmp_path):
             "GUNICORN_BIND": f"{HOST}:{port}",
             "WEB_CONCURRENCY": "1",
             "NOTIFY_SOCKET": "@" + notify_address,
+            # The release unit's collectstatic writes the manifest the example's storage reads;
+            # a clean checkout has none, and the 400 page's {% static %} would fail on it.
+            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
         }
     )
     log = (tmp_path / "web.log").open("wb")
