@@ -44,6 +44,7 @@ from projects.models import (
     FundraisingUpdate,
     Investment,
     MarketIndicator,
+    Note,
     Participation,
     Project,
     ProjectPhase,
@@ -87,11 +88,13 @@ REFERENCES = {
     ProjectPhase: {"project": Project},
     Participation: {"project": Project, "partner": Partner},
     Commitment: {"partner": Partner, "project": Project},
+    Note: {"partner": Partner, "project": Project},
 }
 KINDS = tuple(Kind(model, REFERENCES[model]) for model in registry.portfolio_models())
 BY_LABEL = {kind.label: kind for kind in KINDS}
 # Deleting with --replace: the rows that refer to others first.
 DELETE_ORDER = (
+    Note,
     Commitment,
     Participation,
     ProjectPhase,
