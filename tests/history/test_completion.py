@@ -69,9 +69,7 @@ def test_versions_with_their_own_dates_and_values():
                 changes={"stage": "construction", "as_of": dt.date(2024, 10, 1)},
                 reason="Built then",
             ),
-            writing.Version(
-                project, at=asof.start_of_day(dt.date(2025, 6, 30)), history_type="~"
-            ),
+            writing.Version(project, at=asof.start_of_day(dt.date(2025, 6, 30)), history_type="~"),
             # A moment still to come is written as now: nothing is dated after its writing.
             writing.Version(project, at=timezone.now() + dt.timedelta(days=400), history_type="~"),
         ]
