@@ -17,6 +17,7 @@ class ShareLinkAdmin(admin.ModelAdmin):
         "created_by",
         "created_at",
         "expires_at",
+        "frozen_at",
         "revoked_at",
         "view_count",
         "last_viewed_at",
