@@ -10,7 +10,9 @@ other dates:
   version, so that it does not vanish from the past: dated the start of its ENTRY DAY, the
   earliest date the record itself states (its own date, such as a project's announcement or
   a commitment's date, or its as-of date), with its present values, since no earlier ones are
-  known. docs/as-of.md says why and when it runs.
+  known. It runs after every `migrate` (each deploy, each `make run`: records that predate the
+  trail, or were written by hand since) and on demand (`manage.py complete_history`);
+  docs/as-of.md says why not on every read.
 
 Both write historical rows in batches (a Python object per row: these are the demo's few
 hundred records and the rare records without history; the bulk paths keep their INSERT ...
@@ -18,17 +20,20 @@ SELECT, aipdash/audit/history.py).
 """
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import timezone
 
 from aipdash.core.cache.versions import bump_data_version
 from aipdash.history.asof import history_of, start_of_day
 from aipdash.records import registry
+
+logger = logging.getLogger(__name__)
 
 BATCH = 1_000
 REASON_MAX = 100  # simple-history's history_change_reason column
@@ -145,3 +150,20 @@ def complete(models: Iterable[type[Model]] | None = None) -> dict[str, int]:
         if written:
             bump_data_version()
     return written
+
+
+def complete_after_migrate(using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    """post_migrate (connected by the operations app): `complete()` once the tables are there;
+    nothing after a migration back to a state without them."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    models = registry.portfolio_models()
+    needed = {m._meta.db_table for m in models} | {history_of(m)._meta.db_table for m in models}
+    if not needed <= set(connections[using].introspection.table_names()):
+        return
+    written = complete(models)
+    if written:
+        logger.info(
+            "History added for records written without any: %s",
+            ", ".join(f"{label} {count}" for label, count in written.items()),
+        )

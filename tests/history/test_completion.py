@@ -87,3 +87,20 @@ def test_versions_with_their_own_dates_and_values():
     assert max(Project.history.values_list("history_date", flat=True)) <= timezone.now()
     with pytest.raises(ValueError, match="no tracked field"):
         writing.write_versions([writing.Version(project, at=timezone.now(), changes={"x": 1})])
+
+
+def test_the_command_and_every_migrate_complete_the_history():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Partner.objects.bulk_create([factories.PartnerFactory.build(joined_on=dt.date(2025, 3, 19))])
+    out = StringIO()
+    call_command("complete_history", stdout=out)
+    assert out.getvalue() == "partners.Partner: 1 record(s) given their creation version.\n"
+    call_command("complete_history", stdout=out)
+    assert out.getvalue().endswith("Every record has its history: nothing to add.\n")
+
+    Partner.objects.bulk_create([factories.PartnerFactory.build()])
+    writing.complete_after_migrate(using="default")  # what post_migrate calls
+    assert not writing.without_history(Partner).exists()
