@@ -16,11 +16,18 @@ and a deleted partner's rows drop out of an inner join), so relations as they st
 through `ids()` of the related model at the same moment (`partner_id__in=...`), never by a
 join across `__`. The queryset is unordered: order it where order matters.
 
+`Live()` and `AsOf(before)` are the two readings a selector can be written against once:
+`reading.rows(Project)` (the live table, or the versions), `reading.ids(Partner, slug__in=...)`
+(keys for `partner_id__in=`), `reading.key` (for cache keys). Written that way a selector needs
+no join across `__` and serves today and any past day alike (docs/as-of.md).
+
 Records that have no history row at all (written before the trail, or by a path that wrote
 none) are given one by `aipdash.history.writing.complete()`; docs/as-of.md says when.
 """
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, Min, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -95,3 +102,41 @@ def first_day() -> dt.date | None:
     """The day of the first record (site time zone); None while the portfolio has none."""
     moment = first_moment()
     return None if moment is None else day_of(moment)
+
+
+@dataclass(frozen=True)
+class Live:
+    """Today's portfolio: the live tables."""
+
+    key = "live"
+    is_live = True
+
+    def rows(self, model: type[Model]) -> QuerySet:
+        return model._default_manager.all()
+
+    def ids(self, model: type[Model], **lookup: Any) -> QuerySet:
+        return model._default_manager.filter(**lookup).values("id")
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The portfolio as it stood just before the moment `before` (versions())."""
+
+    before: dt.datetime
+    is_live = False
+
+    @classmethod
+    def end_of(cls, day: dt.date) -> "AsOf":
+        """The portfolio at the end of `day` in the site's time zone."""
+        return cls(end_of_day(day))
+
+    @property
+    def key(self) -> str:
+        """Its part of a cache key: the moment, in UTC."""
+        return "asof:" + self.before.astimezone(dt.UTC).isoformat()
+
+    def rows(self, model: type[Model]) -> QuerySet:
+        return versions(model, self.before)
+
+    def ids(self, model: type[Model], **lookup: Any) -> QuerySet:
+        return versions(model, self.before).filter(**lookup).values("id")

@@ -174,3 +174,40 @@ def test_the_first_day_is_the_first_records():
     at(CHANGED, factories.TargetFactory.build()).save()
     at(CREATED, factories.PartnerFactory.build()).save()
     assert asof.first_day() == CREATED.date()
+
+
+def test_a_selector_written_once_reads_today_and_any_past_day():
+    """The pattern for the dashboard's selectors: rows and keys from a reading, no join across
+    `__`; today's reading from the history equals the live tables'."""
+    gip = at(CREATED, factories.PartnerFactory.build(slug="gip"))
+    gip.save()
+    for stage, mw in (("construction", "100"), ("operational", "250")):
+        project = at(CREATED, factories.ProjectFactory.build(stage=stage, capacity_mw=Decimal(mw)))
+        project.save()
+        at(CREATED, factories.ParticipationFactory.build(project=project, partner=gip)).save()
+    project.stage = "construction"
+    at(CHANGED, project).save()
+    at(CHANGED, factories.ProjectFactory.build(stage="announced")).save()  # no GIP
+
+    def capacity_by_stage(reading, partner):
+        taking_part = reading.rows(Participation).filter(
+            partner_id__in=reading.ids(Partner, slug__in=[partner])
+        )
+        return dict(
+            reading.rows(Project)
+            .filter(id__in=taking_part.values("project_id"))
+            .order_by()
+            .values_list("stage")
+            .annotate(mw=Sum("capacity_mw"))
+        )
+
+    then = asof.AsOf.end_of(CREATED.date())
+    assert capacity_by_stage(then, "gip") == {
+        "construction": Decimal("100.0"),
+        "operational": Decimal("250.0"),
+    }
+    today = asof.AsOf(timezone.now())
+    assert capacity_by_stage(today, "gip") == capacity_by_stage(asof.Live(), "gip")
+    assert capacity_by_stage(asof.Live(), "gip") == {"construction": Decimal("350.0")}
+    assert then.key == "asof:2025-01-11T00:00:00+00:00"
+    assert asof.Live().key == "live" and asof.Live().is_live and not then.is_live

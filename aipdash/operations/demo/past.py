@@ -14,8 +14,9 @@ writes each record's versions here:
   on that day;
 - it MOVES STAGE when its phases did: the only dated stage a phase carries is coming online,
   so a project or phase that is operational today and came online after it entered was under
-  construction until its (first) phase's online date. No other move has a date in the demo
-  (its paused and cancelled projects are so from the day they enter);
+  construction until its (first) phase's online date. No other change has a date in the
+  demo (its paused and cancelled projects are so from the day they enter; a commitment has
+  today's status from its date);
 - every version's as-of date is the earlier of the record's as-of date and the version's own
   day (a record's figures were confirmed when it was entered), and the record's present values
   stand from its as-of date on, so that the last version is the record as it is today.
