@@ -63,7 +63,7 @@ def versions(model: type[Model], before: dt.datetime) -> QuerySet:
     row per record that existed then (see the module's docstring)."""
     history = history_of(model)
     key = model._meta.pk.attname
-    written = history.objects.filter(history_date__lt=before)
+    written = history._default_manager.filter(history_date__lt=before)
     # A later version of the same record, also written before the moment: its existence
     # means this row was no longer current. The tie on history_date (a bulk write gives many
     # rows one date) is broken by history_id, the order in which they were written.
@@ -92,7 +92,7 @@ def first_moment() -> dt.datetime | None:
     """When the first version of any portfolio record was written: no view reaches before it.
     One indexed MIN per historical table."""
     moments = [
-        history_of(model).objects.aggregate(first=Min("history_date"))["first"]
+        history_of(model)._default_manager.aggregate(first=Min("history_date"))["first"]
         for model in registry.portfolio_models()
     ]
     return min(filter(None, moments), default=None)

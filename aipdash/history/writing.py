@@ -104,7 +104,7 @@ def write_versions(versions: Iterable[Version]) -> int:
 
 
 def _insert(model: type[Model], rows: list[Model]) -> int:
-    history_of(model).objects.bulk_create(rows, batch_size=BATCH)
+    history_of(model)._default_manager.bulk_create(rows, batch_size=BATCH)
     return len(rows)
 
 
@@ -122,7 +122,7 @@ def without_history(model: type[Model]) -> QuerySet:
     history = history_of(model)
     key = model._meta.pk.attname
     return model._base_manager.filter(
-        ~Exists(history.objects.filter(**{key: OuterRef("pk")}))
+        ~Exists(history._default_manager.filter(**{key: OuterRef("pk")}))
     ).order_by("pk")
 
 
