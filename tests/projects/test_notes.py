@@ -146,3 +146,16 @@ def test_notes_are_in_the_backup():
     lines = "".join(backup.export_lines())
     assert '"model": "projects.note"' in lines
     assert '"partner": "xai"' in lines
+
+
+def test_a_hostile_note_in_since_your_last_visit_is_shown_as_typed(viewer):
+    from tests.ux.test_changes import panel, visit
+
+    visit(viewer)
+    NoteFactory(text=MARKUP, project=ProjectFactory(slug="lakeside"))
+    _, response = visit(viewer)
+    html = panel(response.text)
+    assert "2 added" in html  # the project and its note
+    assert "&lt;b&gt;xAI&lt;/b&gt;" in html
+    assert "<script>alert(1)" not in html and '<a href="javascript' not in html
+    assert 'href="/projects/lakeside/"' in html  # a note links to the project it is about
