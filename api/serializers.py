@@ -13,6 +13,7 @@ from projects.models import (
     FundraisingUpdate,
     Investment,
     MarketIndicator,
+    Note,
     Participation,
     Project,
     ProjectPhase,
@@ -116,6 +117,15 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "unit",
             *PROVENANCE_FIELDS,
         )
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    partner = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Note
+        fields = ("id", *columns.NOTE)
 
 
 # Charts: documentation of the payloads `charts.payload()` builds (see views.py) ----------------

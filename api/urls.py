@@ -13,6 +13,7 @@ router.register("projects", views.ProjectViewSet, basename="project")
 router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("targets", views.TargetViewSet, basename="target")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("notes", views.NoteViewSet, basename="note")
 
 urlpatterns = [
     *router.urls,

@@ -1,5 +1,5 @@
 """The read-only API: records (partners, projects with their phases and participations,
-commitments, targets, indicators) and every dashboard chart's figures.
+commitments, targets, indicators, dated notes) and every dashboard chart's figures.
 
 Thin views: the dashboard's own filters (`DashboardFilters`, the same parameters and the same
 400s), its own selectors for filtered records, and its own cached chart path
@@ -29,7 +29,7 @@ from aipdash.sharing import services
 from api import chartpayload, serializers
 from api.permissions import ReadsCharts, ReadsRecords, is_share_link
 from partners.models import Partner
-from projects.models import FundraisingUpdate, MarketIndicator, Participation, Target
+from projects.models import FundraisingUpdate, MarketIndicator, Note, Participation, Target
 
 
 class Pages(PageNumberPagination):
@@ -250,6 +250,19 @@ class IndicatorViewSet(RecordViewSet):
     serializer_class = serializers.IndicatorSerializer
     required_perms = ("projects.view_marketindicator",)
     queryset = MarketIndicator.objects.order_by("series", "region", "scenario", "year", "pk")
+
+
+@records_schema(
+    serializers.NoteSerializer,
+    summary="Dated notes (what happened on a day, with its source)",
+    description="Oldest first. A note names the partner or project it is about, if one; its "
+    "text is as typed (escape it where you show it as markup).",
+    one="One note",
+)
+class NoteViewSet(RecordViewSet):
+    serializer_class = serializers.NoteSerializer
+    required_perms = ("projects.view_note",)
+    queryset = Note.objects.select_related("partner", "project").order_by("date", "pk")
 
 
 # Charts ---------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from projects.models import (
     FundraisingUpdate,
     Investment,
     MarketIndicator,
+    Note,
     Participation,
     Project,
     ProjectPhase,
@@ -310,3 +311,28 @@ class MarketIndicatorAdmin(PortfolioAdmin):
     @admin.display(description="value", ordering="value")
     def value_with_unit(self, obj):
         return f"{obj.value:,.0f} {obj.unit}"
+
+
+@admin.register(Note)
+class NoteAdmin(PortfolioImportMixin, PortfolioAdmin):
+    """Dated notes: a line on the portfolio's timeline, about a partner or a project or
+    neither; the time charts draw them (docs/as-of.md)."""
+
+    resource_classes = [resources.NoteResource]
+    list_display = ["date", "text", "partner", "project", "source_title", "illustrative"]
+    list_filter = ["partner", "illustrative"]
+    search_fields = ["text", "partner__name", "project__name", "source_title"]
+    autocomplete_fields = ["partner", "project"]
+    list_select_related = ["partner", "project"]
+    date_hierarchy = "date"
+    fieldsets = [
+        (None, {"fields": ["date", "text", ("partner", "project")]}),
+        (
+            "Provenance",
+            {
+                "fields": PROVENANCE_FIELDS,
+                "description": "Where the note comes from. A source is optional for a note: "
+                "give one when the event was published.",
+            },
+        ),
+    ]

@@ -41,3 +41,4 @@ COMMITMENT = (
     "note",
     *PROVENANCE_FIELDS,
 )
+NOTE = ("date", "text", "partner", "project", *PROVENANCE_FIELDS)

@@ -1,6 +1,6 @@
 """Bulk import and export of the portfolio (django-import-export resources).
 
-One resource per kind of record: projects, phases, participations and commitments. A row
+One resource per kind of record: projects, phases, participations, commitments and notes. A row
 names the records it refers to by slug (a project's investment, a participation's partner), so
 that a file written by hand or exported from another installation means the same thing here.
 A row matches a saved record by its natural key, never by its database id:
@@ -9,6 +9,7 @@ A row matches a saved record by its natural key, never by its database id:
     ProjectPhase   project (slug) + sequence
     Participation  project (slug) + partner (slug) + role
     Commitment     reference
+    Note           date + text
 
 Every row carries its provenance (source_title, source_url, as_of, illustrative): a file without
 those columns is refused as a whole, a row that leaves them empty is refused on its own. Each row
@@ -33,7 +34,7 @@ from aipdash.records.locking import VERSION_FIELD
 from aipdash.records.provenance import PROVENANCE_FIELDS
 from partners.models import Partner
 from projects import columns
-from projects.models import Commitment, Investment, Participation, Project, ProjectPhase
+from projects.models import Commitment, Investment, Note, Participation, Project, ProjectPhase
 
 EXAMPLE_PREFIX = "example-"  # the example row of a template file; never imported
 CHANGE_REASON_MAX = 100  # simple-history's history_change_reason column
@@ -486,9 +487,42 @@ class CommitmentResource(PortfolioResource):
         return problems
 
 
+class NoteResource(PortfolioResource):
+    """Notes match by day and text: the same line on the same day is the same note. Their
+    source is optional (projects/models/notes.py): the source columns may be empty."""
+
+    date = _date_field("date")
+    partner = _slug_field("partner", Partner)
+    project = _slug_field("project", Project)
+
+    example_column = "text"
+    example_row = {
+        "date": "2025-03-19",
+        "text": "example-note: replace or delete this row",
+        "partner": "xai",
+        "project": "",
+        "source_title": "Press release title",
+        "source_url": "https://example.com/press-release",
+        "as_of": "2025-03-19",
+        "illustrative": "false",
+    }
+
+    class Meta:
+        model = Note
+        import_id_fields = ("date", "text")
+        fields = columns.NOTE
+        export_order = fields
+
+    def row_problems(self, row):
+        problems = super().row_problems(row)
+        problems.pop("source_title", None)  # a note may have no source (its model says why)
+        return problems
+
+
 RESOURCES = {
     "project": ProjectResource,
     "projectphase": ProjectPhaseResource,
     "participation": ParticipationResource,
     "commitment": CommitmentResource,
+    "note": NoteResource,
 }

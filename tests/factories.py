@@ -12,6 +12,7 @@ from projects.models import (
     FundraisingUpdate,
     Investment,
     MarketIndicator,
+    Note,
     Participation,
     Project,
     ProjectPhase,
@@ -133,6 +134,14 @@ class MarketIndicatorFactory(ProvenanceFactory):
 
     class Meta:
         model = MarketIndicator
+
+
+class NoteFactory(ProvenanceFactory):
+    date = dt.date(2025, 3, 19)
+    text = factory.Sequence(lambda n: f"Milestone {n}")
+
+    class Meta:
+        model = Note
 
 
 class ScenarioFactory(factory.django.DjangoModelFactory):

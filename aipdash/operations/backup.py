@@ -46,6 +46,7 @@ from projects.models import (
     FundraisingUpdate,
     Investment,
     MarketIndicator,
+    Note,
     Participation,
     Project,
     ProjectPhase,
@@ -89,11 +90,13 @@ REFERENCES: dict[type[Model], dict[str, type[Model]]] = {
     ProjectPhase: {"project": Project},
     Participation: {"project": Project, "partner": Partner},
     Commitment: {"partner": Partner, "project": Project},
+    Note: {"partner": Partner, "project": Project},
 }
 KINDS = tuple(Kind(model, REFERENCES[model]) for model in registry.portfolio_models())
 BY_LABEL = {kind.label: kind for kind in KINDS}
 # Deleting with --replace: the rows that refer to others first.
 DELETE_ORDER: tuple[type[Model], ...] = (
+    Note,
     Commitment,
     Participation,
     ProjectPhase,

@@ -21,7 +21,7 @@ from django.contrib.auth.management import create_permissions
 from aipdash.core.roles import EDITOR, VIEWER
 from aipdash.records import registry
 
-EDITOR_MAY_DELETE = {"projectphase", "participation", "commitment"}
+EDITOR_MAY_DELETE = {"projectphase", "participation", "commitment", "note"}
 # Both groups may share dashboard views and see their own links; seeing and revoking
 # everyone's is the `manage_all_sharelinks` permission, given to users one by one.
 SHARING = ["add_sharelink", "view_sharelink"]

@@ -118,6 +118,11 @@ class Provenance(models.Model):
             plausible_date_constraint("as_of", prefix),
         ]
 
+    # Whether a record that is not illustrative must name its source URL (checked in clean();
+    # `provenance_constraints` holds it in the database). Off for dated notes only: an
+    # editor's own note has no source to give (projects/models/notes.py).
+    source_required = True
+
     # Set on an instance to re-create a deleted record under its old key (a restore from the
     # history): its save then inserts where the row is gone instead of refusing.
     restoring = False
@@ -194,7 +199,7 @@ class Provenance(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if not self.illustrative and not self.source_url:
+        if self.source_required and not self.illustrative and not self.source_url:
             raise ValidationError(
                 {"source_url": "A record that is not illustrative needs a source URL."}
             )

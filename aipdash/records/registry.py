@@ -22,6 +22,7 @@ PORTFOLIO_MODELS = (
     "projects.ProjectPhase",
     "projects.Participation",
     "projects.Commitment",
+    "projects.Note",
 )
 _LABELS_LOWER = frozenset(label.lower() for label in PORTFOLIO_MODELS)
 

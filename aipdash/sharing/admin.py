@@ -27,6 +27,7 @@ class ShareLinkAdmin(_ModelAdmin):
         "created_by",
         "created_at",
         "expires_at",
+        "frozen_at",
         "revoked_at",
         "view_count",
         "last_viewed_at",

@@ -1,5 +1,6 @@
-"""The share form: a label, how many days the link lives, and which filters the viewer may
-still narrow within the captured view."""
+"""The share form: a label, how many days the link lives, which filters the viewer may still
+narrow within the captured view, and whether the link is frozen (the portfolio as it stands
+now, whatever changes later)."""
 
 from collections.abc import Collection
 from typing import Any
@@ -28,6 +29,13 @@ class ShareLinkForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Within the shared view only; none by default.",
+    )
+    frozen = forms.BooleanField(
+        label="Freeze the figures",
+        required=False,
+        help_text="The link shows the portfolio as it stands now, for as long as it lives: "
+        "later changes are not shown (a board pre-read that does not move).",
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "id_frozen_help"}),
     )
     view = forms.CharField(widget=forms.HiddenInput, required=False)
 

@@ -11,7 +11,9 @@ class ShareLink(models.Model):
 
     The token is never stored: only its SHA-256 hash, looked up on each visit. `filters` is the
     captured view (the canonical filters, keys on the allowlist only); `open_filters` lists the
-    filters the viewer may still narrow within it.
+    filters the viewer may still narrow within it. A FROZEN link (`frozen_at` set, the moment it
+    was made) shows the portfolio as it stood then, forever: a board pre-read that does not move
+    under its reader (docs/as-of.md says how the shared page reads it).
     """
 
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -34,6 +36,12 @@ class ShareLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    frozen_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Frozen: the link shows the portfolio as it stood at this moment (when the "
+        "link was made), not as it is. Empty: the link shows the portfolio as it is.",
+    )
     view_count = models.PositiveIntegerField(default=0)
     last_viewed_at = models.DateTimeField(null=True, blank=True)
 
@@ -48,6 +56,11 @@ class ShareLink(models.Model):
                 condition=Q(expires_at__gt=models.F("created_at")),
                 name="sharelink_expires_after_creation",
             ),
+            # Frozen at a moment it had seen: a link frozen ahead would move until then.
+            models.CheckConstraint(
+                condition=Q(frozen_at__isnull=True) | Q(frozen_at__lte=models.F("created_at")),
+                name="sharelink_frozen_by_its_creation",
+            ),
         ]
         indexes = [models.Index(fields=["expires_at"], name="sharelink_expires")]
 
@@ -61,6 +74,10 @@ class ShareLink(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
 
     @property
     def is_active(self) -> bool:

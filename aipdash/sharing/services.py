@@ -7,6 +7,9 @@ neither shows any data. Every data path of a shared view (page, htmx partials, C
 through `resolve()` and `scoped_filters()`; the cache keys are the scoped filters' canonical
 form, so a shared view can only ever be served data of its own scope.
 
+Frozen: a link made with `frozen=True` keeps the moment it was made (`frozen_at`); it then shows
+the portfolio as it stood at that moment, and rotating it keeps that moment.
+
 Scope: the link captures the staff member's filters at creation. The viewer may narrow the
 filters listed in `open_filters` (pick one of the shared partners, a later year...), never
 widen them; any other parameter is refused with a 400 that says why.
@@ -83,7 +86,13 @@ def _issue(link: ShareLink) -> str:
 
 
 def create(
-    *, user: User, label: str, filters: DashboardFilters, open_filters: Iterable[str], days: int
+    *,
+    user: User,
+    label: str,
+    filters: DashboardFilters,
+    open_filters: Iterable[str],
+    days: int,
+    frozen: bool = False,
 ) -> IssuedLink:
     opened = sorted(set(open_filters))
     errors: dict[str, str] = {}
@@ -104,6 +113,7 @@ def create(
         created_by=user,
         created_at=now,
         expires_at=now + dt.timedelta(days=days),
+        frozen_at=now if frozen else None,
     )
     token = _issue(link)
     link.full_clean()
@@ -202,7 +212,8 @@ def revoke(link: ShareLink) -> None:
 
 @transaction.atomic
 def rotate(link: ShareLink) -> IssuedLink:
-    """A new token for the same link; the old one opens nothing from now on."""
+    """A new token for the same link; the old one opens nothing from now on. Everything else
+    stays, a frozen link's moment among it: the same view at a new address."""
     if not link.is_active:
         raise ValidationError("Only a link that is still valid can be rotated.")
     token = _issue(link)

@@ -62,6 +62,7 @@ def share_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                     filters=form.cleaned_data["view"],
                     open_filters=form.cleaned_data["open_filters"],
                     days=form.cleaned_data["days"],
+                    frozen=form.cleaned_data["frozen"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)

@@ -4,6 +4,7 @@
   Project, ProjectPhase, Participation, Commitment) and the Stage choices;
 - partnership.py: the partnership's targets, fundraising and market context (Target,
   FundraisingUpdate, MarketIndicator);
+- notes.py: dated notes on the portfolio's timeline (Note);
 - facts.py: the read models the database's triggers keep for the dashboard's sums
   (FactSource, CommitmentFact, PartnershipCommitmentSum);
 - fields.py: the money and capacity fields and their database checks.
@@ -21,6 +22,7 @@ from projects.models.fields import (
     mw_field,
     not_negative,
 )
+from projects.models.notes import Note
 from projects.models.partnership import FundraisingUpdate, MarketIndicator, Target
 from projects.models.portfolio import (
     Commitment,
@@ -41,6 +43,7 @@ __all__ = [
     "FundraisingUpdate",
     "Investment",
     "MarketIndicator",
+    "Note",
     "Participation",
     "PartnershipCommitmentSum",
     "Project",

@@ -22,6 +22,7 @@ RECORDS = [
     "/api/targets/",
     "/api/targets/equity/",
     "/api/indicators/",
+    "/api/notes/",
 ]
 CHARTS = [
     "/api/charts/",

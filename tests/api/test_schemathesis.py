@@ -83,6 +83,8 @@ def test_the_schema_describes_every_endpoint(viewer_client, portfolio):
         "/api/targets/{slug}/",
         "/api/indicators/",
         "/api/indicators/{id}/",
+        "/api/notes/",
+        "/api/notes/{id}/",
         "/api/charts/",
         "/api/charts/{chart}/",
         "/api/headline/",

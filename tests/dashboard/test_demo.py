@@ -24,6 +24,7 @@ from projects.models import (
     FundraisingUpdate,
     Investment,
     MarketIndicator,
+    Note,
     Participation,
     Project,
     ProjectPhase,
@@ -36,6 +37,7 @@ pytestmark = pytest.mark.django_db
 
 # Children before parents, so that deleting in this order respects every PROTECT.
 MODELS = (
+    Note,
     Commitment,
     Participation,
     ProjectPhase,
@@ -56,6 +58,7 @@ EXPECTED_COUNTS = {
     "ProjectPhase": 163,
     "Participation": 288,
     "Commitment": 30,
+    "Note": 8,
 }
 PARTNER_SLUGS = {
     "blackrock",
@@ -271,7 +274,7 @@ def test_every_public_fact_names_its_source(demo):
             assert record.source_url.startswith("https://"), record
             assert record.source_title, record
             assert record.as_of, record
-    assert public == 11 + 2 + 1 + 1 + 9
+    assert public == 11 + 2 + 1 + 1 + 9 + 8  # partners, targets, update, deal, market, notes
 
 
 def test_every_illustrative_record_says_so(demo):

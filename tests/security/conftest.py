@@ -31,6 +31,7 @@ def records(db, django_capture_on_commit_callbacks):
             target=target,
             fundraisingupdate=factories.FundraisingUpdateFactory(target=target),
             marketindicator=factories.MarketIndicatorFactory(),
+            note=factories.NoteFactory(),
         )
 
 

@@ -48,6 +48,7 @@ EDITOR_ADMIN = {
     "projects.target": {"view", "add", "change"},
     "projects.fundraisingupdate": {"view", "add", "change"},
     "projects.marketindicator": {"view", "add", "change"},
+    "projects.note": {"view", "add", "change", "delete"},
     # Their own scenarios and the shipped ones (no owner, as here); others' shared ones: view.
     "scenarios.scenario": {"view", "add", "change", "delete"},
     # django-axes' login-throttling records: superusers only (settings.py "Login throttling").
@@ -72,6 +73,7 @@ IMPORTS = {
     "projects.projectphase",
     "projects.participation",
     "projects.commitment",
+    "projects.note",
 }
 
 
@@ -133,6 +135,7 @@ def api_rules(records):
         "commitments": ("pk", records.commitment.pk),
         "targets": ("slug", records.target.slug),
         "indicators": ("pk", records.marketindicator.pk),
+        "notes": ("pk", records.note.pk),
     }
     rules = {}
     for prefix, (lookup, value) in lookups.items():

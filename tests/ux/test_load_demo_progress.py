@@ -23,6 +23,7 @@ def test_the_loader_reports_each_model_once_in_order():
         "ProjectPhase",
         "Participation",
         "Commitment",
+        "Note",
     ]
     assert dict(seen) == counts
 
@@ -35,4 +36,4 @@ def test_the_command_prints_a_line_per_model_with_its_count_and_time():
     assert lines[1].split()[:2] == ["Partner", "11"]
     assert lines[1].endswith("s)")
     assert lines[-1].startswith("Demo data in place: ")
-    assert len(lines) == 11
+    assert len(lines) == 12

@@ -2,6 +2,10 @@
 and the scenarios shipped with them (aipdash/scenarios/demo.py; not portfolio records, so not
 in the counts).
 
+The records it creates get a past: their history is dated as their own dates say (past.py),
+so that the dashboard as of 31 Jan 2025 shows the portfolio of that day. Records it puts back
+(`refresh`) are changed today, and their history says so.
+
 `load_demo()` creates the demo records that are missing, inside one transaction, matching
 rows that are already there by natural key, so that running it again duplicates nothing.
 A demo record that is already there is kept as it is, edits included (an editor's work is never
@@ -14,7 +18,8 @@ never touched.
 
 Natural keys: slug (Partner, Target, Investment, Project); (target, as of) for a fundraising
 update; (series, region, scenario, year, as of) for a market indicator; (project, sequence)
-for a phase; (project, partner, role) for a participation; the reference of a commitment.
+for a phase; (project, partner, role) for a participation; the reference of a commitment;
+(date, text) for a note.
 """
 
 import logging
@@ -36,6 +41,7 @@ from projects.models import (
     FundraisingUpdate,
     Investment,
     MarketIndicator,
+    Note,
     Participation,
     Project,
     ProjectPhase,
@@ -43,6 +49,7 @@ from projects.models import (
 )
 
 from . import illustrative
+from .past import write_past
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +101,9 @@ class _Upsert:
         self.refresh = refresh
         self.counts: Counter[str] = Counter()
         self.changes: Counter[str] = Counter()
-        self.progress = progress
+        self.progress = progress  # called with (model name, count) as each model is done
         self._current: str | None = None
+        self.created: list[Model] = []  # saved without history: past.py writes their dated versions
 
     def done(self) -> None:
         """The model being loaded is complete: report it."""
@@ -126,10 +134,16 @@ class _Upsert:
                 obj.full_clean()
             except ValidationError as error:
                 raise DemoRecordInvalid(obj, key, error) from error
-            # Recorded by django-simple-history with the row.
-            reason = CHANGE_REASON if action == "created" else REFRESH_REASON
-            obj._change_reason = reason  # type: ignore[attr-defined]  # simple-history's
-            obj.save()
+            if action == "created":
+                # Its history is its past, dated as its own dates say (past.py), not today.
+                obj.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple-history's
+                obj.save()
+                del obj.skip_history_when_saving  # type: ignore[attr-defined]
+                self.created.append(obj)
+            else:
+                # Recorded by django-simple-history with the row.
+                obj._change_reason = REFRESH_REASON  # type: ignore[attr-defined]  # simple-history's
+                obj.save()
             existing[key] = obj
         self.counts[model.__name__] += 1
         self.changes[action] += 1
@@ -290,6 +304,18 @@ def _load_commitments(
         upsert(Commitment, existing, record["reference"], values)
 
 
+def _load_notes(upsert, records, partners):
+    existing = {(note.date, note.text): note for note in Note.objects.all()}
+    for record in records:
+        partner = record.get("partner")
+        values = {
+            "partner": partners[partner] if partner else None,
+            "project": None,
+            **{key: value for key, value in record.items() if key != "partner"},
+        }
+        upsert(Note, existing, (record["date"], record["text"]), values)
+
+
 def portfolio_has_data() -> bool:
     """Whether the portfolio has any data yet (a partner: every other record needs one to mean
     anything). `load_demo --if-empty` loads nothing then."""
@@ -310,7 +336,9 @@ def load_demo(*, refresh: bool = False, progress: Progress | None = None) -> dic
         investments = _load_investments(upsert, facts["investments"])
         _load_indicators(upsert, facts["market_indicators"])
         _load_portfolio(upsert, portfolio, partners, investments)
+        _load_notes(upsert, facts["notes"], partners)
         upsert.done()
+        write_past(upsert.created, reason=CHANGE_REASON)
         demo_scenarios.load(refresh=refresh)  # not portfolio records: not in the counts
     logger.info(
         "Demo data loaded: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
