@@ -331,6 +331,8 @@ class PortfolioResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         name = kwargs.get("file_name") or "file"
         instance._change_reason = f"import {name}"[:CHANGE_REASON_MAX]
+        if kwargs.get("user") is not None:  # a job has no request for simple-history to read
+            instance._history_user = kwargs["user"]
 
     def after_save_instance(self, instance, row, **kwargs):
         self.saved.add(instance.pk)

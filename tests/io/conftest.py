@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_tasks_db.management.commands.db_worker import Worker
 
 from projects.resources import ProjectResource
 
@@ -47,24 +48,56 @@ def csv_file(name, header, rows):
     return SimpleUploadedFile(name, buffer.getvalue().encode(), content_type="text/csv")
 
 
+def run_jobs():
+    """Run the queued jobs as a worker does (django-tasks-db's worker, in this process, until
+    the queue is empty; without the reaper's thread, which tests/jobs tries on its own)."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    ).run()
+
+
+def after_jobs(client, response):
+    """A page that started a job (a redirect to its page): the job run, the page it leads to."""
+    if response.status_code != 302 or "job=" not in response["Location"]:
+        return response
+    run_jobs()
+    return client.get(response["Location"])
+
+
+@pytest.fixture(autouse=True)
+def _jobs_in_this_process(settings):
+    """The jobs run in the test's own transaction: no beat thread (its own connection would
+    not see the test's rows). The worker processes of tests/jobs beat for real."""
+    settings.JOB_BEAT_SECONDS = 0
+
+
 @pytest.fixture
 def upload(editor_client):
-    """POST a file to a model's import page (the dry run); returns the response."""
+    """POST a file to a model's import page; its preview job run: the page that shows it."""
 
     def post(model_name, file, fmt=""):
         url = reverse(f"admin:projects_{model_name}_import")
-        return editor_client.post(url, {"import_file": file, "format": fmt, "resource": "0"})
+        response = editor_client.post(url, {"import_file": file, "format": fmt, "resource": "0"})
+        return after_jobs(editor_client, response)
 
     return post
 
 
 @pytest.fixture
 def confirm(editor_client):
-    """POST the confirmation form a preview offered; returns the response."""
+    """POST the confirmation form a preview offered; its job run: where its page leads."""
 
     def post(model_name, preview_response):
         url = reverse(f"admin:projects_{model_name}_process_import")
-        return editor_client.post(url, confirm_data(preview_response))
+        response = editor_client.post(url, confirm_data(preview_response))
+        return after_jobs(editor_client, response)
 
     return post
 
