@@ -54,8 +54,8 @@ INSTALLED_APPS = [
     "aipdash.operations",
     "aipdash.scenarios",
     "aipdash.dashboard",  # no models: its template tags and its fast path's signals
-    "aipdash.jobs",  # work that outlives a request: jobs, their pages, the worker
     "django_tasks_db",  # the task queue of django.tasks, as a table
+    "aipdash.jobs",  # work that outlives a request: jobs, their pages, the worker
     "partners",
     "projects",
     "axes",  # login throttling (see "Login throttling" below)
