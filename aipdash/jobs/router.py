@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Model
 
 JOBS_ALIAS = "jobs"
-JOB_APPS = {"jobs", "django_tasks_db"}
+JOB_APPS = {"jobs", "django_tasks_database"}  # ours, and django-tasks-db's label
 WITH_THE_PORTFOLIO = {"jobcommit"}  # model names of the jobs app kept in "default"
 
 

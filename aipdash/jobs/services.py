@@ -73,6 +73,7 @@ def reap_lost_jobs(now: dt.datetime | None = None) -> int:
 
 def _reap(job: Job, now: dt.datetime) -> bool:
     kind = kind_of(job.kind)
+    lost_task = job.task_id  # the dead attempt's (a retry enqueues a new one)
     commit = JobCommit.objects.filter(job_id=job.id).first()
     with transaction.atomic(using=jobs_database()):
         lapsed = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, lease=job.lease)
@@ -101,10 +102,10 @@ def _reap(job: Job, now: dt.datetime) -> bool:
             changed = lapsed.update(
                 state=Job.State.FAILED, message=message[:500], lease="", finished_at=now
             )
-        if changed and job.task_id is not None:
+        if changed and lost_task is not None:
             # The queue's task stays "running" forever otherwise (django-tasks-db does not
             # notice a dead worker).
-            DBTaskResult.objects.filter(id=job.task_id, status="RUNNING").update(
+            DBTaskResult.objects.filter(id=lost_task, status="RUNNING").update(
                 status="FAILED",
                 finished_at=now,
                 exception_class_path="aipdash.jobs.services.WorkerLost",
