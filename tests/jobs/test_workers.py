@@ -111,8 +111,8 @@ def _kill_mid_import(scratch, tmp_path, rows):
     [job_id] = start_jobs(scratch, [(path, rows, True)])
     worker = scratch.start_worker("first", **FAST)
     # Mid-import: its progress is seen while its transaction is open (the beat's connection).
-    mid = "SELECT done FROM jobs_job WHERE state = 'running' AND done >= %d" % (rows // 10)  # noqa: S608 - a number of ours
-    scratch.wait_for(mid)
+    tenth = rows // 10
+    scratch.wait_for(f"SELECT done FROM jobs_job WHERE state = 'running' AND done >= {tenth}")  # noqa: S608
     worker.send_signal(signal.SIGKILL)
     worker.wait()
     assert scratch.query("SELECT COUNT(*) FROM projects_project") == [(0,)]
