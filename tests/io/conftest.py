@@ -5,9 +5,12 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
+from aipdash.jobs.router import jobs_database
 from projects.resources import ProjectResource
 
 HEADER = ProjectResource().get_export_headers()  # a project file's columns
@@ -49,9 +52,11 @@ def csv_file(name, header, rows):
 
 
 def run_jobs():
-    """Run the queued jobs as a worker does (django-tasks-db's worker, in this process, until
-    the queue is empty; without the reaper's thread, which tests/jobs tries on its own)."""
-    Worker(
+    """Run the queued jobs as a worker does, in this process, until the queue is empty:
+    django-tasks-db's claim (a locked row marked running) and its worker's `run_task`. Not
+    its loop, which closes the connection between tasks (and so the test's transaction);
+    without the reaper's thread, which tests/jobs tries on its own."""
+    worker = Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -60,7 +65,15 @@ def run_jobs():
         max_tasks=None,
         worker_id="test",
         excluded_queue_names=[],
-    ).run()
+    )
+    while True:
+        with transaction.atomic(using=jobs_database()):
+            task = DBTaskResult.objects.ready().get_locked()
+            if task is not None:
+                task.claim(worker.worker_id)
+        if task is None:
+            return
+        worker.run_task(task)
 
 
 def after_jobs(client, response):
