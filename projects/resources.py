@@ -217,9 +217,9 @@ class PortfolioResource(resources.ModelResource):
 
     # Reading -----------------------------------------------------------------------------
 
-    def before_import(self, dataset, **kwargs):
-        self.matched = {}  # row number → the saved record the row matched (see `match`)
-        self.saved = set()  # keys of the records this import saved so far
+    def before_import(self, dataset: Dataset, **kwargs: object) -> None:
+        self.matched: dict[int, object] = {}  # row number → the record it matched (`match`)
+        self.saved: set[object] = set()  # keys of the records this import saved so far
         missing = [c for c in self.required_columns() if c not in (dataset.headers or ())]
         if missing:
             raise ValueError(

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -32,7 +32,7 @@ FileSpec = tuple[str, str, bytes, str]  # role, name, content, content type
 
 def start_job(
     *,
-    owner: AbstractBaseUser | AnonymousUser,
+    owner: AbstractBaseUser,
     kind: JobKind,
     params: dict[str, Any],
     files: Iterable[FileSpec] = (),

@@ -35,7 +35,8 @@ def poll_url(job: Job, *, reload: bool = False) -> str:
 
 
 def _poll_max_age() -> int:
-    return max(1, settings.JOB_RESULT_DAYS) * 24 * 60 * 60
+    days: int = settings.JOB_RESULT_DAYS
+    return max(1, days) * 24 * 60 * 60
 
 
 @login_not_required

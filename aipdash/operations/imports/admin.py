@@ -123,16 +123,17 @@ class PortfolioImportMixin(ImportMixin):
         # A confirmation.
         if job.state == Job.State.FAILED:
             return self._render(request, {"confirm_errors": [job.message], "finished_job": job})
-        outcome = (job.result or {}).get("outcome")
+        result: dict[str, Any] = job.result or {}
+        outcome = result.get("outcome")
         if outcome == "imported":
-            messages.success(request, job.result["message"])
+            messages.success(request, result["message"])
             return HttpResponseRedirect(
                 reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
             )
         if outcome == "conflicts":
             source = self._job(request, job.params["file_job"], kinds=(PREVIEW.name,))
             return self._render(request, self._preview_context(request, job, source))
-        return self._start_again(request, (job.result or {}).get("message") or job.message)
+        return self._start_again(request, result.get("message") or job.message)
 
     def _job(
         self,

@@ -74,7 +74,7 @@ def _read(fmt: Format, content: bytes) -> tuple[list[Any], Iterator[list[Any]]]:
     data: bytes | str = content
     if not fmt.is_binary():
         data = content.decode(fmt.encoding or "utf-8-sig")
-    headers, rows = fmt.read_rows(data)  # type: ignore[attr-defined]  # reading.py's formats
+    headers, rows = fmt.read_rows(data)  # reading.py's formats
     return headers, rows
 
 
@@ -127,7 +127,7 @@ def _pass(
         rows=rows,
         dry_run=dry_run,
         file_name=params["file_name"],
-        user=user,  # type: ignore[arg-type]  # a user model instance
+        user=user,
         previewed=previewed,
         report=report,
         on_row=csv_file.add if csv_file is not None else None,

@@ -81,7 +81,7 @@ class ImportRun:
     the records each row matched, the conflicts with a preview, the rows written by kind."""
 
     headers: list[str]
-    counts: Counts = field(default_factory=lambda: {"new": 0, "update": 0, "skip": 0, "refused": 0})
+    counts: Counts = field(default_factory=lambda: Counts(new=0, update=0, skip=0, refused=0))
     totals: dict[str, int] = field(default_factory=dict)  # the library's import types
     base_errors: list[str] = field(default_factory=list)
     matched: list[Any] = field(default_factory=list)
@@ -213,11 +213,8 @@ def _write_log(log: dict[int, list[Model]], user: AbstractBaseUser) -> None:
     """The admin's history of the import (LogEntry), as the library writes it."""
     names = {ADDITION: "new", CHANGE: "update", DELETION: "delete"}
     for flag, instances in log.items():
-        if instances:
-            LogEntry.objects.log_actions(
-                user.pk,
-                instances,
-                flag,
-                change_message=f"{names[flag]} through import_export",
-                single_object=len(instances) == 1,
-            )
+        message = f"{names[flag]} through import_export"
+        if len(instances) == 1:
+            LogEntry.objects.log_actions(user.pk, instances, flag, message, single_object=True)
+        elif instances:
+            LogEntry.objects.log_actions(user.pk, instances, flag, message, single_object=False)
