@@ -8,12 +8,14 @@ message; the result itself is downloaded only through the session, by the job's 
 (`result`: 404 for anyone else).
 """
 
+import logging
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,6 +23,8 @@ from django.views.decorators.http import require_GET
 
 from aipdash.jobs.kinds import kind_of, title_of
 from aipdash.jobs.models import Job, JobFile
+
+logger = logging.getLogger("aipdash.jobs")
 
 POLL_SALT = "aipdash.jobs.poll"
 POLL_FIELDS = ("id", "owner_id", "kind", "state", "done", "total", "message")
@@ -50,10 +54,18 @@ def progress(request: HttpRequest, token: str) -> HttpResponse:
     # request's log line names the job's owner, as the charts' fast path names its user).
     request.user = AnonymousUser()
     request.fastpath_user_id = owner_id  # type: ignore[attr-defined]
-    job = Job.objects.filter(pk=job_id, owner_id=owner_id).only(*POLL_FIELDS).first()
+    reload = request.GET.get("reload") == "1"
+    try:
+        job = Job.objects.filter(pk=job_id, owner_id=owner_id).only(*POLL_FIELDS).first()
+    except DatabaseError:
+        # Fails soft: a database that cannot answer this second is asked again the next; the
+        # bar stays as it was (the element is swapped for one that polls on).
+        logger.warning("job %s: progress not read (the database did not answer)", job_id)
+        return render(
+            request, "jobs/progress_again.html", {"job_id": job_id, "poll": request.get_full_path()}
+        )
     if job is None:
         raise Http404("No such job.")
-    reload = request.GET.get("reload") == "1"
     response = render(
         request,
         "jobs/progress.html",

@@ -13,7 +13,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connections
+from django.db import DatabaseError, OperationalError, close_old_connections, connections
 from django_tasks_db.management.commands.db_worker import Worker
 
 from aipdash.jobs.services import prune_jobs, reap_lost_jobs
@@ -59,6 +59,15 @@ class JobWorker(Worker):
         chores = Chores()
         chores.start()
         try:
-            super().run()
+            while self.running:
+                try:
+                    super().run()
+                    return  # a batch run's end, or stopped
+                except OperationalError as error:
+                    # django-tasks-db's loop lets a database error end the worker (say an
+                    # SQLite file locked past its timeout): wait, and take up the queue again.
+                    logger.warning("the queue could not be read (%s); trying again", error)
+                    close_old_connections()
+                    time.sleep(max(self.interval, 1.0))
         finally:
             chores.stopped.set()

@@ -2,15 +2,17 @@
 
 import csv
 import io
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connections, transaction
 from django.urls import reverse
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from aipdash.jobs.router import jobs_database
+from aipdash.jobs.worker import JobWorker
 from projects.resources import ProjectResource
 
 HEADER = ProjectResource().get_export_headers()  # a project file's columns
@@ -82,6 +84,35 @@ def after_jobs(client, response):
         return response
     run_jobs()
     return client.get(response["Location"])
+
+
+@pytest.fixture
+def job_worker(settings):
+    """The jobs' worker (worker.py: the queue, the beat, the chores) in a thread of this
+    process, for tests with a live server: it runs what the pages start."""
+    settings.JOB_BEAT_SECONDS = 0.3
+    worker = JobWorker(
+        queue_names=["default"],
+        interval=0.2,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="browser-test",
+        excluded_queue_names=[],
+    )
+
+    def run():
+        try:
+            worker.run()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name="job-worker", daemon=True)
+    thread.start()
+    yield worker
+    worker.running = False
+    thread.join(timeout=60)
 
 
 @pytest.fixture(autouse=True)

@@ -83,9 +83,9 @@ class PortfolioImportMixin(ImportMixin):
         """The upload form; a valid upload starts its preview job and shows it (?job=)."""
         if not self.has_import_permission(request):
             raise PermissionDenied
-        if "job" in request.GET:
-            return self._job_page(request, request.GET["job"])
         if request.method != "POST":
+            if "job" in request.GET:
+                return self._job_page(request, request.GET["job"])
             return self._render(request, {})
         form = self.create_import_form(request)
         if not form.is_valid():
