@@ -320,10 +320,9 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Bulk import in the admin (aipdash/operations/imports/, projects/resources.py): every
-# import runs in one transaction; the uploaded file waits for its confirmation in the cache,
-# which every process shares (Redis), not on one machine's disk.
+# import runs in one transaction, as a job; the uploaded file waits for its confirmation in its
+# preview job (the database, which every process and worker reads), not on one machine's disk.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # What one import may make a worker read (aipdash/operations/imports/reading.py; why these defaults:
 # README, "Import and export"): rows under the header, and the bytes an XLSX file unpacks to.
