@@ -12,16 +12,20 @@ install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
-# Migrate the SQLite file under var/, load the demo data (only into an empty portfolio, so that
-# editors' changes never make a start fail), ensure a login, serve on 127.0.0.1:8000.
+# Migrate the SQLite file under var/ (and the jobs' file beside it), load the demo data (only
+# into an empty portfolio, so that editors' changes never make a start fail), ensure a login,
+# serve on 127.0.0.1:8000 with the jobs' worker beside the server (Ctrl-C stops both). The
+# server and the worker share a cache in var/cache (the data version an import replaces).
 run: export DEBUG ?= true
 run: export LOG_FORMAT ?= text
+run: export LOCAL_CACHE_DIR ?= $(CURDIR)/var/cache
 run: install
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
+	$(MANAGE) migrate_jobs
 	$(MANAGE) load_demo --if-empty
 	$(MANAGE) ensure_login --url http://$(HOST):$(PORT)/
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@scripts/serve-with-worker $(HOST):$(PORT)
 
 # COVERAGE=1 (CI's SQLite run without the browser tests): the coverage of the application's
 # code (pyproject.toml, [tool.coverage]) is printed, and the run fails below the floor: 96.97%

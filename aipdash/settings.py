@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "aipdash.operations",
     "aipdash.scenarios",
     "aipdash.dashboard",  # no models: its template tags and its fast path's signals
+    "django_tasks_db",  # the task queue of django.tasks, as a table
+    "aipdash.jobs",  # work that outlives a request: jobs, their pages, the worker
     "partners",
     "projects",
     "axes",  # login throttling (see "Login throttling" below)
@@ -144,6 +146,17 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
             default="-c jit=off -c work_mem=32MB -c random_page_cost=1.1",
         ),
     )
+# The job tables and the task queue (aipdash/jobs/router.py): next to an SQLite file, a file of
+# their own, so that an import's long transaction never stops a job's progress being written.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    _portfolio_file = Path(DATABASES["default"]["NAME"])
+    DATABASES["jobs"] = {
+        **DATABASES["default"],
+        "NAME": str(_portfolio_file.with_name(f"{_portfolio_file.stem}-jobs.sqlite3")),
+        # Readers never wait for a writer (write-ahead log); a writer waits up to 20 s.
+        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20},
+    }
+DATABASE_ROUTERS = ["aipdash.jobs.router.JobsRouter"]
 # A covering index's INCLUDE columns (projects.CommitmentFact) are a PostgreSQL speed-up;
 # SQLite keeps the index without them, which is all it needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -168,6 +181,15 @@ if REDIS_URL:
     # Sessions read from Redis, written through to the database (a flushed cache logs no one
     # out): no session query per request.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif env.str("LOCAL_CACHE_DIR", default=""):
+    # `make run`: the development server and its worker share a cache in files, so that the
+    # worker's writes (an import) replace the data version the server reads.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("LOCAL_CACHE_DIR"),
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -297,15 +319,29 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Bulk import in the admin (aipdash/operations/imports/, projects/resources.py): every
-# import runs in one transaction; the uploaded file waits for its confirmation in the cache,
-# which every process shares (Redis), not on one machine's disk.
+# import runs in one transaction, as a job; the uploaded file waits for its confirmation in its
+# preview job (the database, which every process and worker reads), not on one machine's disk.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # What one import may make a worker read (aipdash/operations/imports/reading.py; why these defaults:
 # README, "Import and export"): rows under the header, and the bytes an XLSX file unpacks to.
-IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=2000)
+# An import runs as a job (aipdash/jobs/), so no request waits for it: 20,000 rows take minutes
+# (docs/performance.md, "Jobs"); the preview page shows at most IMPORT_PREVIEW_ROWS of them
+# (every refused and changed row first), and its CSV download has them all.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_PREVIEW_ROWS = env.int("IMPORT_PREVIEW_ROWS", default=2000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=20 * 1024 * 1024)
+
+# Jobs (aipdash/jobs/): Django's task framework with the database backend of django-tasks-db;
+# `manage.py run_worker` runs them. A running job beats its lease every JOB_BEAT_SECONDS; one
+# whose beat is older than JOB_LEASE_SECONDS lost its worker and is run again (up to
+# JOB_MAX_ATTEMPTS attempts) or failed with a message. Finished jobs and their files are kept
+# JOB_RESULT_DAYS days.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOB_RESULT_DAYS = env.int("JOB_RESULT_DAYS", default=7)
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=30)
+JOB_BEAT_SECONDS = env.float("JOB_BEAT_SECONDS", default=1.0)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
 
 # Shared dashboard links (aipdash/sharing/services.py): how long they may last, and which origins
 # may

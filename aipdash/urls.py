@@ -31,6 +31,7 @@ urlpatterns = [
     path("projects/", include(portfolio_urls.project_patterns)),
     path("api/", include("api.urls")),
     path("api-tokens/", include("api.token_urls")),
+    path("jobs/", include("aipdash.jobs.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -218,9 +218,9 @@ class PortfolioResource(resources.ModelResource):
 
     # Reading -----------------------------------------------------------------------------
 
-    def before_import(self, dataset, **kwargs):
-        self.matched = {}  # row number → the saved record the row matched (see `match`)
-        self.saved = set()  # keys of the records this import saved so far
+    def before_import(self, dataset: Dataset, **kwargs: object) -> None:
+        self.matched: dict[int, object] = {}  # row number → the record it matched (`match`)
+        self.saved: set[object] = set()  # keys of the records this import saved so far
         missing = [c for c in self.required_columns() if c not in (dataset.headers or ())]
         if missing:
             raise ValueError(
@@ -332,6 +332,8 @@ class PortfolioResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         name = kwargs.get("file_name") or "file"
         instance._change_reason = f"import {name}"[:CHANGE_REASON_MAX]
+        if kwargs.get("user") is not None:  # a job has no request for simple-history to read
+            instance._history_user = kwargs["user"]
 
     def after_save_instance(self, instance, row, **kwargs):
         self.saved.add(instance.pk)

@@ -23,6 +23,7 @@ def pytest_collection_modifyitems(items):
     order (pytest-randomly) any two such files could meet, so all of them roll back the same way.
     """
     for item in items:
+        _with_the_jobs_database(item)
         marker = item.get_closest_marker("django_db")
         if marker is not None:
             transaction = marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
@@ -34,6 +35,22 @@ def pytest_collection_modifyitems(items):
         else:
             continue
         item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+def _with_the_jobs_database(item):
+    """Every database test may reach the job tables, which live in a database of their own
+    next to SQLite (aipdash/jobs/router.py): every test gets every database ("__all__": with
+    PostgreSQL, that is the one)."""
+    marker = item.get_closest_marker("django_db")
+    uses_db = {"live_server", "transactional_db", "db"} & set(getattr(item, "fixturenames", ()))
+    if marker is None and not uses_db:
+        return
+    kwargs = dict(marker.kwargs) if marker is not None else {}
+    if marker is not None and marker.args:
+        kwargs.setdefault("transaction", marker.args[0])
+    if "databases" in kwargs:
+        return
+    item.add_marker(pytest.mark.django_db(**kwargs, databases="__all__"), append=False)
 
 
 @pytest.fixture(autouse=True)

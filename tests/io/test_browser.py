@@ -15,7 +15,12 @@ from tests.factories import InvestmentFactory, ProjectFactory
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # The preview and the confirmation are jobs: a worker runs them beside the live server.
+    pytest.mark.usefixtures("job_worker"),
 ]
+
+
+JOB_TIMEOUT = 30_000  # ms: a job's outcome shows once the worker ran it and the page reloaded
 
 
 def _csv(rows):
@@ -99,7 +104,7 @@ def test_a_mixed_file_is_previewed_row_by_row(editor_page, live_server, screensh
     _choose_file(page, rows)
     page.get_by_role("button", name="Preview").click()
     summary = page.locator(".import-summary")
-    expect(summary).to_contain_text("6 rows")
+    expect(summary).to_contain_text("6 rows", timeout=JOB_TIMEOUT)
     expect(summary).to_contain_text("1 to create")
     expect(summary).to_contain_text("1 to update")
     expect(summary).to_contain_text("1 unchanged")
@@ -119,11 +124,11 @@ def test_a_mixed_file_is_previewed_row_by_row(editor_page, live_server, screensh
     # The file's row to create and row to update only: confirmed, written.
     _choose_file(page, rows[:2])
     page.get_by_role("button", name="Preview").click()
-    expect(page.locator(".import-summary")).to_contain_text("0 refused")
+    expect(page.locator(".import-summary")).to_contain_text("0 refused", timeout=JOB_TIMEOUT)
     _no_problems(page)
     screenshot("admin-import-preview-valid")
     page.get_by_role("button", name="Confirm import").click()
-    expect(page.locator(".messagelist")).to_contain_text("1 new, 1 updated")
+    expect(page.locator(".messagelist")).to_contain_text("1 new, 1 updated", timeout=JOB_TIMEOUT)
     _no_problems(page)
     assert Project.objects.get(slug="lakeside").capacity_mw == 250
     assert Project.objects.filter(slug="riverside").exists()
@@ -140,7 +145,7 @@ def test_a_confirmation_after_someone_changed_a_record_is_refused(
     page.goto(f"{live_server.url}/admin/projects/project/import/")
     _choose_file(page, [{"slug": "lakeside", "name": "Lakeside Campus II"}])
     page.get_by_role("button", name="Preview").click()
-    expect(page.locator(".import-summary")).to_contain_text("1 to update")
+    expect(page.locator(".import-summary")).to_contain_text("1 to update", timeout=JOB_TIMEOUT)
 
     lakeside = Project.objects.get(slug="lakeside")
     lakeside.capacity_mw = 350
@@ -150,7 +155,7 @@ def test_a_confirmation_after_someone_changed_a_record_is_refused(
 
     page.get_by_role("button", name="Confirm import").click()
     refusal = page.locator(".import-refused")
-    expect(refusal).to_contain_text("Nothing was imported")
+    expect(refusal).to_contain_text("Nothing was imported", timeout=JOB_TIMEOUT)
     expect(refusal).to_contain_text("Project “Lakeside Campus” (line 2 of your file)")
     expect(refusal).to_contain_text("was changed by bob on")
     expect(refusal).to_contain_text("Capacity (MW): 200.0 → 350.0 (your file has 120.0)")
@@ -165,8 +170,53 @@ def test_a_confirmation_after_someone_changed_a_record_is_refused(
     assert Project.objects.get(slug="lakeside").name == "Lakeside Campus"
 
     page.get_by_role("button", name="Confirm import").click()
-    expect(page.locator(".messagelist")).to_contain_text("1 updated")
+    expect(page.locator(".messagelist")).to_contain_text("1 updated", timeout=JOB_TIMEOUT)
     assert Project.objects.get(slug="lakeside").name == "Lakeside Campus II"
+
+
+def test_a_long_file_shows_its_progress_then_imports(editor_page, live_server, screenshot):
+    """1,200 rows: the preview's progress bar moves while its job runs (the page polls it
+    under the strict CSP), the preview shows, the confirmation's job imports them all, and the
+    job is listed in My jobs with its result to download."""
+    page = editor_page
+    rows = [{"slug": f"long-{i}", "name": f"Long Campus {i}"} for i in range(1200)]
+    page.goto(f"{live_server.url}/admin/projects/project/import/")
+    _choose_file(page, rows)
+    page.get_by_role("button", name="Preview").click()
+    bar = page.locator("progress.job-progress__bar")
+    expect(bar).to_be_visible()
+    expect(page.locator(".job-progress")).to_contain_text("Checking")
+    seen = set()
+    for _ in range(200):  # watch the bar move until the preview replaces it
+        if page.locator(".import-summary").count():
+            break
+        if bar.count() and bar.first.get_attribute("value"):
+            seen.add(int(bar.first.get_attribute("value")))
+            if len(seen) == 2:
+                screenshot("admin-import-progress")
+        page.wait_for_timeout(100)
+    assert len({value for value in seen if 0 < value < 1200}) >= 2, seen  # it moved
+    summary = page.locator(".import-summary")
+    expect(summary).to_contain_text("1200 rows", timeout=60_000)
+    expect(summary).to_contain_text("1200 to create")
+    expect(page.locator(".import-shown")).to_contain_text("Download this preview (CSV)")
+    _no_problems(page)
+
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.locator(".messagelist")).to_contain_text("1200 new", timeout=120_000)
+    _no_problems(page)
+    assert Project.objects.filter(slug__startswith="long-").count() == 1200
+
+    page.goto(f"{live_server.url}/jobs/")
+    expect(page.locator("tr.job-row")).to_have_count(2)
+    expect(page.locator("tr.job-row").first).to_contain_text("Import")
+    page.get_by_role("link", name="Import preview").click()
+    expect(page.locator(".job-progress")).to_contain_text("Done")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download projects-preview.csv").click()
+    assert download.value.suggested_filename == "projects-preview.csv"
+    _no_problems(page)
+    screenshot("job-page-done")
 
 
 def test_the_dashboard_links_its_workbook(editor_page, live_server, screenshot):

@@ -7,23 +7,26 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from import_export.tmp_storages import CacheStorage
+from django.utils import timezone
 
 from aipdash.core.cache.versions import data_version
+from aipdash.jobs.models import Job
+from aipdash.jobs.services import prune_jobs, start_job
 from aipdash.operations.imports.forms import sign_preview
+from aipdash.operations.imports.jobs import PREVIEW
 from aipdash.operations.imports.preview import error_message
 from aipdash.records.provenance import AS_OF_IN_THE_FUTURE
 from projects.models import Commitment, Participation, Project
 from projects.resources import CommitmentResource, ParticipationResource, ProjectResource
 from tests.factories import CommitmentFactory, InvestmentFactory, PartnerFactory, ProjectFactory
 
-from .conftest import HEADER, csv_file, project_row
+from .conftest import HEADER, csv_file, project_row, run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -131,14 +134,20 @@ def test_a_broken_file_is_refused_row_by_row_and_nothing_is_written(upload, conf
     assert (Project.objects.count(), Project.history.count()) == (projects, history)
 
 
-def test_a_forged_confirmation_of_a_broken_file_writes_nothing(editor_client):
-    """The confirming request imports again, all or nothing: the valid row is rolled back."""
+def test_a_forged_confirmation_of_a_broken_file_writes_nothing(editor_client, editor):
+    """The confirming job imports again, all or nothing: the valid row is rolled back."""
     file = csv_file("broken.csv", HEADER, [project_row(), project_row(slug="bad", kind="moon")])
-    storage = CacheStorage(encoding="utf-8-sig", read_mode="r")
-    storage.save(file.read().decode())
+    # The file waits as an upload does (in a preview job of the editor's), never previewed.
+    waiting = start_job(
+        owner=editor,
+        kind=PREVIEW,
+        params={"model": "projects.project", "file_name": "broken.csv", "format": "0"},
+        files=[("input", "broken.csv", file.read(), "text/csv")],
+    )
+    Job.objects.filter(pk=waiting.pk).update(state=Job.State.DONE)
     history = Project.history.count()
     fields = {
-        "import_file_name": storage.name,
+        "import_file_name": str(waiting.id),
         "original_file_name": "broken.csv",
         "format": "0",
         "resource": "0",
@@ -146,10 +155,10 @@ def test_a_forged_confirmation_of_a_broken_file_writes_nothing(editor_client):
     # Signed as a preview of two new records would be (the test holds the secret key).
     previewed = sign_preview(Project, fields, [None, None])
     response = editor_client.post(
-        reverse("admin:projects_project_process_import"),
-        {**fields, "previewed": previewed},
-        follow=True,
+        reverse("admin:projects_project_process_import"), {**fields, "previewed": previewed}
     )
+    run_jobs()
+    response = editor_client.get(response["Location"], follow=True)
     assert not Project.objects.exists()
     assert Project.history.count() == history
     assert "Nothing was imported" in next(str(m) for m in response.context["messages"])
@@ -315,7 +324,8 @@ def test_the_day_after_the_as_of_date_is_kept_as_a_date(upload, confirm):
 def test_a_confirmation_after_the_file_expired_says_so(upload, editor_client):
     response = upload("project", csv_file("one.csv", HEADER, [project_row()]))
     form = response.context["confirm_form"]
-    cache.clear()  # the waiting file is gone (expired or evicted)
+    # The waiting file is gone: its preview job was pruned (JOB_RESULT_DAYS after it finished).
+    prune_jobs(now=timezone.now() + dt.timedelta(days=settings.JOB_RESULT_DAYS, hours=1))
     done = editor_client.post(
         reverse("admin:projects_project_process_import"),
         {name: form.initial.get(name, "") for name in form.fields},

@@ -15,7 +15,7 @@ from django.urls import reverse
 from aipdash.operations.imports.reading import MAX_COLUMNS
 from projects.models import Project
 
-from .conftest import HEADER, confirm_data, csv_file, project_row
+from .conftest import HEADER, confirm_data, csv_file, project_row, run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -214,9 +214,11 @@ def test_the_confirmation_rereads_within_the_bounds(upload, editor_client, setti
     rows = [project_row(slug=f"p-{i}") for i in range(3)]
     preview = upload("project", csv_file("three.csv", HEADER, rows))
     settings.IMPORT_MAX_ROWS = 2
-    response = editor_client.post(
-        reverse("admin:projects_project_process_import"), confirm_data(preview), follow=True
+    started = editor_client.post(
+        reverse("admin:projects_project_process_import"), confirm_data(preview)
     )
+    run_jobs()  # the confirmation's job
+    response = editor_client.get(started["Location"], follow=True)
     assert response.status_code == 200
     message = next(str(m) for m in response.context["messages"])
     assert "IMPORT_MAX_ROWS" in message and "Nothing was imported" in message

@@ -253,9 +253,10 @@ def local(path):
     return ROOT / Path(path).relative_to(CHECKOUT)
 
 
-def test_the_kit_has_the_web_release_and_scheduled_units():
+def test_the_kit_has_the_web_worker_release_and_scheduled_units():
     assert {path.name for path in SERVICES} == {
         "aipdash-web.service",
+        "aipdash-worker.service",
         "aipdash-release.service",
         "aipdash-prune-share-links.service",
         "aipdash-backup.service",

@@ -31,6 +31,7 @@ LOGIN = "302 /accounts/login/?next="
 ADMIN_LOGIN = "302 /admin/login/?next="
 API = (401, 403, 200, 200, 200)  # never a login redirect (see the module's docstring)
 CHART = "commitments_by_partner"
+NO_JOB = "00000000-0000-4000-8000-000000000000"
 assert CHART in CHART_NAMES
 
 # What the editor group may do in the admin, per model (aipdash/core/roles.py). A model registered
@@ -117,6 +118,12 @@ def site_rules(records, share, api_token):
         "api-tokens/": ("/api-tokens/", page),
         "api-tokens/new/": ("/api-tokens/new/", post_only),
         "api-tokens/<int:pk>/revoke/": (f"/api-tokens/{api_token.pk}/revoke/", post_only),
+        # Jobs (aipdash/jobs/): a page of the site; a job or its result only to its owner
+        # (nobody owns this one: 404); the progress poll is reached by its signed address only.
+        "jobs/": ("/jobs/", page),
+        "jobs/<uuid:job_id>/": (f"/jobs/{NO_JOB}/", (LOGIN, 403, 404, 404, 404)),
+        "jobs/<uuid:job_id>/result/": (f"/jobs/{NO_JOB}/result/", (LOGIN, 403, 404, 404, 404)),
+        "jobs/progress/<str:token>/": ("/jobs/progress/forged/", (404,) * 5),
         **api_rules(records),
         "api/charts/": ("/api/charts/", API),
         "api/charts/<str:chart>/": (f"/api/charts/{CHART}/", API),

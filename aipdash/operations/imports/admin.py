@@ -1,13 +1,17 @@
 """The admin's import pages: PortfolioImportMixin joins the parts of the bulk import.
 
 A portfolio admin takes it as a base and names its `resource_classes`. It is the library's
-ImportMixin with the portfolio's forms (forms.py), the preview table (preview.py), the
-confirmation that imports all or nothing and only over what its preview saw, refusing with
-the conflict report (conflicts.py) otherwise, and the template and export downloads
-(downloads.py). The rules are in the package's docstring (__init__.py).
+ImportMixin with the portfolio's forms (forms.py), and the preview and the confirmation run as
+jobs (jobs.py): an upload starts its preview job and the page follows it (`?job=<id>`: the
+progress bar, then the preview table, preview.py); the signed confirmation starts the job that
+imports all or nothing and only over what its preview saw, refusing with the conflict report
+(conflicts.py) otherwise. Also the template and export downloads (downloads.py). The rules are
+in the package's docstring (__init__.py).
 """
 
 import datetime as dt
+import json
+import uuid
 from typing import Any
 
 from django import forms
@@ -21,21 +25,28 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import Format
-from import_export.results import Result
-from import_export.tmp_storages import BaseStorage
-from tablib import Dataset
 
-from aipdash.operations.imports.conflicts import ImportConflict, conflicts_of
+from aipdash.jobs.models import Job, JobFile
+from aipdash.jobs.views import poll_url
+from aipdash.operations.imports.conflicts import ImportConflict
 from aipdash.operations.imports.downloads import CONTENT_TYPES, records_file, template_xlsx
 from aipdash.operations.imports.forms import (
-    PREVIEWED_FIELDS,
     PortfolioConfirmImportForm,
     PortfolioImportForm,
     error_sentences,
     sign_preview,
 )
-from aipdash.operations.imports.preview import preview
-from aipdash.operations.imports.reading import IMPORT_FORMATS, FileTooLarge
+from aipdash.operations.imports.jobs import (
+    CONFIRM,
+    NO_LONGER_WAITING,
+    PREVIEW,
+    file_waits,
+    import_page,
+    start_confirm,
+    start_preview,
+)
+from aipdash.operations.imports.preview import Preview, row_from_json
+from aipdash.operations.imports.reading import IMPORT_FORMATS
 
 
 class PortfolioImportMixin(ImportMixin):
@@ -58,11 +69,6 @@ class PortfolioImportMixin(ImportMixin):
             f"{opts.app_label}.add_{opts.model_name}"
         ) and request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
-    def get_import_data_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs["rollback_on_validation_errors"] = True
-        return kwargs
-
     def get_confirm_form_kwargs(
         self, request: HttpRequest, import_form: forms.Form | None = None
     ) -> dict[str, Any]:
@@ -73,127 +79,152 @@ class PortfolioImportMixin(ImportMixin):
             "model": self.model,
         }
 
-    def add_data_read_fail_error_to_form(self, form: forms.Form, e: Exception) -> None:
-        """A file past a bound, or one that is not what its format says (a damaged archive, a
-        sheet whose data is larger than its archive claims): the message says which."""
-        if isinstance(e, FileTooLarge):
-            form.add_error("import_file", str(e))
-            return
-        kind = self.get_import_formats()[int(form.cleaned_data["format"])]().get_title().upper()
-        form.add_error(
-            "import_file",
-            f"This file could not be read as {kind} ({type(e).__name__}). Check that it is "
-            f"a whole {kind} file.",
-        )
-
     def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        response: HttpResponse = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None)
-        if context is not None:
-            self._add_preview(request, context)
-        return response
+        """The upload form; a valid upload starts its preview job and shows it (?job=)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            if "job" in request.GET:
+                return self._job_page(request, request.GET["job"])
+            return self._render(request, {})
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return self._render(request, {"form": form})
+        upload = form.cleaned_data["import_file"]
+        job = start_preview(
+            user=request.user,  # type: ignore[arg-type]  # signed in: the admin's check
+            model=self.model,
+            params={
+                "file_name": upload.name,
+                "format": str(form.cleaned_data["format"]),
+                "resource": str(form.cleaned_data.get("resource") or "0"),
+            },
+            upload=b"".join(upload.chunks()),
+        )
+        return HttpResponseRedirect(import_page(job))
 
-    def _add_preview(self, request: HttpRequest, context: dict[str, Any]) -> None:
-        """The import page's own parts: template links, the preview of a dry run, and the
-        signed record of what the preview saw for its confirm form."""
-        context["template_links"] = self.template_links()
-        resource_class = self.get_import_resource_classes(request)[0]
-        context["import_id_columns"] = resource_class._meta.import_id_fields
-        result, confirm_form = context.get("result"), context.get("confirm_form")
-        if result is None:
-            return
-        context["preview"] = preview(result, resource_class())
-        if confirm_form is not None:  # only with a result: the form confirms its preview
-            confirm_form.initial["previewed"] = sign_preview(
-                self.model, confirm_form.initial, result.matched
+    # The jobs: running, failed, or done ------------------------------------------------------
+
+    def _job_page(self, request: HttpRequest, job_id: str) -> HttpResponse:
+        """The import page of one of the editor's import jobs: its progress bar while it runs,
+        then its preview (or its failure), or where its confirmation leads."""
+        job = self._job(request, job_id)
+        if not job.finished:
+            return self._render(request, {"job": job, "poll": poll_url(job, reload=True)})
+        if job.kind == PREVIEW.name:
+            if job.state == Job.State.FAILED:
+                form = self.get_import_form_class(request)(
+                    self.get_import_formats(), self.get_import_resource_classes(request)
+                )
+                form.cleaned_data = {}  # an unbound form, shown with the job's reason
+                form.add_error("import_file", job.message)
+                return self._render(request, {"form": form, "finished_job": job})
+            return self._render(request, self._preview_context(request, job, job))
+        # A confirmation.
+        if job.state == Job.State.FAILED:
+            return self._render(request, {"confirm_errors": [job.message], "finished_job": job})
+        result: dict[str, Any] = job.result or {}
+        outcome = result.get("outcome")
+        if outcome == "imported":
+            messages.success(request, result["message"])
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
             )
+        if outcome == "conflicts":
+            source = self._job(request, job.params["file_job"], kinds=(PREVIEW.name,))
+            return self._render(request, self._preview_context(request, job, source))
+        return self._start_again(request, result.get("message") or job.message)
+
+    def _job(
+        self,
+        request: HttpRequest,
+        job_id: str,
+        kinds: tuple[str, ...] = (PREVIEW.name, CONFIRM.name),
+    ) -> Job:
+        """One of this editor's import jobs for this model, or 404."""
+        try:
+            key = uuid.UUID(str(job_id))
+        except ValueError:
+            raise Http404("No such import.") from None
+        job = Job.objects.filter(pk=key, owner_id=request.user.pk, kind__in=kinds).first()
+        if job is None or job.params.get("model") != self.opts.label_lower:
+            raise Http404("No such import.")
+        return job
+
+    def _preview_context(self, request: HttpRequest, job: Job, source: Job) -> dict[str, Any]:
+        """The preview a job kept (preview.json) and, when it has no refused row, the signed
+        confirm form for the file waiting in `source` (the preview job that holds it)."""
+        data_file = JobFile.objects.filter(job_id=job.id, role=JobFile.DATA).first()
+        if data_file is None:
+            raise Http404("This import's preview is no longer kept.")
+        data = json.loads(bytes(data_file.content))
+        rows = [row_from_json(row) for row in data["rows"]]
+        shown: Preview = {
+            "headers": data["headers"],
+            "rows": rows,
+            "counts": data["counts"],
+            "base_errors": data["base_errors"],
+        }
+        conflicts = [ImportConflict.from_json(item) for item in data.get("conflicts", [])]
+        context: dict[str, Any] = {
+            "preview": shown,
+            "preview_total": data["total"],
+            "preview_job": job,
+            "preview_download": (
+                reverse("jobs:result", args=[job.id])
+                if JobFile.objects.filter(job_id=job.id, role=JobFile.RESULT).exists()
+                else None
+            ),
+            "conflicts": conflicts,
+            "conflict_lines": {conflict.line for conflict in conflicts},
+        }
+        if not shown["counts"]["refused"] and not shown["base_errors"]:
+            initial = {
+                "import_file_name": str(source.id),
+                "original_file_name": source.params["file_name"],
+                "format": source.params["format"],
+                "resource": source.params.get("resource", ""),
+            }
+            initial["previewed"] = sign_preview(self.model, initial, data["matched"])
+            context["confirm_form"] = self.get_confirm_form_class(request)(
+                initial=initial, **self._confirm_form_extras(request)
+            )
+        return context
+
+    def _confirm_form_extras(self, request: HttpRequest) -> dict[str, Any]:
+        return {
+            "formats": self.get_import_formats(),
+            "resources": self.get_import_resource_classes(request),
+            "model": self.model,
+        }
 
     # The confirmation: all or nothing, only over what the preview saw ------------------------
 
     @method_decorator(require_POST)
     def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        """The confirmation: the file has waited in the cache (a day) since its preview. It is
-        imported in one transaction, all or nothing, and only over what the preview showed;
-        otherwise the page says why and nothing is written."""
+        """The confirmation of a preview: its signed record is checked here, then a job
+        imports the file waiting in the preview's job, all or nothing and only over what the
+        preview showed (jobs.py); the page follows it (?job=)."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = self.create_confirm_form(request)
         if not form.is_valid():
             return self._render(request, {"confirm_errors": error_sentences(form)}, status=400)
-        input_format, storage = self._waiting_file(form)
-        data = storage.read()
-        if data is None:  # expired or evicted
-            return self._start_again(
-                request,
-                "The uploaded file is no longer waiting for its confirmation: upload it "
-                "again. Nothing was imported.",
-            )
-        try:
-            dataset = input_format.create_dataset(data)
-        except FileTooLarge as error:  # the bounds were lowered since the preview
-            storage.remove()
-            return self._start_again(request, f"Nothing was imported. {error}")
-        result = self.process_dataset(
-            dataset, form, request, previewed=form.cleaned_data["matched"], **kwargs
+        file_job = form.cleaned_data["import_file_name"]
+        if not file_waits(request.user, file_job):  # type: ignore[arg-type]  # signed in
+            return self._start_again(request, NO_LONGER_WAITING)
+        job = start_confirm(
+            user=request.user,  # type: ignore[arg-type]  # signed in
+            model=self.model,
+            params={
+                "file_job": file_job,
+                "file_name": form.cleaned_data["original_file_name"],
+                "format": str(form.cleaned_data["format"]),
+                "resource": str(form.cleaned_data.get("resource") or "0"),
+            },
+            matched=form.cleaned_data["matched"],
         )
-        conflicts = conflicts_of(result)
-        if conflicts:
-            return self._preview_again(request, form, dataset, conflicts)
-        storage.remove()
-        return self.process_result(result, request)
-
-    def _waiting_file(self, form: PortfolioConfirmImportForm) -> tuple[Format, BaseStorage]:
-        """How to read the file a confirmation names, and where it waits since its preview."""
-        input_format: Format = self.get_import_formats()[int(form.cleaned_data["format"])](
-            encoding=self.from_encoding
-        )
-        storage: BaseStorage = self.get_tmp_storage_class()(
-            name=form.cleaned_data["import_file_name"],
-            encoding=None if input_format.is_binary() else self.from_encoding,
-            read_mode=input_format.get_read_mode(),
-            **self.get_tmp_storage_class_kwargs(),
-        )
-        return input_format, storage
-
-    def _preview_again(
-        self,
-        request: HttpRequest,
-        form: PortfolioConfirmImportForm,
-        dataset: Dataset,
-        conflicts: list[ImportConflict],
-    ) -> HttpResponse:
-        """The refusal of a confirmation whose records changed since the preview: the
-        changes, and the file previewed again against the records as they are now, to be
-        confirmed anew (over those changes, knowingly) or dropped."""
-        resource = self.choose_import_resource_class(form, request)(
-            **self.get_import_resource_kwargs(request, form=form)
-        )
-        result: Result = resource.import_data(
-            dataset,
-            dry_run=True,
-            raise_errors=False,
-            file_name=form.cleaned_data["original_file_name"],
-            user=request.user,
-            **self.get_import_data_kwargs(request=request, form=form),
-        )
-        confirm_form = None
-        if not result.has_errors() and not result.has_validation_errors():
-            confirm_form = self.create_confirm_form(request, import_form=form)
-        context = {
-            "conflicts": conflicts,
-            "conflict_lines": {conflict.line for conflict in conflicts},
-            "result": result,
-            "confirm_form": confirm_form,
-        }
-        return self._render(request, context)
-
-    def get_confirm_form_initial(
-        self, request: HttpRequest, import_form: forms.Form
-    ) -> dict[str, Any]:
-        if isinstance(import_form, PortfolioConfirmImportForm):  # previewed again
-            return {name: import_form.cleaned_data[name] for name in PREVIEWED_FIELDS}
-        initial: dict[str, Any] = super().get_confirm_form_initial(request, import_form)
-        return initial
+        return HttpResponseRedirect(import_page(job))
 
     def _render(
         self, request: HttpRequest, extra: dict[str, Any], status: int = 200
@@ -209,7 +240,10 @@ class PortfolioImportMixin(ImportMixin):
             ),
             **extra,
         }
-        self._add_preview(request, context)
+        context["media"] = self.media + context["form"].media
+        context["template_links"] = self.template_links()
+        resource_class = self.get_import_resource_classes(request)[0]
+        context["import_id_columns"] = resource_class._meta.import_id_fields
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context, status=status)
 
@@ -219,19 +253,6 @@ class PortfolioImportMixin(ImportMixin):
 
     def _import_url(self) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
-
-    def process_result(self, result: Result, request: HttpRequest) -> HttpResponse:
-        if result.has_errors() or result.has_validation_errors():
-            refused = len(result.invalid_rows) + len(result.row_errors())
-            messages.error(
-                request,
-                f"Nothing was imported: {refused or 'some'} row(s) were refused when the "
-                "import was confirmed (the data changed since the preview). Upload the file "
-                "again to see why.",
-            )
-            return HttpResponseRedirect(self._import_url())
-        response: HttpResponse = super().process_result(result, request)
-        return response
 
     # Export for re-import -------------------------------------------------------------------
 

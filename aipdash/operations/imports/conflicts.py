@@ -7,8 +7,8 @@ file has, then previews the file again (admin.py).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Self
+from dataclasses import asdict, dataclass, field
+from typing import Any, Self
 
 from django.db.models import Model
 from django.utils.text import capfirst
@@ -28,6 +28,13 @@ class ImportConflict:
     record: str  # the record, for people ("project “Lakeside Campus”")
     what: str  # what happened, by whom and when
     changes: list[str] = field(default_factory=list)  # each field: before → after, the file's
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(**data)
 
     @classmethod
     def of(cls, error: Error) -> Self:

@@ -7,12 +7,13 @@ workbook reads as the same date typed in a CSV file.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Model
-from import_export.results import Result, RowResult
+from import_export.results import InvalidRow, Result, RowResult
 
 from projects.resources import PortfolioResource
 
@@ -94,51 +95,97 @@ def error_message(model: type[Model], error: object) -> str:
     return text or error.__class__.__name__
 
 
+class RowContext:
+    """What turning a row's result into a preview row needs from its resource, read once."""
+
+    def __init__(self, resource: PortfolioResource) -> None:
+        self.import_fields = resource.get_import_fields()
+        self.model: type[Model] = resource._meta.model
+        self.labels = {f.attribute: f.column_name for f in self.import_fields}
+        self.headers = [f.column_name for f in self.import_fields]
+
+
+def preview_row(number: int, row_result: RowResult, context: RowContext) -> PreviewRow:
+    """Row `number` of the file (the first under the header is 1) as the preview shows it."""
+    raw = row_result.row_values or {}
+    status = row_result.import_type
+    reasons: list[tuple[str, str]] = []
+    error_fields: set[str] = set()
+    if status == RowResult.IMPORT_TYPE_INVALID and row_result.validation_error is not None:
+        invalid = InvalidRow(number, row_result.validation_error, raw)
+        for name, problems in invalid.error_dict.items():
+            column = "row" if name == NON_FIELD_ERRORS else context.labels.get(name, name)
+            error_fields.add(column)
+            reasons.extend((column, problem) for problem in problems)
+    elif status == RowResult.IMPORT_TYPE_ERROR:
+        for error in row_result.errors:
+            reasons.append(("row", error_message(context.model, error.error)))
+    if row_result.instance is not None and status not in REFUSED:
+        cells: list[PreviewCell] = []
+        for f in context.import_fields:
+            new = cell_text(f.export(row_result.instance))
+            old = None
+            if row_result.original is not None:
+                before = cell_text(f.export(row_result.original))
+                old = before if before != new else None
+            cells.append(PreviewCell(new, old))
+    else:
+        cells = [
+            PreviewCell(cell_text(raw.get(f.column_name)), error=f.column_name in error_fields)
+            for f in context.import_fields
+        ]
+    return PreviewRow(number + 1, status, cells, reasons)
+
+
+def count_rows(rows: Iterable[PreviewRow]) -> Counts:
+    counts: Counts = {"new": 0, "update": 0, "skip": 0, "refused": 0}
+    for row in rows:
+        add_to_counts(counts, row.status)
+    return counts
+
+
+def add_to_counts(counts: Counts, status: str) -> None:
+    if status in REFUSED:
+        counts["refused"] += 1
+    elif status in ("new", "update", "skip"):
+        counts[status] += 1  # type: ignore[literal-required]
+
+
 def preview(result: Result, resource: PortfolioResource) -> Preview:
     """Every row of a dry run, for the preview table, and the counts for its summary."""
-    import_fields = resource.get_import_fields()
-    model = resource._meta.model
-    labels = {f.attribute: f.column_name for f in import_fields}
-    invalid = {row.number: row for row in result.invalid_rows}
-    failed = dict(result.row_errors())
-    rows: list[PreviewRow] = []
-    for index, row_result in enumerate(result.rows, 1):
-        raw = row_result.row_values or {}
-        status = row_result.import_type
-        reasons: list[tuple[str, str]] = []
-        error_fields: set[str] = set()
-        if status == RowResult.IMPORT_TYPE_INVALID and index in invalid:
-            for name, problems in invalid[index].error_dict.items():
-                column = "row" if name == NON_FIELD_ERRORS else labels.get(name, name)
-                error_fields.add(column)
-                reasons.extend((column, problem) for problem in problems)
-        elif status == RowResult.IMPORT_TYPE_ERROR:
-            for error in failed.get(index, row_result.errors):
-                reasons.append(("row", error_message(model, error.error)))
-        if row_result.instance is not None and status not in REFUSED:
-            cells: list[PreviewCell] = []
-            for f in import_fields:
-                new = cell_text(f.export(row_result.instance))
-                old = None
-                if row_result.original is not None:
-                    before = cell_text(f.export(row_result.original))
-                    old = before if before != new else None
-                cells.append(PreviewCell(new, old))
-        else:
-            cells = [
-                PreviewCell(cell_text(raw.get(f.column_name)), error=f.column_name in error_fields)
-                for f in import_fields
-            ]
-        rows.append(PreviewRow(index + 1, status, cells, reasons))
-    counts: Counts = {
-        "new": sum(r.status == RowResult.IMPORT_TYPE_NEW for r in rows),
-        "update": sum(r.status == RowResult.IMPORT_TYPE_UPDATE for r in rows),
-        "skip": sum(r.status == RowResult.IMPORT_TYPE_SKIP for r in rows),
-        "refused": sum(r.refused for r in rows),
-    }
+    context = RowContext(resource)
+    rows = [preview_row(index, row, context) for index, row in enumerate(result.rows, 1)]
     return {
-        "headers": [f.column_name for f in import_fields],
+        "headers": context.headers,
         "rows": rows,
-        "counts": counts,
+        "counts": count_rows(rows),
         "base_errors": [str(error.error) for error in result.base_errors],
     }
+
+
+# The preview as a job keeps it (JSON), and reads it back for the page -----------------------
+
+
+def row_to_json(row: PreviewRow) -> list[object]:
+    cells = [
+        [cell.value, cell.old]
+        if cell.changed
+        else ([cell.value, None, True] if cell.error else [cell.value])
+        for cell in row.cells
+    ]
+    return [row.number, row.status, cells, [list(reason) for reason in row.reasons]]
+
+
+def row_from_json(data: list[Any]) -> PreviewRow:
+    number, status, cells, reasons = data
+    return PreviewRow(
+        number,
+        status,
+        [
+            PreviewCell(
+                cell[0], cell[1] if len(cell) > 1 else None, len(cell) > 2 and bool(cell[2])
+            )
+            for cell in cells
+        ],
+        [(column, message) for column, message in reasons],
+    )

@@ -16,7 +16,8 @@ row by row and refused as soon as it passes a bound, with a message that names t
 import csv
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import openpyxl
 import tablib
@@ -56,22 +57,28 @@ class BoundedCSV(CSV):
     limit instead of reading a whole file of tiny rows into memory."""
 
     def create_dataset(self, in_stream: str | bytes) -> tablib.Dataset:
+        headers, rows = self.read_rows(in_stream)
+        return to_dataset(headers, rows)
+
+    def read_rows(self, in_stream: str | bytes) -> tuple[list[Any], Iterator[list[Any]]]:
+        """The header row, and the rows under it one at a time (an import job reads a file
+        row by row: its memory does not grow with the file)."""
         if isinstance(in_stream, bytes):
             in_stream = in_stream.decode(self.encoding or "utf-8")
-        dataset = tablib.Dataset()
+        reader = csv.reader(io.StringIO(in_stream, newline=""))
+        headers = next(reader, [])
+        check_header(headers)
+        return headers, self._rows(reader, len(headers))
+
+    def _rows(self, reader: Iterator[list[str]], width: int) -> Iterator[list[Any]]:
         limit = settings.IMPORT_MAX_ROWS
-        for number, row in enumerate(csv.reader(io.StringIO(in_stream, newline=""))):
-            if number == 0:
-                check_header(row)
-                dataset.headers = row
-                continue
+        for number, row in enumerate(reader, 1):
             if number > limit:
                 raise too_many_rows()
             if row:
-                if len(row) < dataset.width:
-                    row += [""] * (dataset.width - len(row))
-                dataset.append(row)
-        return dataset
+                if len(row) < width:
+                    row += [""] * (width - len(row))
+                yield row
 
 
 class BoundedXLSX(XLSX):
@@ -79,6 +86,11 @@ class BoundedXLSX(XLSX):
     the first worksheet, streamed (openpyxl's read-only mode), within the bounds."""
 
     def create_dataset(self, in_stream: bytes) -> tablib.Dataset:
+        headers, rows = self.read_rows(in_stream)
+        return to_dataset(headers, rows)
+
+    def read_rows(self, in_stream: bytes) -> tuple[list[Any], Iterator[list[Any]]]:
+        """The header row, and the rows under it one at a time, streamed from the sheet."""
         limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
         with zipfile.ZipFile(io.BytesIO(in_stream)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
@@ -90,39 +102,52 @@ class BoundedXLSX(XLSX):
                 "as CSV."
             )
         book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
-        try:
-            # A ReadOnlyWorksheet: openpyxl's stubs type every sheet with rows as a Worksheet.
-            sheet: Worksheet | None = book.active
-            if not isinstance(sheet, ReadOnlyWorksheet):  # a chart sheet: no rows to read
-                sheet = next(iter(book.worksheets), None)
-            return self._read(sheet)
-        finally:
-            book.close()
-
-    def _read(self, sheet: Worksheet | None) -> tablib.Dataset:
-        dataset = tablib.Dataset()
+        # A ReadOnlyWorksheet: openpyxl's stubs type every sheet with rows as a Worksheet.
+        sheet: Worksheet | None = book.active
+        if not isinstance(sheet, ReadOnlyWorksheet):  # a chart sheet: no rows to read
+            sheet = next(iter(book.worksheets), None)
         if sheet is None:
-            return dataset  # no worksheet: "no valid data" (the admin says so)
+            book.close()
+            return [], iter(())  # no worksheet: "no valid data" (the admin says so)
         first = list(sheet.iter_rows(max_row=1, values_only=True))
         headers = list(first[0]) if first else []
         while headers and headers[-1] is None:
             headers.pop()
         if not headers:
-            return dataset  # "no valid data" (the admin says so)
-        check_header(headers)
-        dataset.headers = headers
-        width = len(headers)
+            book.close()
+            return [], iter(())  # "no valid data" (the admin says so)
+        try:
+            check_header(headers)
+        except FileTooLarge:
+            book.close()
+            raise
+        return headers, self._rows(book, sheet, len(headers))
+
+    def _rows(self, book: openpyxl.Workbook, sheet: Worksheet, width: int) -> Iterator[list[Any]]:
         skip_blank = getattr(settings, "IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES", False)
         limit = settings.IMPORT_MAX_ROWS
-        rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
-        for number, row in enumerate(rows, 1):
-            if number > limit:
-                raise too_many_rows()
-            values = [*row[:width], *([None] * (width - len(row)))]
-            if skip_blank and all(value is None for value in values):
-                continue
-            dataset.append(values)
+        try:
+            rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)
+            for number, row in enumerate(rows, 1):
+                if number > limit:
+                    raise too_many_rows()
+                values = [*row[:width], *([None] * (width - len(row)))]
+                if skip_blank and all(value is None for value in values):
+                    continue
+                yield values
+        finally:
+            book.close()
+
+
+def to_dataset(headers: list[Any], rows: Iterator[list[Any]]) -> tablib.Dataset:
+    """A whole file as a tablib Dataset (empty when it has no header)."""
+    dataset = tablib.Dataset()
+    if not headers:
         return dataset
+    dataset.headers = headers
+    for row in rows:
+        dataset.append(row)
+    return dataset
 
 
 # The formats an import reads, in the order of the upload form's choices; a file's extension
