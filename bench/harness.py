@@ -87,7 +87,7 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.size = args.size
-        self.db_name = f"aipdash_bench_{self.size}"
+        self.db_name = args.database or f"aipdash_bench_{self.size}"
         self.port = args.port
         self.base = f"http://{HOST}:{self.port}"
         self.work = ROOT / "var" / "bench" / self.size
@@ -215,11 +215,12 @@ class Bench:
             f"u.set_password('{BENCH_PASSWORD}')\n"
             "u.save()\n"
             "from django.http import QueryDict\n"
-            "from aipdash import dashboard, sharing\n"
+            "from aipdash.dashboard import blocks\n"
+            "from aipdash.sharing import services\n"
             "from aipdash.dashboard.filters import DashboardFilters\n"
             f"view = DashboardFilters.from_query(QueryDict('{SHARE_QUERY}'),"
-            " partner_slugs=dashboard.partner_slugs())\n"
-            "issued = sharing.create(user=u, label='bench', filters=view,"
+            " partner_slugs=blocks.partner_slugs())\n"
+            "issued = services.create(user=u, label='bench', filters=view,"
             " open_filters=[], days=30)\n"
             "print('TOKEN=' + issued.token)\n"
         )
@@ -834,6 +835,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", choices=list(SIZES), default="demo")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--database",
+        help="PostgreSQL database to use (default aipdash_bench_<size>): one per size, since a "
+        "database is reused when it already holds that size's portfolio",
+    )
     parser.add_argument("--redis-db", type=int, default=14)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
