@@ -115,7 +115,8 @@ def one_run(client, path, headers):
         started = time.perf_counter()
         response = client.get(path, **headers)
         total = time.perf_counter() - started
-    assert response.status_code == 200, response.status_code
+    if response.status_code != 200:
+        raise SystemExit(f"{path}: HTTP {response.status_code}")
     result, ATTRIBUTION = ATTRIBUTION, None
     return total, result
 

@@ -5,13 +5,18 @@
 - partnership.py: the partnership's targets, fundraising and market context (Target,
   FundraisingUpdate, MarketIndicator);
 - facts.py: the read models the database's triggers keep for the dashboard's sums
-  (FactSource, CommitmentFact, PartnershipCommitmentSum);
+  (FactSource, CommitmentFact, PartnershipCommitmentSum, CapacitySum);
 - fields.py: the money and capacity fields and their database checks.
 
 Everything is re-exported here: `from projects.models import Project` stays the way to import.
 """
 
-from projects.models.facts import CommitmentFact, FactSource, PartnershipCommitmentSum
+from projects.models.facts import (
+    CapacitySum,
+    CommitmentFact,
+    FactSource,
+    PartnershipCommitmentSum,
+)
 from projects.models.fields import (
     MAX_USD,
     MAX_USD_MESSAGE,
@@ -35,6 +40,7 @@ __all__ = [
     "MAX_USD",
     "MAX_USD_MESSAGE",
     "ZERO",
+    "CapacitySum",
     "Commitment",
     "CommitmentFact",
     "FactSource",

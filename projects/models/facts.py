@@ -132,3 +132,45 @@ class PartnershipCommitmentSum(models.Model):
 
     def __str__(self):
         return f"Partnership commitments of partner {self.partner_id}, {self.month:%b %Y}"
+
+
+class CapacitySum(models.Model):
+    """Capacity coming online summed per project kind, stage and energy source, month, source,
+    as-of date and illustrative flag: each phase that is not cancelled under its project's kind,
+    stage and energy source, and each project without phases (with an expected-online date)
+    as a whole. The capacity-online chart reads these few thousand rows instead of joining
+    every phase to its project, whenever its filters are on these three columns only.
+
+    Kept by database triggers on projects_projectphase and projects_project (migration 0013):
+    a phase added, changed or deleted, a project added, deleted or moved to another kind, stage
+    or energy source. Cancelled projects and grid links are summed too (a project may leave
+    either state); the chart leaves them out. MW in whole tenths, so sums stay exact."""
+
+    kind = models.CharField(max_length=20)
+    stage = models.CharField(max_length=20)
+    energy_source = models.CharField(max_length=20)
+    month = models.DateField()
+    source_id = models.BigIntegerField()
+    as_of = models.DateField()
+    illustrative = models.BooleanField()
+    mw_tenths = models.BigIntegerField()
+    items = models.IntegerField()  # phases and whole projects summed here
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "stage",
+                    "energy_source",
+                    "month",
+                    "source_id",
+                    "as_of",
+                    "illustrative",
+                ],
+                name="capacitysum_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"Capacity of {self.kind} projects ({self.stage}), {self.month:%b %Y}"

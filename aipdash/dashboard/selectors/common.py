@@ -23,6 +23,7 @@ from aipdash.dashboard.filters import DashboardFilters
 from partners.models import Partner
 from projects.models import (
     Commitment,
+    FactSource,
     Participation,
     Project,
     ProjectPhase,
@@ -78,6 +79,42 @@ def project_conditions(filters: DashboardFilters, via: str = "") -> Q:
             )
         )
     return q
+
+
+def on_kept_dimensions(filters: DashboardFilters) -> bool:
+    """True when the filters are on the project columns the kept sums are grouped by (kind,
+    stage, energy source) only: the capacity and commitment charts then read those sums
+    (projects.CapacitySum, ...) instead of the rows. Country, the online years and the
+    partner's projects are not columns of theirs (each would multiply their rows by the
+    number of its values), so those filters read the rows."""
+    return not (
+        filters.country
+        or filters.online_from is not None
+        or filters.online_to is not None
+        or filters.partner
+    )
+
+
+def kept_conditions(filters: DashboardFilters) -> Q:
+    """The filters as conditions on a table of kept sums (see on_kept_dimensions)."""
+    q = Q()
+    if filters.kind:
+        q &= Q(kind__in=filters.kind)
+    if filters.stage:
+        q &= Q(stage__in=filters.stage)
+    if filters.energy_source:
+        q &= Q(energy_source__in=filters.energy_source)
+    return q
+
+
+def source_names(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Title and URL of each source id of the kept facts and sums (projects.FactSource)."""
+    return {
+        pk: (title, url)
+        for pk, title, url in FactSource.objects.filter(pk__in=ids).values_list(
+            "pk", "source_title", "source_url"
+        )
+    }
 
 
 def projects(filters: DashboardFilters) -> QuerySet[Project]:
