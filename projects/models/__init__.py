@@ -5,7 +5,7 @@
 - partnership.py: the partnership's targets, fundraising and market context (Target,
   FundraisingUpdate, MarketIndicator);
 - facts.py: the read models the database's triggers keep for the dashboard's sums
-  (FactSource, CommitmentFact, PartnershipCommitmentSum, CapacitySum);
+  (FactSource, CommitmentFact, CommitmentSum, CapacitySum);
 - fields.py: the money and capacity fields and their database checks.
 
 Everything is re-exported here: `from projects.models import Project` stays the way to import.
@@ -14,8 +14,8 @@ Everything is re-exported here: `from projects.models import Project` stays the 
 from projects.models.facts import (
     CapacitySum,
     CommitmentFact,
+    CommitmentSum,
     FactSource,
-    PartnershipCommitmentSum,
 )
 from projects.models.fields import (
     MAX_USD,
@@ -43,12 +43,12 @@ __all__ = [
     "CapacitySum",
     "Commitment",
     "CommitmentFact",
+    "CommitmentSum",
     "FactSource",
     "FundraisingUpdate",
     "Investment",
     "MarketIndicator",
     "Participation",
-    "PartnershipCommitmentSum",
     "Project",
     "ProjectPhase",
     "Stage",

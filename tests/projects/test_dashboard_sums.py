@@ -1,8 +1,9 @@
 """The sums the database keeps for the dashboard follow the records through every kind of
 write, by its own triggers: projects_capacitysum (migration 0013) follows the phases and the
-projects. Each test writes in every way (a save as the admin makes it, bulk_create, a queryset's
-update and delete, raw SQL, a project written before or after its phases in one transaction)
-and compares the kept rows with the same sums computed here in Python."""
+projects (projects_commitmentsum, 0014, is checked with the commitment facts, in
+test_commitment_facts.py). Each test writes in every way (a save as the admin makes it,
+bulk_create, a queryset's update and delete, raw SQL, a project written before or after its
+phases in one transaction) and compares the kept rows with the same sums computed here."""
 
 import datetime as dt
 import random
@@ -11,8 +12,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from projects.models import CapacitySum, FactSource, Project, ProjectPhase
-from tests.factories import ProjectFactory, ProjectPhaseFactory
+from projects.models import CapacitySum, CommitmentSum, FactSource, Project, ProjectPhase
+from tests.factories import CommitmentFactory, ProjectFactory, ProjectPhaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +186,30 @@ def test_random_writes_keep_the_sums():
                 capacity_mw=Decimal(rng.randrange(0, 100)), illustrative=rng.random() < 0.5
             )
         check()
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        "commitmentsum capacitysum commitment projectphase project",
+        "commitmentfact commitment project projectphase capacitysum commitmentsum",
+        "project commitment projectphase",
+        "projectphase commitmentsum project capacitysum commitment",
+        "capacitysum projectphase project commitment",
+    ],
+)
+def test_emptying_the_tables_in_any_order_leaves_no_sums(order):
+    """Django's flush on SQLite empties the tables one by one, in an order that changes from
+    run to run (foreign keys are checked at commit); whatever the order, no sum is left."""
+    project = ProjectFactory()
+    ProjectPhaseFactory(project=project)
+    ProjectFactory(stage="operational")  # without phases
+    CommitmentFactory(project=project)
+    CommitmentFactory()
+    assert kept_capacity()
+    assert CommitmentSum.objects.exists()
+    with connection.cursor() as cursor:
+        for table in order.split():
+            cursor.execute(f"DELETE FROM projects_{table}")  # noqa: S608 (this test's own names)
+    assert not CapacitySum.objects.exists()
+    assert not CommitmentSum.objects.exists()

@@ -2,9 +2,11 @@
 the trigger-kept `CommitmentFact` rows (one query), with their notes and targets.
 """
 
+import dataclasses
 from decimal import Decimal
 
 from django.db.models import (
+    Count,
     Max,
     Q,
     Sum,
@@ -18,19 +20,20 @@ from aipdash.dashboard.selectors.common import (
     _committed_by,
     _floats,
     _partner_rows,
-    _provenance_aggregates,
     _sortable,
     _targets,
     _targets_provenance,
+    kept_conditions,
     merged,
+    on_kept_dimensions,
     projects,
     provenance_of_rows,
+    source_names,
 )
 from projects.models import (
     Commitment,
     CommitmentFact,
-    FactSource,
-    PartnershipCommitmentSum,
+    CommitmentSum,
 )
 
 COMMITMENT_NOTE = (
@@ -60,54 +63,86 @@ def commitment_sums(filters: DashboardFilters) -> list[dict]:
     x 2 x 3 x months x sources, whatever the number of commitments.
 
     The same rows as commitments(filters), read from what the database keeps for this: the
-    commitments to projects from their facts (projects.CommitmentFact), narrowed by the project
-    filters; those to the partnership as a whole, which every view counts, from their running
-    sums (projects.PartnershipCommitmentSum); then one small query for the sources named."""
+    sums per project kind, stage and energy source (projects.CommitmentSum) when the filters
+    are on those columns or the partner's own commitments, one query over tens of thousands
+    of rows whatever the number of commitments; otherwise the commitments to projects from
+    their facts (projects.CommitmentFact), narrowed by the project filters, and those to the
+    partnership as a whole, which every view counts, from the sums. Then one small query for
+    the sources named."""
 
     def compute():
-        to_projects = _committed_by(
-            CommitmentFact.objects.filter(project_id__isnull=False), filters
-        )
-        if filters.narrows_projects:
-            to_projects = to_projects.filter(project_id__in=projects(filters).values("pk"))
-        parts = list(
-            to_projects.order_by()
-            .values(*SUM_KEYS)
-            .annotate(cents=Sum("amount_cents"), **_provenance_aggregates())
-        ) + list(
-            _committed_by(PartnershipCommitmentSum.objects.all(), filters)
-            .order_by()
-            .values(*SUM_KEYS)
-            .annotate(
-                cents=Sum("amount_cents"),
-                newest=Max("as_of"),
-                n_illustrative=Sum("commitments", filter=Q(illustrative=True)),
+        if _sums_answer(filters):
+            kept = CommitmentSum.objects.all()
+            if filters.narrows_projects:
+                kept = kept.filter(Q(to_project=False) | kept_conditions(filters))
+            parts = _summed(_committed_by(kept, filters), "commitments")
+        else:
+            to_projects = _committed_by(
+                CommitmentFact.objects.filter(project_id__isnull=False), filters
             )
-        )
-        merged = {}
-        for part in parts:
-            key = tuple(part[k] for k in SUM_KEYS)
-            row = merged.setdefault(key, {"cents": 0, "newest": None, "n_illustrative": 0})
-            row["cents"] += part["cents"]
-            row["newest"] = max(filter(None, (row["newest"], part["newest"])), default=None)
-            row["n_illustrative"] += part["n_illustrative"] or 0
-        sources = FactSource.objects.in_bulk({key[4] for key in merged})
+            if filters.narrows_projects:
+                to_projects = to_projects.filter(project_id__in=projects(filters).values("pk"))
+            to_partnership = _committed_by(CommitmentSum.objects.filter(to_project=False), filters)
+            parts = _merged(_summed(to_projects, None) + _summed(to_partnership, "commitments"))
+        sources = source_names({part[4] for part in parts})
         return [
             {
                 "partner_id": partner_id,
                 "instrument": _INSTRUMENTS[instrument],
                 "status": _STATUSES[status],
-                "source_title": sources[source_id].source_title,
-                "source_url": sources[source_id].source_url,
+                "source_title": sources[source_id][0],
+                "source_url": sources[source_id][1],
                 "date": month,
-                "amount_usd": Decimal(row["cents"]) * CENT,  # exact: whole cents
-                "newest": row["newest"],
-                "n_illustrative": row["n_illustrative"],
+                "amount_usd": Decimal(cents) * CENT,  # exact: whole cents
+                "newest": newest,
+                "n_illustrative": n_illustrative,
             }
-            for (partner_id, instrument, status, month, source_id), row in merged.items()
+            for partner_id, instrument, status, month, source_id, cents, newest, n_illustrative in (
+                parts
+            )
         ]
 
     return cached("commitment-sums", filters.canonical(), compute)
+
+
+def _sums_answer(filters: DashboardFilters) -> bool:
+    """Whether the kept sums answer these filters: those on kind, stage and energy source,
+    and the partner's own commitments, are columns of theirs; the partner filter with a
+    project filter also narrows the projects to the partner's, which they cannot."""
+    return on_kept_dimensions(dataclasses.replace(filters, partner=())) and not (
+        filters.partner and filters.narrows_projects
+    )
+
+
+def _summed(qs, counted) -> list[tuple]:
+    """(partner, instrument, status, month, source, cents, newest, illustrative count) per
+    SUM_KEYS, from facts (`counted` None: a row is a commitment) or sums (`counted`: the
+    column counting the commitments of a row)."""
+    illustrative = (
+        Count("pk", filter=Q(illustrative=True))
+        if counted is None
+        else Sum(counted, filter=Q(illustrative=True), default=0)
+    )
+    return list(
+        qs.order_by()
+        .values_list(*SUM_KEYS)
+        .annotate(cents=Sum("amount_cents"), newest=Max("as_of"), n_illustrative=illustrative)
+    )
+
+
+def _merged(parts: list[tuple]) -> list[tuple]:
+    """Rows of _summed with the same key summed into one."""
+    out = {}
+    for partner, instrument, status, month, source, cents, newest, n_illustrative in parts:
+        key = (partner, instrument, status, month, source)
+        known = out.get(key)
+        if known is None:
+            out[key] = [cents, newest, n_illustrative]
+        else:
+            known[0] += cents
+            known[1] = max(filter(None, (known[1], newest)), default=None)
+            known[2] += n_illustrative
+    return [(*key, *values) for key, values in out.items()]
 
 
 def _commitment_chart(
