@@ -13,10 +13,9 @@ from django.db.models import (
 from aipdash.charts.data import Source
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors.commitments import (
-    COMMITTED_STATUSES,
     COUNTED_AS_COMMITTED_IN_WORDS,
     commitment_provenance,
-    commitment_sums,
+    committed_money,
 )
 from aipdash.dashboard.selectors.common import (
     _targets,
@@ -29,7 +28,6 @@ from aipdash.dashboard.selectors.common import (
 )
 from partners.models import Partner
 from projects.models import (
-    Commitment,
     FundraisingUpdate,
     Participation,
     Project,
@@ -40,7 +38,7 @@ from projects.models import (
 # Headline tiles ----------------------------------------------------------------------------
 
 # What each headline tile counts, written once (and in the README, "Using it"); money
-# "committed": COMMITTED_STATUSES, above.
+# "committed": COMMITTED_STATUSES (selectors/commitments.py, committed_money).
 # Capacity "in the pipeline": announced, in development or under construction (paused and
 # cancelled projects are in neither tile).
 PIPELINE_STAGES = (Stage.ANNOUNCED, Stage.DEVELOPMENT, Stage.CONSTRUCTION)
@@ -53,26 +51,6 @@ CAPACITY_SIDE = {
     Project.Kind.STORAGE: "power",
     Project.Kind.GRID: "grid",
 }
-
-
-def _money(sums: Iterable[dict]) -> dict:
-    """Equity and equity-and-debt, committed (COMMITTED_STATUSES) and only announced, from the
-    rows of commitment_sums (no query of its own)."""
-    money = dict.fromkeys(
-        ("equity_committed", "equity_announced", "total_committed", "total_announced"), 0
-    )
-    for row in sums:
-        if row["status"] in COMMITTED_STATUSES:
-            state = "committed"
-        elif row["status"] == Commitment.Status.ANNOUNCED:
-            state = "announced"
-        else:  # a status that is neither: in no figure rather than in the wrong one
-            continue
-        amount = row["amount_usd"] or 0
-        money[f"total_{state}"] += amount
-        if row["instrument"] == Commitment.Instrument.EQUITY:
-            money[f"equity_{state}"] += amount
-    return {key: float(value) for key, value in money.items()}
 
 
 def _capacity(rows: Iterable[dict]) -> dict:
@@ -104,7 +82,7 @@ def headline(filters: DashboardFilters) -> dict:
     capacity by state, counts; each with its as-of date and provenance. A fixed number of
     queries."""
     commitment_qs = commitments(filters)
-    money = _money(commitment_sums(filters))
+    money = committed_money(filters)
     targets, target_qs = _targets()
     equity_target = next((t for t in reversed(targets) if t["scope"] == "equity"), None)
     total_target = next((t for t in reversed(targets) if t["scope"] == "total"), None)
