@@ -21,7 +21,7 @@ from aipdash.dashboard import filters as filters_
 from aipdash.dashboard import selectors
 from aipdash.dashboard.filters import YEAR_MAX, YEAR_MIN, DashboardFilters, FilterError
 from partners.models import Partner
-from projects.models import Project
+from projects.models import Project, ProjectSum
 
 CHART_NAMES = tuple(selectors.CHARTS)
 # The "View data" table in the page shows at most this many rows (the CSV has them all): the
@@ -98,7 +98,8 @@ def filter_options() -> dict:
 def _filter_options() -> dict:
     span = Project.objects.aggregate(first=Min("expected_online"), last=Max("expected_online"))
     years = list(range(span["first"].year, span["last"].year + 1)) if span["first"] else []
-    present = Project.objects.order_by().values_list("country", flat=True).distinct()
+    # From the sums the database keeps: a few thousand rows, not every project.
+    present = ProjectSum.objects.order_by().values_list("country", flat=True).distinct()
     return {
         "partner": [
             (p["slug"], p["short_name"], p["colour"])

@@ -5,7 +5,7 @@
 - partnership.py: the partnership's targets, fundraising and market context (Target,
   FundraisingUpdate, MarketIndicator);
 - facts.py: the read models the database's triggers keep for the dashboard's sums
-  (FactSource, CommitmentFact, CommitmentSum, CapacitySum);
+  (FactSource, CommitmentFact, CommitmentSum, CapacitySum, ProjectSum);
 - fields.py: the money and capacity fields and their database checks.
 
 Everything is re-exported here: `from projects.models import Project` stays the way to import.
@@ -16,6 +16,7 @@ from projects.models.facts import (
     CommitmentFact,
     CommitmentSum,
     FactSource,
+    ProjectSum,
 )
 from projects.models.fields import (
     MAX_USD,
@@ -51,6 +52,7 @@ __all__ = [
     "Participation",
     "Project",
     "ProjectPhase",
+    "ProjectSum",
     "Stage",
     "Target",
     "at_most_max_usd",

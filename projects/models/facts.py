@@ -1,9 +1,10 @@
 """The read models the database keeps for the dashboard's sums: a narrow copy of each
 commitment (CommitmentFact), its sources once each (FactSource), the commitments summed per
-project kind, stage and energy source, partner and month (CommitmentSum), and the capacity
-coming online summed the same way (CapacitySum).
+project kind, stage and energy source, partner and month (CommitmentSum), the capacity
+coming online summed the same way (CapacitySum), and the projects per kind, stage, energy
+source, country and year (ProjectSum).
 
-Only triggers write them (migrations 0007, 0010, 0013 and 0014), on every write however it is
+Only triggers write them (migrations 0007, 0010, 0013, 0014 and 0015), on every write however it is
 made; the application only reads them (aipdash/dashboard/selectors/). No history, no provenance
 of their own: they are derived, not records. FactSource also names the sources of the capacity
 sums (and of the project sums), so that every sum groups on a small integer.
@@ -191,3 +192,49 @@ class CapacitySum(models.Model):
 
     def __str__(self):
         return f"Capacity of {self.kind} projects ({self.stage}), {self.month:%b %Y}"
+
+
+class ProjectSum(models.Model):
+    """Projects counted and summed per kind, stage, energy source, country, expected-online
+    year (0: none), source, as-of date and illustrative flag: their capacity, and of those with
+    a position, their number, capacity and summed latitude and longitude. A few thousand rows
+    whatever the number of projects; the pipeline, energy-mix and map charts, the headline's
+    capacity and the filter's countries read them whenever the filters are not on partners.
+
+    Kept by database triggers on projects_project (migration 0015). MW in whole tenths and
+    degrees in hundred-thousandths, as stored, so that sums stay exact."""
+
+    kind = models.CharField(max_length=20)
+    stage = models.CharField(max_length=20)
+    energy_source = models.CharField(max_length=20)
+    country = models.CharField(max_length=2)
+    online_year = models.IntegerField()
+    source_id = models.BigIntegerField()
+    as_of = models.DateField()
+    illustrative = models.BooleanField()
+    mw_tenths = models.BigIntegerField()
+    located = models.IntegerField()  # projects with latitude and longitude
+    located_mw_tenths = models.BigIntegerField()
+    latitude_sum = models.BigIntegerField()
+    longitude_sum = models.BigIntegerField()
+    projects = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "stage",
+                    "energy_source",
+                    "country",
+                    "online_year",
+                    "source_id",
+                    "as_of",
+                    "illustrative",
+                ],
+                name="projectsum_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} projects ({self.stage}) in {self.country}, {self.online_year}"

@@ -1,9 +1,10 @@
 """The sums the database keeps for the dashboard follow the records through every kind of
 write, by its own triggers: projects_capacitysum (migration 0013) follows the phases and the
-projects (projects_commitmentsum, 0014, is checked with the commitment facts, in
-test_commitment_facts.py). Each test writes in every way (a save as the admin makes it,
-bulk_create, a queryset's update and delete, raw SQL, a project written before or after its
-phases in one transaction) and compares the kept rows with the same sums computed here."""
+projects, projects_projectsum (0015) the projects (projects_commitmentsum, 0014, is checked
+with the commitment facts, in test_commitment_facts.py). Each test writes in every way (a
+save as the admin makes it, bulk_create, a queryset's update and delete, raw SQL, a project
+written before or after its phases in one transaction) and compares the kept rows with the
+same sums computed here."""
 
 import datetime as dt
 import random
@@ -12,7 +13,14 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from projects.models import CapacitySum, CommitmentSum, FactSource, Project, ProjectPhase
+from projects.models import (
+    CapacitySum,
+    CommitmentSum,
+    FactSource,
+    Project,
+    ProjectPhase,
+    ProjectSum,
+)
 from tests.factories import CommitmentFactory, ProjectFactory, ProjectPhaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +65,50 @@ def kept_capacity():
     }
 
 
+def expected_projects():
+    """Each project under its kind, stage, energy source, country, online year (0: none) and
+    provenance: capacity, and of those with a position their number, capacity and degrees."""
+    sums = {}
+    for p in Project.objects.all():
+        year = p.expected_online.year if p.expected_online else 0
+        key = (p.kind, p.stage, p.energy_source, p.country, year, *_provenance(p))
+        tenths, located, located_tenths, lat, lon, count = sums.get(key, (0,) * 6)
+        if p.latitude is not None and p.longitude is not None:
+            located += 1
+            located_tenths += int(p.capacity_mw * 10)
+            lat += int(p.latitude * 100_000)
+            lon += int(p.longitude * 100_000)
+        sums[key] = (tenths + int(p.capacity_mw * 10), located, located_tenths, lat, lon, count + 1)
+    return sums
+
+
+def kept_projects():
+    sources = {s.pk: (s.source_title, s.source_url) for s in FactSource.objects.all()}
+    return {
+        (
+            s.kind,
+            s.stage,
+            s.energy_source,
+            s.country,
+            s.online_year,
+            *sources[s.source_id],
+            s.as_of,
+            s.illustrative,
+        ): (
+            s.mw_tenths,
+            s.located,
+            s.located_mw_tenths,
+            s.latitude_sum,
+            s.longitude_sum,
+            s.projects,
+        )
+        for s in ProjectSum.objects.all()
+    }
+
+
 def check():
     assert kept_capacity() == expected_capacity()
+    assert kept_projects() == expected_projects()
 
 
 def test_capacity_follows_phases_and_projects_written_every_way():
@@ -88,6 +138,10 @@ def test_capacity_follows_phases_and_projects_written_every_way():
     campus.save()
     check()
     Project.objects.filter(pk=plant.pk).update(kind="storage", energy_source="battery")
+    check()
+    Project.objects.filter(pk=plant.pk).update(
+        country="FR", latitude=None, longitude=None, expected_online=dt.date(2031, 12, 31)
+    )
     check()
 
     # A phase moves to another project (the first loses nothing: it keeps two phases).
@@ -196,6 +250,8 @@ def test_random_writes_keep_the_sums():
         "project commitment projectphase",
         "projectphase commitmentsum project capacitysum commitment",
         "capacitysum projectphase project commitment",
+        "projectsum project projectphase commitment",
+        "project projectsum commitment projectphase",
     ],
 )
 def test_emptying_the_tables_in_any_order_leaves_no_sums(order):
@@ -213,3 +269,4 @@ def test_emptying_the_tables_in_any_order_leaves_no_sums(order):
             cursor.execute(f"DELETE FROM projects_{table}")  # noqa: S608 (this test's own names)
     assert not CapacitySum.objects.exists()
     assert not CommitmentSum.objects.exists()
+    assert not ProjectSum.objects.exists()

@@ -30,6 +30,7 @@ from aipdash.dashboard.selectors.common import (
     _rolled_up,
     _sortable,
     kept_conditions,
+    kept_projects,
     on_kept_dimensions,
     phases,
     project_provenance,
@@ -183,13 +184,44 @@ def energy_mix(filters: DashboardFilters) -> ChartData:
 MAP_POINTS_MAX = 1000  # above this, one point per country and stage instead of per project
 
 
-def project_map(filters: DashboardFilters) -> ChartData:
-    """A point per project; past MAP_POINTS_MAX projects, a point per country and stage (at
-    the mean position of its projects, their capacity summed), so that the figure, the page and
-    the browser's drawing stay small whatever the size of the portfolio. The grouped query runs
-    first (it also counts); the per-project one only when the count allows it."""
-    qs = projects(filters).filter(latitude__isnull=False, longitude__isnull=False)
-    parts = list(  # per country, stage and source: the provenance comes from these rows too
+def _map_parts_of_sums(filters: DashboardFilters) -> list[dict]:
+    """The located projects per country, stage and source, from the sums the database keeps
+    (projects.ProjectSum): a few thousand rows whatever the number of projects."""
+    parts = list(
+        kept_projects(filters)
+        .filter(located__gt=0)
+        .order_by()
+        .values_list("country", "stage", "source_id")
+        .annotate(
+            count=Sum("located"),
+            tenths=Sum("located_mw_tenths"),
+            lat_units=Sum("latitude_sum"),
+            lon_units=Sum("longitude_sum"),
+            newest=Max("as_of"),
+            n_illustrative=Sum("located", filter=Q(illustrative=True), default=0),
+        )
+    )
+    sources = source_names({part[2] for part in parts})
+    return [
+        {
+            "country": country,
+            "stage": stage,
+            "source_title": sources[source][0],
+            "source_url": sources[source][1],
+            "projects": count,
+            "mw": Decimal(tenths).scaleb(-1),
+            "lat_sum": Decimal(lat).scaleb(-5),
+            "lon_sum": Decimal(lon).scaleb(-5),
+            "newest": newest,
+            "n_illustrative": illustrative,
+        }
+        for country, stage, source, count, tenths, lat, lon, newest, illustrative in parts
+    ]
+
+
+def _map_parts_of_projects(qs) -> list[dict]:
+    """The same from the located projects themselves (the partner filter)."""
+    return list(
         qs.order_by()
         .values("country", "stage", *SOURCE_KEYS)
         .annotate(
@@ -200,6 +232,16 @@ def project_map(filters: DashboardFilters) -> ChartData:
             **_provenance_aggregates(),
         )
     )
+
+
+def project_map(filters: DashboardFilters) -> ChartData:
+    """A point per project; past MAP_POINTS_MAX projects, a point per country and stage (at
+    the mean position of its projects, their capacity summed), so that the figure, the page and
+    the browser's drawing stay small whatever the size of the portfolio. The grouped query runs
+    first (it also counts); the per-project one only when the count allows it."""
+    qs = projects(filters).filter(latitude__isnull=False, longitude__isnull=False)
+    # Per country, stage and source: the provenance comes from these rows too.
+    parts = _map_parts_of_projects(qs) if filters.partner else _map_parts_of_sums(filters)
     by_place = {}
     for part in parts:
         g = by_place.setdefault(

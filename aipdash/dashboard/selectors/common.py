@@ -5,6 +5,7 @@ per-project sums, the targets, and small row helpers.
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db.models import (
     Count,
@@ -27,6 +28,7 @@ from projects.models import (
     Participation,
     Project,
     ProjectPhase,
+    ProjectSum,
     Target,
 )
 
@@ -175,19 +177,62 @@ def provenance_of_rows(rows: Iterable[dict]) -> dict:
 
 def project_sums(filters: DashboardFilters) -> list[dict]:
     """The filtered projects' capacity and count per stage, kind, energy source and source,
-    with their provenance: one scan of the projects for the pipeline and energy-mix charts and
-    the headline's capacity tiles (each a roll-up of these rows), cached per (filters, data
-    version); at most stages x kinds x energy sources x sources rows."""
-    return cached(
-        "project-sums",
-        filters.canonical(),
-        lambda: list(
-            projects(filters)
+    with their provenance: one query for the pipeline and energy-mix charts and the headline's
+    capacity tiles (each a roll-up of these rows), cached per (filters, data version); at most
+    stages x kinds x energy sources x sources rows. Read from the sums the database keeps
+    (projects.ProjectSum) unless the filters are on partners, then from the projects."""
+
+    def compute():
+        if filters.partner:
+            return list(
+                projects(filters)
+                .order_by()
+                .values("stage", "kind", "energy_source", *SOURCE_KEYS)
+                .annotate(mw=Sum("capacity_mw"), projects=Count("pk"), **_provenance_aggregates())
+            )
+        parts = list(
+            kept_projects(filters)
             .order_by()
-            .values("stage", "kind", "energy_source", *SOURCE_KEYS)
-            .annotate(mw=Sum("capacity_mw"), projects=Count("pk"), **_provenance_aggregates())
-        ),
-    )
+            .values_list("stage", "kind", "energy_source", "source_id")
+            .annotate(
+                tenths=Sum("mw_tenths"),
+                count=Sum("projects"),
+                newest=Max("as_of"),
+                n_illustrative=Sum("projects", filter=Q(illustrative=True), default=0),
+            )
+        )
+        sources = source_names({part[3] for part in parts})
+        return [
+            {
+                "stage": stage,
+                "kind": kind,
+                "energy_source": energy_source,
+                "source_title": sources[source_id][0],
+                "source_url": sources[source_id][1],
+                "mw": Decimal(tenths).scaleb(-1),
+                "projects": count,
+                "newest": newest,
+                "n_illustrative": n_illustrative,
+            }
+            for stage, kind, energy_source, source_id, tenths, count, newest, n_illustrative in (
+                parts
+            )
+        ]
+
+    return cached("project-sums", filters.canonical(), compute)
+
+
+def kept_projects(filters: DashboardFilters) -> QuerySet[ProjectSum]:
+    """The sums the database keeps of the projects (projects.ProjectSum) under every filter
+    but partner: kind, stage, energy source, country and online years are columns of theirs."""
+    qs = ProjectSum.objects.filter(kept_conditions(filters))
+    if filters.country:
+        qs = qs.filter(country__in=filters.country)
+    if filters.online_from is not None:
+        qs = qs.filter(online_year__gte=filters.online_from)
+    if filters.online_to is not None:
+        qs = qs.filter(online_year__lte=filters.online_to, online_year__gt=0)
+    return qs
 
 
 def _rolled_up(rows: Iterable[dict], keys: tuple[str, ...]) -> list[dict]:

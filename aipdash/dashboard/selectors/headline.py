@@ -28,6 +28,7 @@ from aipdash.dashboard.selectors.common import (
 )
 from partners.models import Partner
 from projects.models import (
+    ZERO,
     FundraisingUpdate,
     Participation,
     Project,
@@ -55,9 +56,10 @@ CAPACITY_SIDE = {
 
 def _capacity(rows: Iterable[dict]) -> dict:
     """MW operational and in the pipeline per CAPACITY_SIDE, and the number of projects, from
-    the rows of project_sums (no query of its own)."""
+    the rows of project_sums (no query of its own). Summed exactly (Decimal), made a float
+    once: the figure does not depend on the order of the rows."""
     mw = {
-        f"{side}_{state}": 0.0
+        f"{side}_{state}": ZERO
         for side in ("dc", "power", "grid")
         for state in ("operational", "pipeline")
     }
@@ -73,8 +75,8 @@ def _capacity(rows: Iterable[dict]) -> dict:
             else None
         )
         if side and state and row["mw"] is not None:
-            mw[f"{side}_{state}"] += float(row["mw"])
-    return {"projects": projects, "mw": mw}
+            mw[f"{side}_{state}"] += row["mw"]
+    return {"projects": projects, "mw": {key: float(value) for key, value in mw.items()}}
 
 
 def headline(filters: DashboardFilters) -> dict:
