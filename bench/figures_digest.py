@@ -19,6 +19,9 @@ from pathlib import Path
 import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# BENCH_APP_ROOT: measure another checkout of the application (a commit, for before and after).
+if os.environ.get("BENCH_APP_ROOT"):
+    sys.path.insert(0, os.environ["BENCH_APP_ROOT"])
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aipdash.settings")
 django.setup()
 

@@ -24,6 +24,9 @@ from pathlib import Path
 import django
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# BENCH_APP_ROOT: measure another checkout of the application (a commit, for before and after).
+if os.environ.get("BENCH_APP_ROOT"):
+    sys.path.insert(0, os.environ["BENCH_APP_ROOT"])
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aipdash.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 django.setup()
@@ -34,6 +37,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from aipdash.charts import card as card_module  # noqa: E402
+from aipdash.core.cache import payloads  # noqa: E402
 from aipdash.dashboard import blocks, selectors  # noqa: E402
 
 
@@ -105,6 +109,32 @@ wrap(blocks.selectors, "headline", "headline")
 wrap(blocks, "_filter_options", "filter options")
 wrap(blocks, "card", lambda data, **kw: f"{data.chart}: card")
 wrap(card_module, "build", lambda data: f"{data.chart}: card")
+wrap(blocks, "render_to_string", "chart block template")
+
+
+class LabelledCache:
+    """The payload cache with its reads and writes labelled (pickling and Redis round trips)."""
+
+    def __init__(self, cache):
+        self._cache = cache
+
+    def get(self, *args, **kwargs):
+        if ATTRIBUTION is None:
+            return self._cache.get(*args, **kwargs)
+        with ATTRIBUTION.label("cache get (Redis, unpickle)"):
+            return self._cache.get(*args, **kwargs)
+
+    def set(self, *args, **kwargs):
+        if ATTRIBUTION is None:
+            return self._cache.set(*args, **kwargs)
+        with ATTRIBUTION.label("cache set (pickle, Redis)"):
+            return self._cache.set(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._cache, name)
+
+
+payloads.cache = LabelledCache(payloads.cache)
 
 
 def one_run(client, path, headers):
@@ -140,6 +170,9 @@ def main():
         total, result = one_run(client, path, headers)
         totals.append(total * 1000)
         runs.append(result)
+    for total, result in zip(totals, runs, strict=True):
+        # What no label took: templates, the cache (pickling, Redis), middleware, the view.
+        result.wall["other"] = total / 1000 - sum(result.wall.values())
     labels = sorted({k for r in runs for k in (*r.wall, *r.sql)})
     print(f"{path} (htmx: {not args.page}), {args.runs} cold runs, load {os.getloadavg()[0]:.2f}")
     print(f"whole request: median {statistics.median(totals):.1f} ms, min {min(totals):.1f}")

@@ -61,9 +61,11 @@ def chart_html(name: str, filters: DashboardFilters, *, base_path: str, query: s
     mark = mark_safe(BASE_PATH_MARK)  # noqa: S308 (a constant)
 
     def render() -> str:
+        # The card itself is not cached apart: the block is, and the card is rebuilt from the
+        # cached rows when an export asks for it (chart()).
         return render_to_string(
             "dashboard/index.html#chart",
-            {"chart": chart(name, filters), "base_path": mark, "query": query},
+            {"chart": _build(name, filters), "base_path": mark, "query": query},
         )
 
     block = cached(f"chart-html:{name}", f"{filters.canonical()}|{query}", render, local=True)
@@ -160,7 +162,9 @@ def context(
         "shared": shared,
         "options": options_for(filters, scope),
         "headline": SimpleLazyObject(lambda: headline(filters)),
-        "charts": SimpleLazyObject(lambda: [chart(name, filters) for name in CHART_NAMES]),
+        "chart_data": SimpleLazyObject(
+            lambda: [chart_data(name, filters) for name in CHART_NAMES]
+        ),
         "chart_blocks": SimpleLazyObject(
             lambda: [
                 chart_html(name, filters, base_path=base_path, query=export_query)
