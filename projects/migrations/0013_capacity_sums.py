@@ -70,6 +70,22 @@ class Dialect:
             f"SELECT DISTINCT source_title, source_url FROM {relation} AS s WHERE true"
         )
 
+    def join_each(self, outer, outer_alias, table, alias, condition, *, left=False):
+        """`outer` (a batch: a transition table, a trigger's row) joined to the rows of the
+        large `table` that `condition` matches. On PostgreSQL each outer row looks its rows up
+        through an index: a LATERAL subquery behind OFFSET 0, which the planner may not turn
+        into a hash join over the whole table (it did: every phase read for each batch of
+        5,000 projects, a load that slowed down as it grew)."""
+        if not self.postgresql:
+            join = "LEFT JOIN" if left else "JOIN"
+            return f"{outer} {outer_alias} {join} {table} {alias} ON {condition}"
+        join = "LEFT JOIN LATERAL" if left else "CROSS JOIN LATERAL"
+        return (
+            f"{outer} {outer_alias} {join} "
+            f"(SELECT * FROM {table} {alias} WHERE {condition} OFFSET 0) AS {alias}"
+            + (" ON true" if left else "")
+        )
+
     @staticmethod
     def row(alias, columns):
         """SQLite: the trigger's NEW or OLD row as a one-row relation, so that the same
@@ -116,6 +132,28 @@ def grouped(columns, relations, where, group_count):
     select = ", ".join(f"{expression} AS {name}" for expression, name in columns)
     group = ", ".join(expression for expression, _ in columns[:group_count])
     return f"SELECT {select} FROM {relations} WHERE {where} GROUP BY {group}"
+
+
+SOURCE = ("SOURCE", "source_id")  # in a column list of `sourced`: where the source's id goes
+
+
+def sourced(d, columns, relations, where, group_count, row="r"):
+    """grouped(), with the SOURCE column found in projects_factsource by the title and URL of
+    `row`: the rows are grouped by the text first, then each group's source is looked up. (A
+    lookup per row, joined first, led PostgreSQL to join every phase to its source before
+    narrowing them to the few of a batch: minutes per batch at a million phases.)"""
+    at = columns.index(SOURCE)
+    inner = [
+        *columns[:at],
+        (f"{row}.source_title", "source_title"),
+        (f"{row}.source_url", "source_url"),
+        *columns[at + 1 :],
+    ]
+    outer = ", ".join("k.id AS source_id" if c == SOURCE else f"g.{c[1]}" for c in columns)
+    return (
+        f"SELECT {outer} FROM ({grouped(inner, relations, where, group_count + 1)}) AS g "
+        f"JOIN projects_factsource k ON {d.source_match('g')} WHERE true"
+    )
 
 
 def plpgsql_function(name, body_by_op):
@@ -198,22 +236,31 @@ CAPACITY = Sums(
 PHASES, PROJECTS = "projects_projectphase", "projects_project"
 
 
+def _phases_with_projects(d, phases, projects):
+    """Phases `r` with their project `p`, looked up from whichever side is the batch."""
+    if phases == PHASES and projects != PROJECTS:
+        return d.join_each(projects, "p", PHASES, "r", "r.project_id = p.id")
+    if projects == PROJECTS and phases != PHASES:
+        return d.join_each(phases, "r", PROJECTS, "p", "p.id = r.project_id")
+    return f"{phases} r JOIN {projects} p ON p.id = r.project_id"
+
+
 def phase_parts(d, phases, projects, where="true"):
     """The phases of `phases` that are not cancelled, under their project in `projects`."""
-    return grouped(
+    return sourced(
+        d,
         [
             ("p.kind", "kind"),
             ("p.stage", "stage"),
             ("p.energy_source", "energy_source"),
             (d.month("r.expected_online"), "month"),
-            ("k.id", "source_id"),
+            SOURCE,
             ("r.as_of", "as_of"),
             ("r.illustrative", "illustrative"),
             (f"SUM({d.tenths('r.capacity_mw')})", "mw_tenths"),
             ("COUNT(*)", "items"),
         ],
-        f"{phases} r JOIN {projects} p ON p.id = r.project_id "
-        f"JOIN projects_factsource k ON {d.source_match('r')}",
+        _phases_with_projects(d, phases, projects),
         f"r.stage <> 'cancelled' AND ({where})",
         7,
     )
@@ -226,19 +273,20 @@ def phaseless(alias):
 def whole_parts(d, projects, where=None):
     """The projects of `projects` with an expected-online date and (unless `where` says
     otherwise) no phase, each as a whole."""
-    return grouped(
+    return sourced(
+        d,
         [
             ("r.kind", "kind"),
             ("r.stage", "stage"),
             ("r.energy_source", "energy_source"),
             (d.month("r.expected_online"), "month"),
-            ("k.id", "source_id"),
+            SOURCE,
             ("r.as_of", "as_of"),
             ("r.illustrative", "illustrative"),
             (f"SUM({d.tenths('r.capacity_mw')})", "mw_tenths"),
             ("COUNT(*)", "items"),
         ],
-        f"{projects} r JOIN projects_factsource k ON {d.source_match('r')}",
+        f"{projects} r",
         f"r.expected_online IS NOT NULL AND ({where or phaseless('r')})",
         7,
     )
@@ -264,8 +312,8 @@ def _whole_changes(old, new):
     """The projects that gained their first phase lose their whole capacity; those that lost
     their last one get it back."""
     counts = _phase_counts(old, new)
-    projects = f"{PROJECTS} JOIN {counts} c ON c.id = {PROJECTS}.id"
-    relation = f"(SELECT {PROJECTS}.*, c.before, c.now FROM {projects})"
+    projects = POSTGRESQL.join_each(counts, "c", PROJECTS, "p", "p.id = c.id")
+    relation = f"(SELECT p.*, c.before, c.now FROM {projects})"
     return [
         CAPACITY.subtract(whole_parts(POSTGRESQL, relation, "r.before = 0 AND r.now > 0")),
         POSTGRESQL.sources_of(relation),

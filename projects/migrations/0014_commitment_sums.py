@@ -63,10 +63,13 @@ _FACT_KEY = [
 _MEASURES = [("SUM(f.amount_cents)", "amount_cents"), ("COUNT(*)", "commitments")]
 
 
-def fact_parts(facts, projects=PROJECTS, where="true"):
-    """The facts of `facts`: those to a project under its kind, stage and energy source in
-    `projects` (none when it is missing there), those to the partnership as a whole under
-    none."""
+def fact_parts(d, facts):
+    """The facts of `facts`: those to a project under its kind, stage and energy source (none
+    when it is missing), those to the partnership as a whole under none."""
+    if facts == FACTS:
+        relation = f"{FACTS} f LEFT JOIN {PROJECTS} p ON p.id = f.project_id"
+    else:
+        relation = d.join_each(facts, "f", PROJECTS, "p", "p.id = f.project_id", left=True)
     return grouped(
         [
             ("f.project_id IS NOT NULL", "to_project"),
@@ -76,15 +79,15 @@ def fact_parts(facts, projects=PROJECTS, where="true"):
             *_FACT_KEY,
             *_MEASURES,
         ],
-        f"{facts} f LEFT JOIN {projects} p ON p.id = f.project_id",
-        f"(f.project_id IS NULL OR p.id IS NOT NULL) AND ({where})",
+        relation,
+        "f.project_id IS NULL OR p.id IS NOT NULL",
         11,
     )
 
 
-def project_fact_parts(projects, where="true"):
-    """The facts of the projects in `projects`, under those projects' kind, stage and energy
-    source."""
+def project_fact_parts(d, projects, where="true"):
+    """The facts of the projects in `projects` (a batch), under those projects' kind, stage
+    and energy source."""
     return grouped(
         [
             ("f.project_id IS NOT NULL", "to_project"),  # true: an expression to group by
@@ -94,12 +97,13 @@ def project_fact_parts(projects, where="true"):
             *_FACT_KEY,
             *_MEASURES,
         ],
-        f"{FACTS} f JOIN {projects} p ON p.id = f.project_id",
+        d.join_each(projects, "p", FACTS, "f", "f.project_id = p.id"),
         where,
         11,
     )
 
 
+P = POSTGRESQL
 _MOVED = (
     "p.id IN (SELECT o.id FROM old_projects o JOIN new_projects n ON n.id = o.id "
     f"WHERE {kept.dimensions_changed('o', 'n')})"
@@ -108,8 +112,8 @@ POSTGRESQL_FUNCTIONS = [
     kept.plpgsql_function(
         "projects_commitment_sums_of_facts",
         [
-            (("DELETE",), [COMMITMENTS.subtract(fact_parts("old_facts")), COMMITMENTS.prune()]),
-            (("INSERT",), [COMMITMENTS.add(fact_parts("new_facts"))]),
+            (("DELETE",), [COMMITMENTS.subtract(fact_parts(P, "old_facts")), COMMITMENTS.prune()]),
+            (("INSERT",), [COMMITMENTS.add(fact_parts(P, "new_facts"))]),
         ],
     ),
     kept.plpgsql_function(
@@ -118,12 +122,12 @@ POSTGRESQL_FUNCTIONS = [
             (
                 ("UPDATE",),
                 [
-                    COMMITMENTS.subtract(project_fact_parts("old_projects", _MOVED)),
-                    COMMITMENTS.add(project_fact_parts("new_projects", _MOVED)),
+                    COMMITMENTS.subtract(project_fact_parts(P, "old_projects", _MOVED)),
+                    COMMITMENTS.add(project_fact_parts(P, "new_projects", _MOVED)),
                 ],
             ),
-            (("DELETE",), [COMMITMENTS.subtract(project_fact_parts("old_projects"))]),
-            (("INSERT",), [COMMITMENTS.add(project_fact_parts("new_projects"))]),
+            (("DELETE",), [COMMITMENTS.subtract(project_fact_parts(P, "old_projects"))]),
+            (("INSERT",), [COMMITMENTS.add(project_fact_parts(P, "new_projects"))]),
             (("UPDATE", "DELETE"), [COMMITMENTS.prune()]),
         ],
     ),
@@ -167,27 +171,27 @@ SQLITE_TRIGGERS = [
         "projects_commitment_sums_facts_insert",
         "INSERT",
         FACTS,
-        [COMMITMENTS.add(fact_parts(NEW_FACT))],
+        [COMMITMENTS.add(fact_parts(S, NEW_FACT))],
     ),
     kept.row_trigger(
         "projects_commitment_sums_facts_delete",
         "DELETE",
         FACTS,
-        [COMMITMENTS.subtract(fact_parts(OLD_FACT)), COMMITMENTS.prune()],
+        [COMMITMENTS.subtract(fact_parts(S, OLD_FACT)), COMMITMENTS.prune()],
     ),
     kept.row_trigger(
         "projects_commitment_sums_projects_insert",
         "INSERT",
         PROJECTS,
-        [COMMITMENTS.add(project_fact_parts(NEW_PROJECT))],
+        [COMMITMENTS.add(project_fact_parts(S, NEW_PROJECT))],
     ),
     kept.row_trigger(
         "projects_commitment_sums_projects_update",
         "UPDATE",
         PROJECTS,
         [
-            COMMITMENTS.subtract(project_fact_parts(OLD_PROJECT)),
-            COMMITMENTS.add(project_fact_parts(NEW_PROJECT)),
+            COMMITMENTS.subtract(project_fact_parts(S, OLD_PROJECT)),
+            COMMITMENTS.add(project_fact_parts(S, NEW_PROJECT)),
             COMMITMENTS.prune(),
         ],
         when=kept.dimensions_changed("OLD", "NEW"),
@@ -196,7 +200,7 @@ SQLITE_TRIGGERS = [
         "projects_commitment_sums_projects_delete",
         "DELETE",
         PROJECTS,
-        [COMMITMENTS.subtract(project_fact_parts(OLD_PROJECT)), COMMITMENTS.prune()],
+        [COMMITMENTS.subtract(project_fact_parts(S, OLD_PROJECT)), COMMITMENTS.prune()],
     ),
 ]
 SQLITE_REVERSE = [
@@ -223,7 +227,8 @@ def create_triggers(apps, schema_editor):
         raise NotImplementedError(f"No commitment-sum triggers for {vendor}.")
     for statement in statements:
         schema_editor.execute(statement)
-    schema_editor.execute(COMMITMENTS.add(fact_parts(FACTS)))
+    d = POSTGRESQL if vendor == "postgresql" else SQLITE
+    schema_editor.execute(COMMITMENTS.add(fact_parts(d, FACTS)))
 
 
 def drop_triggers(apps, schema_editor):

@@ -13,7 +13,7 @@ import importlib
 from django.db import migrations, models
 
 kept = importlib.import_module("projects.migrations.0013_capacity_sums")
-POSTGRESQL, SQLITE, Sums, grouped = kept.POSTGRESQL, kept.SQLITE, kept.Sums, kept.grouped
+POSTGRESQL, SQLITE, Sums = kept.POSTGRESQL, kept.SQLITE, kept.Sums
 PROJECTS = "projects_project"
 
 PROJECT_SUMS = Sums(
@@ -54,14 +54,15 @@ LOCATED = "r.latitude IS NOT NULL AND r.longitude IS NOT NULL"
 
 
 def project_parts(d, projects):
-    return grouped(
+    return kept.sourced(
+        d,
         [
             ("r.kind", "kind"),
             ("r.stage", "stage"),
             ("r.energy_source", "energy_source"),
             ("r.country", "country"),
             (_year(d, "r.expected_online"), "online_year"),
-            ("k.id", "source_id"),
+            kept.SOURCE,
             ("r.as_of", "as_of"),
             ("r.illustrative", "illustrative"),
             (f"SUM({d.tenths('r.capacity_mw')})", "mw_tenths"),
@@ -77,7 +78,7 @@ def project_parts(d, projects):
             ),
             ("COUNT(*)", "projects"),
         ],
-        f"{projects} r JOIN projects_factsource k ON {d.source_match('r')}",
+        f"{projects} r",
         "true",
         8,
     )
