@@ -162,9 +162,7 @@ def context(
         "shared": shared,
         "options": options_for(filters, scope),
         "headline": SimpleLazyObject(lambda: headline(filters)),
-        "chart_data": SimpleLazyObject(
-            lambda: [chart_data(name, filters) for name in CHART_NAMES]
-        ),
+        "chart_data": SimpleLazyObject(lambda: [chart_data(name, filters) for name in CHART_NAMES]),
         "chart_blocks": SimpleLazyObject(
             lambda: [
                 chart_html(name, filters, base_path=base_path, query=export_query)

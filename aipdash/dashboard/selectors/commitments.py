@@ -135,22 +135,25 @@ def commitment_sums(filters: DashboardFilters) -> CommitmentSums:
     the sources named."""
 
     def compute():
-        if _sums_answer(filters):
-            kept = CommitmentSum.objects.all()
-            if filters.narrows_projects:
-                kept = kept.filter(Q(to_project=False) | kept_conditions(filters))
-            parts = _summed(_committed_by(kept, filters), "commitments")
-        else:
-            to_projects = _committed_by(
-                CommitmentFact.objects.filter(project_id__isnull=False), filters
-            )
-            if filters.narrows_projects:
-                to_projects = to_projects.filter(project_id__in=projects(filters).values("pk"))
-            to_partnership = _committed_by(CommitmentSum.objects.filter(to_project=False), filters)
-            parts = _merged(_summed(to_projects, None) + _summed(to_partnership, "commitments"))
+        parts = _parts(filters, kept=_sums_answer(filters))
         return CommitmentSums(rows=parts, sources=source_names({part[4] for part in parts}))
 
     return cached("commitment-sums-2", filters.canonical(), compute)
+
+
+def _parts(filters: DashboardFilters, *, kept: bool) -> tuple[tuple, ...]:
+    """commitment_sums' rows from the kept sums (`kept`, for the filters _sums_answer allows)
+    or from the facts and the sums without a project (any filters)."""
+    if kept:
+        sums = CommitmentSum.objects.all()
+        if filters.narrows_projects:
+            sums = sums.filter(Q(to_project=False) | kept_conditions(filters))
+        return _summed(_committed_by(sums, filters), "commitments")
+    to_projects = _committed_by(CommitmentFact.objects.filter(project_id__isnull=False), filters)
+    if filters.narrows_projects:
+        to_projects = to_projects.filter(project_id__in=projects(filters).values("pk"))
+    to_partnership = _committed_by(CommitmentSum.objects.filter(to_project=False), filters)
+    return _merged(_summed(to_projects, None) + _summed(to_partnership, "commitments"))
 
 
 def _sums_answer(filters: DashboardFilters) -> bool:

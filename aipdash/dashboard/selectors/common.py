@@ -182,44 +182,49 @@ def project_sums(filters: DashboardFilters) -> list[dict]:
     stages x kinds x energy sources x sources rows. Read from the sums the database keeps
     (projects.ProjectSum) unless the filters are on partners, then from the projects."""
 
-    def compute():
-        if filters.partner:
-            return list(
-                projects(filters)
-                .order_by()
-                .values("stage", "kind", "energy_source", *SOURCE_KEYS)
-                .annotate(mw=Sum("capacity_mw"), projects=Count("pk"), **_provenance_aggregates())
-            )
-        parts = list(
-            kept_projects(filters)
-            .order_by()
-            .values_list("stage", "kind", "energy_source", "source_id")
-            .annotate(
-                tenths=Sum("mw_tenths"),
-                count=Sum("projects"),
-                newest=Max("as_of"),
-                n_illustrative=Sum("projects", filter=Q(illustrative=True), default=0),
-            )
-        )
-        sources = source_names({part[3] for part in parts})
-        return [
-            {
-                "stage": stage,
-                "kind": kind,
-                "energy_source": energy_source,
-                "source_title": sources[source_id][0],
-                "source_url": sources[source_id][1],
-                "mw": Decimal(tenths).scaleb(-1),
-                "projects": count,
-                "newest": newest,
-                "n_illustrative": n_illustrative,
-            }
-            for stage, kind, energy_source, source_id, tenths, count, newest, n_illustrative in (
-                parts
-            )
-        ]
+    return cached(
+        "project-sums",
+        filters.canonical(),
+        lambda: _project_sums_rows(filters, kept=not filters.partner),
+    )
 
-    return cached("project-sums", filters.canonical(), compute)
+
+def _project_sums_rows(filters: DashboardFilters, *, kept: bool) -> list[dict]:
+    """project_sums' rows from the kept sums (`kept`: every filter but partner) or from the
+    projects (any filters)."""
+    if not kept:
+        return list(
+            projects(filters)
+            .order_by()
+            .values("stage", "kind", "energy_source", *SOURCE_KEYS)
+            .annotate(mw=Sum("capacity_mw"), projects=Count("pk"), **_provenance_aggregates())
+        )
+    parts = list(
+        kept_projects(filters)
+        .order_by()
+        .values_list("stage", "kind", "energy_source", "source_id")
+        .annotate(
+            tenths=Sum("mw_tenths"),
+            count=Sum("projects"),
+            newest=Max("as_of"),
+            n_illustrative=Sum("projects", filter=Q(illustrative=True), default=0),
+        )
+    )
+    sources = source_names({part[3] for part in parts})
+    return [
+        {
+            "stage": stage,
+            "kind": kind,
+            "energy_source": energy_source,
+            "source_title": sources[source_id][0],
+            "source_url": sources[source_id][1],
+            "mw": Decimal(tenths).scaleb(-1),
+            "projects": count,
+            "newest": newest,
+            "n_illustrative": n_illustrative,
+        }
+        for stage, kind, energy_source, source_id, tenths, count, newest, n_illustrative in parts
+    ]
 
 
 def kept_projects(filters: DashboardFilters) -> QuerySet[ProjectSum]:
