@@ -264,12 +264,12 @@ def load(
                     row["project_id"] = pk
                 children[ProjectPhase] += its_phases
                 children[Participation] += its_participations
-            for model, rows in children.items():
-                bulk.insert(model, rows)
             created = {"history_type": "+", "reason": change_reason(seed)}
             record_history_of_keys(Project, new, **created)
-            record_history_of_keys(ProjectPhase, new, field="project_id", **created)
-            record_history_of_keys(Participation, new, field="project_id", **created)
+            for model, rows in children.items():
+                # By their own ids (the primary key's index), not their projects': PostgreSQL
+                # read every participation for each chunk of project ids as the table grew.
+                record_history_of_keys(model, bulk.insert(model, rows), **created)
         project_ids.extend(new)
         counts.update(
             projects=len(batch),
