@@ -51,7 +51,7 @@ format:
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .
 
-# Benchmark the production configuration (README, "Benchmarks"): SIZE=demo (default), 10k, 100k.
+# Benchmark the production configuration (README, "Benchmarks"): SIZE=demo (default), 10k, 100k, 1m.
 .PHONY: bench
 SIZE ?= demo
 bench: install

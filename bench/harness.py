@@ -1,10 +1,10 @@
 """bench/run's driver: prepare, start the production configuration, measure, write the results.
 
-    bench/run [--size demo|10k|100k] [--port 8765] [--redis-db 14] [--worker-class gthread]
+    bench/run [--size demo|10k|100k|1m] [--port 8765] [--redis-db 14] [--worker-class gthread]
 
 Steps (README, "Benchmarks"):
- 1. PostgreSQL database aipdash_bench_<size>: created, migrated, demo data loaded; at 10k and
-    100k also `generate_portfolio` (seed 1), skipped when the database already holds that
+ 1. PostgreSQL database aipdash_bench_<size>: created, migrated, demo data loaded; at 10k,
+    100k and 1m also `generate_portfolio` (seed 1), skipped when the database already holds that
     portfolio; ANALYZE after a load. `collectstatic` (WhiteNoise's compressed manifest storage).
  2. A superuser `bench` with a known password; a shared link (`aipdash.sharing.create`).
  3. In process (bench/inprocess.py, Django's test client on the same database and cache):
@@ -49,7 +49,13 @@ from bench.common import percentile, views  # noqa: E402
 from bench.server import Gunicorn, ServerError, production_env  # noqa: E402
 
 VENV = ROOT / ".venv" / "bin"
-SIZES = {"demo": None, "10k": (10_000, 100_000), "100k": (100_000, 1_000_000)}
+SIZES = {
+    "demo": None,
+    "10k": (10_000, 100_000),
+    "100k": (100_000, 1_000_000),
+    "1m": (1_000_000, 10_000_000),  # issue 16: ten times the data, the cost of the groups
+}
+LARGE = ("100k", "1m")  # one cold request may take long: fewer in-process and browser runs
 SEED = 1
 HOST = "127.0.0.1"
 BENCH_USER = "bench"
@@ -831,6 +837,24 @@ def wait_for_quiet(threshold, longest):
     return {"waited_s": round(time.monotonic() - started), "load": load, "quiet": quiet}
 
 
+def latest_results(folder, size):
+    """The newest results file of `size` in `folder` (names start with the date), or None."""
+    found = sorted(Path(folder).glob(f"*-{size}*.json"))
+    return found[-1] if found else None
+
+
+def compare_100k(path):
+    """The 100k run's cold figures that the 1m run is held against (issue 16)."""
+    if not path:
+        return None
+    base = json.loads(Path(path).read_text())
+    return {
+        "file": Path(path).name,
+        "filter_cold_p95_ms": base["views"]["filter"]["cold"]["p95_ms"],
+        "page_cold_p95_ms": base["views"]["page"]["cold"]["p95_ms"],
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", choices=list(SIZES), default="demo")
@@ -900,14 +924,19 @@ def main():
         "--out", default=str(ROOT / "bench" / "results"), help="folder for the results files"
     )
     parser.add_argument("--tag", default="", help="suffix of the results files' names")
+    parser.add_argument(
+        "--compare",
+        help="at --size 1m: the 100k results (.json) to hold the cold filter change against "
+        "(default: the newest *-100k*.json in --out)",
+    )
     args = parser.parse_args()
     if args.cold_runs is None:
         # 20 at every size: 10 made the p95 the single slowest run. (It was 10 at 100k while
         # a cold view took seconds; --sequential-budget still bounds a slow one.)
         args.cold_runs = 20
     if args.inprocess_runs is None:
-        args.inprocess_runs = 1 if args.size == "100k" else 3
-    if args.size == "100k":  # one request can take a minute there: fewer, bounded samples
+        args.inprocess_runs = 1 if args.size in LARGE else 3
+    if args.size in LARGE:  # one request can take a minute there: fewer, bounded samples
         args.sequential_budget = min(args.sequential_budget, 90)
         args.browser_first_runs = min(args.browser_first_runs, 3)
         args.browser_filter_runs = min(args.browser_filter_runs, 5)
@@ -926,6 +955,8 @@ def main():
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     results = bench.results
+    if args.size == "1m":
+        results["compare_100k"] = compare_100k(args.compare or latest_results(out, "100k"))
     results["targets"] = report.targets(results)
     (out / f"{name}.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     (out / f"{name}.md").write_text(report.markdown(results))

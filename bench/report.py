@@ -110,6 +110,25 @@ def targets(r):
         cold < 400,
         _miss_above(cold, 400, "ms"),
     )
+    page = r["views"]["page"]["cold"]["p95_ms"]  # issue 16
+    add(
+        "Cold full page p95, unfiltered (every chart recomputed)",
+        "< 600 ms",
+        f"{page:.0f} ms (n={r['views']['page']['cold']['n']})",
+        page < 600,
+        _miss_above(page, 600, "ms"),
+    )
+    base = r.get("compare_100k")  # at 1m: the cost follows the groups, not the rows
+    if base:
+        ratio = cold / base["filter_cold_p95_ms"]
+        add(
+            "Cold filter change p95 here / at 100k projects, 1M commitments",
+            "≤ 1.5×",
+            f"{ratio:.2f}× ({cold:.0f} ms against {base['filter_cold_p95_ms']:.0f} ms in "
+            f"{base['file']})",
+            ratio <= 1.5,
+            f"{ratio - 1.5:.2f}× over",
+        )
     b = r.get("browser")
     if b and "error" in b:
         add("Chromium figures", "measured", "failed", False, b["error"][:300])
@@ -287,7 +306,13 @@ def markdown(r):
     if r["size"] != "100k":
         lines += [
             "The targets of issue 5 apply at 100k projects / 1M commitments; at this size they "
-            "are reported for reference only.",
+            "are reported for reference only"
+            + (
+                " (at 1M projects / 10M commitments issue 16 asks the cold filter change to "
+                "stay within 1.5× of its 100k value)."
+                if r["size"] == "1m"
+                else "."
+            ),
             "",
         ]
     lines += ["| target | wanted | measured | met | missed by |", "| --- | --- | --- | --- | --- |"]

@@ -6,13 +6,19 @@
   FundraisingUpdate, MarketIndicator);
 - notes.py: dated notes on the portfolio's timeline (Note);
 - facts.py: the read models the database's triggers keep for the dashboard's sums
-  (FactSource, CommitmentFact, PartnershipCommitmentSum);
+  (FactSource, CommitmentFact, CommitmentSum, CapacitySum, ProjectSum);
 - fields.py: the money and capacity fields and their database checks.
 
 Everything is re-exported here: `from projects.models import Project` stays the way to import.
 """
 
-from projects.models.facts import CommitmentFact, FactSource, PartnershipCommitmentSum
+from projects.models.facts import (
+    CapacitySum,
+    CommitmentFact,
+    CommitmentSum,
+    FactSource,
+    ProjectSum,
+)
 from projects.models.fields import (
     MAX_USD,
     MAX_USD_MESSAGE,
@@ -37,17 +43,19 @@ __all__ = [
     "MAX_USD",
     "MAX_USD_MESSAGE",
     "ZERO",
+    "CapacitySum",
     "Commitment",
     "CommitmentFact",
+    "CommitmentSum",
     "FactSource",
     "FundraisingUpdate",
     "Investment",
     "MarketIndicator",
     "Note",
     "Participation",
-    "PartnershipCommitmentSum",
     "Project",
     "ProjectPhase",
+    "ProjectSum",
     "Stage",
     "Target",
     "at_most_max_usd",

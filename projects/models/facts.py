@@ -1,10 +1,13 @@
 """The read models the database keeps for the dashboard's sums: a narrow copy of each
-commitment (CommitmentFact), its sources once each (FactSource), and the commitments to the
-partnership as a whole summed per partner and month (PartnershipCommitmentSum).
+commitment (CommitmentFact), its sources once each (FactSource), the commitments summed per
+project kind, stage and energy source, partner and month (CommitmentSum), the capacity
+coming online summed the same way (CapacitySum), and the projects per kind, stage, energy
+source, country and year (ProjectSum).
 
-Only triggers write them (migrations 0007, 0008 and 0010), on every write however it is made;
-the application only reads them (aipdash/dashboard/selectors/). No history, no provenance of
-their own: they are derived, not records.
+Only triggers write them (migrations 0007, 0010, 0016, 0017 and 0018), on every write however it is
+made; the application only reads them (aipdash/dashboard/selectors/). No history, no provenance
+of their own: they are derived, not records. FactSource also names the sources of the capacity
+sums (and of the project sums), so that every sum groups on a small integer.
 """
 
 from django.db import models
@@ -13,9 +16,9 @@ from projects.models.portfolio import Commitment
 
 
 class FactSource(models.Model):
-    """One distinct source (title and URL) of the commitments: facts refer to it by id, so that
-    a million of them group on a small integer, and the sources of a figure come from the few
-    that its facts name.
+    """One distinct source (title and URL) of the commitments, phases and projects: facts and
+    sums refer to it by id, so that a million of them group on a small integer, and the
+    sources of a figure come from the few that its facts name.
 
     Each (title, URL) once: on PostgreSQL the index behind `factsource_unique` is on a SHA-256
     of the pair (migration 0010), since the longest pair the fields allow, 3,200 bytes of
@@ -97,13 +100,24 @@ class CommitmentFact(models.Model):
         return f"Fact of commitment {self.commitment_id}"
 
 
-class PartnershipCommitmentSum(models.Model):
-    """Commitments to the partnership as a whole (no project) summed per partner, instrument,
-    status, month, source, as-of date and illustrative flag. Project filters leave them all in,
-    so every view reads these few thousand rows instead of grouping their ~30% of the facts.
-    Kept by database triggers on projects_commitmentfact (migration 0008): a fact added adds its
-    cents and one commitment to its row, a fact removed takes them off, an empty row goes."""
+class CommitmentSum(models.Model):
+    """Commitments summed per project kind, stage and energy source (all three empty, and
+    `to_project` false, for commitments to the partnership as a whole), partner, instrument,
+    status, month, source, as-of date and illustrative flag: a few tens of thousands of rows,
+    whatever the number of commitments. The commitment charts and the headline read them
+    whenever the filters are on those project columns (or the partner's own commitments);
+    other filters read the facts of the matching projects and the rows here without a project
+    (project filters leave those all in).
 
+    Kept by database triggers on projects_commitmentfact and projects_project (migration
+    0017): a fact added adds its cents and one commitment to its row, a fact removed takes
+    them off (an empty row goes), and a project's change of kind, stage or energy source moves
+    its facts' sums."""
+
+    to_project = models.BooleanField()
+    kind = models.CharField(max_length=20)
+    stage = models.CharField(max_length=20)
+    energy_source = models.CharField(max_length=20)
     partner_id = models.BigIntegerField()
     instrument = models.SmallIntegerField()
     status = models.SmallIntegerField()
@@ -118,6 +132,10 @@ class PartnershipCommitmentSum(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=[
+                    "to_project",
+                    "kind",
+                    "stage",
+                    "energy_source",
                     "partner_id",
                     "instrument",
                     "status",
@@ -126,9 +144,97 @@ class PartnershipCommitmentSum(models.Model):
                     "as_of",
                     "illustrative",
                 ],
-                name="partnershipsum_key",
+                name="commitmentsum_key",
             )
         ]
 
     def __str__(self) -> str:
         return f"Partnership commitments of partner {self.partner_id}, {self.month:%b %Y}"
+
+
+class CapacitySum(models.Model):
+    """Capacity coming online summed per project kind, stage and energy source, month, source,
+    as-of date and illustrative flag: each phase that is not cancelled under its project's kind,
+    stage and energy source, and each project without phases (with an expected-online date)
+    as a whole. The capacity-online chart reads these few thousand rows instead of joining
+    every phase to its project, whenever its filters are on these three columns only.
+
+    Kept by database triggers on projects_projectphase and projects_project (migration 0016):
+    a phase added, changed or deleted, a project added, deleted or moved to another kind, stage
+    or energy source. Cancelled projects and grid links are summed too (a project may leave
+    either state); the chart leaves them out. MW in whole tenths, so sums stay exact."""
+
+    kind = models.CharField(max_length=20)
+    stage = models.CharField(max_length=20)
+    energy_source = models.CharField(max_length=20)
+    month = models.DateField()
+    source_id = models.BigIntegerField()
+    as_of = models.DateField()
+    illustrative = models.BooleanField()
+    mw_tenths = models.BigIntegerField()
+    items = models.IntegerField()  # phases and whole projects summed here
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "stage",
+                    "energy_source",
+                    "month",
+                    "source_id",
+                    "as_of",
+                    "illustrative",
+                ],
+                name="capacitysum_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Capacity of {self.kind} projects ({self.stage}), {self.month:%b %Y}"
+
+
+class ProjectSum(models.Model):
+    """Projects counted and summed per kind, stage, energy source, country, expected-online
+    year (0: none), source, as-of date and illustrative flag: their capacity, and of those with
+    a position, their number, capacity and summed latitude and longitude. A few thousand rows
+    whatever the number of projects; the pipeline, energy-mix and map charts, the headline's
+    capacity and the filter's countries read them whenever the filters are not on partners.
+
+    Kept by database triggers on projects_project (migration 0018). MW in whole tenths and
+    degrees in hundred-thousandths, as stored, so that sums stay exact."""
+
+    kind = models.CharField(max_length=20)
+    stage = models.CharField(max_length=20)
+    energy_source = models.CharField(max_length=20)
+    country = models.CharField(max_length=2)
+    online_year = models.IntegerField()
+    source_id = models.BigIntegerField()
+    as_of = models.DateField()
+    illustrative = models.BooleanField()
+    mw_tenths = models.BigIntegerField()
+    located = models.IntegerField()  # projects with latitude and longitude
+    located_mw_tenths = models.BigIntegerField()
+    latitude_sum = models.BigIntegerField()
+    longitude_sum = models.BigIntegerField()
+    projects = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "stage",
+                    "energy_source",
+                    "country",
+                    "online_year",
+                    "source_id",
+                    "as_of",
+                    "illustrative",
+                ],
+                name="projectsum_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} projects ({self.stage}) in {self.country}, {self.online_year}"

@@ -12,7 +12,7 @@ from django.db.models import Q
 ZERO = Decimal(0)
 # The most one record may hold: ten times the partnership's whole $100bn target, more than any
 # deal, project or commitment it could make, so only a typing error goes past it. It also keeps
-# the dashboard's sums in bigint cents (CommitmentFact, PartnershipCommitmentSum) far from
+# the dashboard's sums in bigint cents (CommitmentFact, CommitmentSum) far from
 # overflowing: 2**63 cents is $92 quadrillion, 92,234 records at the limit with one partner,
 # instrument, status, month and source.
 MAX_USD = Decimal("1000000000000")

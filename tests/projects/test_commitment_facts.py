@@ -1,6 +1,6 @@
 """projects_commitmentfact follows projects_commitment through every kind of write, and
-projects_partnershipcommitmentsum follows the facts, by the database's own triggers
-(migrations 0007 and 0008): what the dashboard sums is what was entered."""
+projects_commitmentsum follows the facts and their projects, by the database's own triggers
+(migrations 0007 and 0014): what the dashboard sums is what was entered."""
 
 import datetime as dt
 import random
@@ -11,7 +11,7 @@ from django.db import connection
 
 from aipdash.dashboard import selectors
 from aipdash.dashboard.filters import DashboardFilters
-from projects.models import Commitment, CommitmentFact, FactSource, PartnershipCommitmentSum
+from projects.models import Commitment, CommitmentFact, CommitmentSum, FactSource, Project
 from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,11 +75,17 @@ def _facts():
     }
 
 
-def _expected_partnership_sums():
-    """The commitments without a project, summed per key, computed here in Python."""
+def _expected_sums():
+    """The commitments summed per project kind, stage and energy source (none for those to
+    the partnership as a whole) and the rest of the key, computed here in Python."""
     sums = {}
-    for c in Commitment.objects.filter(project=None).order_by():
+    for c in Commitment.objects.select_related("project").order_by():
+        p = c.project
         key = (
+            p is not None,
+            p.kind if p else "",
+            p.stage if p else "",
+            p.energy_source if p else "",
             c.partner_id,
             CommitmentFact.INSTRUMENT_CODES[c.instrument],
             CommitmentFact.STATUS_CODES[c.status],
@@ -94,10 +100,14 @@ def _expected_partnership_sums():
     return sums
 
 
-def _partnership_sums():
+def _sums():
     sources = {f.pk: (f.source_title, f.source_url) for f in FactSource.objects.all()}
     return {
         (
+            s.to_project,
+            s.kind,
+            s.stage,
+            s.energy_source,
             s.partner_id,
             s.instrument,
             s.status,
@@ -106,13 +116,17 @@ def _partnership_sums():
             s.as_of,
             s.illustrative,
         ): (s.amount_cents, s.commitments)
-        for s in PartnershipCommitmentSum.objects.all()
+        for s in CommitmentSum.objects.all()
     }
+
+
+def _partnership_sums():
+    return {key: value for key, value in _sums().items() if not key[0]}
 
 
 def _check():
     assert _facts() == _expected()
-    assert _partnership_sums() == _expected_partnership_sums()
+    assert _sums() == _expected_sums()
 
 
 def test_every_kind_of_write_keeps_the_facts_equal_to_the_commitments():
@@ -141,6 +155,17 @@ def test_every_kind_of_write_keeps_the_facts_equal_to_the_commitments():
     assert sum(n for _, n in _partnership_sums().values()) == 5  # to the partnership as a whole
     Commitment.objects.filter(partner=partner).update(status="committed", amount_usd=7)
     _check()
+
+    # The project's stage, kind or energy source changes: its commitments' sums move with it.
+    project.stage = "operational"
+    project.save()
+    _check()
+    Project.objects.filter(pk=project.pk).update(kind="generation", energy_source="wind")
+    _check()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE projects_project SET stage = 'paused', country = 'FR'")
+    _check()
+
     Commitment.objects.filter(reference__startswith="bulk-").exclude(reference="bulk-0").delete()
     _check()
     with connection.cursor() as cursor:
@@ -148,6 +173,7 @@ def test_every_kind_of_write_keeps_the_facts_equal_to_the_commitments():
     _check()
     assert len(_facts()) == 2
     assert _partnership_sums() == {}  # emptied rows go
+    assert sum(n for _, n in _sums().values()) == 2
 
 
 def test_the_sums_read_from_the_facts_equal_the_commitments_own_sums():
@@ -159,7 +185,7 @@ def test_the_sums_read_from_the_facts_equal_the_commitments_own_sums():
             committed_on=dt.date(2025, 1 + n, 28),
             instrument=("equity", "debt")[n % 2],
         )
-    sums = selectors.commitment_sums(DashboardFilters())
+    sums = selectors.commitment_sums(DashboardFilters()).readable()
     by_month = {row["date"]: row["amount_usd"] for row in sums}
     assert sum(by_month.values()) == sum(c.amount_usd for c in Commitment.objects.all())
     assert by_month[dt.date(2025, 3, 1)] == Decimal("3000000.15")  # exact, to the cent
@@ -170,8 +196,8 @@ def test_the_sums_read_from_the_facts_equal_the_commitments_own_sums():
 @pytest.mark.parametrize(
     "emptied_first",
     [
-        ["projects_partnershipcommitmentsum"],
-        ["projects_partnershipcommitmentsum", "projects_commitmentfact"],
+        ["projects_commitmentsum"],
+        ["projects_commitmentsum", "projects_commitmentfact"],
         ["projects_commitmentfact"],
         [],
     ],
@@ -189,7 +215,7 @@ def test_emptying_the_tables_in_any_order_leaves_no_sums(emptied_first):
         for table in [*emptied_first, "projects_commitment"]:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (this test's own names)
     assert not CommitmentFact.objects.exists()
-    assert list(PartnershipCommitmentSum.objects.values()) == []
+    assert list(CommitmentSum.objects.values()) == []
 
 
 # The longest sources the fields allow, in characters of four bytes each in UTF-8 that do not

@@ -3,7 +3,10 @@ the version every portfolio write replaces, which is what makes a cached payload
 
 Each process keeps the most recent small values (`local=True`) in a local LRU (LOCAL_ENTRIES)
 in front of Redis: a value under a versioned key never changes. Within one request a value is
-read from the cache once.
+read from the cache once, and the values a request computed are stored at its end, all in one
+round trip (`set_many`) once the response has gone: a cold view that computes twenty values
+does not wait for twenty writes to Redis. Outside a request (a command, a test calling a
+selector) a value is stored at once.
 """
 
 import hashlib
@@ -13,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 
 from aipdash.core.cache.versions import _request, data_version
 
@@ -57,10 +61,37 @@ def _cached[T](key: str, compute: Callable[[], T], local: bool) -> T:
     value: T | None = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=PAYLOAD_TTL)
+        _store(key, value)
     if local:
         with _local_lock:
             _local[key] = value
             while len(_local) > LOCAL_ENTRIES:
                 _local.popitem(last=False)
     return value
+
+
+def _store(key: str, value) -> None:
+    """Store at the end of the request (see the module's docstring), or now outside one."""
+    if getattr(_request, "active", False):
+        pending = getattr(_request, "pending", None)
+        if pending is None:
+            pending = _request.pending = {}
+        pending[key] = value
+    else:
+        cache.set(key, value, timeout=PAYLOAD_TTL)
+
+
+def _store_pending(**kwargs) -> None:
+    """At the end of a request (its response sent): what it computed, in one round trip."""
+    pending, _request.pending = getattr(_request, "pending", None), None
+    if pending:
+        cache.set_many(pending, timeout=PAYLOAD_TTL)
+
+
+def _forget_pending(**kwargs) -> None:
+    # A request that never finished (no signal) leaves nothing for the next one to store.
+    _request.pending = None
+
+
+request_finished.connect(_store_pending, dispatch_uid="payloads-store-pending")
+request_started.connect(_forget_pending, dispatch_uid="payloads-forget-pending")

@@ -3,12 +3,16 @@ the energy mix and the map (a point per project up to MAP_POINTS_MAX, then per c
 stage).
 """
 
+from decimal import Decimal
+
 from django.db.models import (
     Case,
     Count,
     Exists,
     F,
+    Max,
     OuterRef,
+    Q,
     Sum,
     Value,
     When,
@@ -25,14 +29,19 @@ from aipdash.dashboard.selectors.common import (
     _provenance_aggregates,
     _rolled_up,
     _sortable,
+    kept_conditions,
+    kept_projects,
+    on_kept_dimensions,
     phases,
     project_provenance,
     project_sums,
     projects,
     provenance_of_rows,
+    source_names,
 )
 from aipdash.records import staleness
 from projects.models import (
+    CapacitySum,
     Project,
     ProjectPhase,
     Stage,
@@ -51,15 +60,41 @@ def capacity_pipeline(filters: DashboardFilters) -> ChartData:
     )
 
 
-SIDE = Case(
-    When(project__kind=Project.Kind.DATA_CENTRE, then=Value("demand")),
-    default=Value("supply"),
-)
+def _capacity_online_from_sums(filters: DashboardFilters) -> list[dict]:
+    """capacity_online's rows from the sums the database keeps (projects.CapacitySum): a few
+    thousand rows, whatever the number of phases; for filters on kind, stage and energy
+    source only (the columns the sums are kept by)."""
+    qs = (
+        CapacitySum.objects.filter(kept_conditions(filters))
+        .exclude(stage=Stage.CANCELLED)
+        .exclude(kind=Project.Kind.GRID)
+    )
+    parts = list(
+        qs.order_by()
+        .values_list("month", "kind", "source_id")
+        .annotate(
+            tenths=Sum("mw_tenths"),
+            newest=Max("as_of"),
+            n_illustrative=Sum("items", filter=Q(illustrative=True), default=0),
+        )
+    )
+    sources = source_names({part[2] for part in parts})
+    return [
+        {
+            "source_title": sources[source_id][0],
+            "source_url": sources[source_id][1],
+            "date": month,
+            "side": "demand" if kind == Project.Kind.DATA_CENTRE else "supply",
+            "mw": Decimal(tenths).scaleb(-1),
+            "newest": newest,
+            "n_illustrative": n_illustrative,
+        }
+        for month, kind, source_id, tenths, newest, n_illustrative in parts
+    ]
 
 
-def capacity_online(filters: DashboardFilters) -> ChartData:
-    """Phases coming online, demand (data-centre IT load) against supply (generation and
-    storage); cancelled projects and phases are left out, grid projects carry no MW here."""
+def _capacity_online_from_phases(filters: DashboardFilters) -> list[dict]:
+    """capacity_online's rows from the phases and projects themselves, for any filters."""
     phase_qs = (
         phases(filters)
         .exclude(stage=Stage.CANCELLED)
@@ -87,6 +122,22 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
         .values(*SOURCE_KEYS, date=Month("expected_online"), side=whole_side)
         .annotate(mw=Sum("capacity_mw"), **_provenance_aggregates())
     )
+    return rows
+
+
+SIDE = Case(
+    When(project__kind=Project.Kind.DATA_CENTRE, then=Value("demand")),
+    default=Value("supply"),
+)
+
+
+def capacity_online(filters: DashboardFilters) -> ChartData:
+    """Phases coming online, demand (data-centre IT load) against supply (generation and
+    storage); cancelled projects and phases are left out, grid projects carry no MW here."""
+    if on_kept_dimensions(filters):
+        rows = _capacity_online_from_sums(filters)
+    else:
+        rows = _capacity_online_from_phases(filters)
     sources = provenance_of_rows(rows)  # phases and whole projects, from the same rows
     mw = {}
     for row in rows:
@@ -133,13 +184,44 @@ def energy_mix(filters: DashboardFilters) -> ChartData:
 MAP_POINTS_MAX = 1000  # above this, one point per country and stage instead of per project
 
 
-def project_map(filters: DashboardFilters) -> ChartData:
-    """A point per project; past MAP_POINTS_MAX projects, a point per country and stage (at
-    the mean position of its projects, their capacity summed), so that the figure, the page and
-    the browser's drawing stay small whatever the size of the portfolio. The grouped query runs
-    first (it also counts); the per-project one only when the count allows it."""
-    qs = projects(filters).filter(latitude__isnull=False, longitude__isnull=False)
-    parts = list(  # per country, stage and source: the provenance comes from these rows too
+def _map_parts_of_sums(filters: DashboardFilters) -> list[dict]:
+    """The located projects per country, stage and source, from the sums the database keeps
+    (projects.ProjectSum): a few thousand rows whatever the number of projects."""
+    parts = list(
+        kept_projects(filters)
+        .filter(located__gt=0)
+        .order_by()
+        .values_list("country", "stage", "source_id")
+        .annotate(
+            count=Sum("located"),
+            tenths=Sum("located_mw_tenths"),
+            lat_units=Sum("latitude_sum"),
+            lon_units=Sum("longitude_sum"),
+            newest=Max("as_of"),
+            n_illustrative=Sum("located", filter=Q(illustrative=True), default=0),
+        )
+    )
+    sources = source_names({part[2] for part in parts})
+    return [
+        {
+            "country": country,
+            "stage": stage,
+            "source_title": sources[source][0],
+            "source_url": sources[source][1],
+            "projects": count,
+            "mw": Decimal(tenths).scaleb(-1),
+            "lat_sum": Decimal(lat).scaleb(-5),
+            "lon_sum": Decimal(lon).scaleb(-5),
+            "newest": newest,
+            "n_illustrative": illustrative,
+        }
+        for country, stage, source, count, tenths, lat, lon, newest, illustrative in parts
+    ]
+
+
+def _map_parts_of_projects(qs) -> list[dict]:
+    """The same from the located projects themselves (the partner filter)."""
+    return list(
         qs.order_by()
         .values("country", "stage", *SOURCE_KEYS)
         .annotate(
@@ -150,6 +232,16 @@ def project_map(filters: DashboardFilters) -> ChartData:
             **_provenance_aggregates(),
         )
     )
+
+
+def project_map(filters: DashboardFilters) -> ChartData:
+    """A point per project; past MAP_POINTS_MAX projects, a point per country and stage (at
+    the mean position of its projects, their capacity summed), so that the figure, the page and
+    the browser's drawing stay small whatever the size of the portfolio. The grouped query runs
+    first (it also counts); the per-project one only when the count allows it."""
+    qs = projects(filters).filter(latitude__isnull=False, longitude__isnull=False)
+    # Per country, stage and source: the provenance comes from these rows too.
+    parts = _map_parts_of_projects(qs) if filters.partner else _map_parts_of_sums(filters)
     by_place = {}
     for part in parts:
         g = by_place.setdefault(

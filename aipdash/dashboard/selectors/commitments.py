@@ -1,36 +1,45 @@
-"""The commitment charts: commitments by partner and over time, from the grouped sums of
-the trigger-kept `CommitmentFact` rows (one query), with their notes and targets.
+"""The commitment charts: commitments by partner and over time, from the sums the database
+keeps (`CommitmentSum`, or the `CommitmentFact` rows of the matching projects; one query),
+with their notes and targets.
+
+The sums are read as plain tuples of integers (partner, codes, months as ordinals, cents), not
+as dicts of Decimals and dates: a few thousand rows to sum in Python, to pickle for the cache
+and to read back, several times cheaper that way. Money stays exact in whole cents until a
+figure turns it into a float (cents / 100: the same float as the Decimal's).
 """
 
+import dataclasses
+import datetime as dt
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
+    Count,
     Max,
     Q,
     Sum,
 )
 
 from aipdash.charts.catalogue import TITLES
-from aipdash.charts.data import ChartData, Column
+from aipdash.charts.data import ChartData, Column, Source
 from aipdash.core.cache.payloads import cached
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors.common import (
     _committed_by,
-    _floats,
     _partner_rows,
-    _provenance_aggregates,
     _sortable,
     _targets,
     _targets_provenance,
+    kept_conditions,
     merged,
+    on_kept_dimensions,
     projects,
-    provenance_of_rows,
+    source_names,
 )
 from projects.models import (
     Commitment,
     CommitmentFact,
-    FactSource,
-    PartnershipCommitmentSum,
+    CommitmentSum,
 )
 
 COMMITMENT_NOTE = (
@@ -49,99 +58,196 @@ COUNTED_AS_COMMITTED_IN_WORDS = " or ".join(  # "committed or called / deployed"
 
 _INSTRUMENTS = {code: value for value, code in CommitmentFact.INSTRUMENT_CODES.items()}
 _STATUSES = {code: value for value, code in CommitmentFact.STATUS_CODES.items()}
+_COMMITTED_CODES = frozenset(CommitmentFact.STATUS_CODES[s] for s in COMMITTED_STATUSES)
+_ANNOUNCED_CODE = CommitmentFact.STATUS_CODES[Commitment.Status.ANNOUNCED]
+_EQUITY_CODE = CommitmentFact.INSTRUMENT_CODES[Commitment.Instrument.EQUITY]
 CENT = Decimal("0.01")
 SUM_KEYS = ("partner_id", "instrument", "status", "month", "source_id")
 
 
-def commitment_sums(filters: DashboardFilters) -> list[dict]:
+class CommitmentSums(NamedTuple):
+    """The filtered commitments summed per SUM_KEYS: `rows` of (partner id, instrument code,
+    status code, month as a date ordinal, source id, cents, newest as-of date as an ordinal,
+    illustrative commitments), and `sources`: each source id's (title, URL)."""
+
+    rows: tuple[tuple[int, int, int, int, int, int, int, int], ...]
+    sources: dict[int, tuple[str, str]]
+
+    def readable(self) -> list[dict]:
+        """The rows as dicts of values for people and files (codes as names, dates, Decimal
+        USD), for checks and exports; the charts read the tuples."""
+        return [
+            {
+                "partner_id": partner_id,
+                "instrument": _INSTRUMENTS[instrument],
+                "status": _STATUSES[status],
+                "source_title": self.sources[source_id][0],
+                "source_url": self.sources[source_id][1],
+                "date": dt.date.fromordinal(month),
+                "amount_usd": Decimal(cents) * CENT,  # exact: whole cents
+                "newest": dt.date.fromordinal(newest),
+                "n_illustrative": n_illustrative,
+            }
+            for partner_id, instrument, status, month, source_id, cents, newest, n_illustrative in (
+                self.rows
+            )
+        ]
+
+    def provenance(self, rows=None) -> dict:
+        """provenance_of_rows() of `rows` (all by default): newest as-of date, illustrative or
+        not, the sources with a URL and the newest date of each."""
+        rows = self.rows if rows is None else rows
+        newest_by_source, as_of, illustrative = {}, 0, False
+        for *_, source_id, _cents, newest, n_illustrative in rows:
+            as_of = max(as_of, newest)
+            illustrative = illustrative or n_illustrative > 0
+            if newest > newest_by_source.get(source_id, 0):
+                newest_by_source[source_id] = newest
+        sources = sorted(
+            (
+                Source(title=title, url=url, as_of=dt.date.fromordinal(newest))
+                for source_id, newest in newest_by_source.items()
+                for title, url in (self.sources[source_id],)
+                if url
+            ),
+            key=lambda s: (s.as_of or dt.date.min, s.title),
+            reverse=True,
+        )
+        return {
+            "as_of": dt.date.fromordinal(as_of) if as_of else None,
+            "illustrative": illustrative,
+            "sources": tuple(sources),
+        }
+
+
+def commitment_sums(filters: DashboardFilters) -> CommitmentSums:
     """The filtered commitments summed per partner, instrument, status, month and source, with
     their provenance, for both commitment charts, the headline and their provenance (each a
     roll-up of these rows); cached per (filters, data version). Its size is bounded by partners
     x 2 x 3 x months x sources, whatever the number of commitments.
 
     The same rows as commitments(filters), read from what the database keeps for this: the
-    commitments to projects from their facts (projects.CommitmentFact), narrowed by the project
-    filters; those to the partnership as a whole, which every view counts, from their running
-    sums (projects.PartnershipCommitmentSum); then one small query for the sources named."""
+    sums per project kind, stage and energy source (projects.CommitmentSum) when the filters
+    are on those columns or the partner's own commitments, one query over tens of thousands
+    of rows whatever the number of commitments; otherwise the commitments to projects from
+    their facts (projects.CommitmentFact), narrowed by the project filters, and those to the
+    partnership as a whole, which every view counts, from the sums. Then one small query for
+    the sources named."""
 
     def compute():
-        to_projects = _committed_by(
-            CommitmentFact.objects.filter(project_id__isnull=False), filters
-        )
-        if filters.narrows_projects:
-            to_projects = to_projects.filter(project_id__in=projects(filters).values("pk"))
-        parts = list(
-            to_projects.order_by()
-            .values(*SUM_KEYS)
-            .annotate(cents=Sum("amount_cents"), **_provenance_aggregates())
-        ) + list(
-            _committed_by(PartnershipCommitmentSum.objects.all(), filters)
-            .order_by()
-            .values(*SUM_KEYS)
-            .annotate(
-                cents=Sum("amount_cents"),
-                newest=Max("as_of"),
-                n_illustrative=Sum("commitments", filter=Q(illustrative=True)),
-            )
-        )
-        merged = {}
-        for part in parts:
-            key = tuple(part[k] for k in SUM_KEYS)
-            row = merged.setdefault(key, {"cents": 0, "newest": None, "n_illustrative": 0})
-            row["cents"] += part["cents"]
-            row["newest"] = max(filter(None, (row["newest"], part["newest"])), default=None)
-            row["n_illustrative"] += part["n_illustrative"] or 0
-        sources = FactSource.objects.in_bulk({key[4] for key in merged})
-        return [
-            {
-                "partner_id": partner_id,
-                "instrument": _INSTRUMENTS[instrument],
-                "status": _STATUSES[status],
-                "source_title": sources[source_id].source_title,
-                "source_url": sources[source_id].source_url,
-                "date": month,
-                "amount_usd": Decimal(row["cents"]) * CENT,  # exact: whole cents
-                "newest": row["newest"],
-                "n_illustrative": row["n_illustrative"],
-            }
-            for (partner_id, instrument, status, month, source_id), row in merged.items()
-        ]
+        parts = _parts(filters, kept=_sums_answer(filters))
+        return CommitmentSums(rows=parts, sources=source_names({part[4] for part in parts}))
 
-    return cached("commitment-sums", filters.canonical(), compute)
+    return cached("commitment-sums-2", filters.canonical(), compute)
+
+
+def _parts(filters: DashboardFilters, *, kept: bool) -> tuple[tuple, ...]:
+    """commitment_sums' rows from the kept sums (`kept`, for the filters _sums_answer allows)
+    or from the facts and the sums without a project (any filters)."""
+    if kept:
+        sums = CommitmentSum.objects.all()
+        if filters.narrows_projects:
+            sums = sums.filter(Q(to_project=False) | kept_conditions(filters))
+        return _summed(_committed_by(sums, filters), "commitments")
+    to_projects = _committed_by(CommitmentFact.objects.filter(project_id__isnull=False), filters)
+    if filters.narrows_projects:
+        to_projects = to_projects.filter(project_id__in=projects(filters).values("pk"))
+    to_partnership = _committed_by(CommitmentSum.objects.filter(to_project=False), filters)
+    return _merged(_summed(to_projects, None) + _summed(to_partnership, "commitments"))
+
+
+def _sums_answer(filters: DashboardFilters) -> bool:
+    """Whether the kept sums answer these filters: those on kind, stage and energy source,
+    and the partner's own commitments, are columns of theirs; the partner filter with a
+    project filter also narrows the projects to the partner's, which they cannot."""
+    return on_kept_dimensions(dataclasses.replace(filters, partner=())) and not (
+        filters.partner and filters.narrows_projects
+    )
+
+
+def _summed(qs, counted) -> tuple[tuple, ...]:
+    """(partner, instrument, status, month, source, cents, newest, illustrative count) per
+    SUM_KEYS, dates as ordinals, from facts (`counted` None: a row is a commitment) or sums
+    (`counted`: the column counting the commitments of a row)."""
+    illustrative = (
+        Count("pk", filter=Q(illustrative=True))
+        if counted is None
+        else Sum(counted, filter=Q(illustrative=True), default=0)
+    )
+    return tuple(
+        (partner, instrument, status, month.toordinal(), source, cents, newest.toordinal(), n)
+        for partner, instrument, status, month, source, cents, newest, n in qs.order_by()
+        .values_list(*SUM_KEYS)
+        .annotate(cents=Sum("amount_cents"), newest=Max("as_of"), n_illustrative=illustrative)
+    )
+
+
+def _merged(parts: tuple[tuple, ...]) -> tuple[tuple, ...]:
+    """Rows of _summed with the same key summed into one."""
+    out = {}
+    for partner, instrument, status, month, source, cents, newest, n_illustrative in parts:
+        key = (partner, instrument, status, month, source)
+        known = out.get(key)
+        if known is None:
+            out[key] = [cents, newest, n_illustrative]
+        else:
+            known[0] += cents
+            known[1] = max(known[1], newest)
+            known[2] += n_illustrative
+    return tuple((*key, *values) for key, values in out.items())
 
 
 def _commitment_chart(
-    filters, *, chart, title, group_by, order_by, columns, committed_only=False
+    filters, *, chart, title, by_date, order_by, columns, committed_only=False
 ) -> ChartData:
-    """Commitments summed per partner and `group_by` (keys of commitment_sums), with the
-    targets as reference lines; `committed_only`: only money committed (COMMITTED_STATUSES),
-    its provenance from those rows alone."""
-    counted = commitment_sums(filters)
-    provenance = commitment_provenance(filters)
+    """Commitments summed per partner and instrument, and per status or (`by_date`) month,
+    with the targets as reference lines; `committed_only`: only money committed
+    (COMMITTED_STATUSES), its provenance from those rows alone."""
+    sums = commitment_sums(filters)
+    counted = sums.rows
     notes = [COMMITMENT_NOTE] if filters.narrows_projects else []
     if committed_only:
-        counted = [row for row in counted if row["status"] in COMMITTED_STATUSES]
-        provenance = provenance_of_rows(counted)
+        counted = [row for row in counted if row[2] in _COMMITTED_CODES]
+        provenance = sums.provenance(counted)
         notes.insert(
             0,
             f"Money {COUNTED_AS_COMMITTED_IN_WORDS}; announced money is left out (the chart "
             "by partner shows it).",
         )
-    sums = {}
-    for row in counted:
-        key = (row["partner_id"], *(row[k] for k in group_by))
-        sums[key] = sums.get(key, 0) + (row["amount_usd"] or 0)
-    rows = _partner_rows(
-        {"partner_id": key[0], **dict(zip(group_by, key[1:], strict=True)), "amount_usd": amount}
-        for key, amount in sums.items()
-    )
+    else:
+        provenance = commitment_provenance(filters)
+    cents = {}
+    for partner, instrument, status, month, _source, amount, _newest, _n in counted:
+        key = (partner, instrument, month if by_date else status)
+        cents[key] = cents.get(key, 0) + amount
+    # amount / 100: the float of the exact Decimal sum (both round the same number once).
+    if by_date:
+        rows = _partner_rows(
+            {
+                "partner_id": partner,
+                "date": dt.date.fromordinal(month),
+                "instrument": _INSTRUMENTS[instrument],
+                "amount_usd": amount / 100,
+            }
+            for (partner, instrument, month), amount in cents.items()
+        )
+    else:
+        rows = _partner_rows(
+            {
+                "partner_id": partner,
+                "instrument": _INSTRUMENTS[instrument],
+                "status": _STATUSES[status],
+                "amount_usd": amount / 100,
+            }
+            for (partner, instrument, status), amount in cents.items()
+        )
     rows.sort(key=lambda row: tuple(_sortable(row.get(key)) for key in order_by))
     targets, target_qs = _targets()
     return ChartData(
         chart=chart,
         title=title,
         columns=(*columns, Column("amount_usd", "Amount", "USD")),
-        rows=_floats(rows, "amount_usd"),
+        rows=tuple(rows),
         note=" ".join(notes),
         extras={"targets": targets},
         **merged(provenance, _targets_provenance(target_qs)),
@@ -153,7 +259,7 @@ def commitments_by_partner(filters: DashboardFilters) -> ChartData:
         filters,
         chart="commitments_by_partner",
         title=TITLES["commitments_by_partner"],
-        group_by=("instrument", "status"),
+        by_date=False,
         order_by=("partner", "instrument", "status"),
         columns=(
             Column("partner", "Partner"),
@@ -172,7 +278,7 @@ def commitments_over_time(filters: DashboardFilters) -> ChartData:
         committed_only=True,
         # By month (its first day): rows stay bounded by partners x instruments x months,
         # however many commitments there are.
-        group_by=("date", "instrument"),
+        by_date=True,
         order_by=("date", "partner", "instrument"),
         columns=(
             Column("date", "Date"),
@@ -188,6 +294,27 @@ def commitment_provenance(filters: DashboardFilters) -> dict:
     return cached(
         "commitment-provenance",
         filters.canonical(),
-        lambda: provenance_of_rows(commitment_sums(filters)),
+        lambda: commitment_sums(filters).provenance(),
         local=True,
     )
+
+
+def committed_money(filters: DashboardFilters) -> dict:
+    """Equity and equity-and-debt, committed (COMMITTED_STATUSES) and only announced, in USD,
+    from commitment_sums (no query of its own): the headline's money."""
+    cents = dict.fromkeys(
+        ("equity_committed", "equity_announced", "total_committed", "total_announced"), 0
+    )
+    for _partner, instrument, status, _month, _source, amount, _newest, _n in commitment_sums(
+        filters
+    ).rows:
+        if status in _COMMITTED_CODES:
+            state = "committed"
+        elif status == _ANNOUNCED_CODE:
+            state = "announced"
+        else:  # a status that is neither: in no figure rather than in the wrong one
+            continue
+        cents[f"total_{state}"] += amount
+        if instrument == _EQUITY_CODE:
+            cents[f"equity_{state}"] += amount
+    return {key: value / 100 for key, value in cents.items()}  # the floats of the exact sums

@@ -5,6 +5,7 @@ per-project sums, the targets, and small row helpers.
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db.models import (
     Count,
@@ -23,9 +24,11 @@ from aipdash.dashboard.filters import DashboardFilters
 from partners.models import Partner
 from projects.models import (
     Commitment,
+    FactSource,
     Participation,
     Project,
     ProjectPhase,
+    ProjectSum,
     Target,
 )
 
@@ -78,6 +81,42 @@ def project_conditions(filters: DashboardFilters, via: str = "") -> Q:
             )
         )
     return q
+
+
+def on_kept_dimensions(filters: DashboardFilters) -> bool:
+    """True when the filters are on the project columns the kept sums are grouped by (kind,
+    stage, energy source) only: the capacity and commitment charts then read those sums
+    (projects.CapacitySum, ...) instead of the rows. Country, the online years and the
+    partner's projects are not columns of theirs (each would multiply their rows by the
+    number of its values), so those filters read the rows."""
+    return not (
+        filters.country
+        or filters.online_from is not None
+        or filters.online_to is not None
+        or filters.partner
+    )
+
+
+def kept_conditions(filters: DashboardFilters) -> Q:
+    """The filters as conditions on a table of kept sums (see on_kept_dimensions)."""
+    q = Q()
+    if filters.kind:
+        q &= Q(kind__in=filters.kind)
+    if filters.stage:
+        q &= Q(stage__in=filters.stage)
+    if filters.energy_source:
+        q &= Q(energy_source__in=filters.energy_source)
+    return q
+
+
+def source_names(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Title and URL of each source id of the kept facts and sums (projects.FactSource)."""
+    return {
+        pk: (title, url)
+        for pk, title, url in FactSource.objects.filter(pk__in=ids).values_list(
+            "pk", "source_title", "source_url"
+        )
+    }
 
 
 def projects(filters: DashboardFilters) -> QuerySet[Project]:
@@ -138,19 +177,67 @@ def provenance_of_rows(rows: Iterable[dict]) -> dict:
 
 def project_sums(filters: DashboardFilters) -> list[dict]:
     """The filtered projects' capacity and count per stage, kind, energy source and source,
-    with their provenance: one scan of the projects for the pipeline and energy-mix charts and
-    the headline's capacity tiles (each a roll-up of these rows), cached per (filters, data
-    version); at most stages x kinds x energy sources x sources rows."""
+    with their provenance: one query for the pipeline and energy-mix charts and the headline's
+    capacity tiles (each a roll-up of these rows), cached per (filters, data version); at most
+    stages x kinds x energy sources x sources rows. Read from the sums the database keeps
+    (projects.ProjectSum) unless the filters are on partners, then from the projects."""
+
     return cached(
         "project-sums",
         filters.canonical(),
-        lambda: list(
+        lambda: _project_sums_rows(filters, kept=not filters.partner),
+    )
+
+
+def _project_sums_rows(filters: DashboardFilters, *, kept: bool) -> list[dict]:
+    """project_sums' rows from the kept sums (`kept`: every filter but partner) or from the
+    projects (any filters)."""
+    if not kept:
+        return list(
             projects(filters)
             .order_by()
             .values("stage", "kind", "energy_source", *SOURCE_KEYS)
             .annotate(mw=Sum("capacity_mw"), projects=Count("pk"), **_provenance_aggregates())
-        ),
+        )
+    parts = list(
+        kept_projects(filters)
+        .order_by()
+        .values_list("stage", "kind", "energy_source", "source_id")
+        .annotate(
+            tenths=Sum("mw_tenths"),
+            count=Sum("projects"),
+            newest=Max("as_of"),
+            n_illustrative=Sum("projects", filter=Q(illustrative=True), default=0),
+        )
     )
+    sources = source_names({part[3] for part in parts})
+    return [
+        {
+            "stage": stage,
+            "kind": kind,
+            "energy_source": energy_source,
+            "source_title": sources[source_id][0],
+            "source_url": sources[source_id][1],
+            "mw": Decimal(tenths).scaleb(-1),
+            "projects": count,
+            "newest": newest,
+            "n_illustrative": n_illustrative,
+        }
+        for stage, kind, energy_source, source_id, tenths, count, newest, n_illustrative in parts
+    ]
+
+
+def kept_projects(filters: DashboardFilters) -> QuerySet[ProjectSum]:
+    """The sums the database keeps of the projects (projects.ProjectSum) under every filter
+    but partner: kind, stage, energy source, country and online years are columns of theirs."""
+    qs = ProjectSum.objects.filter(kept_conditions(filters))
+    if filters.country:
+        qs = qs.filter(country__in=filters.country)
+    if filters.online_from is not None:
+        qs = qs.filter(online_year__gte=filters.online_from)
+    if filters.online_to is not None:
+        qs = qs.filter(online_year__lte=filters.online_to, online_year__gt=0)
+    return qs
 
 
 def _rolled_up(rows: Iterable[dict], keys: tuple[str, ...]) -> list[dict]:

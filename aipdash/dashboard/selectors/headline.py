@@ -13,10 +13,9 @@ from django.db.models import (
 from aipdash.charts.data import Source
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors.commitments import (
-    COMMITTED_STATUSES,
     COUNTED_AS_COMMITTED_IN_WORDS,
     commitment_provenance,
-    commitment_sums,
+    committed_money,
 )
 from aipdash.dashboard.selectors.common import (
     _targets,
@@ -29,7 +28,7 @@ from aipdash.dashboard.selectors.common import (
 )
 from partners.models import Partner
 from projects.models import (
-    Commitment,
+    ZERO,
     FundraisingUpdate,
     Participation,
     Project,
@@ -40,7 +39,7 @@ from projects.models import (
 # Headline tiles ----------------------------------------------------------------------------
 
 # What each headline tile counts, written once (and in the README, "Using it"); money
-# "committed": COMMITTED_STATUSES, above.
+# "committed": COMMITTED_STATUSES (selectors/commitments.py, committed_money).
 # Capacity "in the pipeline": announced, in development or under construction (paused and
 # cancelled projects are in neither tile).
 PIPELINE_STAGES = (Stage.ANNOUNCED, Stage.DEVELOPMENT, Stage.CONSTRUCTION)
@@ -55,31 +54,12 @@ CAPACITY_SIDE = {
 }
 
 
-def _money(sums: Iterable[dict]) -> dict:
-    """Equity and equity-and-debt, committed (COMMITTED_STATUSES) and only announced, from the
-    rows of commitment_sums (no query of its own)."""
-    money = dict.fromkeys(
-        ("equity_committed", "equity_announced", "total_committed", "total_announced"), 0
-    )
-    for row in sums:
-        if row["status"] in COMMITTED_STATUSES:
-            state = "committed"
-        elif row["status"] == Commitment.Status.ANNOUNCED:
-            state = "announced"
-        else:  # a status that is neither: in no figure rather than in the wrong one
-            continue
-        amount = row["amount_usd"] or 0
-        money[f"total_{state}"] += amount
-        if row["instrument"] == Commitment.Instrument.EQUITY:
-            money[f"equity_{state}"] += amount
-    return {key: float(value) for key, value in money.items()}
-
-
 def _capacity(rows: Iterable[dict]) -> dict:
     """MW operational and in the pipeline per CAPACITY_SIDE, and the number of projects, from
-    the rows of project_sums (no query of its own)."""
+    the rows of project_sums (no query of its own). Summed exactly (Decimal), made a float
+    once: the figure does not depend on the order of the rows."""
     mw = {
-        f"{side}_{state}": 0.0
+        f"{side}_{state}": ZERO
         for side in ("dc", "power", "grid")
         for state in ("operational", "pipeline")
     }
@@ -95,8 +75,8 @@ def _capacity(rows: Iterable[dict]) -> dict:
             else None
         )
         if side and state and row["mw"] is not None:
-            mw[f"{side}_{state}"] += float(row["mw"])
-    return {"projects": projects, "mw": mw}
+            mw[f"{side}_{state}"] += row["mw"]
+    return {"projects": projects, "mw": {key: float(value) for key, value in mw.items()}}
 
 
 def headline(filters: DashboardFilters) -> dict:
@@ -104,7 +84,7 @@ def headline(filters: DashboardFilters) -> dict:
     capacity by state, counts; each with its as-of date and provenance. A fixed number of
     queries."""
     commitment_qs = commitments(filters)
-    money = _money(commitment_sums(filters))
+    money = committed_money(filters)
     targets, target_qs = _targets()
     equity_target = next((t for t in reversed(targets) if t["scope"] == "equity"), None)
     total_target = next((t for t in reversed(targets) if t["scope"] == "total"), None)

@@ -1,4 +1,4 @@
-"""{% print_summary filters charts as summary %}: what the printed dashboard states at its top
+"""{% print_summary filters chart_data as summary %}: what the printed dashboard states at its top
 (templates/dashboard/print_header.html): the active filters in words and the latest as-of date
 of the charts shown."""
 
@@ -11,9 +11,10 @@ register = template.Library()
 
 @register.simple_tag
 def print_summary(filters, charts):
-    dates = [c.data.as_of for c in charts if getattr(c.data, "as_of", None)]
+    """`charts`: the charts' rows (ChartData), with their as-of dates and illustrative flags."""
+    dates = [c.as_of for c in charts if getattr(c, "as_of", None)]
     return {
         "described": blocks.describe(filters),
         "as_of": max(dates) if dates else None,
-        "illustrative": any(getattr(c.data, "illustrative", False) for c in charts),
+        "illustrative": any(getattr(c, "illustrative", False) for c in charts),
     }
