@@ -42,10 +42,12 @@ test: install test-tools lint
 test-tools:
 	@scripts/ensure-test-tools
 
+# mypy loads the settings (django-stubs): a SECRET_KEY of its own, as DEBUG is off by default.
 lint:
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen lint-imports
+	SECRET_KEY=mypy-only $(UV) run --frozen mypy
 
 format:
 	$(UV) run --frozen ruff check --fix .

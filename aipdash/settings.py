@@ -370,7 +370,7 @@ REST_FRAMEWORK = {
 
 def throttle_rate(name: str, default: str) -> str:
     """A rate from the environment, checked at start: DRF would fail on each request."""
-    value = env.str(name, default=default)
+    value: str = env.str(name, default=default)
     if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", value):
         raise ImproperlyConfigured(
             f"{name} is “{value}”: give requests per second, minute, hour or day, "

@@ -120,8 +120,12 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    partner = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    project = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    partner: serializers.SlugRelatedField[Partner] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    project: serializers.SlugRelatedField[Project] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Note

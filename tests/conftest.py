@@ -5,7 +5,9 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
 from aipdash.core.cache import versions
+from aipdash.dashboard.filters import DashboardFilters
 from aipdash.records.grants import ensure_groups
+from aipdash.sharing import services
 from tests.browser.helpers import admin_sign_in, watch
 from tests.factories import PASSWORDS
 
@@ -118,6 +120,20 @@ def viewer(db, groups):
     user = User.objects.create_user("viewer", password=PASSWORDS["viewer"])
     user.groups.add(Group.objects.get(name="viewer"))
     return user
+
+
+@pytest.fixture
+def gip_link(viewer, portfolio):
+    """A share link to GIP's and MGX's view of US projects; the viewer may narrow the partner.
+    `portfolio` is the demo-like portfolio of tests/dashboard/test_selectors.py, which the
+    modules that use this link import."""
+    return services.create(
+        user=viewer,
+        label="Investment committee",
+        filters=DashboardFilters(partner=("gip", "mgx"), country=("US",)),
+        open_filters=["partner"],
+        days=30,
+    )
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ class DashboardConfig(AppConfig):
     name = "aipdash.dashboard"
     label = "dashboard"
 
-    def ready(self):
+    def ready(self) -> None:
         # Imported here: the fast path reads the blocks and their models, ready only now.
         from aipdash.dashboard import fastpath  # noqa: PLC0415
 

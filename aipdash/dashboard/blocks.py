@@ -5,8 +5,11 @@ for a data island, and its table cells formatted for people. Views call `context
 `chart()` and `csv_lines()`; they hold no query and no figure logic.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import Max, Min
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -72,7 +75,7 @@ def chart_html(name: str, filters: DashboardFilters, *, base_path: str, query: s
     return mark_safe(block.replace(BASE_PATH_MARK, escape(base_path)))  # noqa: S308 (our template)
 
 
-def headline(filters: DashboardFilters) -> dict:
+def headline(filters: DashboardFilters) -> dict[str, Any]:
     # "-2": its keys changed (announced money and grid links apart); a process of the new code
     # must not read a dict of the old one cached under the same data version.
     return cached(
@@ -93,11 +96,11 @@ def describe(filters: DashboardFilters) -> list[tuple[str, str]]:
     return filters_.describe(filters, partner_names())
 
 
-def filter_options() -> dict:
+def filter_options() -> dict[str, list[Any]]:
     return cached("filter-options", "", _filter_options, local=True)
 
 
-def _filter_options() -> dict:
+def _filter_options() -> dict[str, list[Any]]:
     span = Project.objects.aggregate(first=Min("expected_online"), last=Max("expected_online"))
     years = list(range(span["first"].year, span["last"].year + 1)) if span["first"] else []
     # From the sums the database keeps: a few thousand rows, not every project.
@@ -115,7 +118,9 @@ def _filter_options() -> dict:
     }
 
 
-def options_for(filters: DashboardFilters, scope: DashboardFilters | None = None) -> dict:
+def options_for(
+    filters: DashboardFilters, scope: DashboardFilters | None = None
+) -> dict[str, list[Any]]:
     """The filter form's choices: within a shared view's scope only its values; always able to
     show what the URL holds (a year outside the portfolio's span, say), so that the controls
     match the address."""
@@ -142,11 +147,11 @@ def context(
     *,
     base_path: str,
     query: str | None = None,
-    open_filters=ALL_FILTERS,
+    open_filters: Iterable[str] = ALL_FILTERS,
     scope: DashboardFilters | None = None,
     selected: DashboardFilters | None = None,
-    shared=None,
-) -> dict:
+    shared: object | None = None,  # a shared view's link (sharing's model), for the templates
+) -> dict[str, Any]:
     """What the dashboard templates need. `query` is the reader's own query string (the
     canonical filters on the dashboard; on a shared view only what its viewer narrowed), used
     for the export links; `scope` limits the form's choices to a shared view's. The headline
@@ -172,12 +177,14 @@ def context(
     }
 
 
-def chart_response(chart: str, filters: DashboardFilters, *, base_path: str, query: str):
+def chart_response(
+    chart: str, filters: DashboardFilters, *, base_path: str, query: str
+) -> HttpResponse:
     """One chart's block as a response (the dashboard's partial and its fast path)."""
     return HttpResponse(chart_html(chart, filters, base_path=base_path, query=query))
 
 
-def partial_response(request, chart: str) -> HttpResponse | None:
+def partial_response(request: HttpRequest, chart: str) -> HttpResponse | None:
     """One chart's block for the request's filters; None when the chart or the filters are
     wrong (the full stack then answers 404 or 400). Needs no session or user: for the fast
     path (fastpath.py), for a session the full stack has already let through."""

@@ -8,8 +8,9 @@ share views (aipdash/sharing/views.py) answer their links' files with `csv_respo
 
 import csv
 import datetime as dt
+from collections.abc import Iterator
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 
 from aipdash.charts import xlsx
@@ -22,11 +23,11 @@ from aipdash.dashboard.pages import address, chart_name, filtered_view
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
-def csv_lines(data: ChartData):
+def csv_lines(data: ChartData) -> Iterator[str]:
     """The chart's rows as CSV lines: plain numbers (USD, MW, TWh as in the header)."""
     writer = csv.writer(_Echo())
     yield writer.writerow([header(c) for c in data.columns])
@@ -34,7 +35,7 @@ def csv_lines(data: ChartData):
         yield writer.writerow([_csv_value(c, row.get(c.key)) for c in data.columns])
 
 
-def _csv_value(column: Column, value):
+def _csv_value(column: Column, value: object) -> object:
     """Numbers stay numbers (full USD, MW, TWh); codes become their labels, as in the table."""
     if value is None:
         return ""
@@ -56,7 +57,9 @@ def csv_response(data: ChartData, filters: DashboardFilters) -> StreamingHttpRes
     return response
 
 
-def workbook_response(filters: DashboardFilters, *, view: str, address: str, shared: bool):
+def workbook_response(
+    filters: DashboardFilters, *, view: str, address: str, shared: bool
+) -> FileResponse:
     """Every chart of the view, its headline and sources as a workbook, streamed."""
     charts = [blocks.chart(name, filters).data for name in blocks.CHART_NAMES]
     file = xlsx.workbook_file(
@@ -75,13 +78,13 @@ def workbook_response(filters: DashboardFilters, *, view: str, address: str, sha
 
 
 @filtered_view
-def chart_csv(request, filters, chart):
+def chart_csv(request: HttpRequest, filters: DashboardFilters, chart: str) -> StreamingHttpResponse:
     """A chart's data as CSV, streamed; the same rows as its table, for the same filters."""
     return csv_response(blocks.chart(chart_name(chart), filters).data, filters)
 
 
 @filtered_view
-def dashboard_xlsx(request, filters):
+def dashboard_xlsx(request: HttpRequest, filters: DashboardFilters) -> FileResponse:
     """Every chart of the dashboard, for the filters of the query string, as a workbook."""
     here = request.build_absolute_uri(address(reverse("dashboard"), filters.canonical()))
     return workbook_response(filters, view="Portfolio dashboard", address=here, shared=False)

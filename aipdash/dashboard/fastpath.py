@@ -32,15 +32,19 @@ test_fastpath.py compares both paths header by header.
 
 import hashlib
 import re
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_out
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
 
 from aipdash.core.cache import authversion
 from aipdash.core.cache.versions import read_with_versions
+from aipdash.core.middleware import GetResponse
 from aipdash.dashboard import blocks
 
 PASS_TTL = 300  # seconds: a pass is re-earned through the full stack at least this often
@@ -51,7 +55,7 @@ def _pass_key(session_key: str) -> str:
     return "aipdash:fastpass:" + hashlib.sha256(session_key.encode()).hexdigest()
 
 
-def remember(request) -> None:
+def remember(request: HttpRequest) -> None:
     """The full stack let this session through to a chart partial: let its next ones skip it.
     The pass carries the auth version read before the full stack checked anything
     (WarmChartMiddleware), so that a change committed while it checked voids it."""
@@ -64,24 +68,24 @@ def remember(request) -> None:
         cache.set(_pass_key(session_key), f"{version}:{request.user.pk}", timeout=timeout)
 
 
-def _session_key(request) -> str | None:
+def _session_key(request: HttpRequest) -> str | None:
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     return session_key if session_key and len(session_key) <= 64 else None
 
 
-def passed_user_id(request, auth_version: str | None) -> int | None:
+def passed_user_id(request: HttpRequest, auth_version: str | None) -> int | None:
     """The user id of a session that holds a pass made under `auth_version`, else None."""
     session_key = _session_key(request)
     if session_key is None or auth_version is None:
         return None
-    stored = read_with_versions(_pass_key(session_key))  # the data version in the same trip
+    stored: str | None = read_with_versions(_pass_key(session_key))  # data version in one trip
     if not stored:
         return None
     version, _, user_id = stored.partition(":")
     return int(user_id) if version == auth_version else None
 
 
-def _host_allowed(request) -> bool:
+def _host_allowed(request: HttpRequest) -> bool:
     try:
         request.get_host()
     except DisallowedHost:
@@ -92,14 +96,14 @@ def _host_allowed(request) -> bool:
 class WarmChartMiddleware:
     """Answer a chart partial for a session that holds a current pass (see the module)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self._answer(request)
         return response if response is not None else self.get_response(request)
 
-    def _answer(self, request):
+    def _answer(self, request: HttpRequest) -> HttpResponse | None:
         if request.method != "GET":
             return None
         match = CHART_PATH.fullmatch(request.path_info)
@@ -111,14 +115,15 @@ class WarmChartMiddleware:
             return None  # the full stack answers 400, as for any page
         # Read before the full stack checks anything: a pass this request earns is stored
         # under it, so that a change committed meanwhile voids it (remember()).
-        request.auth_version_before_checks = auth_version = authversion.current()
+        auth_version = authversion.current()
+        request.auth_version_before_checks = auth_version  # type: ignore[attr-defined]  # our mark
         user_id = passed_user_id(request, auth_version)
         if user_id is None:
             return None
         response = blocks.partial_response(request, match.group(1))
         if response is None:
             return None  # bad filters or no such chart: the full stack says so
-        request.fastpath_user_id = user_id  # for the request log line
+        request.fastpath_user_id = user_id  # type: ignore[attr-defined]  # for the request log
         patch_vary_headers(response, ("Cookie",))
         response.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         return response
@@ -127,14 +132,14 @@ class WarmChartMiddleware:
 # Logging out: the pass goes, and every pass made before (should the delete not reach Redis).
 
 
-def _logged_out(sender, request, **kwargs):
+def _logged_out(sender: object, request: HttpRequest | None, **kwargs: Any) -> None:
     session_key = getattr(getattr(request, "session", None), "session_key", None)
     if session_key:
         cache.delete(_pass_key(session_key))
     authversion.bump()
 
 
-def connect_signals():
+def connect_signals() -> None:
     # Every other change to who may see what writes an auth table, and its triggers replace
     # the auth version (logging in too: Django saves the user's last_login).
     user_logged_out.connect(_logged_out, dispatch_uid="fastpath-logout")

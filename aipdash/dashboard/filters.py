@@ -14,9 +14,12 @@ form sends for "any", means no filter.
 """
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 from urllib.parse import urlencode
 
+from django.utils.datastructures import MultiValueDict
 from django_countries import countries
 
 from aipdash.charts.data import LABELS
@@ -73,8 +76,10 @@ class DashboardFilters:
     online_to: int | None = None
 
     @classmethod
-    def from_query(cls, query, *, partner_slugs) -> "DashboardFilters":
-        """Parse a QueryDict (or a dict of lists); `partner_slugs` are the partners that exist."""
+    def from_query(
+        cls, query: MultiValueDict[str, str], *, partner_slugs: Iterable[str]
+    ) -> "DashboardFilters":
+        """Parse a QueryDict (or a MultiValueDict); `partner_slugs` are the partners that exist."""
         errors: dict[str, str] = {}
         lists = {key: list(query.getlist(key)) for key in query}
         total = sum(len(k) + len(v) + 2 for k, values in lists.items() for v in values)
@@ -91,7 +96,7 @@ class DashboardFilters:
             )
 
         allowed = {**CHOICES, "partner": frozenset(partner_slugs)}
-        values = {}
+        values: dict[str, Any] = {}  # the fields' keyword arguments: tuples, years
         for key in MULTI:
             given = [v.strip() for v in lists.get(key, []) if v.strip()]
             if len(given) > MAX_VALUES:
@@ -140,10 +145,10 @@ class DashboardFilters:
             raise FilterError(errors)
         return cls(**values)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, list[str] | int]:
         """The filters as plain JSON (stored by shared links): only set filters, lists for
         the categorical ones."""
-        data = {}
+        data: dict[str, list[str] | int] = {}
         for key in MULTI:
             if getattr(self, key):
                 data[key] = list(getattr(self, key))
@@ -153,15 +158,15 @@ class DashboardFilters:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "DashboardFilters":
+    def from_json(cls, data: Mapping[str, Any]) -> "DashboardFilters":
         """Filters stored by `to_json` (trusted: written by us); unknown keys are dropped."""
-        values = {key: tuple(sorted(data[key])) for key in MULTI if data.get(key)}
+        values: dict[str, Any] = {key: tuple(sorted(data[key])) for key in MULTI if data.get(key)}
         values |= {key: int(data[key]) for key in YEARS if data.get(key) is not None}
         return cls(**values)
 
     def items(self) -> list[tuple[str, str]]:
         """(key, value) pairs of the canonical form: keys sorted, values sorted, no defaults."""
-        pairs = []
+        pairs: list[tuple[str, str]] = []
         for f in sorted(fields(self), key=lambda f: f.name):
             value = getattr(self, f.name)
             if value is None or value == ():
@@ -206,7 +211,9 @@ def years_text(filters: DashboardFilters) -> str:
     return f"{first} to {last}"
 
 
-def describe(filters: DashboardFilters, names: dict | None = None) -> list[tuple[str, str]]:
+def describe(
+    filters: DashboardFilters, names: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
     """The filters of a view for people: [(field label, values)]; `names` gives labels of
     values that are records (partners' short names)."""
     labels = {**LABELS, "partner": names or {}}
@@ -214,8 +221,8 @@ def describe(filters: DashboardFilters, names: dict | None = None) -> list[tuple
     for key in MULTI:
         values = getattr(filters, key)
         if values:
-            names = [labels.get(key, {}).get(v, v) for v in values]
-            parts.append((FIELD_LABELS[key], ", ".join(names)))
+            shown = [labels.get(key, {}).get(v, v) for v in values]
+            parts.append((FIELD_LABELS[key], ", ".join(shown)))
     if filters.online_from is not None or filters.online_to is not None:
         parts.append((OPENABLE_LABELS["online"], years_text(filters)))
     return parts

@@ -6,13 +6,16 @@ Its own module so that the share views (aipdash/sharing/views.py) and the export
 dashboard's page helpers without importing its views.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import wraps
+from typing import Concatenate
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
 
 from aipdash.dashboard import blocks
 from aipdash.dashboard.filters import FIELD_LABELS, DashboardFilters, FilterError
@@ -20,8 +23,9 @@ from aipdash.dashboard.filters import FIELD_LABELS, DashboardFilters, FilterErro
 DASHBOARD_TEMPLATE = "dashboard/index.html"
 
 
-def is_partial(request) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
+def is_partial(request: HttpRequest) -> bool:
+    htmx: HtmxDetails = request.htmx  # type: ignore[attr-defined]  # django-htmx's middleware's
+    return bool(htmx) and not htmx.history_restore_request
 
 
 def address(path: str, query: str) -> str:
@@ -47,7 +51,7 @@ def bad_filters(
     return render(request, template, context, status=400)
 
 
-def dashboard_filters(request) -> DashboardFilters:
+def dashboard_filters(request: HttpRequest) -> DashboardFilters:
     return DashboardFilters.from_query(request.GET, partner_slugs=blocks.partner_slugs())
 
 
@@ -57,14 +61,16 @@ def chart_name(chart: str) -> str:
     return chart
 
 
-def filtered_view(view):
+def filtered_view[**P](
+    view: Callable[Concatenate[HttpRequest, DashboardFilters, P], HttpResponseBase],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponseBase]:
     """A signed-in view of the dashboard's data for the query string's filters, called as
     view(request, filters, ...); wrong filters get the 400 page that names them (the staff
     side's counterpart of the share views' `shared_view`)."""
 
     @wraps(view)
     @require_GET
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         try:
             filters = dashboard_filters(request)
         except FilterError as error:

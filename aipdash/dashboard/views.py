@@ -5,11 +5,14 @@ get the 400 page that names each wrong field (`pages`). The CSV and workbook vie
 `exports`.
 """
 
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from aipdash.audit import changes
 from aipdash.dashboard import blocks, fastpath
+from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.pages import (
     DASHBOARD_TEMPLATE,
     address,
@@ -20,7 +23,7 @@ from aipdash.dashboard.pages import (
 
 
 @filtered_view
-def dashboard_view(request, filters):
+def dashboard_view(request: HttpRequest, filters: DashboardFilters) -> HttpResponseBase:
     """The dashboard: the whole page, or for htmx only the charts region (one round trip)."""
     base, canonical = reverse("dashboard"), filters.canonical()
     partial = is_partial(request)
@@ -37,7 +40,7 @@ def dashboard_view(request, filters):
 
 
 @filtered_view
-def chart_partial(request, filters, chart):
+def chart_partial(request: HttpRequest, filters: DashboardFilters, chart: str) -> HttpResponseBase:
     """One chart's block (figure, notes, data table), for the same filters."""
     chart = chart_name(chart)
     fastpath.remember(request)  # this session's next partials may skip the full stack

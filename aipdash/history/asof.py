@@ -55,10 +55,10 @@ def day_of(moment: dt.datetime) -> dt.date:
 
 def history_of(model: type[Model]) -> type[Model]:
     """The historical model (simple-history's) of a portfolio model."""
-    return model.history.model  # type: ignore[attr-defined]
+    return model.history.model  # type: ignore[attr-defined,no-any-return]  # made at run time
 
 
-def versions(model: type[Model], before: dt.datetime) -> QuerySet:
+def versions(model: type[Model], before: dt.datetime) -> QuerySet[Any]:
     """The version of each record of `model` that stood just before `before`: one historical
     row per record that existed then (see the module's docstring)."""
     history = history_of(model)
@@ -75,17 +75,20 @@ def versions(model: type[Model], before: dt.datetime) -> QuerySet:
     return written.filter(~Exists(later)).exclude(history_type=DELETED).order_by()
 
 
-def ids(model: type[Model], before: dt.datetime) -> QuerySet:
+def ids(model: type[Model], before: dt.datetime) -> QuerySet[Any]:
     """The keys of the records of `model` that existed just before `before`: a subquery for
     `project_id__in=` and the like."""
     return versions(model, before).values(model._meta.pk.attname)
 
 
-def one(model: type[Model], before: dt.datetime, **lookup) -> Model | None:
+def one(model: type[Model], before: dt.datetime, **lookup: Any) -> Model | None:
     """One record as it stood (e.g. `one(Project, moment, slug="x")`), as an instance of
     `model` that is not saved anywhere; None when no such record existed then."""
     row = versions(model, before).filter(**lookup).order_by("-history_id").first()
-    return None if row is None else row.instance
+    if row is None:
+        return None
+    instance: Model = row.instance  # simple-history's: the record as that version had it
+    return instance
 
 
 def first_moment() -> dt.datetime | None:
@@ -111,10 +114,10 @@ class Live:
     key = "live"
     is_live = True
 
-    def rows(self, model: type[Model]) -> QuerySet:
+    def rows(self, model: type[Model]) -> QuerySet[Any]:
         return model._default_manager.all()
 
-    def ids(self, model: type[Model], **lookup: Any) -> QuerySet:
+    def ids(self, model: type[Model], **lookup: Any) -> QuerySet[Any]:
         return model._default_manager.filter(**lookup).values("id")
 
 
@@ -135,8 +138,8 @@ class AsOf:
         """Its part of a cache key: the moment, in UTC."""
         return "asof:" + self.before.astimezone(dt.UTC).isoformat()
 
-    def rows(self, model: type[Model]) -> QuerySet:
+    def rows(self, model: type[Model]) -> QuerySet[Any]:
         return versions(model, self.before)
 
-    def ids(self, model: type[Model], **lookup: Any) -> QuerySet:
+    def ids(self, model: type[Model], **lookup: Any) -> QuerySet[Any]:
         return versions(model, self.before).filter(**lookup).values("id")

@@ -114,10 +114,11 @@ def entry_day(record: Model) -> dt.date:
     own_field = ENTRY_DATE_FIELDS.get(record._meta.label)
     own = getattr(record, own_field) if own_field else None
     as_of = record.as_of  # type: ignore[attr-defined]  # every portfolio record has provenance
-    return min(filter(None, (own, as_of)))
+    earliest: dt.date = min(filter(None, (own, as_of)))
+    return earliest
 
 
-def without_history(model: type[Model]) -> QuerySet:
+def without_history[M: Model](model: type[M]) -> QuerySet[M]:
     """The records of `model` that have no history row at all."""
     history = history_of(model)
     key = model._meta.pk.attname

@@ -203,12 +203,3 @@ class Provenance(models.Model):
             raise ValidationError(
                 {"source_url": "A record that is not illustrative needs a source URL."}
             )
-
-
-PROVENANCE_FIELDSET = (
-    "Provenance",
-    {
-        "fields": PROVENANCE_FIELDS,
-        "description": "Where these figures come from. Illustrative records are demo data.",
-    },
-)

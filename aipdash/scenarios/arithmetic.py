@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from aipdash.scenarios.assumptions import ZERO, Assumptions
 from projects.models import Project
@@ -20,6 +21,9 @@ from projects.models import Project
 DEMAND_KINDS = (Project.Kind.DATA_CENTRE,)
 SUPPLY_KINDS = (Project.Kind.GENERATION, Project.Kind.STORAGE)
 ONE_DOLLAR = Decimal(1)
+
+# A grouped row (selectors.py, the dashboard's sums): `stage`, `kind`, `month` and figures.
+type Row = dict[str, Any]
 
 
 def add_months(month: dt.date, months: int) -> dt.date:
@@ -35,7 +39,7 @@ def add_months(month: dt.date, months: int) -> dt.date:
     return dt.date(year, month_number + 1, day)
 
 
-def _scaled(value, factor: Decimal):
+def _scaled(value: Decimal | float | None, factor: Decimal) -> Decimal | float | None:
     if value is None:
         return None
     if factor == 1:
@@ -47,8 +51,8 @@ def _scaled(value, factor: Decimal):
 
 
 def apply_to_phases(
-    rows: Iterable[Mapping], assumptions: Assumptions, *, scale: tuple[str, ...] = ("mw",)
-) -> list[dict]:
+    rows: Iterable[Mapping[str, Any]], assumptions: Assumptions, *, scale: tuple[str, ...] = ("mw",)
+) -> list[Row]:
     """Phase rows under the scenario: each row's `month` moved by its stage's slip and its
     `scale` keys (MW) multiplied by the share that survives attrition for its stage and kind.
     Rows are dicts with `stage`, `kind`, `month` (a date or None) and the `scale` keys; other
@@ -68,8 +72,8 @@ def apply_to_phases(
 
 
 def apply_attrition(
-    rows: Iterable[Mapping], assumptions: Assumptions, *, scale: tuple[str, ...] = ("mw",)
-) -> list[dict]:
+    rows: Iterable[Mapping[str, Any]], assumptions: Assumptions, *, scale: tuple[str, ...] = ("mw",)
+) -> list[Row]:
     """Rows with `stage` and `kind` (None: the stage's rate for every kind), their `scale`
     keys multiplied by the share that survives; nothing is moved. For the pipeline by stage
     (project_sums), the headline tiles and the map."""
@@ -123,7 +127,7 @@ class PowerBalance:
         )
 
 
-def years_of(*row_sets: Iterable[Mapping]) -> range:
+def years_of(*row_sets: Iterable[Mapping[str, Any]]) -> range:
     """The years the rows' months span (empty without a month): give the recorded and the
     scenario rows, so that both balances share their years."""
     years = [row["month"].year for rows in row_sets for row in rows if row.get("month")]
@@ -131,7 +135,7 @@ def years_of(*row_sets: Iterable[Mapping]) -> range:
 
 
 def power_balance(
-    rows: Iterable[Mapping], years: range | None = None, *, from_year: int | None = None
+    rows: Iterable[Mapping[str, Any]], years: range | None = None, *, from_year: int | None = None
 ) -> PowerBalance:
     """The power balance of phase rows (recorded, or from apply_to_phases): every year of
     `years` (default: the rows' own), MW added and online by its end, and the first year from
@@ -230,14 +234,16 @@ class CapitalYear:
 
 
 def capital_needed(
-    rows: Iterable[Mapping], assumptions: Assumptions, cost_per_mw: Mapping[str, CostPerMW]
+    rows: Iterable[Mapping[str, Any]],
+    assumptions: Assumptions,
+    cost_per_mw: Mapping[str, CostPerMW],
 ) -> list[CapitalYear]:
     """Capital the projects need by year of their (slipped) online date, after attrition: the
     recorded capital cost where there is one, MW × cost per MW otherwise. `rows`: project
     groups (selectors.capital_groups: stage, kind, month, cost_usd, with_cost, mw_without_cost,
     without_cost). Sorted by year; projects without a date last (year None). Counts are of
     projects, before attrition: what each figure rests on."""
-    years: dict[int | None, dict] = {}
+    years: dict[int | None, dict[str, Any]] = {}
     for row in apply_to_phases(rows, assumptions, scale=("cost_usd", "mw_without_cost")):
         year = row["month"].year if row.get("month") else None
         y = years.setdefault(
@@ -374,7 +380,7 @@ def capital_bridge(
 # -- The demand case -------------------------------------------------------------------------
 
 
-def demand_case_rows(rows: Iterable[Mapping], case: str) -> list[dict]:
+def demand_case_rows(rows: Iterable[Mapping[str, Any]], case: str) -> list[Row]:
     """The market context's rows (market_context: series points with `scenario`) kept to the
     history and the scenario's demand case."""
     return [dict(r) for r in rows if r["scenario"] in ("historical", case)]

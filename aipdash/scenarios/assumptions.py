@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from projects.models import MarketIndicator, Project, Stage
 
@@ -91,14 +92,15 @@ class Basis:
     url: str = ""
     as_of: dt.date | None = None
 
-    def to_json(self) -> dict:
-        data = {"kind": self.kind, "note": self.note}
+    def to_json(self) -> dict[str, str | None]:
+        data: dict[str, str | None] = {"kind": self.kind, "note": self.note}
         if self.kind == self.SOURCE:
-            data |= {"title": self.title, "url": self.url, "as_of": self.as_of.isoformat()}
+            as_of = self.as_of.isoformat() if self.as_of else None  # as from_json reads it
+            data |= {"title": self.title, "url": self.url, "as_of": as_of}
         return data
 
     @classmethod
-    def from_json(cls, data: Mapping) -> "Basis":
+    def from_json(cls, data: Mapping[str, Any]) -> "Basis":
         as_of = data.get("as_of")
         return cls(
             kind=data["kind"],
@@ -151,7 +153,7 @@ DEFAULT_BASIS = {
 }
 
 
-def _decimal(value) -> Decimal | None:
+def _decimal(value: object) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, float):
@@ -163,14 +165,14 @@ def _decimal(value) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _whole(value) -> int | None:
+def _whole(value: object) -> int | None:
     number = _decimal(value)
     if number is None or number != number.to_integral_value():
         return None
     return int(number)
 
 
-def attrition_by_kind_errors(value) -> list[str]:
+def attrition_by_kind_errors(value: object) -> list[str]:
     """What is wrong with a per-kind attrition: {kind: {stage: percent}}, kinds and stages known,
     each percent 0 to 100; empty for none. Strict: an unknown key is an error, not ignored."""
     if value in (None, ""):
@@ -243,18 +245,18 @@ class Assumptions:
     # -- as fields --------------------------------------------------------------------------
 
     @classmethod
-    def from_fields(cls, values: Mapping) -> "Assumptions":
+    def from_fields(cls, values: Mapping[str, Any]) -> "Assumptions":
         """From the model's field names (missing: the default), numbers or their text (a form,
         a query string, JSON). Raises AssumptionsError naming each wrong field."""
         errors: dict[str, str] = {}
-        slip = {}
+        slip: dict[str, int] = {}
         for stage, name in SLIP_FIELDS.items():
             months = _whole(values.get(name, 0) or 0)
             if months is None or not 0 <= months <= SLIP_MAX:
                 errors[name] = SLIP_MESSAGE
             else:
                 slip[stage] = months
-        attrition = {}
+        attrition: dict[str, Decimal] = {}
         for stage, name in ATTRITION_FIELDS.items():
             pct = _decimal(values.get(name, 0) or 0)
             if pct is None or not ZERO <= pct <= HUNDRED:
@@ -267,11 +269,14 @@ class Assumptions:
                 by_kind = json.loads(by_kind)
             except ValueError:
                 by_kind = None
+        per_kind: dict[str, dict[str, Decimal]] = {}
         if problems := attrition_by_kind_errors(by_kind if by_kind is not None else "?"):
             errors["attrition_by_kind"] = " ".join(problems)
-        else:
-            by_kind = {
-                kind: {stage: _decimal(pct) for stage, pct in stages.items()}
+        elif isinstance(by_kind, Mapping):  # else "" (the JSON text): valid, empty for none
+            per_kind = {  # valid: every percent is a number
+                kind: {
+                    stage: pct for stage, v in stages.items() if (pct := _decimal(v)) is not None
+                }
                 for kind, stages in by_kind.items()
             }
         leverage = _decimal(values.get("leverage"))
@@ -279,7 +284,7 @@ class Assumptions:
             leverage is None or not ZERO <= leverage <= LEVERAGE_MAX
         ):
             errors["leverage"] = LEVERAGE_MESSAGE
-        cost = {}
+        cost: dict[str, Decimal | None] = {}
         for kind, name in COST_FIELDS.items():
             usd = _decimal(values.get(name))
             if values.get(name) not in (None, "") and (
@@ -296,17 +301,17 @@ class Assumptions:
         return cls(
             slip_months=slip,
             attrition_pct=attrition,
-            attrition_by_kind=by_kind,
+            attrition_by_kind=per_kind,
             leverage=leverage,
             cost_per_mw=cost,
             demand_case=str(case),
         )
 
-    def to_fields(self) -> dict:
+    def to_fields(self) -> dict[str, Any]:
         """The model's field names to JSON-safe values (numbers as text): what a shared link
         stores, and what `from_fields` reads back to an equal value."""
 
-        def text(number):
+        def text(number: Decimal | None) -> str | None:
             return None if number is None else str(number)
 
         return {
@@ -325,7 +330,7 @@ class Assumptions:
         """One text per set of assumptions (numbers normalised: 12.50 and 12.5 are one), for
         cache keys of assumptions that are not saved."""
 
-        def norm(value):
+        def norm(value: object) -> object:
             if isinstance(value, dict):
                 return {k: norm(v) for k, v in value.items()}
             if isinstance(value, str):

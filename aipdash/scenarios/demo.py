@@ -6,6 +6,7 @@ one (the demo is loaded before any user exists: `make run` makes the login after
 """
 
 from decimal import Decimal
+from typing import Any
 
 from aipdash.scenarios.assumptions import ASSUMPTION_FIELDS, QUEUED_UP_2024, Basis
 from aipdash.scenarios.models import Scenario
@@ -14,16 +15,16 @@ CHANGE_REASON = "Demo data (load_demo)"
 REFRESH_REASON = "Demo values put back (load_demo --refresh)"
 
 
-def _ours(note: str) -> dict:
+def _ours(note: str) -> dict[str, str | None]:
     return Basis(Basis.OURS, note).to_json()
 
 
-def _queued_up(note: str) -> dict:
+def _queued_up(note: str) -> dict[str, str | None]:
     basis = QUEUED_UP_2024.to_json()
     return {**basis, "note": f"{basis['note']} {note}"}
 
 
-DEMO_SCENARIOS = (
+DEMO_SCENARIOS: tuple[dict[str, Any], ...] = (
     {
         "slug": "everything-a-year-late",
         "name": "Everything a year late",
@@ -79,7 +80,7 @@ def load(*, refresh: bool = False) -> int:
     existing = Scenario.objects.in_bulk([s["slug"] for s in DEMO_SCENARIOS], field_name="slug")
     # Every assumption the demo leaves at its default is put back to it too by a refresh.
     defaults = {
-        **{name: Scenario._meta.get_field(name).get_default() for name in ASSUMPTION_FIELDS},
+        **{name: Scenario.default_of(name) for name in ASSUMPTION_FIELDS},
         "assumption_sources": {},
         "visibility": Scenario.Visibility.EVERYONE,
         "owner": None,
@@ -96,6 +97,7 @@ def load(*, refresh: bool = False) -> int:
         else:
             continue
         scenario.full_clean()
-        scenario._change_reason = reason  # recorded by django-simple-history with the row
+        # Recorded by django-simple-history with the row (its attribute, not in the stubs).
+        scenario._change_reason = reason  # type: ignore[attr-defined]
         scenario.save()
     return len(DEMO_SCENARIOS)

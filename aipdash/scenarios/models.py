@@ -17,6 +17,8 @@ would not replace the scenario's version by itself).
 import datetime as dt
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -53,12 +55,12 @@ from projects.models import MarketIndicator, Project
 TITLE_MAX, NOTE_MAX = 300, 500
 
 
-def validate_attrition_by_kind(value):
+def validate_attrition_by_kind(value: object) -> None:
     if problems := attrition_by_kind_errors(value):
         raise ValidationError(problems, code="attrition_by_kind")
 
 
-def source_errors(value) -> list[str]:
+def source_errors(value: object) -> list[str]:
     """What is wrong with `assumption_sources`: {group: basis}, a basis being {"kind": "source",
     "title", "url", "as_of", "note"?} or {"kind": "ours", "note"}. Strict: unknown keys are
     errors."""
@@ -95,8 +97,10 @@ def source_errors(value) -> list[str]:
         except ValidationError:
             errors.append(f"{group}: the source's URL (http or https).")
         try:
-            date = dt.date.fromisoformat(as_of)
-        except (TypeError, ValueError):
+            date = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else None
+        except ValueError:
+            date = None
+        if date is None:
             errors.append(f"{group}: the source's as-of date (YYYY-MM-DD).")
             continue
         if not EARLIEST_DATE <= date <= latest_today():
@@ -104,12 +108,14 @@ def source_errors(value) -> list[str]:
     return errors
 
 
-def validate_sources(value):
+def validate_sources(value: object) -> None:
     if problems := source_errors(value):
         raise ValidationError(problems, code="assumption_sources")
 
 
-def _in_range(field, low, high, message):
+def _in_range(
+    field: str, low: int | Decimal, high: int | Decimal, message: str
+) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{field}__gte": low, f"{field}__lte": high})
         | Q(**{f"{field}__isnull": True}),
@@ -118,7 +124,7 @@ def _in_range(field, low, high, message):
     )
 
 
-def _slip(stage):
+def _slip(stage: str) -> "models.PositiveSmallIntegerField[Any, int]":
     return models.PositiveSmallIntegerField(
         f"slip, {stage} (months)",
         default=0,
@@ -127,7 +133,7 @@ def _slip(stage):
     )
 
 
-def _attrition(stage):
+def _attrition(stage: str) -> "models.DecimalField[Any, Decimal]":
     return models.DecimalField(
         f"attrition, {stage} (%)",
         max_digits=5,
@@ -141,7 +147,7 @@ def _attrition(stage):
     )
 
 
-def _cost_per_mw(label):
+def _cost_per_mw(label: str) -> "models.DecimalField[Any, Decimal | None]":
     return models.DecimalField(
         f"cost per MW, {label} (USD)",
         max_digits=12,
@@ -251,10 +257,10 @@ class Scenario(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.version = uuid.uuid4().hex
         if not self.slug:
             self.slug = self._free_slug()
@@ -272,7 +278,7 @@ class Scenario(models.Model):
             slug = f"{base}-{n}"
         return slug
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.owner_id is None and self.visibility == self.Visibility.PRIVATE:
             raise ValidationError(
@@ -288,10 +294,13 @@ class Scenario(models.Model):
 
     def at_default(self, group: str) -> bool:
         """Whether every assumption of `group` is at its default."""
-        return all(
-            getattr(self, name) == self._meta.get_field(name).get_default()
-            for name in GROUPS[group]
-        )
+        return all(getattr(self, name) == self.default_of(name) for name in GROUPS[group])
+
+    @classmethod
+    def default_of(cls, name: str) -> object:
+        """The default of the field `name` (an assumption's; None for a relation)."""
+        field = cls._meta.get_field(name)
+        return field.get_default() if isinstance(field, models.Field) else None
 
     def basis(self, group: str) -> Basis:
         """Where the group's assumptions come from: the source stated for them; else, at the

@@ -8,7 +8,10 @@ projects entered without phases), whatever the size of the portfolio.
 """
 
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Count,
     Exists,
@@ -21,8 +24,10 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Cast, TruncMonth
+from django.db.models.sql.compiler import SQLCompiler
 
 from aipdash.core.roles import has_role
+from aipdash.scenarios.arithmetic import Row
 from aipdash.scenarios.models import Scenario
 from projects.models import Project, ProjectPhase, Stage
 
@@ -32,7 +37,9 @@ class Month(TruncMonth):
     per row). The same as the dashboard's selectors.common.Month, which this layer may not
     import: one of the two goes to aipdash.core when the dashboard reads scenarios."""
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[str | int, ...]]:
         sql, params = compiler.compile(self.lhs)
         return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
 
@@ -40,13 +47,13 @@ class Month(TruncMonth):
 SOURCE_KEYS = ("source_title", "source_url")
 
 
-def _provenance() -> dict:
+def _provenance() -> dict[str, Max | Count]:
     return {"newest": Max("as_of"), "n_illustrative": Count("pk", filter=Q(illustrative=True))}
 
 
 def phase_groups(
     phase_qs: QuerySet[ProjectPhase] | None = None, project_qs: QuerySet[Project] | None = None
-) -> list[dict]:
+) -> list[Row]:
     """MW coming online grouped by stage, kind and month, with the provenance of the rows
     (source title and URL, newest as-of date, n_illustrative), as capacity_online reads them:
     phases (their own stage, their project's kind), and projects entered without phases as a
@@ -75,7 +82,7 @@ def phase_groups(
     return rows
 
 
-def capital_groups(project_qs: QuerySet[Project] | None = None) -> list[dict]:
+def capital_groups(project_qs: QuerySet[Project] | None = None) -> list[Row]:
     """Projects grouped by stage, kind and month of their expected online date (None: no
     date), with their recorded capital cost and the MW of those without one. Cancelled
     projects are left out; operational ones stay (the partnership's money went into them too).
@@ -106,7 +113,9 @@ def capital_groups(project_qs: QuerySet[Project] | None = None) -> list[dict]:
     ]
 
 
-def cost_per_mw_medians(project_qs: QuerySet[Project] | None = None) -> dict[str, tuple]:
+def cost_per_mw_medians(
+    project_qs: QuerySet[Project] | None = None,
+) -> dict[str, tuple[Decimal, int]]:
     """{kind: (median recorded capital cost per MW in USD, rounded to the dollar; how many
     projects it rests on)} over the projects with both a capital cost and capacity above zero
     (the whole portfolio by default: a cost per MW is not a filter's). A kind without such a
@@ -116,7 +125,7 @@ def cost_per_mw_medians(project_qs: QuerySet[Project] | None = None) -> dict[str
     priced = project_qs.filter(capital_cost_usd__isnull=False, capacity_mw__gt=0)
     counts = dict(priced.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     per_mw = Cast("capital_cost_usd", FloatField()) / Cast("capacity_mw", FloatField())
-    medians = {}
+    medians: dict[str, tuple[Decimal, int]] = {}
     for kind, n in sorted(counts.items()):
         middle = (n - 1) // 2
         values = list(
@@ -129,7 +138,7 @@ def cost_per_mw_medians(project_qs: QuerySet[Project] | None = None) -> dict[str
     return medians
 
 
-def visible_scenarios(user) -> QuerySet[Scenario]:
+def visible_scenarios(user: User | AnonymousUser) -> QuerySet[Scenario]:
     """The scenarios `user` may pick: their own, and those visible to everyone, if they may
     browse the dashboard at all; none for anyone else. Another user's private scenario is
     never among them, whoever asks (a superuser manages every scenario in the admin, but does
@@ -150,7 +159,7 @@ class ScenarioNotFound(LookupError):
         super().__init__(f"No scenario “{slug[:80]}” that you may see.")
 
 
-def scenario_for(user, slug: str) -> Scenario:
+def scenario_for(user: User | AnonymousUser, slug: str) -> Scenario:
     """The scenario `slug` if `user` may see it; ScenarioNotFound otherwise."""
     scenario = visible_scenarios(user).filter(slug=slug).first()
     if scenario is None:

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group, User
 
-from aipdash.dashboard.filters import DashboardFilters
 from aipdash.sharing import services
 from api import tokens
 
@@ -32,18 +31,6 @@ CHARTS = [
 ]
 DOCS = ["/api/schema/", "/api/docs/"]
 EVERYTHING = RECORDS + CHARTS + DOCS
-
-
-@pytest.fixture
-def gip_link(viewer, portfolio):
-    """GIP's and MGX's view of US projects; the viewer may narrow the partner."""
-    return services.create(
-        user=viewer,
-        label="Investment committee",
-        filters=DashboardFilters(partner=("gip", "mgx"), country=("US",)),
-        open_filters=["partner"],
-        days=30,
-    )
 
 
 def test_anonymous_gets_401_with_the_scheme_never_a_login_page(client, portfolio):

@@ -32,18 +32,6 @@ def _empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def gip_link(viewer, portfolio):  # noqa: F811
-    """A link to GIP's and MGX's view of US projects; the viewer may narrow the partner."""
-    return services.create(
-        user=viewer,
-        label="Investment committee",
-        filters=DashboardFilters(partner=("gip", "mgx"), country=("US",)),
-        open_filters=["partner"],
-        days=30,
-    )
-
-
 def url(issued_or_token, path="", **query):
     token = getattr(issued_or_token, "token", issued_or_token)
     return f"/s/{token}/{path}" + (f"?{urlencode(query, doseq=True)}" if query else "")

@@ -1,7 +1,8 @@
 """Real worker processes (`manage.py run_worker`) on a scratch database: PostgreSQL when
 DATABASE_URL names one, an SQLite file otherwise.
 
-- Two workers share the queue: each job is taken by exactly one, also when two tasks name it.
+- Two workers share the queue: each job is taken by exactly one, also when two tasks name it;
+  every line they write, to their stop, is JSON in the request log's shape (aipdash/core/logs.py).
 - A worker killed (SIGKILL) mid-import: the portfolio is unchanged (the import's transaction
   died with it) and the job is not "running" forever: another worker's reaper runs it again
   (it imports every row once) or, with no attempt left, fails it with a message.
@@ -16,6 +17,7 @@ import time
 import pytest
 
 from tests.io.conftest import HEADER, project_row
+from tests.logs.test_json_lines import assert_shape
 
 from .scratch import Scratch
 
@@ -100,6 +102,15 @@ def test_two_workers_take_each_job_once(scratch, tmp_path):
     assert len(runs) == 12
     assert set(runs) <= {"a", "b"}
     assert "attempt 1 started" in scratch.log("a") + scratch.log("b")
+
+    scratch.stop_workers()  # their shutdown's lines too
+    for name in ("a", "b"):
+        text = scratch.log(name)  # the worker's stdout and stderr
+        lines = [json.loads(line) for line in text.splitlines()]  # every line, or it fails
+        assert lines and len(lines) == text.count("\n")
+        for line in lines:
+            assert_shape(line)
+        assert {line["logger"] for line in lines} >= {"django_tasks_db"}, lines
 
 
 def _ids(value):

@@ -159,6 +159,17 @@ def test_the_assumptions_of_a_saved_scenario():
     assert ScenarioFactory().assumptions == Assumptions()
 
 
+def test_an_empty_text_for_the_per_kind_attrition_is_none_wherever_it_comes_from():
+    """The JSON text "" (typed in the admin's field, or `attrition_by_kind=""` in a form) is
+    valid, empty for none: a saved scenario holding it gives its assumptions like any other
+    (mypy found `.items()` called on it)."""
+    scenario = ScenarioFactory.build(attrition_by_kind="")
+    scenario.full_clean()
+    scenario.save()
+    assert Scenario.objects.get(pk=scenario.pk).assumptions == Assumptions()
+    assert Assumptions.from_fields({"attrition_by_kind": '""'}) == Assumptions()
+
+
 def test_the_migrations_are_complete_and_give_editors_the_scenarios():
     out = StringIO()
     call_command("makemigrations", "scenarios", "--check", "--dry-run", stdout=out)

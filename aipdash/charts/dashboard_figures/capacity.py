@@ -3,14 +3,17 @@ builder `stacked_capacity` also draws a partner page's capacity), capacity onlin
 balance: demand against supply) and the energy mix (MW by source, stacked by stage)."""
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from aipdash.charts.data import ChartData
+from aipdash.charts.data import ChartData, Row
 from aipdash.charts.theme import (
     GREY,
     KIND_COLOURS,
     OTHER_COLOUR,
     SIDE_COLOURS,
     STAGE_COLOURS,
+    Figure,
     _axis,
     _category_axis,
     _date_axis,
@@ -26,10 +29,17 @@ from aipdash.charts.theme import (
 )
 from aipdash.core.formatting import power
 
+# A bar and its stack's codes (a stage, a kind...; None where a row has none).
+type _Key = tuple[Any, Any]
 
-def _capacity_by(rows, bar: str, stack: str) -> tuple[dict, dict, dict]:
+
+def _capacity_by(
+    rows: Iterable[Row], bar: str, stack: str
+) -> tuple[dict[_Key, float], dict[_Key, int], dict[Any, float]]:
     """A stacked capacity chart's sums: MW and projects by (bar, stack), MW by bar."""
-    mw, projects, bar_totals = defaultdict(float), defaultdict(int), defaultdict(float)
+    mw: defaultdict[_Key, float] = defaultdict(float)
+    projects: defaultdict[_Key, int] = defaultdict(int)
+    bar_totals: defaultdict[Any, float] = defaultdict(float)
     for row in rows:
         key = row.get(bar), row.get(stack)
         mw[key] += _num(row.get("mw"))
@@ -38,16 +48,17 @@ def _capacity_by(rows, bar: str, stack: str) -> tuple[dict, dict, dict]:
     return mw, projects, bar_totals
 
 
-def capacity_pipeline(data: ChartData) -> dict:
+def capacity_pipeline(data: ChartData) -> Figure:
     """MW by stage (in the canonical stage order), stacked by project kind."""
-    if data.empty:
-        return _empty("capacity_pipeline")
-    return stacked_capacity(
+    figure = stacked_capacity(
         "capacity_pipeline", data, query=lambda stage, kind: _query(stage=stage, kind=kind)
     )
+    return _empty("capacity_pipeline") if figure is None else figure
 
 
-def stacked_capacity(chart: str, data: ChartData, *, query, **layout) -> dict | None:
+def stacked_capacity(
+    chart: str, data: ChartData, *, query: Callable[[Any, Any], str], **layout: Any
+) -> Figure | None:
     """MW by stage (in the canonical stage order), stacked by project kind, a bar's click going
     to `query(stage, kind)`: the dashboard's pipeline and a partner's capacity. None when no
     row has a stage or kind to draw."""
@@ -58,9 +69,11 @@ def stacked_capacity(chart: str, data: ChartData, *, query, **layout) -> dict | 
     kinds = _ordered("kind", {kind for _, kind in mw})
     unit, scale = _power_unit(max(stage_totals.values()))
 
-    traces = []
+    traces: list[dict[str, Any]] = []
     for kind in kinds:
-        x, y, customdata = [], [], []
+        x: list[str] = []
+        y: list[float] = []
+        customdata: list[list[str]] = []
         for stage in stages:
             if (stage, kind) not in mw:
                 continue
@@ -94,20 +107,20 @@ def stacked_capacity(chart: str, data: ChartData, *, query, **layout) -> dict | 
     return {"data": traces, "layout": layout}
 
 
-def capacity_online(data: ChartData) -> dict:
+def capacity_online(data: ChartData) -> Figure:
     """The power balance: cumulative MW coming online, demand against supply, as steps."""
     chart = "capacity_online"
     if data.empty:
         return _empty(chart)
-    by_day = defaultdict(float)  # (side, date) -> MW
+    by_day: defaultdict[tuple[Any, str], float] = defaultdict(float)  # (side, date) -> MW
     for row in data.rows:
-        if row.get("date") is not None:
-            by_day[row.get("side"), _iso(row.get("date"))] += _num(row.get("mw"))
+        if (date := row.get("date")) is not None:
+            by_day[row.get("side"), _iso(date)] += _num(row.get("mw"))
     if not by_day:
         return _empty(chart)
     days = sorted({day for _, day in by_day})
     sides = _ordered("side", {side for side, _ in by_day})
-    cumulative = {}
+    cumulative: dict[str, list[float]] = {}
     for side in sides:
         running, values = 0.0, []
         for day in days:
@@ -116,7 +129,7 @@ def capacity_online(data: ChartData) -> dict:
         cumulative[side] = values
     unit, scale = _power_unit(max(values[-1] for values in cumulative.values()))
 
-    traces = []
+    traces: list[dict[str, Any]] = []
     for side in sides:
         values = cumulative[side]
         name = _label("side", side)
@@ -142,7 +155,7 @@ def capacity_online(data: ChartData) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def energy_mix(data: ChartData) -> dict:
+def energy_mix(data: ChartData) -> Figure:
     """Horizontal bars of MW by energy source (largest on top), stacked by stage."""
     chart = "energy_mix"
     if data.empty:
@@ -155,9 +168,11 @@ def energy_mix(data: ChartData) -> dict:
     stages = _ordered("stage", {stage for _, stage in mw})
     unit, scale = _power_unit(max(source_totals.values()))
 
-    traces = []
+    traces: list[dict[str, Any]] = []
     for stage in stages:
-        x, y, customdata = [], [], []
+        x: list[float] = []
+        y: list[str] = []
+        customdata: list[list[str]] = []
         for source in sources:
             if (source, stage) not in mw:
                 continue

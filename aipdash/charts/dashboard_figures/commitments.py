@@ -2,6 +2,8 @@
 as lines) and commitments over time (the cumulative stack by partner, the equity line)."""
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from aipdash.charts.data import ChartData
 from aipdash.charts.theme import (
@@ -12,6 +14,8 @@ from aipdash.charts.theme import (
     OTHER_COLOUR,
     STATUS_OPACITY,
     TEXT,
+    Attributes,
+    Figure,
     _axis,
     _bn,
     _category_axis,
@@ -30,8 +34,11 @@ from aipdash.charts.theme import (
 from aipdash.core.formatting import usd
 
 
-def _target_lines(targets, *, vertical: bool) -> tuple[list, list]:
-    shapes, annotations = [], []
+def _target_lines(
+    targets: Iterable[Mapping[str, Any]] | None, *, vertical: bool
+) -> tuple[list[Attributes], list[Attributes]]:
+    shapes: list[Attributes] = []
+    annotations: list[Attributes] = []
     for target in targets or ():
         amount = _num(target.get("amount_usd"))
         if amount <= 0:
@@ -52,7 +59,7 @@ def _target_lines(targets, *, vertical: bool) -> tuple[list, list]:
     return shapes, annotations
 
 
-def commitments_by_partner(data: ChartData) -> dict:
+def commitments_by_partner(data: ChartData) -> Figure:
     """Horizontal stacked bars: partners by total (largest on top), an "All partners" row.
 
     One trace per (instrument, status): equity solid, debt lighter inside an outline, status by
@@ -61,8 +68,11 @@ def commitments_by_partner(data: ChartData) -> dict:
     chart = "commitments_by_partner"
     if data.empty:
         return _empty(chart)
-    names, colours, totals = {}, {}, defaultdict(float)
-    amounts = defaultdict(float)  # (instrument, status, slug) -> USD
+    names: dict[str, str] = {}
+    colours: dict[str, str] = {}
+    totals: defaultdict[str, float] = defaultdict(float)
+    # (instrument, status, slug) -> USD
+    amounts: defaultdict[tuple[Any, Any, str], float] = defaultdict(float)
     for row in data.rows:
         slug = row.get("partner_slug") or row.get("partner") or ""
         names.setdefault(slug, row.get("partner") or slug)
@@ -74,10 +84,13 @@ def commitments_by_partner(data: ChartData) -> dict:
     instruments = _ordered("instrument", {key[0] for key in amounts})
     statuses = _ordered("status", {key[1] for key in amounts})[::-1]  # called first: solid core
 
-    traces = []
+    traces: list[Attributes] = []
     for instrument in instruments:
         for status in statuses:
-            x, y, colour, customdata = [], [], [], []
+            x: list[float] = []
+            y: list[str] = []
+            colour: list[str] = []
+            customdata: list[list[str]] = []
             alpha = STATUS_OPACITY.get(status, 0.7)
             overall = sum(amounts.get((instrument, status, slug), 0.0) for slug in partners)
             if overall <= 0:
@@ -99,7 +112,7 @@ def commitments_by_partner(data: ChartData) -> dict:
                     outline.append(colours[slug])
                     customdata.append([_query(partner=slug)])
             name = f"{_label('instrument', instrument)} · {_label('status', status)}"
-            marker = {"color": colour, "line": {"width": 0}}
+            marker: Attributes = {"color": colour, "line": {"width": 0}}
             if debt:
                 marker["line"] = {"width": DEBT_OUTLINE, "color": outline}
             traces.append(
@@ -139,7 +152,7 @@ def commitments_by_partner(data: ChartData) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def commitments_over_time(data: ChartData) -> dict:
+def commitments_over_time(data: ChartData) -> Figure:
     """Cumulative commitments (equity and debt) stacked by partner, with the equity line.
 
     The top of the stack is the total including debt (against the $100bn target); the dark
@@ -148,16 +161,18 @@ def commitments_over_time(data: ChartData) -> dict:
     chart = "commitments_over_time"
     if data.empty:
         return _empty(chart)
-    names, colours, totals = {}, {}, defaultdict(float)
-    by_day = defaultdict(float)  # (slug, date) -> USD
-    equity_by_day = defaultdict(float)
+    names: dict[str, str] = {}
+    colours: dict[str, str] = {}
+    totals: defaultdict[str, float] = defaultdict(float)
+    by_day: defaultdict[tuple[str, str], float] = defaultdict(float)  # (slug, date) -> USD
+    equity_by_day: defaultdict[str, float] = defaultdict(float)
     for row in data.rows:
-        if row.get("date") is None:  # undated: nowhere on a time axis
+        if (date := row.get("date")) is None:  # undated: nowhere on a time axis
             continue
         slug = row.get("partner_slug") or row.get("partner") or ""
         names.setdefault(slug, row.get("partner") or slug)
         colours.setdefault(slug, row.get("colour") or OTHER_COLOUR)
-        day = _iso(row.get("date"))
+        day = _iso(date)
         amount = _num(row.get("amount_usd"))
         by_day[slug, day] += amount
         totals[slug] += amount
@@ -169,7 +184,7 @@ def commitments_over_time(data: ChartData) -> dict:
     # Largest at the bottom of the stack.
     partners = sorted(totals, key=lambda slug: (-totals[slug], names[slug].casefold()))
 
-    traces = []
+    traces: list[Attributes] = []
     for slug in partners:
         running, y = 0.0, []
         for day in days:

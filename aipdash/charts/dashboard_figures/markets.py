@@ -2,11 +2,15 @@
 line (a country's annual electricity demand, say) for scale."""
 
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
 
-from aipdash.charts.data import ORDER, ChartData
+from aipdash.charts.data import ORDER, ChartData, Row
 from aipdash.charts.theme import (
     REGION_COLOURS,
     SCENARIO_DASH,
+    Attributes,
+    Figure,
     _axis,
     _empty,
     _label,
@@ -17,7 +21,7 @@ from aipdash.charts.theme import (
 )
 
 
-def _reference_text(reference: dict) -> str:
+def _reference_text(reference: Mapping[str, Any]) -> str:
     """The reference line's label from its own: "India's annual electricity demand (1,694 TWh)"."""
     label = str(reference.get("label") or "Reference")
     short = label.split(",")[0].split(" (")[0].strip()
@@ -26,7 +30,7 @@ def _reference_text(reference: dict) -> str:
     return f"{short} ({value:,.0f} {unit})"
 
 
-def market_context(data: ChartData) -> dict:
+def market_context(data: ChartData) -> Figure:
     """TWh by year per (series, region, scenario), with the reference as a horizontal line.
 
     Historical solid, base case dashed, high case dotted, projections as markers; a scenario
@@ -35,7 +39,8 @@ def market_context(data: ChartData) -> dict:
     """
     chart = "market_context"
     reference = data.extras.get("reference")
-    groups = defaultdict(list)  # (series, region, scenario) -> rows
+    # (series, region, scenario) -> rows
+    groups: defaultdict[tuple[Any, Any, Any], list[Row]] = defaultdict(list)
     for row in data.rows:
         if row.get("scenario") == "reference":
             reference = reference or row  # a reference row draws as the line, not as a trace
@@ -59,13 +64,13 @@ def market_context(data: ChartData) -> dict:
         groups,
         key=lambda key: (regions.index(key[1]), str(key[0]), scenario_rank.get(key[2], 99)),
     )
-    last_historical = {}
+    last_historical: dict[tuple[Any, Any], Row] = {}
     for key in keys:
         if key[2] == "historical":
             last_historical[key[0], key[1]] = max(groups[key], key=lambda row: row["year"])
     several_series = len({key[0] for key in keys}) > 1
 
-    def point(row):
+    def point(row: Row) -> list[str]:
         return [
             row.get("source_url") or "",
             _wrap(row.get("source_title") or "source not recorded"),
@@ -73,7 +78,7 @@ def market_context(data: ChartData) -> dict:
             _label("scenario", row.get("scenario")),
         ]
 
-    traces = []
+    traces: list[Attributes] = []
     for series, region, scenario in keys:
         rows = sorted(groups[series, region, scenario], key=lambda row: (row["year"], row["value"]))
         anchor = last_historical.get((series, region))
@@ -83,7 +88,7 @@ def market_context(data: ChartData) -> dict:
         if several_series:
             name = f"{series} · {name}"
         colour = region_colour[region]
-        trace = {
+        trace: Attributes = {
             "type": "scatter",
             "name": name,
             "legendgroup": str(region),
@@ -108,7 +113,8 @@ def market_context(data: ChartData) -> dict:
             trace["marker"]["line"] = {"width": 2, "color": colour}
         traces.append(trace)
 
-    shapes, annotations = [], []
+    shapes: list[Attributes] = []
+    annotations: list[Attributes] = []
     if reference and reference.get("value") is not None:
         hover = str(reference.get("label") or "")
         if reference.get("source_title"):

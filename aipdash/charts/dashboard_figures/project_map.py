@@ -1,13 +1,15 @@
 """The dashboard's map: projects on a world map, area by MW, one trace per stage."""
 
 from collections import defaultdict
+from typing import Any
 
-from aipdash.charts.data import ChartData
+from aipdash.charts.data import ChartData, Row
 from aipdash.charts.theme import (
     LINE,
     OTHER_COLOUR,
     STAGE_COLOURS,
     TRANSPARENT,
+    Figure,
     _empty,
     _label,
     _layout,
@@ -20,12 +22,12 @@ MAP_MAX_DIAMETER = 34  # px, for the largest project
 MAP_MIN_DIAMETER = 5  # px, so a small project stays visible and clickable
 
 
-def project_map(data: ChartData) -> dict:
+def project_map(data: ChartData) -> Figure:
     """Projects on a world map: area by MW, one trace per stage (the legend reads by stage)."""
     chart = "project_map"
     if data.empty:
         return _empty(chart)
-    by_stage = defaultdict(list)
+    by_stage: defaultdict[Any, list[Row]] = defaultdict(list)  # stage (None: not given) -> rows
     largest = 0.0
     for row in data.rows:
         if row.get("latitude") is None or row.get("longitude") is None:

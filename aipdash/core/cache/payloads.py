@@ -70,7 +70,7 @@ def _cached[T](key: str, compute: Callable[[], T], local: bool) -> T:
     return value
 
 
-def _store(key: str, value) -> None:
+def _store(key: str, value: object) -> None:
     """Store at the end of the request (see the module's docstring), or now outside one."""
     if getattr(_request, "active", False):
         pending = getattr(_request, "pending", None)
@@ -81,14 +81,14 @@ def _store(key: str, value) -> None:
         cache.set(key, value, timeout=PAYLOAD_TTL)
 
 
-def _store_pending(**kwargs) -> None:
+def _store_pending(**kwargs: Any) -> None:
     """At the end of a request (its response sent): what it computed, in one round trip."""
     pending, _request.pending = getattr(_request, "pending", None), None
     if pending:
         cache.set_many(pending, timeout=PAYLOAD_TTL)
 
 
-def _forget_pending(**kwargs) -> None:
+def _forget_pending(**kwargs: Any) -> None:
     # A request that never finished (no signal) leaves nothing for the next one to store.
     _request.pending = None
 

@@ -3,7 +3,9 @@ the energy mix and the map (a point per project up to MAP_POINTS_MAX, then per c
 stage).
 """
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -13,13 +15,14 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
 )
 
 from aipdash.charts.catalogue import CAPACITY_COLUMNS, TITLES
-from aipdash.charts.data import ChartData, Column
+from aipdash.charts.data import ChartData, Column, Row
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors.common import (
     POWER_KINDS,
@@ -60,7 +63,7 @@ def capacity_pipeline(filters: DashboardFilters) -> ChartData:
     )
 
 
-def _capacity_online_from_sums(filters: DashboardFilters) -> list[dict]:
+def _capacity_online_from_sums(filters: DashboardFilters) -> list[Row]:
     """capacity_online's rows from the sums the database keeps (projects.CapacitySum): a few
     thousand rows, whatever the number of phases; for filters on kind, stage and energy
     source only (the columns the sums are kept by)."""
@@ -93,7 +96,7 @@ def _capacity_online_from_sums(filters: DashboardFilters) -> list[dict]:
     ]
 
 
-def _capacity_online_from_phases(filters: DashboardFilters) -> list[dict]:
+def _capacity_online_from_phases(filters: DashboardFilters) -> list[Row]:
     """capacity_online's rows from the phases and projects themselves, for any filters."""
     phase_qs = (
         phases(filters)
@@ -101,7 +104,7 @@ def _capacity_online_from_phases(filters: DashboardFilters) -> list[dict]:
         .exclude(project__stage=Stage.CANCELLED)
         .exclude(project__kind=Project.Kind.GRID)
     )
-    rows = list(
+    rows: list[Row] = list(
         phase_qs.order_by()
         .values(*SOURCE_KEYS, date=Month("expected_online"), side=SIDE)
         .annotate(mw=Sum("capacity_mw"), **_provenance_aggregates())
@@ -139,7 +142,7 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
     else:
         rows = _capacity_online_from_phases(filters)
     sources = provenance_of_rows(rows)  # phases and whole projects, from the same rows
-    mw = {}
+    mw: dict[tuple[dt.date | None, str], Decimal | int] = {}
     for row in rows:
         key = row["date"], row["side"]
         mw[key] = mw.get(key, 0) + (row["mw"] or 0)
@@ -184,7 +187,7 @@ def energy_mix(filters: DashboardFilters) -> ChartData:
 MAP_POINTS_MAX = 1000  # above this, one point per country and stage instead of per project
 
 
-def _map_parts_of_sums(filters: DashboardFilters) -> list[dict]:
+def _map_parts_of_sums(filters: DashboardFilters) -> list[Row]:
     """The located projects per country, stage and source, from the sums the database keeps
     (projects.ProjectSum): a few thousand rows whatever the number of projects."""
     parts = list(
@@ -219,7 +222,7 @@ def _map_parts_of_sums(filters: DashboardFilters) -> list[dict]:
     ]
 
 
-def _map_parts_of_projects(qs) -> list[dict]:
+def _map_parts_of_projects(qs: QuerySet[Project]) -> list[Row]:
     """The same from the located projects themselves (the partner filter)."""
     return list(
         qs.order_by()
@@ -242,7 +245,7 @@ def project_map(filters: DashboardFilters) -> ChartData:
     qs = projects(filters).filter(latitude__isnull=False, longitude__isnull=False)
     # Per country, stage and source: the provenance comes from these rows too.
     parts = _map_parts_of_projects(qs) if filters.partner else _map_parts_of_sums(filters)
-    by_place = {}
+    by_place: dict[tuple[str, str], dict[str, Any]] = {}
     for part in parts:
         g = by_place.setdefault(
             (part["country"], part["stage"]),
@@ -261,7 +264,7 @@ def project_map(filters: DashboardFilters) -> ChartData:
         g["longitude"] = g["lon_sum"] / g["projects"]
         g["any_illustrative"] = g["n_illustrative"]
     grouped = sum(g["projects"] for g in groups) > MAP_POINTS_MAX
-    rows = []
+    rows: list[Row] = []
     if grouped:
         for g in groups:
             rows.append(
@@ -283,7 +286,7 @@ def project_map(filters: DashboardFilters) -> ChartData:
             )
     else:
         stale_before = staleness.cutoff()
-        for row in qs.order_by("-capacity_mw", "slug").values(
+        for point in qs.order_by("-capacity_mw", "slug").values(
             "slug",
             "name",
             "kind",
@@ -296,6 +299,7 @@ def project_map(filters: DashboardFilters) -> ChartData:
             "as_of",
             mw=F("capacity_mw"),
         ):
+            row: Row = dict(point)
             as_of = row.pop("as_of")
             row["projects"] = 1
             row["stale"] = as_of is not None and as_of < stale_before

@@ -10,21 +10,24 @@ figure turns it into a float (cents / 100: the same float as the Decimal's).
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import (
     Count,
     Max,
     Q,
+    QuerySet,
     Sum,
 )
 
 from aipdash.charts.catalogue import TITLES
-from aipdash.charts.data import ChartData, Column, Source
+from aipdash.charts.data import ChartData, Column, Row, Source
 from aipdash.core.cache.payloads import cached
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors.common import (
+    Provenance,
     _committed_by,
     _partner_rows,
     _sortable,
@@ -63,6 +66,8 @@ _ANNOUNCED_CODE = CommitmentFact.STATUS_CODES[Commitment.Status.ANNOUNCED]
 _EQUITY_CODE = CommitmentFact.INSTRUMENT_CODES[Commitment.Instrument.EQUITY]
 CENT = Decimal("0.01")
 SUM_KEYS = ("partner_id", "instrument", "status", "month", "source_id")
+# One row of the sums (CommitmentSums.rows): the SUM_KEYS, cents, newest, illustrative count.
+type SumRow = tuple[int, int, int, int, int, int, int, int]
 
 
 class CommitmentSums(NamedTuple):
@@ -70,10 +75,10 @@ class CommitmentSums(NamedTuple):
     status code, month as a date ordinal, source id, cents, newest as-of date as an ordinal,
     illustrative commitments), and `sources`: each source id's (title, URL)."""
 
-    rows: tuple[tuple[int, int, int, int, int, int, int, int], ...]
+    rows: tuple[SumRow, ...]
     sources: dict[int, tuple[str, str]]
 
-    def readable(self) -> list[dict]:
+    def readable(self) -> list[Row]:
         """The rows as dicts of values for people and files (codes as names, dates, Decimal
         USD), for checks and exports; the charts read the tuples."""
         return [
@@ -93,11 +98,12 @@ class CommitmentSums(NamedTuple):
             )
         ]
 
-    def provenance(self, rows=None) -> dict:
+    def provenance(self, rows: Iterable[SumRow] | None = None) -> Provenance:
         """provenance_of_rows() of `rows` (all by default): newest as-of date, illustrative or
         not, the sources with a URL and the newest date of each."""
         rows = self.rows if rows is None else rows
-        newest_by_source, as_of, illustrative = {}, 0, False
+        newest_by_source: dict[int, int] = {}
+        as_of, illustrative = 0, False
         for *_, source_id, _cents, newest, n_illustrative in rows:
             as_of = max(as_of, newest)
             illustrative = illustrative or n_illustrative > 0
@@ -134,14 +140,14 @@ def commitment_sums(filters: DashboardFilters) -> CommitmentSums:
     partnership as a whole, which every view counts, from the sums. Then one small query for
     the sources named."""
 
-    def compute():
+    def compute() -> CommitmentSums:
         parts = _parts(filters, kept=_sums_answer(filters))
         return CommitmentSums(rows=parts, sources=source_names({part[4] for part in parts}))
 
     return cached("commitment-sums-2", filters.canonical(), compute)
 
 
-def _parts(filters: DashboardFilters, *, kept: bool) -> tuple[tuple, ...]:
+def _parts(filters: DashboardFilters, *, kept: bool) -> tuple[SumRow, ...]:
     """commitment_sums' rows from the kept sums (`kept`, for the filters _sums_answer allows)
     or from the facts and the sums without a project (any filters)."""
     if kept:
@@ -165,7 +171,7 @@ def _sums_answer(filters: DashboardFilters) -> bool:
     )
 
 
-def _summed(qs, counted) -> tuple[tuple, ...]:
+def _summed(qs: QuerySet[Any], counted: str | None) -> tuple[SumRow, ...]:
     """(partner, instrument, status, month, source, cents, newest, illustrative count) per
     SUM_KEYS, dates as ordinals, from facts (`counted` None: a row is a commitment) or sums
     (`counted`: the column counting the commitments of a row)."""
@@ -182,9 +188,9 @@ def _summed(qs, counted) -> tuple[tuple, ...]:
     )
 
 
-def _merged(parts: tuple[tuple, ...]) -> tuple[tuple, ...]:
+def _merged(parts: tuple[SumRow, ...]) -> tuple[SumRow, ...]:
     """Rows of _summed with the same key summed into one."""
-    out = {}
+    out: dict[tuple[int, int, int, int, int], list[int]] = {}
     for partner, instrument, status, month, source, cents, newest, n_illustrative in parts:
         key = (partner, instrument, status, month, source)
         known = out.get(key)
@@ -194,17 +200,24 @@ def _merged(parts: tuple[tuple, ...]) -> tuple[tuple, ...]:
             known[0] += cents
             known[1] = max(known[1], newest)
             known[2] += n_illustrative
-    return tuple((*key, *values) for key, values in out.items())
+    return tuple((*key, cents, newest, n) for key, (cents, newest, n) in out.items())
 
 
 def _commitment_chart(
-    filters, *, chart, title, by_date, order_by, columns, committed_only=False
+    filters: DashboardFilters,
+    *,
+    chart: str,
+    title: str,
+    by_date: bool,
+    order_by: tuple[str, ...],
+    columns: tuple[Column, ...],
+    committed_only: bool = False,
 ) -> ChartData:
     """Commitments summed per partner and instrument, and per status or (`by_date`) month,
     with the targets as reference lines; `committed_only`: only money committed
     (COMMITTED_STATUSES), its provenance from those rows alone."""
     sums = commitment_sums(filters)
-    counted = sums.rows
+    counted: Sequence[SumRow] = sums.rows
     notes = [COMMITMENT_NOTE] if filters.narrows_projects else []
     if committed_only:
         counted = [row for row in counted if row[2] in _COMMITTED_CODES]
@@ -216,7 +229,7 @@ def _commitment_chart(
         )
     else:
         provenance = commitment_provenance(filters)
-    cents = {}
+    cents: dict[tuple[int, int, int], int] = {}
     for partner, instrument, status, month, _source, amount, _newest, _n in counted:
         key = (partner, instrument, month if by_date else status)
         cents[key] = cents.get(key, 0) + amount
@@ -288,7 +301,7 @@ def commitments_over_time(filters: DashboardFilters) -> ChartData:
     )
 
 
-def commitment_provenance(filters: DashboardFilters) -> dict:
+def commitment_provenance(filters: DashboardFilters) -> Provenance:
     """The provenance of the filtered commitments, from commitment_sums (no query of its own);
     kept like them, since two charts and the headline each need it."""
     return cached(
@@ -299,7 +312,7 @@ def commitment_provenance(filters: DashboardFilters) -> dict:
     )
 
 
-def committed_money(filters: DashboardFilters) -> dict:
+def committed_money(filters: DashboardFilters) -> dict[str, float]:
     """Equity and equity-and-debt, committed (COMMITTED_STATUSES) and only announced, in USD,
     from commitment_sums (no query of its own): the headline's money."""
     cents = dict.fromkeys(

@@ -4,21 +4,25 @@ per-project sums, the targets, and small row helpers.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any, TypedDict
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Count,
     Exists,
     Max,
+    Model,
     OuterRef,
     Q,
     QuerySet,
     Sum,
 )
 from django.db.models.functions import TruncMonth
+from django.db.models.sql.compiler import SQLCompiler
 
-from aipdash.charts.data import Source
+from aipdash.charts.data import Row, Source
 from aipdash.core.cache.payloads import cached
 from aipdash.dashboard.filters import DashboardFilters
 from partners.models import Partner
@@ -37,7 +41,9 @@ class Month(TruncMonth):
     """The first day of a date's month. On PostgreSQL through `timestamp`, not the default
     `timestamp with time zone` (a time-zone lookup per row: ~2x slower over a million rows)."""
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> tuple[str, tuple[str | int, ...]]:
         sql, params = compiler.compile(self.lhs)
         return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
 
@@ -144,21 +150,30 @@ def phases(filters: DashboardFilters) -> QuerySet[ProjectPhase]:
 SOURCE_KEYS = ("source_title", "source_url")
 
 
-def _provenance_aggregates() -> dict:
+class Provenance(TypedDict):
+    """Of the records behind a chart or figure: newest as-of date, any illustrative, sources."""
+
+    as_of: dt.date | None
+    illustrative: bool
+    sources: tuple[Source, ...]
+
+
+def _provenance_aggregates() -> dict[str, Max | Count]:
     return {"newest": Max("as_of"), "n_illustrative": Count("pk", filter=Q(illustrative=True))}
 
 
-def provenance(qs: QuerySet) -> dict:
+def provenance(qs: QuerySet[Any]) -> Provenance:
     """Newest as-of date, whether any record is illustrative, and the cited sources: one query."""
     return provenance_of_rows(
         qs.order_by().values(*SOURCE_KEYS).annotate(**_provenance_aggregates())
     )
 
 
-def provenance_of_rows(rows: Iterable[dict]) -> dict:
+def provenance_of_rows(rows: Iterable[Mapping[str, Any]]) -> Provenance:
     """provenance() from rows grouped by (at least) source title and URL, with `newest` and
     `n_illustrative`."""
-    newest_by_source, as_of, illustrative = {}, None, False
+    newest_by_source: dict[tuple[str, str], dt.date | None] = {}
+    as_of, illustrative = None, False
     for r in rows:
         if r["newest"] is not None:
             as_of = max(as_of, r["newest"]) if as_of else r["newest"]
@@ -175,7 +190,7 @@ def provenance_of_rows(rows: Iterable[dict]) -> dict:
     return {"as_of": as_of, "illustrative": illustrative, "sources": tuple(sources)}
 
 
-def project_sums(filters: DashboardFilters) -> list[dict]:
+def project_sums(filters: DashboardFilters) -> list[Row]:
     """The filtered projects' capacity and count per stage, kind, energy source and source,
     with their provenance: one query for the pipeline and energy-mix charts and the headline's
     capacity tiles (each a roll-up of these rows), cached per (filters, data version); at most
@@ -189,7 +204,7 @@ def project_sums(filters: DashboardFilters) -> list[dict]:
     )
 
 
-def _project_sums_rows(filters: DashboardFilters, *, kept: bool) -> list[dict]:
+def _project_sums_rows(filters: DashboardFilters, *, kept: bool) -> list[Row]:
     """project_sums' rows from the kept sums (`kept`: every filter but partner) or from the
     projects (any filters)."""
     if not kept:
@@ -240,9 +255,9 @@ def kept_projects(filters: DashboardFilters) -> QuerySet[ProjectSum]:
     return qs
 
 
-def _rolled_up(rows: Iterable[dict], keys: tuple[str, ...]) -> list[dict]:
+def _rolled_up(rows: Iterable[Row], keys: tuple[str, ...]) -> list[Row]:
     """Rows of project_sums summed per `keys` (mw None when no project states it), sorted."""
-    out = {}
+    out: dict[tuple[Any, ...], Row] = {}
     for row in rows:
         key = tuple(row[k] for k in keys)
         total = out.setdefault(
@@ -254,7 +269,7 @@ def _rolled_up(rows: Iterable[dict], keys: tuple[str, ...]) -> list[dict]:
     return [out[key] for key in sorted(out, key=lambda k: tuple(map(_sortable, k)))]
 
 
-def project_provenance(filters: DashboardFilters) -> dict:
+def project_provenance(filters: DashboardFilters) -> Provenance:
     """The provenance of the filtered projects, from project_sums (no query of its own); kept
     like them, since the capacity charts and the headline each need it."""
     return cached(
@@ -265,10 +280,10 @@ def project_provenance(filters: DashboardFilters) -> dict:
     )
 
 
-def _targets_provenance(target_qs: QuerySet) -> dict:
+def _targets_provenance(target_qs: QuerySet[Target]) -> Provenance:
     """provenance() of the targets, from the queryset _targets() has already read (no query)."""
     targets = list(target_qs)  # evaluated: its result cache
-    sources = {}
+    sources: dict[tuple[str, str], dt.date | None] = {}
     for t in targets:
         if t.source_url:
             key = (t.source_title, t.source_url)
@@ -286,7 +301,7 @@ def _targets_provenance(target_qs: QuerySet) -> dict:
     }
 
 
-def merged(*parts: dict) -> dict:
+def merged(*parts: Provenance) -> Provenance:
     return {
         "as_of": max((p["as_of"] for p in parts if p["as_of"]), default=None),
         "illustrative": any(p["illustrative"] for p in parts),
@@ -294,7 +309,7 @@ def merged(*parts: dict) -> dict:
     }
 
 
-def _targets() -> tuple[list[dict], QuerySet]:
+def _targets() -> tuple[list[Row], QuerySet[Target]]:
     qs = Target.objects.order_by("amount_usd")
     rows = [  # iterating fills qs's result cache: _targets_provenance reads it again for free
         {
@@ -310,7 +325,7 @@ def _targets() -> tuple[list[dict], QuerySet]:
     return rows, qs
 
 
-def _partner_rows(rows: Iterable[dict]) -> list[dict]:
+def _partner_rows(rows: Iterable[Row]) -> list[Row]:
     """Rows grouped by `partner_id`, with the partner's short name under `partner`, its slug and
     colour (one small query for the partners: grouping a million commitments by an integer is
     much cheaper than joining the partner table and grouping by its text columns)."""
@@ -319,7 +334,7 @@ def _partner_rows(rows: Iterable[dict]) -> list[dict]:
     }
     out = []
     for row in rows:
-        partner = partners.get(row["partner_id"], {})
+        partner: Mapping[str, Any] = partners.get(row["partner_id"], {})
         out.append(
             {
                 "partner": partner.get("short_name", ""),
@@ -331,7 +346,7 @@ def _partner_rows(rows: Iterable[dict]) -> list[dict]:
     return out
 
 
-def _floats(rows: Iterable[dict], *keys: str) -> tuple[dict, ...]:
+def _floats(rows: Iterable[Mapping[str, Any]], *keys: str) -> tuple[Row, ...]:
     out = []
     for row in rows:
         row = dict(row)
@@ -345,12 +360,12 @@ def _floats(rows: Iterable[dict], *keys: str) -> tuple[dict, ...]:
 # Charts ------------------------------------------------------------------------------------
 
 
-def _committed_by(qs: QuerySet, filters: DashboardFilters) -> QuerySet:
+def _committed_by[M: Model](qs: QuerySet[M], filters: DashboardFilters) -> QuerySet[M]:
     """`qs` (facts or partnership sums) narrowed to the filtered partners' own commitments."""
     if filters.partner:
         qs = qs.filter(partner_id__in=Partner.objects.filter(slug__in=filters.partner).values("pk"))
     return qs
 
 
-def _sortable(value):
+def _sortable(value: object) -> tuple[bool, object]:
     return (value is None, value if value is not None else "")

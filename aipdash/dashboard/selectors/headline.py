@@ -3,14 +3,15 @@ counted once (`headline`), and the tiles as figures with what each counts and it
 (`headline_figures`, `headline_sources`: the page, the workbook and the API read them).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db.models import (
     Exists,
     OuterRef,
 )
 
-from aipdash.charts.data import Source
+from aipdash.charts.data import Row, Source
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors.commitments import (
     COUNTED_AS_COMMITTED_IN_WORDS,
@@ -54,7 +55,7 @@ CAPACITY_SIDE = {
 }
 
 
-def _capacity(rows: Iterable[dict]) -> dict:
+def _capacity(rows: Iterable[Row]) -> dict[str, Any]:
     """MW operational and in the pipeline per CAPACITY_SIDE, and the number of projects, from
     the rows of project_sums (no query of its own). Summed exactly (Decimal), made a float
     once: the figure does not depend on the order of the rows."""
@@ -79,7 +80,7 @@ def _capacity(rows: Iterable[dict]) -> dict:
     return {"projects": projects, "mw": {key: float(value) for key, value in mw.items()}}
 
 
-def headline(filters: DashboardFilters) -> dict:
+def headline(filters: DashboardFilters) -> dict[str, Any]:
     """The headline tiles: capital committed (and announced, apart) against the targets,
     capacity by state, counts; each with its as-of date and provenance. A fixed number of
     queries."""
@@ -249,7 +250,7 @@ HEADLINE_FIGURES = (
 )
 
 
-def headline_figures(h: dict) -> list[dict]:
+def headline_figures(h: Mapping[str, Any]) -> list[Row]:
     """The headline `h` (headline()) as HEADLINE_FIGURES rows: key, label, unit, value (None
     when unknown, such as a target not on record), what it counts, as-of date and illustrative
     flag of the records behind it."""
@@ -266,7 +267,7 @@ def headline_figures(h: dict) -> list[dict]:
         "projects": h["projects"],
         "partners": h["partners"],
     }
-    provenance = {
+    provenance: dict[str, Mapping[str, Any]] = {
         "commitments": h["commitments"],
         "capacity": h["capacity"],
         "targets": h["targets"],
@@ -290,10 +291,10 @@ def headline_figures(h: dict) -> list[dict]:
     ]
 
 
-def headline_sources(h: dict) -> tuple[Source, ...]:
+def headline_sources(h: Mapping[str, Any]) -> tuple[Source, ...]:
     """Every source behind the headline's figures: the commitments', the projects', the
     targets' and the capital raised's."""
-    sources = merged(h["commitments"], h["capacity"], h["targets"])["sources"]
+    sources: tuple[Source, ...] = merged(h["commitments"], h["capacity"], h["targets"])["sources"]
     raised = h["raised"]
     if raised and raised["source_url"]:
         own = Source(title=raised["source_title"], url=raised["source_url"], as_of=raised["as_of"])

@@ -13,13 +13,17 @@ per connection, and one per odd row count would hold ~100 MB of large statements
 No signals either way: the caller writes the history rows (aipdash/audit/history.py).
 """
 
+from collections.abc import Mapping, Sequence
+from typing import cast
+
 from django.conf import settings
 from django.db import connection, reset_queries
+from django.db.models import Model
 
 INSERT_BATCH = 1_024  # rows per INSERT statement on SQLite; a power of two
 
 
-def insert(model, rows: list[dict]) -> list[int]:
+def insert(model: type[Model], rows: Sequence[Mapping[str, object]]) -> list[int]:
     if not rows:
         return []
     if connection.vendor == "postgresql":
@@ -27,18 +31,19 @@ def insert(model, rows: list[dict]) -> list[int]:
     return _bulk_create(model, rows)
 
 
-def _columns(model):
+def _columns(model: type[Model]) -> list[tuple[str, str, object]]:
     """(attname, column, default) of every concrete field but the primary key."""
     return [
-        (field.attname, field.column, field.get_default())
+        # A concrete field is one with a column (the stubs allow None for the others).
+        (field.attname, cast(str, field.column), field.get_default())
         for field in model._meta.concrete_fields
         if not field.primary_key
     ]
 
 
-def _copy(model, rows: list[dict]) -> list[int]:
+def _copy(model: type[Model], rows: Sequence[Mapping[str, object]]) -> list[int]:
     table = model._meta.db_table
-    pk = model._meta.pk.column
+    pk = cast(str, model._meta.pk.column)  # every model has a concrete primary key
     columns = _columns(model)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -56,13 +61,13 @@ def _copy(model, rows: list[dict]) -> list[int]:
     return ids
 
 
-def _bulk_create(model, rows: list[dict]) -> list[int]:
+def _bulk_create(model: type[Model], rows: Sequence[Mapping[str, object]]) -> list[int]:
     instances = [model(**row) for row in rows]
     start = 0
     while start < len(instances):
         left = len(instances) - start
         size = INSERT_BATCH if left >= INSERT_BATCH else 1 << (left.bit_length() - 1)
-        model.objects.bulk_create(instances[start : start + size], batch_size=size)
+        model._default_manager.bulk_create(instances[start : start + size], batch_size=size)
         start += size
     if any(instance.pk is None for instance in instances):  # every backend we run returns ids
         raise RuntimeError(f"the database did not return the new {model.__name__} ids")

@@ -189,7 +189,7 @@ def _load_targets(upsert: _Upsert, facts: dict[str, list[Values]]) -> None:
         values = {**record, "amount_usd": _money(record["amount_usd"])}
         targets[record["slug"]] = upsert(Target, existing, record["slug"], values)
 
-    existing = {
+    updates = {
         (u.target_id, u.as_of): u
         for u in FundraisingUpdate.objects.filter(target__in=targets.values())
     }
@@ -200,7 +200,7 @@ def _load_targets(upsert: _Upsert, facts: dict[str, list[Values]]) -> None:
             "target": target,
             "amount_raised_usd": _money(record["amount_raised_usd"]),
         }
-        upsert(FundraisingUpdate, existing, (target.pk, record["as_of"]), values)
+        upsert(FundraisingUpdate, updates, (target.pk, record["as_of"]), values)
 
 
 def _load_investments(upsert: _Upsert, records: list[Values]) -> dict[str, Investment]:
@@ -304,7 +304,7 @@ def _load_commitments(
         upsert(Commitment, existing, record["reference"], values)
 
 
-def _load_notes(upsert, records, partners):
+def _load_notes(upsert: _Upsert, records: list[Values], partners: dict[str, Partner]) -> None:
     existing = {(note.date, note.text): note for note in Note.objects.all()}
     for record in records:
         partner = record.get("partner")

@@ -40,10 +40,12 @@ import random
 from array import array
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Model, QuerySet
 
-from aipdash.audit.history import record_history, record_history_of_keys
+from aipdash.audit.history import HistoryOptions, record_history, record_history_of_keys
 from aipdash.core.cache.versions import bump_data_version
 from aipdash.operations.demo import bulk
 from aipdash.operations.demo import synthetic_draws as draws
@@ -116,7 +118,7 @@ SYNTHETIC_PARTNERS = (
 
 
 class SyntheticDataExists(Exception):
-    def __init__(self, seed, counts):
+    def __init__(self, seed: int, counts: dict[str, int]) -> None:
         self.seed, self.counts = seed, counts
         super().__init__(
             f"Synthetic data of seed {seed} is already loaded ({counts['projects']:,} projects, "
@@ -126,20 +128,20 @@ class SyntheticDataExists(Exception):
 
 
 class SyntheticProjectsInUse(Exception):
-    def __init__(self, seed, count):
+    def __init__(self, seed: int, count: int) -> None:
         super().__init__(
             f"{count:,} commitment(s) that are not synthetic data of seed {seed} refer to its "
             "projects; delete or move them before replacing the synthetic data."
         )
 
 
-def _projects_of(seed):
+def _projects_of(seed: int) -> QuerySet[Project]:
     return Project.objects.filter(
         slug__startswith=f"{prefix(seed)}p", illustrative=True, source_title=SOURCE_TITLE
     )
 
 
-def _commitment_filter(seed):
+def _commitment_filter(seed: int) -> dict[str, object]:
     return {
         "reference__startswith": f"{prefix(seed)}c",
         "illustrative": True,
@@ -147,7 +149,7 @@ def _commitment_filter(seed):
     }
 
 
-def _commitments_of(seed):
+def _commitments_of(seed: int) -> QuerySet[Commitment]:
     return Commitment.objects.filter(**_commitment_filter(seed))
 
 
@@ -158,11 +160,12 @@ def existing(seed: int) -> dict[str, int]:
     }
 
 
-def _raw_delete(queryset) -> int:
+def _raw_delete(queryset: QuerySet[Any]) -> int:
     """DELETE … WHERE …, in the database: no rows fetched, no signals, no history.
     (`QuerySet.delete()` would load a million rows to send their signals; `_raw_delete` is the
     fast path Django's own deletion collector takes when there is nothing to send.)"""
-    return queryset._raw_delete(queryset.db)
+    deleted: int = queryset._raw_delete(queryset.db)
+    return deleted
 
 
 def delete(seed: int) -> dict[str, int]:
@@ -180,7 +183,7 @@ def delete(seed: int) -> dict[str, int]:
         if foreign:
             raise SyntheticProjectsInUse(seed, foreign)
         # The audit trail keeps each deleted row's last values (raw deletes send no signal).
-        gone = {"history_type": "-", "reason": deletion_reason(seed)}
+        gone: HistoryOptions = {"history_type": "-", "reason": deletion_reason(seed)}
         record_history(_commitments_of(seed), **gone)
         for model in (Participation, ProjectPhase):
             record_history(model.objects.filter(project__in=projects.values("pk")), **gone)
@@ -218,7 +221,8 @@ def ensure_partners() -> list[int]:
                     **PROVENANCE,
                 )
                 partner.full_clean()
-                partner._change_reason = SOURCE_TITLE + " (generate_portfolio)"
+                reason = SOURCE_TITLE + " (generate_portfolio)"
+                partner._change_reason = reason  # type: ignore[attr-defined]  # simple-history's
                 partner.save()
     return list(Partner.objects.order_by("slug").values_list("pk", flat=True))
 
@@ -235,13 +239,13 @@ def load(
     progress: Progress | None = None,
     project_batch: int = PROJECT_BATCH,
     commitment_batch: int = COMMITMENT_BATCH,
-) -> Counter:
+) -> Counter[str]:
     """Load the synthetic portfolio of `seed`; return how many rows of each kind were made
     (and, with `replace`, deleted). Raises SyntheticDataExists when that seed is already
     loaded and `replace` is off."""
     if projects < 0 or commitments < 0 or seed < 0:
         raise ValueError("projects, commitments and seed must not be negative")
-    counts = Counter()
+    counts: Counter[str] = Counter()
     found = existing(seed)
     if any(found.values()):
         if not replace:
@@ -255,7 +259,9 @@ def load(
     project_ids = array("q")  # the new projects' ids, by number - 1
     progress("projects", 0, projects)
     for start in range(1, projects + 1, project_batch):
-        batch, phases, participations = [], [], []
+        batch: list[draws.Row] = []
+        phases: list[list[draws.Row]] = []
+        participations: list[list[draws.Row]] = []
         for number in range(start, min(start + project_batch, projects + 1)):
             project, its_phases, its_participations = draws.project(rng, seed, number, partner_ids)
             batch.append(project)
@@ -264,7 +270,7 @@ def load(
         with transaction.atomic():
             new = bulk.insert(Project, batch)
             # The children get their project's id, now known.
-            children = {ProjectPhase: [], Participation: []}
+            children: dict[type[Model], list[draws.Row]] = {ProjectPhase: [], Participation: []}
             for pk, its_phases, its_participations in zip(new, phases, participations, strict=True):
                 for row in its_phases:
                     row["project_id"] = pk
@@ -272,7 +278,7 @@ def load(
                     row["project_id"] = pk
                 children[ProjectPhase] += its_phases
                 children[Participation] += its_participations
-            created = {"history_type": "+", "reason": change_reason(seed)}
+            created: HistoryOptions = {"history_type": "+", "reason": change_reason(seed)}
             record_history_of_keys(Project, new, **created)
             for model, rows in children.items():
                 # By their own ids (the primary key's index), not their projects': PostgreSQL
@@ -290,14 +296,14 @@ def load(
     partners = draws.partner_draw(seed, partner_ids)
     progress("commitments", 0, commitments)
     for start in range(1, commitments + 1, commitment_batch):
-        batch = [
+        drawn = [
             draws.commitment(rng, seed, number, partners, project_ids)
             for number in range(start, min(start + commitment_batch, commitments + 1))
         ]
         with transaction.atomic():
-            new = bulk.insert(Commitment, batch)
+            new = bulk.insert(Commitment, drawn)
             record_history_of_keys(Commitment, new, history_type="+", reason=change_reason(seed))
-        counts.update(commitments=len(batch))
+        counts.update(commitments=len(drawn))
         progress("commitments", counts["commitments"], commitments)
 
     # bulk writes sent no post_save: invalidate every cached chart once.

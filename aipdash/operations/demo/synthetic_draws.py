@@ -10,15 +10,24 @@ synthetic.py); valid by construction: every value is drawn inside what the model
 import datetime as dt
 import random
 from bisect import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import accumulate
 
+from aipdash.operations.demo.illustrative import Provenance
 from projects.models import Commitment, Participation, Project, Stage
 
 SOURCE_TITLE = "Synthetic scale data (not public fact)"
 AS_OF = dt.date(2026, 1, 15)
-PROVENANCE = {"source_title": SOURCE_TITLE, "source_url": "", "as_of": AS_OF, "illustrative": True}
+PROVENANCE: Provenance = {
+    "source_title": SOURCE_TITLE,
+    "source_url": "",
+    "as_of": AS_OF,
+    "illustrative": True,
+}
+# One record as the field values bulk.py writes (attnames: `partner_id`, `project_id`).
+Row = dict[str, object]
 
 Kind, Source, Role = Project.Kind, Project.EnergySource, Participation.Role
 EQUITY, DEBT = Commitment.Instrument.EQUITY, Commitment.Instrument.DEBT
@@ -44,20 +53,20 @@ def commitment_reference(seed: int, number: int) -> str:
 # What is drawn, and how often -------------------------------------------------------------
 
 
-class Weighted:
+class Weighted[Value]:
     """Values with weights, drawn with one `rng.random()` and a bisect (fast, and the same
     draw on every Python)."""
 
-    def __init__(self, pairs):
+    def __init__(self, pairs: Sequence[tuple[Value, float]]) -> None:
         self.values = tuple(value for value, _ in pairs)
         cumulative = list(accumulate(weight for _, weight in pairs))
         self.cumulative = tuple(c / cumulative[-1] for c in cumulative)
 
-    def draw(self, rng):
+    def draw(self, rng: random.Random) -> Value:
         return self.values[min(bisect(self.cumulative, rng.random()), len(self.values) - 1)]
 
 
-def _ordinal(year, month, day):
+def _ordinal(year: int, month: int, day: int) -> int:
     return dt.date(year, month, day).toordinal()
 
 
@@ -91,7 +100,7 @@ ENERGY_SOURCES = {
     Kind.STORAGE: Weighted([(Source.BATTERY, 92), (Source.HYDRO, 8)]),
 }
 # Capital cost in thousand USD per MW: by energy source for power, else by kind.
-COST_PER_MW_K = {
+COST_PER_MW_K: dict[str, tuple[int, int]] = {
     Kind.DATA_CENTRE: (8_000, 13_000),
     Kind.GRID: (500, 1_500),
     Source.NATURAL_GAS: (900, 1_400),
@@ -157,9 +166,16 @@ class Area:
     weight: int
 
 
-def _area(country, region, lat, lon, weight):
-    def units(pair):
-        return tuple(round(value * 100_000) for value in pair)
+def _area(
+    country: str,
+    region: str,
+    lat: tuple[float, float],
+    lon: tuple[float, float],
+    weight: int,
+) -> Area:
+    def units(pair: tuple[float, float]) -> tuple[int, int]:
+        low, high = pair
+        return round(low * 100_000), round(high * 100_000)
 
     return Area(country, region, units(lat), units(lon), weight)
 
@@ -199,19 +215,19 @@ NO_COORDINATES = 0.02
 # Drawing one record ------------------------------------------------------------------------
 
 
-def _date(ordinal):
+def _date(ordinal: int) -> dt.date:
     return dt.date.fromordinal(ordinal)
 
 
-def _tenths(value):
+def _tenths(value: int) -> Decimal:
     return Decimal(value).scaleb(-1)
 
 
-def _coordinate(units):
+def _coordinate(units: int) -> Decimal:
     return Decimal(units).scaleb(-5)
 
 
-def _split(rng, total, parts):
+def _split(rng: random.Random, total: int, parts: int) -> list[int]:
     """`parts` positive whole numbers adding up to exactly `total` (>= parts)."""
     if parts == 1:
         return [total]
@@ -219,7 +235,9 @@ def _split(rng, total, parts):
     return [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
 
 
-def project(rng, seed, number, partner_ids):
+def project(
+    rng: random.Random, seed: int, number: int, partner_ids: Sequence[int]
+) -> tuple[Row, list[Row], list[Row]]:
     """A project with its phases and participations, as dicts of field values (the children
     without their project's id: known once the project is inserted)."""
     kind = KINDS.draw(rng)
@@ -230,7 +248,7 @@ def project(rng, seed, number, partner_ids):
     tenths = min(high, max(low, round(rng.triangular(low, high, mode))))
 
     phase_count = PHASE_COUNTS.draw(rng)
-    online = rng.randint(*ONLINE_WINDOW[stage])
+    online: int | None = rng.randint(*ONLINE_WINDOW[stage])
     if stage == Stage.ANNOUNCED and phase_count == 0 and rng.random() < 0.15:
         online = None  # not yet dated; only announced projects without phases
     if online is None:
@@ -247,7 +265,7 @@ def project(rng, seed, number, partner_ids):
     cost_low, cost_high = COST_PER_MW_K[energy_source or kind]
     cost = None if rng.random() < 0.08 else Decimal(tenths * rng.randint(cost_low, cost_high) * 100)
 
-    project = dict(
+    project: Row = dict(
         name=f"Synthetic {KIND_LABELS[kind]} {number:06d} ({area.region})",
         slug=project_slug(seed, number),
         kind=kind,
@@ -264,7 +282,7 @@ def project(rng, seed, number, partner_ids):
         **PROVENANCE,
     )
 
-    phases = []
+    phases: list[Row] = []
     if online is not None and phase_count:
         # The last phase comes online on the project's date, earlier ones before it, none
         # before the announcement.
@@ -299,7 +317,7 @@ def project(rng, seed, number, partner_ids):
     roles = [LEAD_ROLES.draw(rng)] + [OTHER_ROLES.draw(rng) for _ in range(count - 1)]
     holders = sum(role in STAKE_ROLES for role in roles)
     stakes = iter(_split(rng, rng.randint(max(holders, 40), 100), holders))
-    participations = [
+    participations: list[Row] = [
         dict(
             partner_id=partner_ids[index],
             role=role,
@@ -311,14 +329,20 @@ def project(rng, seed, number, partner_ids):
     return project, phases, participations
 
 
-def partner_draw(seed, partner_ids):
+def partner_draw(seed: int, partner_ids: Sequence[int]) -> Weighted[int]:
     """How often each partner commits: weights drawn once per seed, over partners in slug
     order."""
     rng = random.Random(f"synthetic:{seed}:partners")  # noqa: S311 (bench data, not security)
     return Weighted([(pk, rng.uniform(0.5, 3.0)) for pk in partner_ids])
 
 
-def commitment(rng, seed, number, partners, project_ids):
+def commitment(
+    rng: random.Random,
+    seed: int,
+    number: int,
+    partners: Weighted[int],
+    project_ids: Sequence[int],
+) -> Row:
     """A commitment as a dict of field values."""
     committed = rng.randint(*COMMITMENT_DATES)
     if committed <= AS_OF_ORDINAL:
