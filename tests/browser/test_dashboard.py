@@ -9,7 +9,13 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from tests.browser.helpers import REGION_DRAWN, WATCH_CSP, csp_violations, sign_in
+from tests.browser.helpers import (
+    ALL_DRAWN,
+    REGION_DRAWN,
+    WATCH_CSP,
+    csp_violations,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -228,3 +234,52 @@ def test_back_and_forward_redraw_in_place_like_a_filter_change(dashboard):
     assert documents == []
     assert csp_violations(page) == []
     assert page.problems == []
+
+
+# In view first (issue 16): when each chart was drawn (charts.js notes it on the div), and
+# whether it is in view, as charts.js counts it (up to 200 px below the window's edge).
+DRAWN_AT = """() => [...document.querySelectorAll('#dashboard-charts .plotly-chart')].map((c) => {
+  const box = c.getBoundingClientRect();
+  return {at: c.__drawnAt, top: box.top, onScreen: box.top < innerHeight + 200};
+})"""
+
+
+def test_charts_in_view_draw_first_and_the_others_without_scrolling(page, live_server, viewer):
+    cache.clear()
+    call_command("load_demo", verbosity=0)
+    page.add_init_script(WATCH_CSP)
+    problems = []
+    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.set_viewport_size({"width": 1366, "height": 900})  # the first charts in view
+    sign_in(page, live_server.url, viewer)
+    page.wait_for_function(ALL_DRAWN)  # the charts below the fold too, nobody scrolling
+    charts = page.evaluate(DRAWN_AT)
+    seen = [c["at"] for c in charts if c["onScreen"]]
+    unseen = [c["at"] for c in charts if not c["onScreen"]]
+    assert seen and unseen, charts
+    assert max(seen) < min(unseen), charts
+    assert problems == [] and csp_violations(page) == []
+
+
+def test_printing_draws_the_charts_still_waiting(page, live_server, viewer):
+    """beforeprint draws every waiting chart at once (the observer and the idle time are not
+    waited for): a printed page or a PDF shows them all."""
+    cache.clear()
+    call_command("load_demo", verbosity=0)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, live_server.url, viewer)
+    # No idle time, ever (Chromium has requestIdleCallback): a chart out of view would wait
+    # for scrolling alone.
+    page.add_init_script("window.requestIdleCallback = () => 0;")
+    page.goto(live_server.url + "/")
+    page.wait_for_function(
+        "() => document.querySelector('#dashboard-charts .plotly-chart g.trace')"
+    )
+    waiting = page.evaluate(
+        "() => [...document.querySelectorAll('#dashboard-charts .plotly-chart')]"
+        ".filter((c) => !c.querySelector('g.trace')).length"
+    )
+    assert waiting > 0  # the lower charts wait
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_function(ALL_DRAWN)

@@ -3,9 +3,10 @@ a
 chart partial gets its next ones without sessions, users and permissions being loaded again,
 and loses that the moment who may see what changes."""
 
+import psycopg
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -262,3 +263,56 @@ def test_migrate_puts_back_the_triggers_a_rebuilt_table_lost(viewer):
     call_command("migrate", verbosity=0)
     type(viewer).objects.filter(pk=viewer.pk).update(is_active=True)
     assert authversion.current() not in (before, None)
+
+
+# One round trip to the database per warm partial (issue 16): the auth version's query is the
+# connection's health check too.
+
+
+def test_the_auth_version_query_is_the_health_check(viewer_client, portfolio, monkeypatch):  # noqa: F811
+    assert viewer_client.get(URL).status_code == 200  # the pass
+    checks = []
+    database = connections["default"]
+    real = database.is_usable
+    monkeypatch.setattr(database, "is_usable", lambda: checks.append(1) or real())
+    database.health_check_done = False  # as a new request leaves it (close_old_connections)
+    response = viewer_client.get(URL)
+    assert response.status_code == 200 and _served_by_fastpath(response)
+    assert checks == []  # no `SELECT 1` before the auth version's query
+    assert database.health_check_done  # nor after it, on this request
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no server to lose")
+@pytest.mark.django_db(transaction=True)
+def test_a_dead_connection_falls_through_to_the_full_stack_which_reconnects(
+    viewer_client,
+    portfolio,  # noqa: F811
+):
+    assert viewer_client.get(URL).status_code == 200  # the pass
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    response = viewer_client.get(URL)
+    assert response.status_code == 200
+    assert not _served_by_fastpath(response)  # the fast path's query failed: the full stack
+    with connection.cursor() as cursor:  # and the connection is a new one
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != pid
+    assert _served_by_fastpath(viewer_client.get(URL))
+
+
+def test_a_kept_body_is_per_query_and_per_chart(viewer_client, portfolio):  # noqa: F811
+    urls = [
+        "/charts/capacity_pipeline/",
+        "/charts/capacity_pipeline/?stage=construction",
+        "/charts/energy_mix/?stage=construction",
+    ]
+    full = {url: viewer_client.get(url).content for url in urls}  # the full stack's answers
+    for _ in range(2):  # the fast path, the second round from the bodies it kept
+        for url in urls:
+            response = viewer_client.get(url)
+            assert _served_by_fastpath(response)
+            assert response.content == full[url]
+    assert len(set(full.values())) == len(urls)

@@ -128,12 +128,20 @@ def uninstall(conn: BaseDatabaseWrapper = connection) -> None:
 
 def current() -> str | None:
     """The token now; None when there is none or the database can't be read (no pass is
-    valid then: the full stack answers)."""
+    valid then: the full stack answers).
+
+    The query is the request's connection health check too: with CONN_HEALTH_CHECKS Django
+    would send a `SELECT 1` before it, a second round trip on every warm chart partial. When
+    the connection turns out dead, the full stack answers, and its first query checks the
+    connection again (and reconnects) as it would have."""
+    # Django's own flag (BaseDatabaseWrapper.close_if_health_check_failed), not in its stubs.
+    connection.health_check_done = True  # type: ignore[attr-defined]
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT token FROM {TABLE} WHERE id = 1")
             row = cursor.fetchone()
     except DatabaseError:
+        connection.health_check_done = False  # type: ignore[attr-defined]  # next query checks
         return None
     return str(row[0]) if row else None
 
