@@ -20,22 +20,12 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models.functions import Cast
 
+from aipdash.core.dbfunctions import Month
 from aipdash.core.roles import has_role
 from aipdash.scenarios.models import Scenario
 from projects.models import Project, ProjectPhase, Stage
-
-
-class Month(TruncMonth):
-    """The first day of a date's month; on PostgreSQL through `timestamp` (no time-zone lookup
-    per row). The same as the dashboard's selectors.common.Month, which this layer may not
-    import: one of the two goes to aipdash.core when the dashboard reads scenarios."""
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.lhs)
-        return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
-
 
 SOURCE_KEYS = ("source_title", "source_url")
 

@@ -20,11 +20,11 @@ from django.db.models import (
 
 from aipdash.charts.catalogue import CAPACITY_COLUMNS, TITLES
 from aipdash.charts.data import ChartData, Column
+from aipdash.core.dbfunctions import Month
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors.common import (
     POWER_KINDS,
     SOURCE_KEYS,
-    Month,
     _floats,
     _provenance_aggregates,
     _rolled_up,

@@ -16,7 +16,6 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import TruncMonth
 
 from aipdash.charts.data import Source
 from aipdash.core.cache.payloads import cached
@@ -31,16 +30,6 @@ from projects.models import (
     ProjectSum,
     Target,
 )
-
-
-class Month(TruncMonth):
-    """The first day of a date's month. On PostgreSQL through `timestamp`, not the default
-    `timestamp with time zone` (a time-zone lookup per row: ~2x slower over a million rows)."""
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.lhs)
-        return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
-
 
 DC_SERIES = "dc-electricity"
 REFERENCE_SERIES = "india-electricity"
