@@ -25,6 +25,7 @@ from aipdash.dashboard.filters import (
     DashboardFilters,
     FilterError,
 )
+from aipdash.dashboard.pages import with_scenario
 from aipdash.sharing import services
 from api import chartpayload, serializers
 from api.permissions import ReadsCharts, ReadsRecords, is_share_link
@@ -107,7 +108,8 @@ def dashboard_filters(request) -> DashboardFilters:
     for key in PAGE_PARAMETERS:
         query.pop(key, None)
     try:
-        return DashboardFilters.from_query(query, partner_slugs=blocks.partner_slugs())
+        filters = DashboardFilters.from_query(query, partner_slugs=blocks.partner_slugs())
+        return with_scenario(filters, request.user)
     except FilterError as error:
         raise FiltersRejected(error.errors) from None
 

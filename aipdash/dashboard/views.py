@@ -16,6 +16,7 @@ from aipdash.dashboard.pages import (
     chart_name,
     filtered_view,
     is_partial,
+    scenario_choices,
 )
 
 
@@ -33,6 +34,7 @@ def dashboard_view(request, filters):
         response["HX-Push-Url"] = address(base, canonical)  # not the raw fields, empty ones
         return response
     context["changes"] = changes.for_request(request)  # "Since your last visit"
+    context["scenarios"] = scenario_choices(request.user)
     return render(request, DASHBOARD_TEMPLATE, context)
 
 
