@@ -9,6 +9,7 @@ from aipdash.charts.theme import (
     GREY,
     KIND_COLOURS,
     OTHER_COLOUR,
+    REFERENCE,
     SIDE_COLOURS,
     STAGE_COLOURS,
     _axis,
@@ -26,6 +27,11 @@ from aipdash.charts.theme import (
 )
 from aipdash.core.formatting import power
 
+# The row keys of the scenario's figures (aipdash/scenarios/beside.py writes them; this layer
+# is below the scenarios and names them itself).
+SCENARIO_MW = "mw_scenario"
+RECORDED, SCENARIO = "recorded", "scenario"
+
 
 def _capacity_by(rows, bar: str, stack: str) -> tuple[dict, dict, dict]:
     """A stacked capacity chart's sums: MW and projects by (bar, stack), MW by bar."""
@@ -39,12 +45,36 @@ def _capacity_by(rows, bar: str, stack: str) -> tuple[dict, dict, dict]:
 
 
 def capacity_pipeline(data: ChartData) -> dict:
-    """MW by stage (in the canonical stage order), stacked by project kind."""
+    """MW by stage (in the canonical stage order), stacked by project kind; under a scenario,
+    a marker per stage at its MW under the scenario, beside the recorded bar."""
     if data.empty:
         return _empty("capacity_pipeline")
-    return stacked_capacity(
+    figure = stacked_capacity(
         "capacity_pipeline", data, query=lambda stage, kind: _query(stage=stage, kind=kind)
     )
+    scenario = data.extras.get("scenario")
+    if figure is None or not scenario:
+        return figure
+    totals: dict = defaultdict(float)
+    recorded: dict = defaultdict(float)
+    for row in data.rows:
+        totals[row.get("stage")] += _num(row.get(SCENARIO_MW))
+        recorded[row.get("stage")] += _num(row.get("mw"))
+    stages = _ordered("stage", set(totals))
+    _unit, scale = _power_unit(max(recorded.values()))  # the bars' own scale
+    figure["data"].append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": f"Under “{scenario}”",
+            "x": [_label("stage", stage) for stage in stages],
+            "y": [round(totals[stage] / scale, 6) for stage in stages],
+            "text": [power(totals[stage]) for stage in stages],
+            "marker": {"symbol": "diamond", "size": 12, "color": REFERENCE},
+            "hovertemplate": f"Under “{scenario}”<br>%{{x}}: %{{text}}<extra></extra>",
+        }
+    )
+    return figure
 
 
 def stacked_capacity(chart: str, data: ChartData, *, query, **layout) -> dict | None:
@@ -99,27 +129,38 @@ def capacity_online(data: ChartData) -> dict:
     chart = "capacity_online"
     if data.empty:
         return _empty(chart)
-    by_day = defaultdict(float)  # (side, date) -> MW
+    # (side, case, date) -> MW; case "recorded", or "scenario" for the scenario's own traces.
+    by_day: dict = defaultdict(float)
     for row in data.rows:
         if row.get("date") is not None:
-            by_day[row.get("side"), _iso(row.get("date"))] += _num(row.get("mw"))
+            key = row.get("side"), row.get("case") or RECORDED, _iso(row.get("date"))
+            by_day[key] += _num(row.get("mw"))
     if not by_day:
         return _empty(chart)
-    days = sorted({day for _, day in by_day})
-    sides = _ordered("side", {side for side, _ in by_day})
+    days = sorted({day for *_, day in by_day})
+    sides = _ordered("side", {side for side, *_ in by_day})
+    lines = [
+        (side, case)
+        for case in (RECORDED, SCENARIO)
+        for side in sides
+        if any(key[:2] == (side, case) for key in by_day)
+    ]
     cumulative = {}
-    for side in sides:
+    for line in lines:
         running, values = 0.0, []
         for day in days:
-            running += by_day.get((side, day), 0.0)
+            running += by_day.get((*line, day), 0.0)
             values.append(running)
-        cumulative[side] = values
+        cumulative[line] = values
     unit, scale = _power_unit(max(values[-1] for values in cumulative.values()))
 
+    scenario = data.extras.get("scenario")
     traces = []
-    for side in sides:
-        values = cumulative[side]
+    for side, case in lines:
+        values = cumulative[side, case]
         name = _label("side", side)
+        if case == SCENARIO:
+            name = f"{name}, under “{scenario}”"
         traces.append(
             {
                 "type": "scatter",
@@ -128,7 +169,12 @@ def capacity_online(data: ChartData) -> dict:
                 "x": days,
                 "y": [round(value / scale, 6) for value in values],
                 "text": [power(value) for value in values],
-                "line": {"shape": "hv", "width": 2.5, "color": SIDE_COLOURS.get(side, GREY)},
+                "line": {
+                    "shape": "hv",
+                    "width": 2.5 if case == RECORDED else 2,
+                    "color": SIDE_COLOURS.get(side, GREY),
+                    **({"dash": "dash"} if case == SCENARIO else {}),
+                },
                 "hovertemplate": f"{name}: %{{text}}<extra></extra>",
             }
         )

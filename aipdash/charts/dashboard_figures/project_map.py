@@ -25,13 +25,16 @@ def project_map(data: ChartData) -> dict:
     chart = "project_map"
     if data.empty:
         return _empty(chart)
+    # Under a scenario, the points are sized by the MW that survives it.
+    scenario = data.extras.get("scenario")
+    size_key = "mw_scenario" if scenario else "mw"
     by_stage = defaultdict(list)
     largest = 0.0
     for row in data.rows:
         if row.get("latitude") is None or row.get("longitude") is None:
             continue
         by_stage[row.get("stage")].append(row)
-        largest = max(largest, _num(row.get("mw")))
+        largest = max(largest, _num(row.get(size_key)))
     if not by_stage:
         return _empty(chart)
     # sizemode "area": diameter = sqrt(size / sizeref), so the largest gets MAP_MAX_DIAMETER.
@@ -45,7 +48,7 @@ def project_map(data: ChartData) -> dict:
             value = _num(row.get("mw"))
             lat.append(_num(row["latitude"]))
             lon.append(_num(row["longitude"]))
-            size.append(round(value, 3))
+            size.append(round(_num(row.get(size_key)), 3))
             place = ", ".join(str(part) for part in (row.get("region"), row.get("country")) if part)
             grouped = (row.get("projects") or 1) > 1 or not row.get("slug")
             notes = ("<br>Illustrative data" if row.get("illustrative") else "") + (
@@ -53,6 +56,8 @@ def project_map(data: ChartData) -> dict:
                 if row.get("stale") and row.get("confirmed")
                 else ""
             )
+            if scenario and row.get("mw") is not None:
+                notes += f"<br>Under “{scenario}”: {power(_num(row.get(size_key)))}"
             customdata.append(
                 [
                     row.get("url") or "",
