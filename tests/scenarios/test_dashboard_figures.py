@@ -17,6 +17,7 @@ from aipdash.charts.build import build
 from aipdash.dashboard import blocks, selectors
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.scenarios.applied import AppliedScenario
+from projects.models import Project
 from tests.dashboard.test_selectors import grow
 from tests.factories import ProjectFactory, ProjectPhaseFactory, ScenarioFactory
 
@@ -227,3 +228,51 @@ def test_queries_with_a_scenario_do_not_grow_with_the_data(small, late_and_lost,
     recorded = count(function, DashboardFilters())
     # capacity online reads the phases grouped by stage and kind: two grouped queries more.
     assert small_counts[0] <= recorded + (2 if name == "capacity_online" else 0)
+
+
+# -- The power balance and the capital bridge -------------------------------------------------
+
+
+def test_the_power_balance_by_year_recorded_and_under_the_scenario(small, late_and_lost):
+    data = selectors.power_balance(under(late_and_lost))
+    rows = {(r["year"], r["case"]): r for r in data.rows}
+    assert sorted({year for year, _ in rows}) == [2024, 2025, 2026, 2027, 2028]
+    assert (rows[2026, "recorded"]["demand_mw"], rows[2026, "scenario"]["demand_mw"]) == (220, 100)
+    assert rows[2027, "scenario"]["demand_mw"] == rows[2027, "recorded"]["demand_mw"] == 300
+    assert (rows[2028, "recorded"]["supply_mw"], rows[2028, "scenario"]["supply_mw"]) == (300, 150)
+    assert rows[2028, "scenario"]["gap_mw"] == 150
+    this_year = dt.date.today().year
+    words = data.extras["in_words"]
+    if this_year <= 2028:
+        assert words["recorded"].endswith(f"in {max(this_year, 2024)}.")
+    html = build(data)
+    assert {t["name"] for t in html["data"]} >= {
+        "Data-centre IT load online",
+        "Generation and storage online, under “Late &amp; lost”",
+    }
+    recorded_only = selectors.power_balance(DashboardFilters())
+    assert {r["case"] for r in recorded_only.rows} == {"recorded"}
+    assert set(recorded_only.extras["in_words"]) == {"recorded"}
+
+
+def test_the_capital_bridge_by_year_and_what_it_rests_on(small, late_and_lost):
+    # The campus has a recorded cost ($10m per MW): the median prices the old campus (100 MW).
+    Project.objects.filter(slug="campus").update(capital_cost_usd=D(2_000_000_000))
+    lean = ScenarioFactory(slug="lean", leverage=D("1.5"), attrition_construction_pct=D(50))
+    data = selectors.capital_bridge(under(lean))
+    rows = {(r["year"], r["case"]): r for r in data.rows}
+    assert rows[2024, "recorded"]["cumulative_needed_usd"] == 1e9  # 100 MW × $10m, per MW
+    assert (
+        rows[2024, "recorded"]["projects_per_mw"],
+        rows[2024, "recorded"]["projects_with_cost"],
+    ) == (1, 0)
+    assert rows[2027, "recorded"]["cumulative_needed_usd"] == 3e9  # + the campus's own $2bn
+    assert rows[2027, "scenario"]["cumulative_needed_usd"] == 2e9  # half the campus is lost
+    assert rows[2028, "recorded"]["projects_unpriced"] == 1  # no generation cost to take
+    assert data.extras["leverage"] == {"recorded": 0.0, "scenario": 1.5}  # no targets recorded
+    figure = build(data)
+    assert [t["name"] for t in figure["data"]] == [
+        "Needed by projects online",
+        f"Needed by projects online, under “{lean.name}”",
+    ]
+    assert "1 with a recorded cost" in figure["data"][0]["customdata"][3][3]
