@@ -47,7 +47,7 @@ def change_filter(page, summary, selector):
 
 def test_every_chart_draws_and_a_filter_change_redraws_them(dashboard, screenshot):
     page = dashboard
-    assert chart_count(page) == 7
+    assert chart_count(page) == 9
     # The world map drew its points, on the topology served by the app itself.
     assert page.locator("#chart-project-map g.trace.scattergeo").count() >= 1
     assert any(u.endswith("/topojson/world_110m.json") for u in page.requests)
