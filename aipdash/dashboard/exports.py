@@ -65,6 +65,7 @@ def workbook_response(filters: DashboardFilters, *, view: str, address: str, sha
         view=view,
         address=address,
         described=blocks.describe(filters),
+        scenario=(filters.applied.name, filters.applied.lines) if filters.applied else None,
     )
     return FileResponse(
         file,

@@ -107,15 +107,19 @@ def cost_per_mw_medians(project_qs: QuerySet[Project] | None = None) -> dict[str
     counts = dict(priced.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     per_mw = Cast("capital_cost_usd", FloatField()) / Cast("capacity_mw", FloatField())
     medians = {}
-    for kind, n in sorted(counts.items()):
-        middle = (n - 1) // 2
+    # One query per kind, even a kind with no priced project (its answer is empty): the count
+    # of queries does not depend on the data.
+    for kind in sorted(Project.Kind.values):
+        n = counts.get(kind, 0)
+        middle = (n - 1) // 2 if n else 0
         values = list(
             priced.filter(kind=kind)
             .annotate(per_mw=per_mw)
             .order_by("per_mw", "pk")
             .values_list("per_mw", flat=True)[middle : middle + 2 - n % 2]
         )
-        medians[kind] = (Decimal(round(sum(values) / len(values))), n)
+        if values:
+            medians[kind] = (Decimal(round(sum(values) / len(values))), n)
     return medians
 
 

@@ -5,8 +5,10 @@ scenario's MW); an all-zero scenario equals the recorded portfolio; cached equal
 save is seen at once; queries constant at two sizes."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -276,3 +278,43 @@ def test_the_capital_bridge_by_year_and_what_it_rests_on(small, late_and_lost):
         f"Needed by projects online, under “{lean.name}”",
     ]
     assert "1 with a recorded cost" in figure["data"][0]["customdata"][3][3]
+
+
+# -- Exports and print -----------------------------------------------------------------------
+
+
+def test_the_workbook_has_the_scenarios_figures_and_a_sheet_of_its_assumptions(
+    viewer_client, small, late_and_lost
+):
+    response = viewer_client.get(reverse("dashboard-xlsx") + "?scenario=late-and-lost")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert {"Scenario", "Power balance", "Capital bridge"} <= set(book.sheetnames)
+    rows = [tuple(c.value for c in row) for row in book["Scenario"].iter_rows()]
+    assert rows[1][:2] == ("Scenario", "Late & lost")
+    lines = {row[0]: row[1:] for row in rows[2:]}
+    assert (
+        lines["Schedule slip"][0]
+        == "announced 0 months, development 0 months, construction 3 months"
+    )
+    assert lines["Attrition"][0].startswith("announced 50 %")
+    assert lines["Attrition"][1].startswith("Assumption of ours")  # changed, no source given
+    assert "publicpower.org" in lines["Leverage"][1]  # the default's own source
+    filters_sheet = {row[0].value: row[1].value for row in book["Filters"].iter_rows()}
+    assert filters_sheet["Scenario"] == "Late & lost"
+    pipeline = [
+        tuple(c.value for c in row) for row in book["Capacity pipeline by stage"].iter_rows()
+    ]
+    assert "Capacity under “Late & lost” (MW)" in pipeline[0] or any(
+        "Late & lost" in str(v) for v in pipeline[0]
+    )
+    csv = viewer_client.get(
+        reverse("chart-csv", args=["capacity_pipeline"]), {"scenario": "late-and-lost"}
+    )
+    assert "Late & lost" in b"".join(csv.streaming_content).decode()
+
+
+def test_print_names_the_scenario(viewer_client, small, late_and_lost):
+    html = viewer_client.get(reverse("dashboard") + "?scenario=late-and-lost").text
+    header = html[html.index('class="print-only print-header"') :][:1500]
+    assert "Scenario: Late &amp; lost" in header
