@@ -147,3 +147,14 @@ def test_the_api_refuses_a_scenario_the_token_may_not_see(client, viewer, groups
     response = client.get(reverse("api:chart", args=[CHART_NAMES[0]]), {"scenario": "nope"})
     assert response.status_code == 400
     assert "nope" in response.text
+
+
+def test_the_api_gives_a_charts_figures_under_a_visible_scenario(client, viewer, portfolio):  # noqa: F811
+    ScenarioFactory(slug="lost", attrition_development_pct=50)
+    client.force_login(viewer)
+    response = client.get(reverse("api:chart", args=["capacity_pipeline"]), {"scenario": "lost"})
+    assert response.status_code == 200
+    rows = response.json()["rows"]
+    assert any(
+        float(r["mw_scenario"]) == float(r["mw"]) / 2 for r in rows if r["stage"] == "development"
+    )
