@@ -22,11 +22,11 @@ RECORDED, SCENARIO = "recorded", "scenario"  # the `case` of a row drawn both wa
 def with_scenario_mw(rows: Iterable[Mapping], assumptions: Assumptions) -> list[dict]:
     """Rows with `stage`, `kind` (None: the stage's rate for every kind) and `mw`, each with
     `mw_scenario`: what of its MW survives the scenario's attrition (slip moves no MW)."""
-    rows = [dict(row) for row in rows]
-    survived = apply_attrition(rows, assumptions)
-    for row, after in zip(rows, survived, strict=True):
+    out = [dict(row) for row in rows]
+    survived = apply_attrition(out, assumptions)
+    for row, after in zip(out, survived, strict=True):
         row[SCENARIO_MW] = after["mw"]
-    return rows
+    return out
 
 
 def online_by_month(phase_rows: Iterable[Mapping], assumptions: Assumptions) -> list[dict]:

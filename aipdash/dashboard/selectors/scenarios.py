@@ -11,6 +11,7 @@ medians (1 + one per kind), the targets and the commitments (cached with the oth
 """
 
 import datetime as dt
+from typing import Any
 
 from aipdash.charts.catalogue import TITLES
 from aipdash.charts.data import ChartData, Column
@@ -52,7 +53,8 @@ def power_balance(filters: DashboardFilters) -> ChartData:
     moved = {case: arithmetic.apply_to_phases(groups, a) for case, a in _cases(filters)}
     years = arithmetic.years_of(*moved.values())
     this_year = dt.date.today().year
-    rows, in_words = [], {}
+    rows: list[dict] = []
+    in_words: dict[str, str] = {}
     for case, case_rows in moved.items():
         balance = arithmetic.power_balance(case_rows, years, from_year=this_year)
         in_words[case] = balance.in_words()
@@ -95,7 +97,8 @@ def capital_bridge(filters: DashboardFilters) -> ChartData:
     equity_target = next((t["amount_usd"] for t in targets if t["scope"] == "equity"), None)
     total_target = next((t["amount_usd"] for t in targets if t["scope"] == "total"), None)
     equity = committed_money(filters)["equity_committed"]
-    rows, extras = [], {"leverage": {}, "financed_usd": {}, "undated": {}}
+    rows: list[dict] = []
+    extras: dict[str, Any] = {"leverage": {}, "financed_usd": {}, "undated": {}}
     for case, a in _cases(filters):
         leverage = arithmetic.resolve_leverage(a, equity_target, total_target)
         needed = arithmetic.capital_needed(groups, a, arithmetic.resolve_cost_per_mw(a, medians))
