@@ -25,6 +25,7 @@ from aipdash.dashboard.filters import (
     DashboardFilters,
     FilterError,
 )
+from aipdash.dashboard.pages import with_scenario
 from aipdash.sharing import services
 from api import chartpayload, serializers
 from api.permissions import ReadsCharts, ReadsRecords, is_share_link
@@ -89,6 +90,16 @@ FILTER_PARAMETERS = [
     _year("online_from", "Expected online in this year or later."),
     _year("online_to", "Expected online in this year or earlier."),
 ]
+# Issue 17: the chart endpoints' figures under a scenario the caller may see (its own, or one
+# shared with everyone), beside the recorded ones; not for share-link tokens.
+SCENARIO_PARAMETER = OpenApiParameter(
+    "scenario",
+    {"type": "string", "pattern": "^[-a-zA-Z0-9_]{1,80}$"},
+    OpenApiParameter.QUERY,
+    description="A scenario's slug: the capacity figures under its assumptions beside the "
+    'recorded ones (columns mw_scenario, or rows with case "scenario"). An unknown scenario, '
+    "or another user's private one, is a 400 naming it.",
+)
 ERRORS = {
     400: serializers.FilterErrorSerializer,
     401: serializers.DetailSerializer,
@@ -107,7 +118,8 @@ def dashboard_filters(request) -> DashboardFilters:
     for key in PAGE_PARAMETERS:
         query.pop(key, None)
     try:
-        return DashboardFilters.from_query(query, partner_slugs=blocks.partner_slugs())
+        filters = DashboardFilters.from_query(query, partner_slugs=blocks.partner_slugs())
+        return with_scenario(filters, request.user)
     except FilterError as error:
         raise FiltersRejected(error.errors) from None
 
@@ -334,6 +346,7 @@ class ChartView(CountsShareLinkViews, PrivateResponses, APIView):
                 "chart", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(blocks.CHART_NAMES)
             ),
             *FILTER_PARAMETERS,
+            SCENARIO_PARAMETER,
         ],
         responses={200: serializers.ChartSerializer, **ERRORS, 404: serializers.DetailSerializer},
     )

@@ -6,6 +6,7 @@ Every view is a dict: key (stable, used in the JSON), label (for people), path, 
 import math
 
 FILTER_QUERY = "stage=construction"  # the filter change: one box of the Stage filter
+SCENARIO = "everything-a-year-late"  # shipped with the demo (aipdash/scenarios/demo.py)
 CSV_CHART = "capacity_online"
 REFERENCE_CHART = "capacity_online"  # the chart partial of the 32-connection run's headline
 HX = {"HX-Request": "true"}
@@ -39,6 +40,20 @@ def views(chart_names, token):
             "key": "filter",
             "label": f"Filter change /?{FILTER_QUERY} (htmx, all charts)",
             "path": f"/?{FILTER_QUERY}",
+            "headers": dict(HX),
+        },
+        # Issue 17: the same views under a shipped scenario (its figures beside the recorded
+        # ones; the cold budget is 1.2x the view without it).
+        {
+            "key": "scenario",
+            "label": f"Scenario /?scenario={SCENARIO} (htmx, all charts)",
+            "path": f"/?scenario={SCENARIO}",
+            "headers": dict(HX),
+        },
+        {
+            "key": "scenario-filter",
+            "label": f"Filter change under a scenario /?{FILTER_QUERY}&scenario={SCENARIO}",
+            "path": f"/?scenario={SCENARIO}&{FILTER_QUERY}",
             "headers": dict(HX),
         },
         {

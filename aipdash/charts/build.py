@@ -61,10 +61,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from aipdash.charts.dashboard_figures import (
     capacity_online,
     capacity_pipeline,
+    capital_bridge,
     commitments_by_partner,
     commitments_over_time,
     energy_mix,
     market_context,
+    power_balance,
     project_map,
 )
 from aipdash.charts.data import ChartData
@@ -87,6 +89,8 @@ BUILDERS: dict[str, Callable[[ChartData], Figure]] = {
     "energy_mix": energy_mix,
     "project_map": project_map,
     "market_context": market_context,
+    "power_balance": power_balance,
+    "capital_bridge": capital_bridge,
     "partner_commitments": partner_commitments,
     "partner_capacity": partner_capacity,
     "project_phases": project_phases,

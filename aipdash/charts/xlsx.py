@@ -53,6 +53,8 @@ SHEET_NAMES = {
     "capacity_online": "Capacity coming online",
     "project_map": "Projects on the map",
     "market_context": "Market context",
+    "power_balance": "Power balance",
+    "capital_bridge": "Capital bridge",
 }
 
 # What a cell holds here (bool and int are numbers too; a datetime is a date).
@@ -217,6 +219,21 @@ def filters_sheet(
             line(f"Note: {data.title}", data.note)
 
 
+def scenario_sheet(workbook: Workbook, name: str, lines: Sequence[tuple[str, str, str]]) -> None:
+    """The scenario a view is under: each assumption, its values and where they come from."""
+    titles = ["Assumption", "Value", "Where it comes from"]
+    sheet = _table_sheet(workbook, "Scenario", titles, (26, 60, 90))
+    sheet.append([_cell(sheet, "Scenario", font=BOLD), _cell(sheet, name), _cell(sheet, "")])
+    for label, value, basis in lines:
+        sheet.append(
+            [
+                _cell(sheet, label),
+                _cell(sheet, value, alignment=WRAP),
+                _cell(sheet, basis, alignment=WRAP),
+            ]
+        )
+
+
 def sources_sheet(workbook: Workbook, charts: Sequence[ChartData]) -> None:
     titles = ["Chart", "Source", "URL", "As of", "Illustrative"]
     sheet = _table_sheet(workbook, "Sources", titles, (40, 60, 60, 12, 14))
@@ -256,10 +273,12 @@ def workbook_file(
     view: str,
     address: str = "",
     described: Sequence[tuple[str, str]] = (),
+    scenario: tuple[str, Sequence[tuple[str, str, str]]] | None = None,
 ) -> IO[bytes]:
     """The workbook in an anonymous temporary file, positioned at its start: stream it, then
     close it (closing deletes it). `headline`: the headline's figures
-    (selectors.headline_figures)."""
+    (selectors.headline_figures); `scenario`: (name, its assumptions' lines) for a view under
+    one, written on a sheet of its own."""
     workbook = Workbook(write_only=True)
     generated_at = timezone.now().astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     filters_sheet(
@@ -272,6 +291,9 @@ def workbook_file(
     )
     headline_sheet(workbook, headline)
     used = {"filters", "headline", "sources"}
+    if scenario is not None:
+        scenario_sheet(workbook, *scenario)
+        used.add("scenario")
     for data in charts:
         chart_sheet(workbook, data, used)
     sources_sheet(workbook, charts)

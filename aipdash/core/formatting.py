@@ -67,6 +67,16 @@ def power(mw: Figure) -> str:
     return f"{_trim(value / size, places)}{suffix}"
 
 
+def power_change(mw: Figure) -> str:
+    """A difference of capacity: +1.3 GW, −600 MW, "no change"."""
+    if mw is None or mw == "":
+        return "—"
+    value = _decimal(mw)
+    if value == 0:
+        return "no change"
+    return ("+" if value > 0 else "−") + power(abs(value))
+
+
 def percent(value: Figure) -> str:
     if value is None or value == "":
         return "—"

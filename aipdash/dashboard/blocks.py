@@ -35,7 +35,7 @@ TABLE_ROWS_MAX = 500
 def chart_data(name: str, filters: DashboardFilters) -> ChartData:
     """The chart's rows alone, cached: what the API returns (no figure, no table text)."""
     return cached(
-        f"chart-data:{name}", filters.canonical(), lambda: selectors.CHARTS[name](filters)
+        f"chart-data:{name}", filters.cache_text(), lambda: selectors.CHARTS[name](filters)
     )
 
 
@@ -46,7 +46,7 @@ def _build(name: str, filters: DashboardFilters) -> ChartCard:
 def chart(name: str, filters: DashboardFilters) -> ChartCard:
     # "card:" (was "chart:"): the cached object's class moved (charts.card.ChartCard); a process
     # of the new code must not unpickle a block of the old one cached under the same version.
-    return cached(f"card:{name}", filters.canonical(), lambda: _build(name, filters))
+    return cached(f"card:{name}", filters.cache_text(), lambda: _build(name, filters))
 
 
 # A shared view's base path is `/s/<token>/`: a working token, which no cache may keep (the
@@ -71,7 +71,7 @@ def chart_html(name: str, filters: DashboardFilters, *, base_path: str, query: s
             {"chart": _build(name, filters), "base_path": mark, "query": query},
         )
 
-    block = cached(f"chart-html:{name}", f"{filters.canonical()}|{query}", render, local=True)
+    block = cached(f"chart-html:{name}", f"{filters.cache_text()}|{query}", render, local=True)
     return mark_safe(block.replace(BASE_PATH_MARK, escape(base_path)))  # noqa: S308 (our template)
 
 
@@ -79,7 +79,7 @@ def headline(filters: DashboardFilters) -> dict[str, Any]:
     # "-2": its keys changed (announced money and grid links apart); a process of the new code
     # must not read a dict of the old one cached under the same data version.
     return cached(
-        "headline-2", filters.canonical(), lambda: selectors.headline(filters), local=True
+        "headline-2", filters.cache_text(), lambda: selectors.headline(filters), local=True
     )
 
 
@@ -194,4 +194,6 @@ def partial_response(request: HttpRequest, chart: str) -> HttpResponse | None:
         filters = DashboardFilters.from_query(request.GET, partner_slugs=partner_slugs())
     except FilterError:
         return None
+    if filters.scenario is not None:
+        return None  # whether the reader may see the scenario: the full stack checks
     return chart_response(chart, filters, base_path=reverse("dashboard"), query=filters.canonical())

@@ -68,6 +68,7 @@ def workbook_response(
         view=view,
         address=address,
         described=blocks.describe(filters),
+        scenario=(filters.applied.name, filters.applied.lines) if filters.applied else None,
     )
     return FileResponse(
         file,

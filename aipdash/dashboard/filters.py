@@ -13,9 +13,11 @@ filter are alternatives (OR), different filters narrow each other (AND). An empt
 form sends for "any", means no filter.
 """
 
+import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,6 +25,7 @@ from django.utils.datastructures import MultiValueDict
 from django_countries import countries
 
 from aipdash.charts.data import LABELS
+from aipdash.scenarios.applied import AppliedScenario
 
 MAX_QUERY_LENGTH = 2048  # characters of the whole query string
 MAX_VALUE_LENGTH = 80  # characters of one value
@@ -37,7 +40,12 @@ CHOICES = {
 }
 MULTI = ("partner", "kind", "stage", "energy_source", "country")
 YEARS = ("online_from", "online_to")
-PARAMETERS = frozenset(MULTI + YEARS)
+# `?scenario=<slug>`: the figures under a saved scenario's assumptions beside the recorded ones.
+# Parsed here for its form only; whether the reader may see it is the view's to check
+# (pages.with_scenario), since it depends on who asks.
+SCENARIO = "scenario"
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+PARAMETERS = frozenset((*MULTI, *YEARS, SCENARIO))
 
 FIELD_LABELS = {
     "partner": "Partner",
@@ -47,6 +55,7 @@ FIELD_LABELS = {
     "country": "Country",
     "online_from": "Online from (year)",
     "online_to": "Online to (year)",
+    "scenario": "Scenario",
     "query": "Address",
 }
 
@@ -74,6 +83,10 @@ class DashboardFilters:
     country: tuple[str, ...] = ()
     online_from: int | None = None
     online_to: int | None = None
+    scenario: str | None = None  # a scenario's slug, as the address gives it
+    # The scenario resolved for the reader (pages.with_scenario): its assumptions and the
+    # version its figures are cached under. Not part of the address.
+    applied: AppliedScenario | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_query(
@@ -133,6 +146,17 @@ class DashboardFilters:
                 continue
             values[key] = year
 
+        given = [v.strip() for v in lists.get(SCENARIO, []) if v.strip()]
+        if len(given) > 1:
+            errors[SCENARIO] = "Give one scenario at most."
+        elif given and (len(given[0]) > MAX_VALUE_LENGTH or not SLUG.fullmatch(given[0])):
+            errors[SCENARIO] = (
+                f"“{given[0][:MAX_VALUE_LENGTH]}” is not a scenario's address (letters, digits "
+                "and hyphens)."
+            )
+        elif given:
+            values[SCENARIO] = given[0]
+
         if (
             values.get("online_from") is not None
             and values.get("online_to") is not None
@@ -147,8 +171,8 @@ class DashboardFilters:
 
     def to_json(self) -> dict[str, list[str] | int]:
         """The filters as plain JSON (stored by shared links): only set filters, lists for
-        the categorical ones."""
-        data: dict[str, list[str] | int] = {}
+        the categorical ones. Not the scenario: a link stores its assumptions apart."""
+        data = {}
         for key in MULTI:
             if getattr(self, key):
                 data[key] = list(getattr(self, key))
@@ -168,6 +192,8 @@ class DashboardFilters:
         """(key, value) pairs of the canonical form: keys sorted, values sorted, no defaults."""
         pairs: list[tuple[str, str]] = []
         for f in sorted(fields(self), key=lambda f: f.name):
+            if f.name == "applied":
+                continue
             value = getattr(self, f.name)
             if value is None or value == ():
                 continue
@@ -180,6 +206,25 @@ class DashboardFilters:
     def canonical(self) -> str:
         """The query string of this view, without '?': the same view, the same text."""
         return urlencode(self.items())
+
+    def cache_text(self) -> str:
+        """What the view's cached figures are keyed by: its canonical form and, under a
+        scenario, the scenario's version (saving it replaces the version: nothing stale)."""
+        if self.scenario is None:
+            return self.canonical()
+        if self.applied is None or self.applied.slug != self.scenario:
+            # A path that did not resolve the scenario for its reader: never serve figures.
+            raise ValueError(f"Scenario “{self.scenario}” not resolved for this view.")
+        return f"{self.canonical()}|scenario-version={self.applied.version}"
+
+    def with_scenario(self, applied: AppliedScenario | None) -> "DashboardFilters":
+        return dataclasses.replace(
+            self, scenario=applied.slug if applied else None, applied=applied
+        )
+
+    def recorded(self) -> "DashboardFilters":
+        """The same view without the scenario: the recorded figures beside it."""
+        return dataclasses.replace(self, scenario=None, applied=None)
 
     @property
     def is_default(self) -> bool:
@@ -225,4 +270,6 @@ def describe(
             parts.append((FIELD_LABELS[key], ", ".join(shown)))
     if filters.online_from is not None or filters.online_to is not None:
         parts.append((OPENABLE_LABELS["online"], years_text(filters)))
+    if filters.applied is not None:
+        parts.append((FIELD_LABELS[SCENARIO], filters.applied.name))
     return parts

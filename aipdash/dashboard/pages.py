@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET
 from django_htmx.middleware import HtmxDetails
 
 from aipdash.dashboard import blocks
-from aipdash.dashboard.filters import FIELD_LABELS, DashboardFilters, FilterError
+from aipdash.dashboard.filters import FIELD_LABELS, SCENARIO, DashboardFilters, FilterError
+from aipdash.scenarios.applied import AppliedScenario
+from aipdash.scenarios.selectors import ScenarioNotFound, scenario_for, visible_scenarios
 
 DASHBOARD_TEMPLATE = "dashboard/index.html"
 
@@ -43,6 +45,7 @@ def bad_filters(
         "selected": DashboardFilters(),
         "query": "",
         "open": set(blocks.ALL_FILTERS),
+        "scenarios": [] if context.get("shared") else scenario_choices(request.user),
         **context,
     }
     if is_partial(request):
@@ -51,8 +54,36 @@ def bad_filters(
     return render(request, template, context, status=400)
 
 
-def dashboard_filters(request: HttpRequest) -> DashboardFilters:
-    return DashboardFilters.from_query(request.GET, partner_slugs=blocks.partner_slugs())
+def dashboard_filters(request) -> DashboardFilters:
+    """The query string's filters, with its scenario resolved for the reader: FilterError for
+    a wrong filter and for a scenario the reader may not see (one query when there is one)."""
+    filters = DashboardFilters.from_query(request.GET, partner_slugs=blocks.partner_slugs())
+    return with_scenario(filters, request.user)
+
+
+def with_scenario(filters: DashboardFilters, user) -> DashboardFilters:
+    """`filters` with its scenario's assumptions, if `user` may see it; FilterError naming it
+    otherwise (the same for an unknown one and another user's private one)."""
+    if filters.scenario is None:
+        return filters
+    try:
+        scenario = scenario_for(user, filters.scenario)
+    except ScenarioNotFound as missing:
+        raise FilterError({SCENARIO: str(missing)}) from None
+    return filters.with_scenario(AppliedScenario.of(scenario))
+
+
+def scenario_choices(user) -> list[dict]:
+    """The scenarios the filter bar offers the reader: slug, name, owner and last change."""
+    return [
+        {
+            "slug": s.slug,
+            "name": s.name,
+            "owner": s.owner.get_username() if s.owner is not None else "",
+            "updated": s.updated,
+        }
+        for s in visible_scenarios(user)
+    ]
 
 
 def chart_name(chart: str) -> str:

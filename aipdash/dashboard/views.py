@@ -19,6 +19,7 @@ from aipdash.dashboard.pages import (
     chart_name,
     filtered_view,
     is_partial,
+    scenario_choices,
 )
 
 
@@ -36,6 +37,7 @@ def dashboard_view(request: HttpRequest, filters: DashboardFilters) -> HttpRespo
         response["HX-Push-Url"] = address(base, canonical)  # not the raw fields, empty ones
         return response
     context["changes"] = changes.for_request(request)  # "Since your last visit"
+    context["scenarios"] = scenario_choices(request.user)
     return render(request, DASHBOARD_TEMPLATE, context)
 
 

@@ -8,7 +8,7 @@ one (the demo is loaded before any user exists: `make run` makes the login after
 from decimal import Decimal
 from typing import Any
 
-from aipdash.scenarios.assumptions import ASSUMPTION_FIELDS, QUEUED_UP_2024, Basis
+from aipdash.scenarios.assumptions import ASSUMPTION_FIELDS, QUEUED_UP_RATES, Basis
 from aipdash.scenarios.models import Scenario
 
 CHANGE_REASON = "Demo data (load_demo)"
@@ -19,9 +19,8 @@ def _ours(note: str) -> dict[str, str | None]:
     return Basis(Basis.OURS, note).to_json()
 
 
-def _queued_up(note: str) -> dict[str, str | None]:
-    basis = QUEUED_UP_2024.to_json()
-    return {**basis, "note": f"{basis['note']} {note}"}
+def _queued_up(note: str) -> dict:
+    return Basis(Basis.OURS, f"{QUEUED_UP_RATES.note} {note}").to_json()
 
 
 DEMO_SCENARIOS: tuple[dict[str, Any], ...] = (
@@ -42,20 +41,18 @@ DEMO_SCENARIOS: tuple[dict[str, Any], ...] = (
     {
         "slug": "queued-up-attrition",
         "name": "Queued Up attrition",
-        "description": "Announced generation and storage are built at the rates Berkeley Lab "
-        "found for the capacity that asked for a grid connection: 14 % of generation capacity "
-        "and 11 % of batteries.",
+        "description": "Announced generation and storage are built at the rates attributed to "
+        "Berkeley Lab for the capacity that asked for a grid connection: 14 % of generation "
+        "capacity and 11 % of batteries (an assumption of ours; see its source).",
         "attrition_by_kind": {
             "generation": {"announced": 86},
             "storage": {"announced": 89},
         },
         "assumption_sources": {
             "attrition": _queued_up(
-                "Applied by us: 86 % of announced generation (100 − 14) and 89 % of announced "
-                "storage (100 − 11) never come online; the rates count from the request for a "
-                "connection, so announced projects only, none for development or "
-                "construction; the report covers generation and storage, so no data centre "
-                "is lost."
+                "Applied: 86 % of announced generation and 89 % of announced storage never "
+                "come online; announced projects only (the rates count from the request for "
+                "a connection); no data centre is lost."
             ),
         },
     },

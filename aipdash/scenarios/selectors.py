@@ -8,10 +8,8 @@ projects entered without phases), whatever the size of the portfolio.
 """
 
 from decimal import Decimal
-from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Count,
     Exists,
@@ -23,26 +21,13 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import Cast, TruncMonth
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.functions import Cast
 
+from aipdash.core.dbfunctions import Month
 from aipdash.core.roles import has_role
 from aipdash.scenarios.arithmetic import Row
 from aipdash.scenarios.models import Scenario
 from projects.models import Project, ProjectPhase, Stage
-
-
-class Month(TruncMonth):
-    """The first day of a date's month; on PostgreSQL through `timestamp` (no time-zone lookup
-    per row). The same as the dashboard's selectors.common.Month, which this layer may not
-    import: one of the two goes to aipdash.core when the dashboard reads scenarios."""
-
-    def as_postgresql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
-    ) -> tuple[str, tuple[str | int, ...]]:
-        sql, params = compiler.compile(self.lhs)
-        return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
-
 
 SOURCE_KEYS = ("source_title", "source_url")
 
@@ -125,16 +110,20 @@ def cost_per_mw_medians(
     priced = project_qs.filter(capital_cost_usd__isnull=False, capacity_mw__gt=0)
     counts = dict(priced.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     per_mw = Cast("capital_cost_usd", FloatField()) / Cast("capacity_mw", FloatField())
-    medians: dict[str, tuple[Decimal, int]] = {}
-    for kind, n in sorted(counts.items()):
-        middle = (n - 1) // 2
+    medians = {}
+    # One query per kind, even a kind with no priced project (its answer is empty): the count
+    # of queries does not depend on the data.
+    for kind in sorted(Project.Kind.values):
+        n = counts.get(kind, 0)
+        middle = (n - 1) // 2 if n else 0
         values = list(
             priced.filter(kind=kind)
             .annotate(per_mw=per_mw)
             .order_by("per_mw", "pk")
             .values_list("per_mw", flat=True)[middle : middle + 2 - n % 2]
         )
-        medians[kind] = (Decimal(round(sum(values) / len(values))), n)
+        if values:
+            medians[kind] = (Decimal(round(sum(values) / len(values))), n)
     return medians
 
 

@@ -53,8 +53,15 @@ class ShareLinkForm(forms.Form):
     def clean_view(self) -> DashboardFilters:
         """The view to share, as the dashboard's canonical query string, parsed again here."""
         try:
-            return DashboardFilters.from_query(
+            view = DashboardFilters.from_query(
                 QueryDict(self.cleaned_data["view"]), partner_slugs=self.partner_slugs
             )
         except FilterError as error:
             raise forms.ValidationError(f"The view cannot be shared: {error}") from error
+        if view.scenario is not None:
+            # A link does not store a scenario's assumptions yet (issue 17, step 5): say so
+            # rather than share the recorded figures under the scenario's name.
+            raise forms.ValidationError(
+                "A view under a scenario cannot be shared yet: share it without the scenario."
+            )
+        return view

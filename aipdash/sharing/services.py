@@ -147,6 +147,8 @@ def scoped_filters(
     asked = DashboardFilters.from_query(filters_only, partner_slugs=slugs)
     opened = set(link.open_filters)
     errors: dict[str, str] = {}
+    if asked.scenario is not None:
+        errors["scenario"] = "A shared view shows the figures it was made with: no scenario."
     values: dict[str, Any] = {}  # DashboardFilters' fields: a tuple of values, or a year
     for key in MULTI:
         mine, base = getattr(asked, key), getattr(captured, key)

@@ -57,8 +57,21 @@ def as_shown(column, value):
     return value if isinstance(value, str) else Decimal(repr(value))
 
 
+# Columns of numbers that have no unit: coordinates, years and counts (the capital bridge's
+# counts of projects its figures rest on).
+NUMBERS_WITHOUT_UNIT = {
+    "latitude",
+    "longitude",
+    "projects",
+    "year",
+    "projects_with_cost",
+    "projects_per_mw",
+    "projects_unpriced",
+}
+
+
 def from_csv(column, text):
-    if text and (column["unit"] or column["key"] in {"latitude", "longitude", "projects", "year"}):
+    if text and (column["unit"] or column["key"] in NUMBERS_WITHOUT_UNIT):
         return Decimal(text)
     return text
 

@@ -53,7 +53,7 @@ def change_filter(page, summary, selector):
 
 def test_every_chart_draws_and_a_filter_change_redraws_them(dashboard, screenshot):
     page = dashboard
-    assert chart_count(page) == 7
+    assert chart_count(page) == 9
     # The world map drew its points, on the topology served by the app itself.
     assert page.locator("#chart-project-map g.trace.scattergeo").count() >= 1
     assert any(u.endswith("/topojson/world_110m.json") for u in page.requests)
@@ -111,11 +111,12 @@ def test_an_empty_result_says_so_in_every_chart(dashboard):
     page.goto(f"{page.base}/?energy_source=nuclear&kind=data_centre")
     # No project matches. Commitments to the partnership as a whole belong to no project and
     # stay in the two commitment charts; the market context does not depend on the filters.
-    for chart in ["capacity-pipeline", "energy-mix", "capacity-online", "project-map"]:
+    charts = ["capacity-pipeline", "energy-mix", "capacity-online", "project-map"]
+    for chart in [*charts, "power-balance", "capital-bridge"]:
         card = page.locator(f"#chart-{chart}")
         assert card.locator(".chart-empty").inner_text() == "No data for these filters."
         assert card.locator(".plotly-chart").count() == 0
-    assert page.locator(".chart-empty").count() == 4
+    assert page.locator(".chart-empty").count() == 6
     assert csp_violations(page) == []
 
 

@@ -15,7 +15,7 @@ from aipdash.charts.build import BUILDERS, build, figure_json
 from aipdash.charts.data import ORDER, ChartData, Column
 
 CHARTS = tuple(BUILDERS)
-# The partner and project pages' charts; the rest are the dashboard's seven.
+# The partner and project pages' charts; the rest are the dashboard's nine.
 PAGE_CHARTS = (
     "partner_commitments",
     "partner_capacity",
@@ -157,6 +157,42 @@ def sample(chart):
             indicator("United States", "base", 2030, 426, "IEA: Energy and AI"),
         ]
         return chart_data(chart, rows, reference=INDIA)
+    if chart == "power_balance":
+        rows = [
+            {"year": year, "case": case, "demand_mw": d, "supply_mw": s, "gap_mw": d - s}
+            for case, values in (
+                ("recorded", ((2026, 100.0, 300.0), (2027, 400.0, 300.0))),
+                ("scenario", ((2026, 100.0, 150.0), (2027, 400.0, 150.0))),
+            )
+            for year, d, s in values
+        ]
+        return chart_data(
+            chart, rows, scenario="Late", in_words={"recorded": "In 2027.", "scenario": "In 2026."}
+        )
+    if chart == "capital_bridge":
+        rows = [
+            {
+                "year": 2027,
+                "case": case,
+                "needed_usd": need,
+                "cumulative_needed_usd": need,
+                "financed_usd": 20e9,
+                "gap_to_committed_usd": need - 20e9,
+                "gap_to_total_target_usd": need - 100e9,
+                "projects_with_cost": 2,
+                "projects_per_mw": 1,
+                "projects_unpriced": 0,
+            }
+            for case, need in (("recorded", 30e9), ("scenario", 12e9))
+        ]
+        return chart_data(
+            chart,
+            rows,
+            scenario="Late",
+            leverage={"recorded": 7 / 3, "scenario": 1.5},
+            financed_usd={"recorded": 20e9, "scenario": 15e9},
+            total_target_usd=100e9,
+        )
     if chart == "partner_commitments":
         rows = [
             {"date": dt.date(2025, 3, 1), "instrument": "equity", "amount_usd": 7.5e9},
@@ -248,7 +284,7 @@ def traces_by_name(fig):
 
 def test_every_chart_has_a_builder_a_title_and_a_unit():
     assert set(BUILDERS) == set(catalogue.TITLES) == set(catalogue.UNITS)
-    assert len(DASHBOARD_CHARTS) == 7
+    assert len(DASHBOARD_CHARTS) == 9
     assert set(PAGE_CHARTS) == set(catalogue.PAGE_EMPTY_TEXT) < set(CHARTS)
     assert catalogue.TITLES["capacity_online"] == "Capacity coming online: the power balance"
 

@@ -39,9 +39,12 @@ def test_each_assumption_of_a_demo_scenario_is_sourced_or_ours():
             else:
                 assert basis.kind == Basis.OURS
     queued_up = Scenario.objects.get(slug="queued-up-attrition")
-    assert queued_up.basis("attrition").url == (
-        "https://www.ecmag.com/magazine/articles/article-detail/queue-up-to-hook-up-to-the-grid"
-    )
+    # No source of ours dates the Queued Up rates: an assumption of ours, saying where the rates
+    # come from, never a source with an as-of date we have not seen.
+    basis = queued_up.basis("attrition")
+    assert basis.kind == Basis.OURS and basis.as_of is None
+    assert "Queued Up" in basis.note and "assumption of ours" in basis.note
+    assert len(basis.note) <= 500
     a = queued_up.assumptions
     assert (a.attrition("announced", "generation"), a.attrition("announced", "storage")) == (86, 89)
     assert a.attrition("announced", "data_centre") == a.attrition("development", "generation") == 0

@@ -102,7 +102,7 @@ def test_the_printed_dashboard_has_filters_dates_every_chart_and_its_sources(
     page.goto(f"{demo}/?partner=gip&partner=mgx&stage=construction")
     page.wait_for_function(ALL_DRAWN)
     cards = page.evaluate(CARDS)
-    assert len(cards) == 7
+    assert len(cards) == 9
     as_of = page.locator(".print-header__dates").inner_text()
 
     page.emulate_media(media="print", color_scheme=scheme)
@@ -197,7 +197,7 @@ def test_a_failed_update_says_so_in_place_and_can_be_retried(page, demo, viewer,
     page.wait_for_function("() => !document.querySelector('#dashboard-progress.htmx-request')")
     assert not progress.is_visible()
     assert page.locator("#dashboard-charts[aria-busy]").count() == 0
-    assert page.locator("#dashboard-charts .plotly-chart").count() == 7
+    assert page.locator("#dashboard-charts .plotly-chart").count() == 9
     screenshot("ux-feedback-500")
 
     # "Try again" once the server is back: the charts update, the message goes.
@@ -275,7 +275,7 @@ def test_an_ended_session_asks_to_sign_in_again(page, demo, viewer):
     link = error.locator("a", has_text="Sign in again")
     assert link.get_attribute("href") == "/accounts/login/?next=%2F"
     assert page.locator("#id_username").count() == 0  # the login form was not swapped in
-    assert page.locator("#dashboard-charts .plotly-chart").count() == 7
+    assert page.locator("#dashboard-charts .plotly-chart").count() == 9
 
 
 # Axe and phone screenshots -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from aipdash.charts.theme import (
     GREY,
     KIND_COLOURS,
     OTHER_COLOUR,
+    REFERENCE,
     SIDE_COLOURS,
     STAGE_COLOURS,
     Figure,
@@ -32,6 +33,11 @@ from aipdash.core.formatting import power
 # A bar and its stack's codes (a stage, a kind...; None where a row has none).
 type _Key = tuple[Any, Any]
 
+# The row keys of the scenario's figures (aipdash/scenarios/beside.py writes them; this layer
+# is below the scenarios and names them itself).
+SCENARIO_MW = "mw_scenario"
+RECORDED, SCENARIO = "recorded", "scenario"
+
 
 def _capacity_by(
     rows: Iterable[Row], bar: str, stack: str
@@ -48,12 +54,37 @@ def _capacity_by(
     return mw, projects, bar_totals
 
 
-def capacity_pipeline(data: ChartData) -> Figure:
-    """MW by stage (in the canonical stage order), stacked by project kind."""
+def capacity_pipeline(data: ChartData) -> dict:
+    """MW by stage (in the canonical stage order), stacked by project kind; under a scenario,
+    a marker per stage at its MW under the scenario, beside the recorded bar."""
+    if data.empty:
+        return _empty("capacity_pipeline")
     figure = stacked_capacity(
         "capacity_pipeline", data, query=lambda stage, kind: _query(stage=stage, kind=kind)
     )
-    return _empty("capacity_pipeline") if figure is None else figure
+    scenario = data.extras.get("scenario")
+    if figure is None or not scenario:
+        return figure
+    totals: dict = defaultdict(float)
+    recorded: dict = defaultdict(float)
+    for row in data.rows:
+        totals[row.get("stage")] += _num(row.get(SCENARIO_MW))
+        recorded[row.get("stage")] += _num(row.get("mw"))
+    stages = _ordered("stage", set(totals))
+    _unit, scale = _power_unit(max(recorded.values()))  # the bars' own scale
+    figure["data"].append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": f"Under “{scenario}”",
+            "x": [_label("stage", stage) for stage in stages],
+            "y": [round(totals[stage] / scale, 6) for stage in stages],
+            "text": [power(totals[stage]) for stage in stages],
+            "marker": {"symbol": "diamond", "size": 12, "color": REFERENCE},
+            "hovertemplate": f"Under “{scenario}”<br>%{{x}}: %{{text}}<extra></extra>",
+        }
+    )
+    return figure
 
 
 def stacked_capacity(
@@ -112,27 +143,38 @@ def capacity_online(data: ChartData) -> Figure:
     chart = "capacity_online"
     if data.empty:
         return _empty(chart)
-    by_day: defaultdict[tuple[Any, str], float] = defaultdict(float)  # (side, date) -> MW
+    # (side, case, date) -> MW; case "recorded", or "scenario" for the scenario's own traces.
+    by_day: dict = defaultdict(float)
     for row in data.rows:
-        if (date := row.get("date")) is not None:
-            by_day[row.get("side"), _iso(date)] += _num(row.get("mw"))
+        if row.get("date") is not None:
+            key = row.get("side"), row.get("case") or RECORDED, _iso(row.get("date"))
+            by_day[key] += _num(row.get("mw"))
     if not by_day:
         return _empty(chart)
-    days = sorted({day for _, day in by_day})
-    sides = _ordered("side", {side for side, _ in by_day})
-    cumulative: dict[str, list[float]] = {}
-    for side in sides:
+    days = sorted({day for *_, day in by_day})
+    sides = _ordered("side", {side for side, *_ in by_day})
+    lines = [
+        (side, case)
+        for case in (RECORDED, SCENARIO)
+        for side in sides
+        if any(key[:2] == (side, case) for key in by_day)
+    ]
+    cumulative = {}
+    for line in lines:
         running, values = 0.0, []
         for day in days:
-            running += by_day.get((side, day), 0.0)
+            running += by_day.get((*line, day), 0.0)
             values.append(running)
-        cumulative[side] = values
+        cumulative[line] = values
     unit, scale = _power_unit(max(values[-1] for values in cumulative.values()))
 
-    traces: list[dict[str, Any]] = []
-    for side in sides:
-        values = cumulative[side]
+    scenario = data.extras.get("scenario")
+    traces = []
+    for side, case in lines:
+        values = cumulative[side, case]
         name = _label("side", side)
+        if case == SCENARIO:
+            name = f"{name}, under “{scenario}”"
         traces.append(
             {
                 "type": "scatter",
@@ -141,7 +183,12 @@ def capacity_online(data: ChartData) -> Figure:
                 "x": days,
                 "y": [round(value / scale, 6) for value in values],
                 "text": [power(value) for value in values],
-                "line": {"shape": "hv", "width": 2.5, "color": SIDE_COLOURS.get(side, GREY)},
+                "line": {
+                    "shape": "hv",
+                    "width": 2.5 if case == RECORDED else 2,
+                    "color": SIDE_COLOURS.get(side, GREY),
+                    **({"dash": "dash"} if case == SCENARIO else {}),
+                },
                 "hovertemplate": f"{name}: %{{text}}<extra></extra>",
             }
         )

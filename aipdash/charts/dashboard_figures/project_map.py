@@ -1,9 +1,8 @@
 """The dashboard's map: projects on a world map, area by MW, one trace per stage."""
 
 from collections import defaultdict
-from typing import Any
 
-from aipdash.charts.data import ChartData, Row
+from aipdash.charts.data import ChartData
 from aipdash.charts.theme import (
     LINE,
     OTHER_COLOUR,
@@ -27,13 +26,16 @@ def project_map(data: ChartData) -> Figure:
     chart = "project_map"
     if data.empty:
         return _empty(chart)
-    by_stage: defaultdict[Any, list[Row]] = defaultdict(list)  # stage (None: not given) -> rows
+    # Under a scenario, the points are sized by the MW that survives it.
+    scenario = data.extras.get("scenario")
+    size_key = "mw_scenario" if scenario else "mw"
+    by_stage = defaultdict(list)
     largest = 0.0
     for row in data.rows:
         if row.get("latitude") is None or row.get("longitude") is None:
             continue
         by_stage[row.get("stage")].append(row)
-        largest = max(largest, _num(row.get("mw")))
+        largest = max(largest, _num(row.get(size_key)))
     if not by_stage:
         return _empty(chart)
     # sizemode "area": diameter = sqrt(size / sizeref), so the largest gets MAP_MAX_DIAMETER.
@@ -47,7 +49,7 @@ def project_map(data: ChartData) -> Figure:
             value = _num(row.get("mw"))
             lat.append(_num(row["latitude"]))
             lon.append(_num(row["longitude"]))
-            size.append(round(value, 3))
+            size.append(round(_num(row.get(size_key)), 3))
             place = ", ".join(str(part) for part in (row.get("region"), row.get("country")) if part)
             grouped = (row.get("projects") or 1) > 1 or not row.get("slug")
             notes = ("<br>Illustrative data" if row.get("illustrative") else "") + (
@@ -55,6 +57,8 @@ def project_map(data: ChartData) -> Figure:
                 if row.get("stale") and row.get("confirmed")
                 else ""
             )
+            if scenario and row.get("mw") is not None:
+                notes += f"<br>Under “{scenario}”: {power(_num(row.get(size_key)))}"
             customdata.append(
                 [
                     row.get("url") or "",

@@ -8,4 +8,5 @@ register = template.Library()
 
 register.filter("usd", formatting.usd)
 register.filter("power", formatting.power)
+register.filter("power_change", formatting.power_change)
 register.filter("percent", formatting.percent)

@@ -36,6 +36,7 @@ from aipdash.dashboard.selectors.common import (
 )
 from aipdash.dashboard.selectors.headline import headline, headline_figures, headline_sources
 from aipdash.dashboard.selectors.markets import market_context
+from aipdash.dashboard.selectors.scenarios import capital_bridge, power_balance
 
 CHARTS = {
     f.__name__: f
@@ -47,6 +48,8 @@ CHARTS = {
         energy_mix,
         capacity_online,
         project_map,
+        power_balance,
+        capital_bridge,
         market_context,
     )
 }
@@ -56,6 +59,7 @@ __all__ = [
     "CHARTS",
     "capacity_online",
     "capacity_pipeline",
+    "capital_bridge",
     "commitment_sums",
     "commitments",
     "commitments_by_partner",
@@ -67,6 +71,7 @@ __all__ = [
     "market_context",
     "partner_slugs",
     "phases",
+    "power_balance",
     "project_map",
     "projects",
 ]

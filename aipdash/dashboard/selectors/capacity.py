@@ -23,11 +23,11 @@ from django.db.models import (
 
 from aipdash.charts.catalogue import CAPACITY_COLUMNS, TITLES
 from aipdash.charts.data import ChartData, Column, Row
+from aipdash.core.dbfunctions import Month
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors.common import (
     POWER_KINDS,
     SOURCE_KEYS,
-    Month,
     _floats,
     _provenance_aggregates,
     _rolled_up,
@@ -43,6 +43,8 @@ from aipdash.dashboard.selectors.common import (
     source_names,
 )
 from aipdash.records import staleness
+from aipdash.scenarios import beside
+from aipdash.scenarios.selectors import phase_groups
 from projects.models import (
     CapacitySum,
     Project,
@@ -51,14 +53,28 @@ from projects.models import (
 )
 
 
+def _scenario_column(filters: DashboardFilters) -> tuple[Column, ...]:
+    """The column of the MW under the view's scenario (none without one)."""
+    if filters.applied is None:
+        return ()
+    return (Column(beside.SCENARIO_MW, f"Capacity under “{filters.applied.name}”", "MW"),)
+
+
+def _scenario_extras(filters: DashboardFilters) -> dict:
+    return {"scenario": filters.applied.name} if filters.applied is not None else {}
+
+
 def capacity_pipeline(filters: DashboardFilters) -> ChartData:
     rows = _rolled_up(project_sums(filters), ("stage", "kind"))
+    if filters.applied is not None:
+        rows = beside.with_scenario_mw(rows, filters.applied.assumptions)
     return ChartData(
         chart="capacity_pipeline",
         title=TITLES["capacity_pipeline"],
-        columns=CAPACITY_COLUMNS,
-        rows=_floats(rows, "mw"),
+        columns=(*CAPACITY_COLUMNS, *_scenario_column(filters)),
+        rows=_floats(rows, "mw", beside.SCENARIO_MW),
         note="Data-centre capacity is IT load; generation and storage capacity is nameplate.",
+        extras=_scenario_extras(filters),
         **project_provenance(filters),
     )
 
@@ -150,14 +166,26 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
         {"date": d, "side": side, "mw": value}
         for (d, side), value in sorted(mw.items(), key=lambda kv: (_sortable(kv[0][0]), kv[0][1]))
     ]
+    columns = (
+        Column("date", "Expected online"),
+        Column("side", "Side"),
+        Column("mw", "Capacity", "MW"),
+    )
+    if filters.applied is not None:
+        # The scenario as its own rows (case "scenario"), from the phases grouped by stage and
+        # kind (the sums above are not kept by stage and kind): two grouped queries more.
+        scenario_rows = beside.online_by_month(
+            phase_groups(phases(filters), projects(filters)), filters.applied.assumptions
+        )
+        rows = [{**row, "case": beside.RECORDED} for row in rows] + [
+            {**row, "case": beside.SCENARIO} for row in scenario_rows
+        ]
+        columns = (*columns, Column("case", "Figures"))
     return ChartData(
         chart="capacity_online",
         title=TITLES["capacity_online"],
-        columns=(
-            Column("date", "Expected online"),
-            Column("side", "Side"),
-            Column("mw", "Capacity", "MW"),
-        ),
+        columns=columns,
+        extras=_scenario_extras(filters),
         rows=_floats(rows, "mw"),
         note="Cumulative MW by expected online date of each phase: data-centre IT load "
         "against the generation and storage capacity secured for it. Cancelled capacity is "
@@ -306,6 +334,9 @@ def project_map(filters: DashboardFilters) -> ChartData:
             row["confirmed"] = as_of  # the map's hover says since when a stale project is
             row["url"] = f"/projects/{row['slug']}/"
             rows.append(row)
+    if filters.applied is not None:
+        # Sized by the MW under the scenario; a grouped point (no kind) takes the stage's rate.
+        rows = beside.with_scenario_mw(rows, filters.applied.assumptions)
     note = "Sized by capacity, coloured by stage. Select a point to open its project."
     if grouped:
         note = (
@@ -325,9 +356,10 @@ def project_map(filters: DashboardFilters) -> ChartData:
             Column("latitude", "Latitude"),
             Column("longitude", "Longitude"),
             Column("mw", "Capacity", "MW"),
+            *_scenario_column(filters),
         ),
-        rows=_floats(rows, "mw", "latitude", "longitude"),
+        rows=_floats(rows, "mw", "latitude", "longitude", beside.SCENARIO_MW),
         note=note,
-        extras={"grouped": grouped},
+        extras={"grouped": grouped, **_scenario_extras(filters)},
         **provenance_of_rows(parts),
     )

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Count,
     Exists,
@@ -19,8 +18,6 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import TruncMonth
-from django.db.models.sql.compiler import SQLCompiler
 
 from aipdash.charts.data import Row, Source
 from aipdash.core.cache.payloads import cached
@@ -35,18 +32,6 @@ from projects.models import (
     ProjectSum,
     Target,
 )
-
-
-class Month(TruncMonth):
-    """The first day of a date's month. On PostgreSQL through `timestamp`, not the default
-    `timestamp with time zone` (a time-zone lookup per row: ~2x slower over a million rows)."""
-
-    def as_postgresql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
-    ) -> tuple[str, tuple[str | int, ...]]:
-        sql, params = compiler.compile(self.lhs)
-        return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
-
 
 DC_SERIES = "dc-electricity"
 REFERENCE_SERIES = "india-electricity"

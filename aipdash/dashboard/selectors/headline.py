@@ -27,6 +27,7 @@ from aipdash.dashboard.selectors.common import (
     project_sums,
     projects,
 )
+from aipdash.scenarios import beside
 from partners.models import Partner
 from projects.models import (
     ZERO,
@@ -55,7 +56,7 @@ CAPACITY_SIDE = {
 }
 
 
-def _capacity(rows: Iterable[Row]) -> dict[str, Any]:
+def _capacity(rows: Iterable[dict], key: str = "mw") -> dict:
     """MW operational and in the pipeline per CAPACITY_SIDE, and the number of projects, from
     the rows of project_sums (no query of its own). Summed exactly (Decimal), made a float
     once: the figure does not depend on the order of the rows."""
@@ -75,8 +76,8 @@ def _capacity(rows: Iterable[Row]) -> dict[str, Any]:
             if row["stage"] in PIPELINE_STAGES
             else None
         )
-        if side and state and row["mw"] is not None:
-            mw[f"{side}_{state}"] += row["mw"]
+        if side and state and row[key] is not None:
+            mw[f"{side}_{state}"] += row[key]
     return {"projects": projects, "mw": {key: float(value) for key, value in mw.items()}}
 
 
@@ -96,6 +97,14 @@ def headline(filters: DashboardFilters) -> dict[str, Any]:
         .first()
     )
     capacity = _capacity(project_sums(filters))
+    scenario = None
+    if filters.applied is not None:
+        under = beside.with_scenario_mw(project_sums(filters), filters.applied.assumptions)
+        after = _capacity(under, key=beside.SCENARIO_MW)["mw"]
+        scenario = {
+            "name": filters.applied.name,
+            "mw": beside.headline_beside(capacity["mw"], after),
+        }
     partner_qs = Partner.objects.filter(
         Exists(Participation.objects.filter(partner=OuterRef("pk"), project__in=projects(filters)))
         | Exists(commitment_qs.filter(partner=OuterRef("pk")))
@@ -119,6 +128,7 @@ def headline(filters: DashboardFilters) -> dict[str, Any]:
         "projects": capacity["projects"],
         "partners": partner_qs.count(),
         "mw": capacity["mw"],
+        "scenario": scenario,  # the capacity tiles under the view's scenario, or None
         "commitments": commitment_provenance(filters),
         "capacity": project_provenance(filters),
         "targets": _targets_provenance(target_qs),
