@@ -90,7 +90,9 @@ def start_pack(*, owner: AbstractBaseUser, view: PackView, made_by: str) -> Job:
         if job.params == params:
             return job
     if view.link_id is not None:
-        for_link = [job for job in under_way.only("params") if job.params.get("link") == view.link_id]
+        for_link = [
+            job for job in under_way.only("params") if job.params.get("link") == view.link_id
+        ]
         if len(for_link) >= settings.BOARDPACK_PER_LINK:
             raise TooManyPacks(view.link_id)
     return start_job(owner=owner, kind=BOARD_PACK, params=params)

@@ -62,13 +62,12 @@ def resolve(view: PackView) -> Resolved:
                 "The shared link this board pack was asked through has expired or been revoked: "
                 "it shows nothing now, so no pack was made."
             )
-        filters, _asked = services.scoped_filters(
-            link, query, partner_slugs=blocks.partner_slugs()
-        )
+        filters, _asked = services.scoped_filters(link, query, partner_slugs=blocks.partner_slugs())
         return Resolved(filters=filters, title=link.label, link=link)
     except FilterError as error:
         wrong = "; ".join(
-            f"{FIELD_LABELS.get(field, field)}: {message}" for field, message in error.errors.items()
+            f"{FIELD_LABELS.get(field, field)}: {message}"
+            for field, message in error.errors.items()
         )
         raise ViewUnavailable(f"These filters cannot be shown: {wrong}") from None
 
@@ -89,7 +88,9 @@ def charts(filters: DashboardFilters) -> list[PackChart]:
     return [PackChart(card=card, cells=card.cells[:TABLE_ROWS]) for card in cards]
 
 
-def context(resolved: Resolved, *, made_by: str, made_at: dt.datetime | None = None) -> dict[str, Any]:
+def context(
+    resolved: Resolved, *, made_by: str, made_at: dt.datetime | None = None
+) -> dict[str, Any]:
     """What templates/boardpack/pack.html needs."""
     filters = resolved.filters
     pack_charts = charts(filters)

@@ -52,8 +52,9 @@ LAUNCH_ARGS = [
 # Every chart drawn: charts.js sets __drawnFigure on a div once its figure is drawn.
 ALL_DRAWN = """() => {
   const divs = [...document.querySelectorAll('.plotly-chart[data-figure-id]')];
-  return document.readyState === 'complete' && divs.every(
-    (d) => d.__drawnFigure && d.__drawnFigure === document.getElementById(d.dataset.figureId).textContent);
+  const island = (d) => document.getElementById(d.dataset.figureId).textContent;
+  return document.readyState === 'complete'
+    && divs.every((d) => d.__drawnFigure && d.__drawnFigure === island(d));
 }"""
 
 Progress = Callable[[int, str], None]  # step done (of STEPS), what is being done
@@ -144,7 +145,9 @@ def footer(title: str, made_at: dt.datetime) -> str:
     )
 
 
-def _print(document: str, page_footer: str, chromium: str, timings: Timings, report: Progress) -> bytes:
+def _print(
+    document: str, page_footer: str, chromium: str, timings: Timings, report: Progress
+) -> bytes:
     timeout_ms = settings.BOARDPACK_TIMEOUT_SECONDS * 1000
     started = time.perf_counter()
     try:
@@ -217,7 +220,9 @@ def _answer(route: Route, document: str) -> None:
 def _static_file(path: str) -> Path | None:
     """The static file a URL path names (the hashed names of a collected build, or the app's
     folders in development), or None."""
-    prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    prefix = (
+        settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    )
     if not path.startswith(prefix):
         return None
     name = path[len(prefix) :]
@@ -236,4 +241,12 @@ def _static_file(path: str) -> Path | None:
     return Path(found) if isinstance(found, str) else None
 
 
-__all__ = ["Pack", "PackFailed", "PackView", "Timings", "ViewUnavailable", "make_pack", "render_board_pack"]
+__all__ = [
+    "Pack",
+    "PackFailed",
+    "PackView",
+    "Timings",
+    "ViewUnavailable",
+    "make_pack",
+    "render_board_pack",
+]
