@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "aipdash.jobs.nav.jobs_nav",  # the navigation's "Jobs" link
             ],
         },
     },
