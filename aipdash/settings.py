@@ -347,10 +347,14 @@ JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
 
 # Board packs (aipdash/boardpack/): the worker prints them with this Chromium (Debian's package
 # `chromium`; docs/operations.md); a pack that takes longer than BOARDPACK_TIMEOUT_SECONDS fails
-# with a message. A shared link may have at most BOARDPACK_PER_LINK packs queued or running.
+# with a message. A shared link may have at most BOARDPACK_PER_LINK packs (and large exports)
+# queued or running.
 BOARDPACK_CHROMIUM = env.str("BOARDPACK_CHROMIUM", default="/usr/bin/chromium")
 BOARDPACK_TIMEOUT_SECONDS = env.int("BOARDPACK_TIMEOUT_SECONDS", default=90)
 BOARDPACK_PER_LINK = env.int("BOARDPACK_PER_LINK", default=3)
+# A CSV, or a whole Excel workbook, of more rows than this is made by a job (its page, then the
+# download) instead of in the request; smaller ones download at once.
+EXPORT_JOB_ROWS = env.int("EXPORT_JOB_ROWS", default=20_000)
 
 # Shared dashboard links (aipdash/sharing/services.py): how long they may last, and which origins
 # may

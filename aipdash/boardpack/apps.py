@@ -7,5 +7,5 @@ class BoardPackConfig(AppConfig):
     verbose_name = "Board packs"
 
     def ready(self) -> None:
-        # Registers the board pack's job kind once the models are loaded.
-        from aipdash.boardpack import jobs  # noqa: F401, PLC0415
+        # Registers the job kinds (the board pack, the large exports) once the models are loaded.
+        from aipdash.boardpack import exports, jobs  # noqa: F401, PLC0415

@@ -25,7 +25,7 @@ PDF = "application/pdf"
 
 
 class TooManyPacks(Exception):
-    """A shared link already has BOARDPACK_PER_LINK packs under way."""
+    """A shared link already has BOARDPACK_PER_LINK packs (or large exports) under way."""
 
 
 def view_of(job: Job) -> PackView:
@@ -78,21 +78,33 @@ BOARD_PACK = register(
 
 
 def start_pack(*, owner: AbstractBaseUser, view: PackView, made_by: str) -> Job:
-    """The job making `view`'s pack for `owner`: the one under way for the same view, or a new
-    one (TooManyPacks when a shared link has too many under way)."""
-    params: dict[str, Any] = {"query": view.query, "made_by": made_by}
+    """The job making `view`'s pack for `owner` (start_for_view)."""
+    return start_for_view(
+        owner=owner, kind=BOARD_PACK, view=view, params={"query": view.query, "made_by": made_by}
+    )
+
+
+# The kinds made for a view through a shared link (the pack, the large exports): a link's jobs
+# under way are counted together against BOARDPACK_PER_LINK.
+VIEW_KINDS = {KIND_NAME, "export"}
+
+
+def start_for_view(
+    *, owner: AbstractBaseUser, kind: JobKind, view: PackView, params: dict[str, Any]
+) -> Job:
+    """A job of `kind` for `view`: the one of `owner` under way with the same parameters, or a
+    new one (TooManyPacks when the view's shared link has too many under way)."""
+    params = {**params, "query": view.query}
     if view.link_id is not None:
         params["link"] = view.link_id
     under_way = Job.objects.filter(
-        kind=KIND_NAME, owner_id=owner.pk, state__in=(Job.State.QUEUED, Job.State.RUNNING)
-    )
-    for job in under_way.only("id", "params", "owner_id", "state"):
-        if job.params == params:
+        kind__in=VIEW_KINDS, owner_id=owner.pk, state__in=(Job.State.QUEUED, Job.State.RUNNING)
+    ).only("id", "kind", "params", "owner_id", "state")
+    for job in under_way:
+        if job.kind == kind.name and job.params == params:
             return job
     if view.link_id is not None:
-        for_link = [
-            job for job in under_way.only("params") if job.params.get("link") == view.link_id
-        ]
+        for_link = [job for job in under_way if job.params.get("link") == view.link_id]
         if len(for_link) >= settings.BOARDPACK_PER_LINK:
             raise TooManyPacks(view.link_id)
-    return start_job(owner=owner, kind=BOARD_PACK, params=params)
+    return start_job(owner=owner, kind=kind, params=params)

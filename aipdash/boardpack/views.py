@@ -13,15 +13,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aipdash.boardpack import pack
-from aipdash.boardpack.jobs import KIND_NAME, TooManyPacks, start_pack
+from aipdash.boardpack.exports import EXPORT, FORMATS
+from aipdash.boardpack.jobs import VIEW_KINDS, TooManyPacks, start_for_view, start_pack
 from aipdash.boardpack.pack import PackView, ViewUnavailable
 from aipdash.core.requests import AuthenticatedHttpRequest
-from aipdash.dashboard import blocks
+from aipdash.dashboard import blocks, exports
 from aipdash.dashboard.filters import DashboardFilters, FilterError
-from aipdash.dashboard.pages import DASHBOARD_TEMPLATE, bad_filters
+from aipdash.dashboard.pages import DASHBOARD_TEMPLATE, address, bad_filters
+from aipdash.jobs.kinds import title_of
 from aipdash.jobs.models import Job, JobFile
 from aipdash.jobs.views import poll_url
 from aipdash.sharing import services
@@ -29,6 +31,10 @@ from aipdash.sharing.models import ShareLink
 
 SHARED_JOB_TEMPLATE = "boardpack/shared_job.html"
 REFUSED_TEMPLATE = "boardpack/refused.html"
+EXPORT_TEMPLATE = "boardpack/export.html"
+TOO_MANY = (
+    "This shared view is already making several files: wait for them to finish, then try again."
+)
 
 
 def made_by(request: AuthenticatedHttpRequest) -> str:
@@ -111,30 +117,21 @@ def shared_start(request: HttpRequest, token: str) -> HttpResponse:
             owner=link.created_by, view=view, made_by=f"A viewer of the shared view “{link.label}”"
         )
     except TooManyPacks:
-        return _refused(
-            request,
-            link,
-            token,
-            "This shared view is already making several board packs: wait for them to finish, "
-            "then try again.",
-            429,
-        )
+        return _refused(request, link, token, TOO_MANY, 429)
     return _private(redirect("boardpack:shared-job", token, job.id))
 
 
 def _shared_job(link: ShareLink, job_id: str) -> Job:
-    job = (
-        Job.objects.filter(pk=job_id, kind=KIND_NAME, params__link=link.pk).defer("params").first()
-    )
+    job = Job.objects.filter(pk=job_id, kind__in=VIEW_KINDS, params__link=link.pk).first()
     if job is None:
-        raise Http404("No such board pack.")
+        raise Http404("No such file.")
     return job
 
 
 @login_not_required
 @require_GET
 def shared_job(request: HttpRequest, token: str, job_id: str) -> HttpResponse:
-    """A shared view's pack: the progress bar, then the PDF."""
+    """A shared view's pack or large export: the progress bar, then the file."""
     link = _link(request, token)
     if isinstance(link, HttpResponse):
         return link
@@ -150,14 +147,15 @@ def shared_job(request: HttpRequest, token: str, job_id: str) -> HttpResponse:
         "base_path": reverse("shared", args=[token]),
         "poll": poll_url(job, reload=True),
         "result_file": result,
-        "download": reverse("boardpack:shared-pdf", args=[token, job.id]),
+        "title": title_of(job.kind),
+        "download": reverse("boardpack:shared-file", args=[token, job.id]),
     }
     return _private(render(request, SHARED_JOB_TEMPLATE, context))
 
 
 @login_not_required
 @require_GET
-def shared_pdf(request: HttpRequest, token: str, job_id: str) -> HttpResponseBase:
+def shared_file(request: HttpRequest, token: str, job_id: str) -> HttpResponseBase:
     link = _link(request, token)
     if isinstance(link, HttpResponse):
         return link
@@ -166,7 +164,82 @@ def shared_pdf(request: HttpRequest, token: str, job_id: str) -> HttpResponseBas
         job_id=job.id, role=JobFile.RESULT, job__state=Job.State.DONE
     ).first()
     if file is None:
-        raise Http404("This board pack is not ready.")
+        raise Http404("This file is not ready.")
     response = HttpResponse(bytes(file.content), content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{file.name}"'
     return _private(response)
+
+
+# The large exports --------------------------------------------------------------------------
+
+
+def _export_context(fmt: str, chart: str | None, filters: DashboardFilters) -> dict[str, object]:
+    if fmt not in FORMATS or (fmt == "csv") != (chart is not None):
+        raise Http404("No such export.")
+    if chart is not None and chart not in blocks.CHART_NAMES:
+        raise Http404("No such chart.")
+    if chart is None:
+        rows, title = exports.workbook_rows(filters), "All charts"
+    else:
+        data = blocks.chart(chart, filters).data
+        rows, title = len(data.rows), data.title
+    return {"format": FORMATS[fmt], "chart_title": title, "rows": rows}
+
+
+def _export_params(fmt: str, chart: str | None, address: str = "") -> dict[str, object]:
+    return {"format": fmt, "chart": chart or "", "address": address}
+
+
+@require_http_methods(["GET", "POST"])
+def export(request: AuthenticatedHttpRequest, fmt: str, chart: str | None = None) -> HttpResponse:
+    """A file too large to make in a request: what it is (GET), then its job (POST)."""
+    try:
+        filters = DashboardFilters.from_query(request.GET, partner_slugs=blocks.partner_slugs())
+    except FilterError as error:
+        return bad_filters(
+            request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
+        )
+    context = _export_context(fmt, chart, filters)
+    if request.method == "POST":
+        here = request.build_absolute_uri(address(reverse("dashboard"), filters.canonical()))
+        job = start_for_view(
+            owner=request.user,
+            kind=EXPORT,
+            view=PackView(query=filters.canonical()),
+            params=_export_params(fmt, chart, here),
+        )
+        return redirect("jobs:detail", job.id)
+    context["described"] = blocks.describe(filters)
+    return render(request, EXPORT_TEMPLATE, context)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def shared_export(
+    request: HttpRequest, token: str, fmt: str, chart: str | None = None
+) -> HttpResponse:
+    link = _link(request, token)
+    if isinstance(link, HttpResponse):
+        return link
+    view = PackView(query=_query(request), link_id=link.pk)
+    try:
+        filters = pack.resolve(view).filters
+    except ViewUnavailable as error:
+        return _refused(request, link, token, str(error), 400)
+    context = _export_context(fmt, chart, filters)
+    if request.method == "POST":
+        if link.created_by is None:
+            return _refused(
+                request, link, token, "This shared view cannot make files any more.", 410
+            )
+        try:
+            job = start_for_view(
+                owner=link.created_by, kind=EXPORT, view=view, params=_export_params(fmt, chart)
+            )
+        except TooManyPacks:
+            return _refused(request, link, token, TOO_MANY, 429)
+        return _private(redirect("boardpack:shared-job", token, job.id))
+    context.update(
+        shared=link, base_path=reverse("shared", args=[token]), described=blocks.describe(filters)
+    )
+    return _private(render(request, EXPORT_TEMPLATE, context))

@@ -8,8 +8,10 @@ share views (aipdash/sharing/views.py) answer their links' files with `csv_respo
 
 import csv
 import datetime as dt
+from typing import IO
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.conf import settings
+from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.urls import reverse
 
 from aipdash.charts import xlsx
@@ -56,16 +58,38 @@ def csv_response(data: ChartData, filters: DashboardFilters) -> StreamingHttpRes
     return response
 
 
-def workbook_response(filters: DashboardFilters, *, view: str, address: str, shared: bool):
-    """Every chart of the view, its headline and sources as a workbook, streamed."""
+def too_large(rows: int) -> bool:
+    """A file of more rows than EXPORT_JOB_ROWS is made by a job (the board pack's exports,
+    aipdash/boardpack/exports.py), not in the request."""
+    limit: int = settings.EXPORT_JOB_ROWS
+    return rows > limit
+
+
+def workbook_rows(filters: DashboardFilters) -> int:
+    return sum(len(blocks.chart(name, filters).data.rows) for name in blocks.CHART_NAMES)
+
+
+def workbook_file(filters: DashboardFilters, *, view: str, address: str) -> IO[bytes]:
+    """Every chart of the view, its headline and sources as a workbook (a temporary file)."""
     charts = [blocks.chart(name, filters).data for name in blocks.CHART_NAMES]
-    file = xlsx.workbook_file(
+    return xlsx.workbook_file(
         charts,
         headline=selectors.headline_figures(blocks.headline(filters)),
         view=view,
         address=address,
         described=blocks.describe(filters),
     )
+
+
+def to_job(path: str, query: str) -> HttpResponseRedirect:
+    """A file too large to make in the request: to the page that makes it by a job (under the
+    view's base path, the dashboard's or a shared link's: `<base>exports/...`)."""
+    return HttpResponseRedirect(address(path, query))
+
+
+def workbook_response(filters: DashboardFilters, *, view: str, address: str, shared: bool):
+    """Every chart of the view, its headline and sources as a workbook, streamed."""
+    file = workbook_file(filters, view=view, address=address)
     return FileResponse(
         file,
         as_attachment=True,
@@ -76,12 +100,18 @@ def workbook_response(filters: DashboardFilters, *, view: str, address: str, sha
 
 @filtered_view
 def chart_csv(request, filters, chart):
-    """A chart's data as CSV, streamed; the same rows as its table, for the same filters."""
-    return csv_response(blocks.chart(chart_name(chart), filters).data, filters)
+    """A chart's data as CSV, streamed; the same rows as its table, for the same filters. A
+    large one is made by a job (its page first)."""
+    data = blocks.chart(chart_name(chart), filters).data
+    if too_large(len(data.rows)):
+        return to_job(f"{reverse('dashboard')}exports/csv/{chart}/", filters.canonical())
+    return csv_response(data, filters)
 
 
 @filtered_view
 def dashboard_xlsx(request, filters):
     """Every chart of the dashboard, for the filters of the query string, as a workbook."""
+    if too_large(workbook_rows(filters)):
+        return to_job(f"{reverse('dashboard')}exports/xlsx/", filters.canonical())
     here = request.build_absolute_uri(address(reverse("dashboard"), filters.canonical()))
     return workbook_response(filters, view="Portfolio dashboard", address=here, shared=False)

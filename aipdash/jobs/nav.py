@@ -19,11 +19,11 @@ from aipdash.jobs.models import Job
 HAS_JOBS_SECONDS = 60 * 60
 
 
-def _key(user_id: object) -> str:
+def _key(user_id: int | None) -> str:
     return f"jobs:has-jobs:{user_id}"
 
 
-def has_jobs(user_id: object) -> bool:
+def has_jobs(user_id: int | None) -> bool:
     known = cache.get(_key(user_id))
     if known is None:
         known = Job.objects.filter(owner_id=user_id).exists()
@@ -31,7 +31,7 @@ def has_jobs(user_id: object) -> bool:
     return bool(known)
 
 
-def remember(user_id: object) -> None:
+def remember(user_id: int | None) -> None:
     """A job of this user's started: the link shows from now on."""
     cache.set(_key(user_id), True, HAS_JOBS_SECONDS)
 

@@ -84,7 +84,7 @@ def test_a_shared_views_button_starts_a_pack_reached_through_the_link(
     response = client.post(base + "boardpack/?stage=operational")
     job = Job.objects.get(kind=KIND_NAME)
     assert response.status_code == 302
-    assert response["Location"] == f"{base}boardpack/{job.id}/"
+    assert response["Location"] == f"{base}jobs/{job.id}/"
     assert response["Cache-Control"] == "private, no-store"
     assert job.owner_id == viewer.pk  # the link's maker: the viewer has no account
     assert job.params["link"] == issued.link.pk and job.params["query"] == "stage=operational"
@@ -92,7 +92,7 @@ def test_a_shared_views_button_starts_a_pack_reached_through_the_link(
 
     page = client.get(response["Location"])
     assert page.status_code == 200 and 'hx-trigger="every 1s"' in page.content.decode()
-    assert client.get(f"{base}boardpack/{job.id}/pdf").status_code == 404  # not made yet
+    assert client.get(f"{base}jobs/{job.id}/file").status_code == 404  # not made yet
 
     Job.objects.filter(pk=job.pk).update(state=Job.State.DONE)
     JobFile.objects.create(
@@ -104,17 +104,17 @@ def test_a_shared_views_button_starts_a_pack_reached_through_the_link(
         content_type="application/pdf",
     )
     assert "Download pack.pdf" in client.get(response["Location"]).content.decode()
-    pdf = client.get(f"{base}boardpack/{job.id}/pdf")
+    pdf = client.get(f"{base}jobs/{job.id}/file")
     assert pdf.status_code == 200 and pdf.content == b"%PDF-1.7"
 
     # Another link, or no link, opens nothing of it.
     other = services.create(
         user=viewer, label="Other", filters=DashboardFilters(), open_filters=[], days=30
     )
-    assert client.get(f"/s/{other.token}/boardpack/{job.id}/pdf").status_code == 404
-    assert client.get(f"/s/{other.token}/boardpack/{job.id}/").status_code == 404
+    assert client.get(f"/s/{other.token}/jobs/{job.id}/file").status_code == 404
+    assert client.get(f"/s/{other.token}/jobs/{job.id}/").status_code == 404
     services.revoke(issued.link)
-    assert client.get(f"{base}boardpack/{job.id}/pdf").status_code == 410
+    assert client.get(f"{base}jobs/{job.id}/file").status_code == 410
     assert client.get(response["Location"]).status_code == 410
 
 
@@ -135,5 +135,5 @@ def test_a_shared_view_has_few_packs_under_way(client, issued, settings):
     assert client.post(base + "?stage=construction").status_code == 302
     response = client.post(base + "?stage=development")
     assert response.status_code == 429
-    assert "already making several board packs" in response.content.decode()
+    assert "already making several files" in response.content.decode()
     assert Job.objects.count() == 2
