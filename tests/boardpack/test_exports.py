@@ -61,7 +61,9 @@ def test_a_large_workbook_is_made_by_a_job_and_equals_the_direct_one(
     assert job.owner_id == editor.pk and page == f"/jobs/{job.id}/"
     assert "Download aip-dashboard-filtered-" in editor_client.get(page).content.decode()
     file = editor_client.get(f"/jobs/{job.id}/result/")
-    assert file["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert (
+        file["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     assert values(file.content) == values(direct)
 
 

@@ -4,6 +4,7 @@ button on both pages and not in the embed; wrong filters, dead links and floods 
 words, nothing started."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from aipdash.boardpack.jobs import KIND_NAME
@@ -136,4 +137,17 @@ def test_a_shared_view_has_few_packs_under_way(client, issued, settings):
     response = client.post(base + "?stage=development")
     assert response.status_code == 429
     assert "already making several files" in response.content.decode()
+    assert Job.objects.count() == 2
+
+
+def test_a_shared_views_post_needs_no_csrf_cookie(issued, editor):
+    """The shared pages send no referrer, so Chromium's form POST carries "Origin: null"; the
+    token in the address is the whole authorisation, so these POSTs are not CSRF-checked."""
+    client = Client(enforce_csrf_checks=True)
+    base = f"/s/{issued.token}/"
+    assert client.post(base + "boardpack/", HTTP_ORIGIN="null").status_code == 302
+    assert client.post(base + "exports/xlsx/", HTTP_ORIGIN="null").status_code == 302
+    # The signed-in side keeps its check.
+    client.force_login(editor)
+    assert client.post("/boardpack/", HTTP_ORIGIN="null").status_code == 403
     assert Job.objects.count() == 2
