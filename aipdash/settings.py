@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "aipdash.dashboard",  # no models: its template tags and its fast path's signals
     "django_tasks_db",  # the task queue of django.tasks, as a table
     "aipdash.jobs",  # work that outlives a request: jobs, their pages, the worker
+    "aipdash.boardpack",  # board packs (PDF) made by the worker
     "partners",
     "projects",
     "axes",  # login throttling (see "Login throttling" below)
@@ -117,6 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "aipdash.jobs.nav.jobs_nav",  # the navigation's "Jobs" link
             ],
         },
     },
@@ -342,6 +344,17 @@ JOB_RESULT_DAYS = env.int("JOB_RESULT_DAYS", default=7)
 JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=30)
 JOB_BEAT_SECONDS = env.float("JOB_BEAT_SECONDS", default=1.0)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
+
+# Board packs (aipdash/boardpack/): the worker prints them with this Chromium (Debian's package
+# `chromium`; docs/operations.md); a pack that takes longer than BOARDPACK_TIMEOUT_SECONDS fails
+# with a message. A shared link may have at most BOARDPACK_PER_LINK packs (and large exports)
+# queued or running.
+BOARDPACK_CHROMIUM = env.str("BOARDPACK_CHROMIUM", default="/usr/bin/chromium")
+BOARDPACK_TIMEOUT_SECONDS = env.int("BOARDPACK_TIMEOUT_SECONDS", default=90)
+BOARDPACK_PER_LINK = env.int("BOARDPACK_PER_LINK", default=3)
+# A CSV, or a whole Excel workbook, of more rows than this is made by a job (its page, then the
+# download) instead of in the request; smaller ones download at once.
+EXPORT_JOB_ROWS = env.int("EXPORT_JOB_ROWS", default=20_000)
 
 # Shared dashboard links (aipdash/sharing/services.py): how long they may last, and which origins
 # may

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("aipdash.dashboard.urls")),
     path("", include("aipdash.sharing.urls")),
     path("", include("aipdash.portfolio.urls")),
+    path("", include("aipdash.boardpack.urls")),
     path("healthz", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on every page, the admin's included.
     path(

@@ -9,8 +9,15 @@ share views (aipdash/sharing/views.py) answer their links' files with `csv_respo
 import csv
 import datetime as dt
 from collections.abc import Iterator
+from typing import IO
 
-from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.conf import settings
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 
 from aipdash.charts import xlsx
@@ -57,12 +64,21 @@ def csv_response(data: ChartData, filters: DashboardFilters) -> StreamingHttpRes
     return response
 
 
-def workbook_response(
-    filters: DashboardFilters, *, view: str, address: str, shared: bool
-) -> FileResponse:
-    """Every chart of the view, its headline and sources as a workbook, streamed."""
+def too_large(rows: int) -> bool:
+    """A file of more rows than EXPORT_JOB_ROWS is made by a job (the board pack's exports,
+    aipdash/boardpack/exports.py), not in the request."""
+    limit: int = settings.EXPORT_JOB_ROWS
+    return rows > limit
+
+
+def workbook_rows(filters: DashboardFilters) -> int:
+    return sum(len(blocks.chart(name, filters).data.rows) for name in blocks.CHART_NAMES)
+
+
+def workbook_file(filters: DashboardFilters, *, view: str, address: str) -> IO[bytes]:
+    """Every chart of the view, its headline and sources as a workbook (a temporary file)."""
     charts = [blocks.chart(name, filters).data for name in blocks.CHART_NAMES]
-    file = xlsx.workbook_file(
+    return xlsx.workbook_file(
         charts,
         headline=selectors.headline_figures(blocks.headline(filters)),
         view=view,
@@ -70,6 +86,19 @@ def workbook_response(
         described=blocks.describe(filters),
         scenario=(filters.applied.name, filters.applied.lines) if filters.applied else None,
     )
+
+
+def to_job(path: str, query: str) -> HttpResponseRedirect:
+    """A file too large to make in the request: to the page that makes it by a job (under the
+    view's base path, the dashboard's or a shared link's: `<base>exports/...`)."""
+    return HttpResponseRedirect(address(path, query))
+
+
+def workbook_response(
+    filters: DashboardFilters, *, view: str, address: str, shared: bool
+) -> FileResponse:
+    """Every chart of the view, its headline and sources as a workbook, streamed."""
+    file = workbook_file(filters, view=view, address=address)
     return FileResponse(
         file,
         as_attachment=True,
@@ -79,13 +108,23 @@ def workbook_response(
 
 
 @filtered_view
-def chart_csv(request: HttpRequest, filters: DashboardFilters, chart: str) -> StreamingHttpResponse:
-    """A chart's data as CSV, streamed; the same rows as its table, for the same filters."""
-    return csv_response(blocks.chart(chart_name(chart), filters).data, filters)
+def chart_csv(
+    request: HttpRequest, filters: DashboardFilters, chart: str
+) -> StreamingHttpResponse | HttpResponseRedirect:
+    """A chart's data as CSV, streamed; the same rows as its table, for the same filters. A
+    large one is made by a job (its page first)."""
+    data = blocks.chart(chart_name(chart), filters).data
+    if too_large(len(data.rows)):
+        return to_job(f"{reverse('dashboard')}exports/csv/{chart}/", filters.canonical())
+    return csv_response(data, filters)
 
 
 @filtered_view
-def dashboard_xlsx(request: HttpRequest, filters: DashboardFilters) -> FileResponse:
+def dashboard_xlsx(
+    request: HttpRequest, filters: DashboardFilters
+) -> FileResponse | HttpResponseRedirect:
     """Every chart of the dashboard, for the filters of the query string, as a workbook."""
+    if too_large(workbook_rows(filters)):
+        return to_job(f"{reverse('dashboard')}exports/xlsx/", filters.canonical())
     here = request.build_absolute_uri(address(reverse("dashboard"), filters.canonical()))
     return workbook_response(filters, view="Portfolio dashboard", address=here, shared=False)

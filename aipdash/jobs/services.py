@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from aipdash.jobs.kinds import JobKind, kind_of
 from aipdash.jobs.models import Job, JobCommit, JobFile
+from aipdash.jobs.nav import remember
 from aipdash.jobs.router import jobs_database
 from aipdash.jobs.runner import run_job
 
@@ -50,6 +51,7 @@ def start_job(
                 content=content,
             )
         enqueue(job)
+    remember(owner.pk)
     return job
 
 

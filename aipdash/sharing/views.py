@@ -23,7 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from aipdash.core.requests import AuthenticatedHttpRequest
 from aipdash.dashboard import blocks as dashboard
-from aipdash.dashboard.exports import csv_response, workbook_response
+from aipdash.dashboard.exports import (
+    csv_response,
+    to_job,
+    too_large,
+    workbook_response,
+    workbook_rows,
+)
 from aipdash.dashboard.filters import DashboardFilters, FilterError
 from aipdash.dashboard.pages import (
     DASHBOARD_TEMPLATE,
@@ -262,13 +268,18 @@ def shared_csv(
     request: HttpRequest, link: ShareLink, context: SharedContext, chart: str
 ) -> HttpResponseBase:
     name = chart_name(chart)
-    return csv_response(dashboard.chart(name, context["filters"]).data, context["filters"])
+    data = dashboard.chart(name, context["filters"]).data
+    if too_large(len(data.rows)):  # made by a job, its page through the link
+        return to_job(f"{context['base_path']}exports/csv/{name}/", context["query"])
+    return csv_response(data, context["filters"])
 
 
 @shared_view
-def shared_xlsx(request: HttpRequest, link: ShareLink, context: SharedContext) -> FileResponse:
+def shared_xlsx(request: HttpRequest, link: ShareLink, context: SharedContext) -> HttpResponseBase:
     """A shared view's charts as a workbook: its scope, narrowed by what the viewer chose.
     The link's address is left out of the file (it is the link's whole authorisation)."""
+    if too_large(workbook_rows(context["filters"])):  # made by a job, its page through the link
+        return to_job(f"{context['base_path']}exports/xlsx/", context["query"])
     response: FileResponse = workbook_response(
         context["filters"], view=f"Shared view: {link.label}", address="", shared=True
     )

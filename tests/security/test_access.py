@@ -124,6 +124,18 @@ def site_rules(records, share, api_token):
         "jobs/<uuid:job_id>/": (f"/jobs/{NO_JOB}/", (LOGIN, 403, 404, 404, 404)),
         "jobs/<uuid:job_id>/result/": (f"/jobs/{NO_JOB}/result/", (LOGIN, 403, 404, 404, 404)),
         "jobs/progress/<str:token>/": ("/jobs/progress/forged/", (404,) * 5),
+        # Board packs and large exports (aipdash/boardpack/): the dashboard's behind the role; a
+        # shared view's through its token (a job of another link, or none: 404); starting is a
+        # POST (tests/boardpack/test_views.py).
+        "boardpack/": ("/boardpack/", post_only),
+        "boardpack/print/": ("/boardpack/print/", page),
+        "exports/xlsx/": ("/exports/xlsx/", page),
+        "exports/csv/<slug:chart>/": (f"/exports/csv/{CHART}/", page),
+        "s/<str:token>/boardpack/": (f"/s/{token}/boardpack/", (405,) * 5),
+        "s/<str:token>/exports/xlsx/": (f"/s/{token}/exports/xlsx/", public),
+        "s/<str:token>/exports/csv/<slug:chart>/": (f"/s/{token}/exports/csv/{CHART}/", public),
+        "s/<str:token>/jobs/<uuid:job_id>/": (f"/s/{token}/jobs/{NO_JOB}/", (404,) * 5),
+        "s/<str:token>/jobs/<uuid:job_id>/file": (f"/s/{token}/jobs/{NO_JOB}/file", (404,) * 5),
         **api_rules(records),
         "api/charts/": ("/api/charts/", API),
         "api/charts/<str:chart>/": (f"/api/charts/{CHART}/", API),
