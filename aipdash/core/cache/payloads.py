@@ -25,7 +25,8 @@ from typing import Any
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 
-from aipdash.core.cache.versions import _failed, _request, data_version
+from aipdash.core import replicas
+from aipdash.core.cache.versions import _failed, _request, data_version, wal_position
 
 PAYLOAD_TTL = 60 * 60 * 24  # old versions' payloads go away by themselves
 # The stampede lock: held at most LOCK_TIMEOUT seconds (a holder that dies frees it then);
@@ -60,7 +61,9 @@ def cached[T](
     if key in seen:
         seen_value: T = seen[key]
         return seen_value
-    seen[key] = value = _cached(key, compute, local)
+    # Computed on a replica only if it has replayed the writes the version stands for.
+    needed = wal_position(version)
+    seen[key] = value = _cached(key, lambda: replicas.compute(needed, compute), local)
     return value
 
 
@@ -110,7 +113,7 @@ def _compute_once[T](key: str, compute: Callable[[], T]) -> T:
             return waited
 
 
-def _store(key: str, value) -> None:
+def _store(key: str, value: Any) -> None:
     """Store at the end of the request (see the module's docstring), or now outside one."""
     if getattr(_request, "active", False):
         pending = getattr(_request, "pending", None)
@@ -121,14 +124,14 @@ def _store(key: str, value) -> None:
         cache.set(key, value, timeout=PAYLOAD_TTL)
 
 
-def _store_pending(**kwargs) -> None:
+def _store_pending(**kwargs: Any) -> None:
     """At the end of a request (its response sent): what it computed, in one round trip."""
     pending, _request.pending = getattr(_request, "pending", None), None
     if pending:
         cache.set_many(pending, timeout=PAYLOAD_TTL)
 
 
-def _forget_pending(**kwargs) -> None:
+def _forget_pending(**kwargs: Any) -> None:
     # A request that never finished (no signal) leaves nothing for the next one to store.
     _request.pending = None
 
