@@ -34,7 +34,8 @@ def postgres():
 def shown(params):
     with psycopg.connect(**params) as conn:
         return {
-            name: conn.execute(f"SHOW {name}").fetchone()[0] for name in settings.PG_SESSION_SETTINGS
+            name: conn.execute(f"SHOW {name}").fetchone()[0]
+            for name in settings.PG_SESSION_SETTINGS
         }
 
 
