@@ -27,11 +27,10 @@ import pytest
 import redis
 import requests
 
+from bench.clusters import Cluster, PgBouncer, missing_binaries
 from bench.server import Gunicorn, production_env
 from tests.faults.conftest import PrivateRedis
 from tests.multiprocess.test_two_servers import login
-
-from .servers import Cluster, PgBouncer, missing_binaries
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "aipdash_scale"

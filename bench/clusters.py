@@ -1,4 +1,5 @@
-"""PostgreSQL clusters (a primary and its streaming replica) and a PgBouncer of the test's own,
+"""PostgreSQL clusters (a primary and its streaming replica) and a PgBouncer of our own (for
+tests/scale_out/ and bench/pooling.py),
 from the binaries of the PostgreSQL already installed and Debian's PgBouncer. Never the
 machine's shared server: the primary is initdb'd into a temporary folder on a free port.
 initdb, postgres and pgbouncer refuse to run as root: then they run as the postgres user."""
@@ -51,7 +52,7 @@ class Cluster:
         self.settings = list(settings)
 
     def run(self, *cmd):
-        return subprocess.run(
+        return subprocess.run(  # noqa: S603 (our binaries)
             [*self.as_user, *map(str, cmd)], check=True, capture_output=True, text=True
         )
 
@@ -78,7 +79,7 @@ class Cluster:
         self.run(PG_BIN / "pg_ctl", "-D", self.dir, "-l", self.log, "-o", options, "-w", "start")
 
     def stop(self):
-        subprocess.run(
+        subprocess.run(  # noqa: S603
             [*self.as_user, PG_BIN / "pg_ctl", "-D", self.dir, "-m", "fast", "-w", "stop"],
             check=False,
             capture_output=True,
@@ -122,7 +123,7 @@ class PgBouncer:
         self.process = None
 
     def start(self):
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603
             [*self.as_user, PGBOUNCER, str(self.config)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
