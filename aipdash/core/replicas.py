@@ -190,8 +190,10 @@ class ReplicaRouter:
     """Reads of a computation `compute()` runs on a replica go there; all else to the primary.
     After aipdash.jobs.router.JobsRouter, which keeps the job tables where they live."""
 
-    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
-        return current()
+    def db_for_read(self, model: type[Model], **hints: Any) -> str:
+        # Never None: Django would then read a related row from its instance's database (a
+        # job's owner from the jobs' SQLite file).
+        return current() or DEFAULT_DB_ALIAS
 
     def db_for_write(self, model: type[Model], **hints: Any) -> str:
         return DEFAULT_DB_ALIAS
