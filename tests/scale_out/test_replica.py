@@ -187,6 +187,13 @@ def test_reads_go_to_a_replica_that_has_replayed_the_data_version(stack, session
     assert chart_total(stack, session) == pytest.approx(stack.primary_total())
     assert stack.replica_statements() > before  # the chart's queries ran on the replica
     assert healthz(stack)["replicas"]["replica1"]["ok"] is True
+    # The portfolio's pages and the API's records too; sessions and sign-in never.
+    for path in ("/portfolio/", "/api/projects/"):
+        before = stack.replica_statements()
+        assert session.get(f"{stack.server.url}{path}", timeout=60).status_code == 200, path
+        assert stack.replica_statements() > before, path
+    assert "django_session" not in stack.replica.log.read_text()
+    assert "auth_user" not in stack.replica.log.read_text()
 
 
 def test_a_paused_replica_never_gives_old_figures_under_the_new_version(stack, session):
@@ -204,6 +211,7 @@ def test_a_paused_replica_never_gives_old_figures_under_the_new_version(stack, s
         assert float(replica_total) == pytest.approx(old_total)
         before = stack.replica_statements()
         assert chart_total(stack, session) == pytest.approx(new_total)
+        assert session.get(f"{stack.server.url}/portfolio/", timeout=60).status_code == 200
         assert stack.replica_statements() == before  # none of it read on the replica
         version = stack.version()
         assert "@" in version  # it carries the primary's WAL position

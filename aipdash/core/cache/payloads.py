@@ -15,6 +15,7 @@ would run the same aggregations. The first to miss takes a short lock in the cac
 or the cache can't be reached (Redis down: every request computes, as before).
 """
 
+import functools
 import hashlib
 import threading
 import time
@@ -65,6 +66,21 @@ def cached[T](
     needed = wal_position(version)
     seen[key] = value = _cached(key, lambda: replicas.compute(needed, compute), local)
     return value
+
+
+def on_replica[**P, R](view: Callable[P, R]) -> Callable[P, R]:
+    """A view of portfolio records (its reads after the middleware's) read from a replica that
+    has replayed the current data version, as a cached chart is; from the primary otherwise
+    (aipdash/core/replicas.py). Only for views that read the portfolio: other tables' writes
+    are not in the version."""
+
+    @functools.wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        version = data_version()
+        needed = None if version is None else wal_position(version)
+        return replicas.compute(needed, lambda: view(*args, **kwargs))
+
+    return wrapped
 
 
 def _cached[T](key: str, compute: Callable[[], T], local: bool) -> T:
