@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "aipdash_scale"
 PASSWORD = "scale-out-pass-1234"
 CHART = "capacity_pipeline"
-pytestmark = pytest.mark.multiprocess
+pytestmark = pytest.mark.scale_out
 
 
 def postgres_pass():
