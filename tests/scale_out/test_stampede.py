@@ -13,6 +13,8 @@ from aipdash.core.cache import payloads
 from aipdash.dashboard import selectors
 from tests.faults.test_cache_failsoft import use_redis
 
+# Explicit, so that tests/conftest.py makes it roll back by serialization like every live server.
+pytestmark = pytest.mark.django_db(transaction=True)
 REQUESTS = 32
 CHART = "commitments_by_partner"
 # Long enough that every request arrives while the first is still computing, as at 1M
