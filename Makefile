@@ -38,7 +38,8 @@ COVERAGE_ARGS := --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAG
 test: install test-tools lint
 	$(UV) run --frozen pytest $(PYTEST_ARGS) $(if $(COVERAGE),$(COVERAGE_ARGS))
 
-# Debian's Chromium and poppler-utils for the browser tests: installed when missing.
+# Debian's Chromium and poppler-utils for the browser tests, PgBouncer for tests/scale_out/: installed
+# when missing.
 test-tools:
 	@scripts/ensure-test-tools
 

@@ -7,6 +7,7 @@ With DEBUG off (the default) SECRET_KEY must be set and `manage.py check --deplo
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -132,22 +133,53 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # The dashboard's aggregations are short reads: JIT compilation costs 30-55 ms per query
-    # and saves nothing at this size; 32 MB lets a grouping over a million rows hash in memory
-    # instead of sorting on disk (measured, bench/results/2026-11-27-100k.md); a random page
-    # costs about what a sequential one does when the data is in memory or on SSD (1.1, not
-    # the spinning-disk default 4), so a filtered view reads its projects' facts through the
-    # covering index instead of scanning them all. Per session, so the server's own
-    # configuration needs no change.
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "options",
-        env.str(
-            "PG_SESSION_OPTIONS",
-            default="-c jit=off -c work_mem=32MB -c random_page_cost=1.1",
-        ),
-    )
+# The PostgreSQL session settings that keep the cold path fast. The dashboard's aggregations
+# are short reads: JIT compilation costs 30-55 ms per query and saves nothing at this size;
+# 32 MB lets a grouping over a million rows hash in memory instead of sorting on disk
+# (measured, bench/results/2026-11-27-100k.md); a random page costs about what a sequential one
+# does when the data is in memory or on SSD (1.1, not the spinning-disk default 4), so a
+# filtered view reads its projects' facts through the covering index instead of scanning them
+# all. Stored for the app's role in its database by `manage.py apply_session_settings` (what a
+# pooler passes on: docs/operations.md), and sent as startup options too where they work.
+PG_SESSION_SETTINGS = {"jit": "off", "work_mem": "32MB", "random_page_cost": "1.1"}
+# --- Past one database server (docs/operations.md, "Scaling out") ---------------------------
+# PgBouncer in transaction mode refuses startup options and can't keep a server-side cursor
+# between transactions: both off behind it. Django's own pool (DATABASE_POOL) keeps each
+# process's connections open instead of CONN_MAX_AGE, which it replaces.
+DATABASE_BEHIND_PGBOUNCER = env.bool("DATABASE_BEHIND_PGBOUNCER", default=False)
+DATABASE_POOL = env.bool("DATABASE_POOL", default=False)
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=4)
+# Read replicas (aipdash/core/replicas.py): comma-separated URLs, aliases "replica1"...
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+
+
+def postgres_options(database: dict[str, Any]) -> None:
+    """The PostgreSQL options above on one alias (the primary or a replica)."""
+    if not database["ENGINE"].endswith("postgresql"):
+        return
+    options = database.setdefault("OPTIONS", {})
+    if DATABASE_BEHIND_PGBOUNCER:
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        startup = " ".join(f"-c {name}={value}" for name, value in PG_SESSION_SETTINGS.items())
+        options.setdefault("options", env.str("PG_SESSION_OPTIONS", default=startup))
+    if DATABASE_POOL:
+        options["pool"] = {"min_size": 1, "max_size": DATABASE_POOL_MAX_SIZE, "timeout": 10}
+        database["CONN_MAX_AGE"] = 0
+
+
+postgres_options(DATABASES["default"])
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    DATABASES[f"replica{_number}"] = {
+        **environ.Env.db_url_config(_url),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # Tests read the replica of the test database, not a database of its own.
+        "TEST": {"MIRROR": "default"},
+    }
+    # A replica that does not answer is skipped (aipdash/core/replicas.py), and soon.
+    DATABASES[f"replica{_number}"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    postgres_options(DATABASES[f"replica{_number}"])
 # The job tables and the task queue (aipdash/jobs/router.py): next to an SQLite file, a file of
 # their own, so that an import's long transaction never stops a job's progress being written.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -158,7 +190,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         # Readers never wait for a writer (write-ahead log); a writer waits up to 20 s.
         "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20},
     }
-DATABASE_ROUTERS = ["aipdash.jobs.router.JobsRouter"]
+# The jobs' tables first (their own SQLite file); then dashboard reads to a replica.
+DATABASE_ROUTERS = ["aipdash.jobs.router.JobsRouter", "aipdash.core.replicas.ReplicaRouter"]
 # A covering index's INCLUDE columns (projects.CommitmentFact) are a PostgreSQL speed-up;
 # SQLite keeps the index without them, which is all it needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from aipdash.charts import catalogue
 from aipdash.charts.data import LABELS
+from aipdash.core.cache.payloads import on_replica
 from aipdash.dashboard import blocks, selectors
 from aipdash.dashboard.filters import (
     MAX_VALUE_LENGTH,
@@ -166,6 +167,16 @@ class RecordViewSet(PrivateResponses, viewsets.ReadOnlyModelViewSet):
                     }
                 )
         return super().get_queryset()
+
+    # The records from a replica that has replayed the data version (aipdash/core/replicas.py);
+    # authentication and throttling, before these, from the primary and the cache.
+    @on_replica
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @on_replica
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
 
 @records_schema(serializers.PartnerSerializer, summary="Partners", one="One partner")

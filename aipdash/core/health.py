@@ -14,6 +14,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from aipdash.core import replicas
+
 
 class Check(TypedDict, total=False):
     """One dependency's answer: `ok`, and what it is (`vendor`, `backend`) or why not (`error`,
@@ -52,6 +54,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         status = "unavailable"
     else:
         status = "ok" if checks["cache"]["ok"] else "degraded"
-    return JsonResponse(
-        {"status": status, **checks}, status=503 if status == "unavailable" else 200
-    )
+    # Read replicas (aipdash/core/replicas.py): which are usable now. One down or behind does
+    # not change the status: the primary answers its reads.
+    body: dict[str, object] = {"status": status, **checks}
+    if settings.DATABASE_REPLICA_URLS:
+        body["replicas"] = replicas.health()
+    return JsonResponse(body, status=503 if status == "unavailable" else 200)

@@ -30,14 +30,22 @@ def _database_of(app_label: str, model_name: str | None) -> str:
     return "default"
 
 
+def _job_table(model: type[Model]) -> str | None:
+    """The job tables' database; None for the others, which the next router places (reads of
+    the dashboard may go to a replica: aipdash/core/replicas.py)."""
+    if model._meta.app_label in JOB_APPS:
+        return _database_of(model._meta.app_label, model._meta.model_name)
+    return None
+
+
 class JobsRouter:
-    """Sends the job tables to `jobs_database()`, everything else to "default"."""
+    """Sends the job tables to `jobs_database()`, JobCommit with the portfolio to "default"."""
 
-    def db_for_read(self, model: type[Model], **hints: Any) -> str:
-        return _database_of(model._meta.app_label, model._meta.model_name)
+    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
+        return _job_table(model)
 
-    def db_for_write(self, model: type[Model], **hints: Any) -> str:
-        return _database_of(model._meta.app_label, model._meta.model_name)
+    def db_for_write(self, model: type[Model], **hints: Any) -> str | None:
+        return _job_table(model)
 
     def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool | None:
         # A job names its owner (auth, in "default") by a key without a constraint.

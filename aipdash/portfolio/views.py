@@ -9,12 +9,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from aipdash.charts.card import card
+from aipdash.core.cache.payloads import on_replica
 from aipdash.core.formatting import coordinates
 from aipdash.portfolio import timeline
 from aipdash.portfolio.selectors import partners, projects
 
 
 @require_GET
+@on_replica
 def portfolio(request: HttpRequest) -> HttpResponse:
     """Every deal, partner and project on record, each with its source (the headline figures
     and charts are the dashboard's): three queries."""
@@ -31,6 +33,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@on_replica
 def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A partner's facts, charts, commitments, participations and sources; 404 when unknown."""
     detail = partners.partner_detail(slug)
@@ -46,6 +49,7 @@ def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@on_replica
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A project's facts, charts, phases, participations, commitments and sources; 404 when
     unknown."""

@@ -32,8 +32,9 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 
+from aipdash.core import replicas
 from aipdash.core.cache.failsoft import outage_epoch
 
 logger = logging.getLogger("aipdash.cache")
@@ -63,6 +64,24 @@ def _failed() -> bool:
     return getattr(cache, "last_call_failed", False)
 
 
+def new_token() -> str:
+    """A random token; with read replicas, followed by the primary's WAL position now (after the
+    commit of every write it stands for): no payload under it is read from a replica that has
+    not replayed that far (aipdash/core/replicas.py)."""
+    token = uuid.uuid4().hex
+    try:
+        lsn = replicas.primary_lsn()
+    except DatabaseError:
+        lsn = None  # a token without a position: read from the primary
+    return token if lsn is None else f"{token}@{lsn:x}"
+
+
+def wal_position(version: str) -> int | None:
+    """The primary's WAL position a version carries, or None (no replica may serve it)."""
+    _, at, lsn = version.partition("@")
+    return int(lsn, 16) if at else None
+
+
 class Version:
     """A random token in the cache that a write replaces (see the module's docstring): the data
     version (every portfolio write) is one. (The fast path's auth version is in the database,
@@ -78,7 +97,7 @@ class Version:
 
     def _store_new(self) -> str | None:
         setattr(_request, self.request_attr, None)
-        token = uuid.uuid4().hex
+        token = new_token()
         cache.set(self.key, token, timeout=None)
         return None if _failed() else token
 
@@ -110,7 +129,7 @@ class Version:
         if _failed():
             return None
         if version is None:
-            cache.add(self.key, uuid.uuid4().hex, timeout=None)
+            cache.add(self.key, new_token(), timeout=None)
             version = cache.get(self.key)
             if _failed():
                 return None
