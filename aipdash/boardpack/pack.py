@@ -13,8 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -55,8 +54,8 @@ class Resolved:
     link: ShareLink | None
 
 
-def _reader(user_id: int | None) -> AbstractBaseUser | AnonymousUser:
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+def _reader(user_id: int | None) -> User | AnonymousUser:
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     return user if user is not None else AnonymousUser()
 
 

@@ -6,6 +6,7 @@ the dashboard reads only this value, never the model.
 
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 
 from aipdash.scenarios.assumptions import (
     COST_FIELDS,
@@ -25,7 +26,7 @@ GROUP_LABELS = {
 }
 
 
-def _number(value) -> str:
+def _number(value: Decimal | None) -> str:
     return format(value.normalize(), "f") if value is not None else ""
 
 

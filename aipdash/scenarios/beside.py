@@ -6,6 +6,7 @@ is the recorded portfolio exactly as before.
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from aipdash.scenarios.arithmetic import (
     DEMAND_KINDS,
@@ -19,7 +20,9 @@ SCENARIO_MW = "mw_scenario"  # the row key of a row's MW under the scenario
 RECORDED, SCENARIO = "recorded", "scenario"  # the `case` of a row drawn both ways
 
 
-def with_scenario_mw(rows: Iterable[Mapping], assumptions: Assumptions) -> list[dict]:
+def with_scenario_mw(
+    rows: Iterable[Mapping[str, Any]], assumptions: Assumptions
+) -> list[dict[str, Any]]:
     """Rows with `stage`, `kind` (None: the stage's rate for every kind) and `mw`, each with
     `mw_scenario`: what of its MW survives the scenario's attrition (slip moves no MW)."""
     out = [dict(row) for row in rows]
@@ -29,11 +32,13 @@ def with_scenario_mw(rows: Iterable[Mapping], assumptions: Assumptions) -> list[
     return out
 
 
-def online_by_month(phase_rows: Iterable[Mapping], assumptions: Assumptions) -> list[dict]:
+def online_by_month(
+    phase_rows: Iterable[Mapping[str, Any]], assumptions: Assumptions
+) -> list[dict[str, Any]]:
     """Capacity coming online under the scenario, as capacity_online's rows: {date, side, mw}
     by month and side, from the scenario package's phase groups (stage, kind, month, mw),
     slipped and after attrition. Grid links and rows without a date are in neither side."""
-    sums: dict[tuple, Decimal] = {}
+    sums: dict[tuple[Any, ...], Decimal] = {}
     for row in apply_to_phases(phase_rows, assumptions):
         if row.get("month") is None or row.get("mw") is None:
             continue
@@ -50,7 +55,9 @@ def online_by_month(phase_rows: Iterable[Mapping], assumptions: Assumptions) -> 
     return [{"date": d, "side": side, "mw": mw} for (d, side), mw in sorted(sums.items())]
 
 
-def headline_beside(recorded_mw: Mapping[str, float], scenario_mw: Mapping[str, float]) -> dict:
+def headline_beside(
+    recorded_mw: Mapping[str, float], scenario_mw: Mapping[str, float]
+) -> dict[str, Any]:
     """Per headline capacity figure: the recorded MW, the scenario's and the difference."""
     return {
         key: {

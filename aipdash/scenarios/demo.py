@@ -19,7 +19,7 @@ def _ours(note: str) -> dict[str, str | None]:
     return Basis(Basis.OURS, note).to_json()
 
 
-def _queued_up(note: str) -> dict:
+def _queued_up(note: str) -> dict[str, str | None]:
     return Basis(Basis.OURS, f"{QUEUED_UP_RATES.note} {note}").to_json()
 
 

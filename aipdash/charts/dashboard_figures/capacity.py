@@ -54,7 +54,7 @@ def _capacity_by(
     return mw, projects, bar_totals
 
 
-def capacity_pipeline(data: ChartData) -> dict:
+def capacity_pipeline(data: ChartData) -> Figure:
     """MW by stage (in the canonical stage order), stacked by project kind; under a scenario,
     a marker per stage at its MW under the scenario, beside the recorded bar."""
     if data.empty:
@@ -63,10 +63,12 @@ def capacity_pipeline(data: ChartData) -> dict:
         "capacity_pipeline", data, query=lambda stage, kind: _query(stage=stage, kind=kind)
     )
     scenario = data.extras.get("scenario")
-    if figure is None or not scenario:
+    if figure is None:
+        return _empty("capacity_pipeline")
+    if not scenario:
         return figure
-    totals: dict = defaultdict(float)
-    recorded: dict = defaultdict(float)
+    totals: defaultdict[Any, float] = defaultdict(float)
+    recorded: defaultdict[Any, float] = defaultdict(float)
     for row in data.rows:
         totals[row.get("stage")] += _num(row.get(SCENARIO_MW))
         recorded[row.get("stage")] += _num(row.get("mw"))
@@ -144,10 +146,10 @@ def capacity_online(data: ChartData) -> Figure:
     if data.empty:
         return _empty(chart)
     # (side, case, date) -> MW; case "recorded", or "scenario" for the scenario's own traces.
-    by_day: dict = defaultdict(float)
+    by_day: defaultdict[tuple[Any, str, str], float] = defaultdict(float)
     for row in data.rows:
-        if row.get("date") is not None:
-            key = row.get("side"), row.get("case") or RECORDED, _iso(row.get("date"))
+        if (date := row.get("date")) is not None:
+            key = row.get("side"), row.get("case") or RECORDED, _iso(date)
             by_day[key] += _num(row.get("mw"))
     if not by_day:
         return _empty(chart)

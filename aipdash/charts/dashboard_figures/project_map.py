@@ -84,7 +84,7 @@ def project_map(data: ChartData) -> Figure:
                     "sizemode": "area",
                     "sizeref": sizeref,
                     "sizemin": MAP_MIN_DIAMETER,
-                    "color": STAGE_COLOURS.get(stage, OTHER_COLOUR),
+                    "color": STAGE_COLOURS.get(str(stage), OTHER_COLOUR),
                     "opacity": 0.8,
                     "line": {"width": 0.75, "color": "#ffffff"},
                 },

@@ -3,9 +3,10 @@ capital bridge (what the projects need by year against the money committed with 
 the total target), recorded and, under a scenario, as its own traces (dashed lines, hatched
 bars)."""
 
-from aipdash.charts.data import ChartData
+from aipdash.charts.data import ChartData, Row
 from aipdash.charts.theme import (
     SIDE_COLOURS,
+    Figure,
     _axis,
     _bn,
     _empty,
@@ -30,7 +31,7 @@ def _cases(data: ChartData) -> list[str]:
     return [case for case in (RECORDED, SCENARIO) if case in present]
 
 
-def power_balance(data: ChartData) -> dict:
+def power_balance(data: ChartData) -> Figure:
     """Cumulative MW online by the end of each year: demand and supply, per case."""
     chart = "power_balance"
     if data.empty:
@@ -73,7 +74,7 @@ def power_balance(data: ChartData) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def _rests_on(row: dict) -> str:
+def _rests_on(row: Row) -> str:
     parts = [f"{row.get('projects_with_cost') or 0} with a recorded cost"]
     parts.append(f"{row.get('projects_per_mw') or 0} priced per MW")
     if row.get("projects_unpriced"):
@@ -81,7 +82,7 @@ def _rests_on(row: dict) -> str:
     return "Rests on projects online in the year: " + ", ".join(parts)
 
 
-def capital_bridge(data: ChartData) -> dict:
+def capital_bridge(data: ChartData) -> Figure:
     """Bars of the capital needed by the projects online by each year's end, per case, against
     the money committed with the debt it supports (per case: the leverage may differ) and the
     total target, as reference lines."""

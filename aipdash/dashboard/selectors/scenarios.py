@@ -11,10 +11,11 @@ medians (1 + one per kind), the targets and the commitments (cached with the oth
 """
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from aipdash.charts.catalogue import TITLES
-from aipdash.charts.data import ChartData, Column
+from aipdash.charts.data import ChartData, Column, Row
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors.commitments import commitment_provenance, committed_money
 from aipdash.dashboard.selectors.common import (
@@ -41,7 +42,7 @@ def _cases(filters: DashboardFilters) -> list[tuple[str, Assumptions]]:
     return cases
 
 
-def _scenario_extras(filters: DashboardFilters) -> dict:
+def _scenario_extras(filters: DashboardFilters) -> dict[str, Any]:
     return {"scenario": filters.applied.name} if filters.applied is not None else {}
 
 
@@ -53,7 +54,7 @@ def power_balance(filters: DashboardFilters) -> ChartData:
     moved = {case: arithmetic.apply_to_phases(groups, a) for case, a in _cases(filters)}
     years = arithmetic.years_of(*moved.values())
     this_year = dt.date.today().year
-    rows: list[dict] = []
+    rows: list[Row] = []
     in_words: dict[str, str] = {}
     for case, case_rows in moved.items():
         balance = arithmetic.power_balance(case_rows, years, from_year=this_year)
@@ -96,8 +97,8 @@ def capital_bridge(filters: DashboardFilters) -> ChartData:
     targets, target_qs = _targets()
     equity_target = next((t["amount_usd"] for t in targets if t["scope"] == "equity"), None)
     total_target = next((t["amount_usd"] for t in targets if t["scope"] == "total"), None)
-    equity = committed_money(filters)["equity_committed"]
-    rows: list[dict] = []
+    equity = Decimal(str(committed_money(filters)["equity_committed"]))
+    rows: list[Row] = []
     extras: dict[str, Any] = {"leverage": {}, "financed_usd": {}, "undated": {}}
     for case, a in _cases(filters):
         leverage = arithmetic.resolve_leverage(a, equity_target, total_target)
