@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "aipdash.dashboard",  # no models: its template tags and its fast path's signals
     "django_tasks_db",  # the task queue of django.tasks, as a table
     "aipdash.jobs",  # work that outlives a request: jobs, their pages, the worker
+    "aipdash.digests",  # subscriptions: digests and alerts by email
     "partners",
     "projects",
     "axes",  # login throttling (see "Login throttling" below)
@@ -342,6 +343,18 @@ JOB_RESULT_DAYS = env.int("JOB_RESULT_DAYS", default=7)
 JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=30)
 JOB_BEAT_SECONDS = env.float("JOB_BEAT_SECONDS", default=1.0)
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
+
+# Email (aipdash/digests/): EMAIL_URL as django-environ reads it: smtp+tls://user:password@host:587
+# in production; by default the console backend, so `make run` prints every mail to its log.
+# Mails link back to the site at SITE_URL (a mail has no request to take the host from).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AIP Dashboard <aipdash@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A digest's mail is tried this many times (an SMTP server refusing or away) before it is
+# recorded as failed; alerts are grouped over this many seconds after the write.
+DIGEST_MAX_ATTEMPTS = env.int("DIGEST_MAX_ATTEMPTS", default=5)
 
 # Shared dashboard links (aipdash/sharing/services.py): how long they may last, and which origins
 # may
