@@ -347,13 +347,28 @@ JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)
 # Email (aipdash/digests/): EMAIL_URL as django-environ reads it: smtp+tls://user:password@host:587
 # in production; by default the console backend, so `make run` prints every mail to its log.
 # Mails link back to the site at SITE_URL (a mail has no request to take the host from).
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Django 6.1's MAILERS (the EMAIL_* settings are deprecated), made from django-environ's reading.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_email_timeout = env.int("EMAIL_TIMEOUT", default=30)
+_mailer_options: dict[str, object] = {}
+if _email["EMAIL_BACKEND"].endswith(".smtp.EmailBackend"):
+    _mailer_options = {
+        "host": _email["EMAIL_HOST"],
+        "port": _email["EMAIL_PORT"],
+        "username": _email["EMAIL_HOST_USER"],
+        "password": _email["EMAIL_HOST_PASSWORD"],
+        "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+        "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+        "timeout": _email_timeout,
+    }
+elif _email.get("EMAIL_FILE_PATH"):
+    _mailer_options = {"file_path": _email["EMAIL_FILE_PATH"]}
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mailer_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AIP Dashboard <aipdash@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# A digest's mail is tried this many times (an SMTP server refusing or away) before it is
-# recorded as failed; alerts are grouped over this many seconds after the write.
+# A mail is tried this many times (an SMTP server refusing or away) before it is recorded as
+# failed.
 DIGEST_MAX_ATTEMPTS = env.int("DIGEST_MAX_ATTEMPTS", default=5)
 
 # Shared dashboard links (aipdash/sharing/services.py): how long they may last, and which origins

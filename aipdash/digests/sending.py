@@ -26,7 +26,7 @@ from email.message import Message
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -77,7 +77,7 @@ def record(
 
 
 def open_connection() -> BaseEmailBackend:
-    connection = get_connection(fail_silently=False)
+    connection: BaseEmailBackend = mailers.default
     connection.open()
     return connection
 
