@@ -6,7 +6,6 @@ conditional UPDATE just before the SMTP conversation, and to "sent" after it
 (aipdash/digests/sending.py says what a retry does in each state).
 """
 
-import datetime as dt
 import secrets
 from typing import Any
 
@@ -179,7 +178,17 @@ class AlertCursor(models.Model):
 
     @classmethod
     def start(cls) -> "AlertCursor":
-        cursor, _ = cls.objects.get_or_create(pk=1, defaults={"scanned_until": timezone.now()})
+        """The cursor; made on the first scan at the first alerting subscription's start, so
+        the writes between it and the first scan are heard too."""
+        first = (
+            Subscription.objects.filter(active=True)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        cursor, _ = cls.objects.get_or_create(
+            pk=1, defaults={"scanned_until": min(first or timezone.now(), timezone.now())}
+        )
         return cursor
 
 
@@ -188,6 +197,3 @@ def as_json_figure(value: Any) -> Any:
     if value is None or isinstance(value, (int, float, str)):
         return value
     return str(value)
-
-
-__all__ = ["AlertCursor", "SentMail", "Subscription", "as_json_figure", "dt"]

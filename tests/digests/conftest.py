@@ -10,7 +10,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Group, User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -26,7 +26,7 @@ class Inbox:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.messages.append(message)
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
@@ -80,6 +80,13 @@ def subscribe(subscriber):
 def backdate(record, moment: dt.datetime) -> None:
     """Every history row of `record` written so far, dated `moment` (as if made then)."""
     record.history.all().update(history_date=moment)
+
+
+def setup_committed() -> None:
+    """The test's setup taken as committed before the write under test: its pending on-commit
+    callbacks dropped (the test's transaction never commits, and the alerts' receiver enqueues
+    once per transaction, seeing the setup's callback as its own)."""
+    connection.run_on_commit = []
 
 
 def html_part(message: EmailMessage) -> str:

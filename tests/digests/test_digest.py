@@ -32,7 +32,7 @@ def _week(subscribe):
 
 
 def test_a_week_of_edits_is_mailed_as_exactly_those_changes(smtp, subscribe):
-    sub, partner, moved, kept, doomed, put_back, elsewhere = _week(subscribe)
+    sub, partner, moved, _kept, doomed, put_back, elsewhere = _week(subscribe)
     # The week's edits, in the view:
     moved.stage = "construction"
     moved.capacity_mw = Decimal("450")
