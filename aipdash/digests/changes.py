@@ -88,7 +88,7 @@ def show(model: type[Model], name: str, value: Any, names: dict[str, dict[int, s
     if name.endswith("_id") and name[:-3] in names:
         return names[name[:-3]].get(value, f"#{value}")
     model_field = model._meta.get_field(name.removesuffix("_id"))
-    choices = dict(model_field.choices or ())
+    choices = dict(getattr(model_field, "choices", None) or ())
     if choices:
         return str(choices.get(value, value))
     if isinstance(value, bool):

@@ -91,8 +91,8 @@ def change_of(unit: str, before: Any, after: Any) -> str:
 
 
 def view_address(view: View) -> str:
-    path = reverse("dashboard")
-    return settings.SITE_URL + path + (f"?{view.query}" if view.query else "")
+    site: str = settings.SITE_URL
+    return site + reverse("dashboard") + (f"?{view.query}" if view.query else "")
 
 
 def figures(view: View, previous: dict[str, Any]) -> tuple[list[Figure], tuple[Source, ...]]:

@@ -27,7 +27,7 @@ def enqueue_scan() -> None:
 
 
 def _pending() -> bool:
-    return any(callback is enqueue_scan for _sids, callback, _robust in connection.run_on_commit)
+    return any(entry[1] is enqueue_scan for entry in connection.run_on_commit)
 
 
 def written(sender: Any, **kwargs: Any) -> None:

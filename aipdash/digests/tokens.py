@@ -21,7 +21,8 @@ def unsubscribe_token(subscription: Subscription) -> str:
 
 def unsubscribe_url(subscription: Subscription) -> str:
     path = reverse("digests:unsubscribe", args=[unsubscribe_token(subscription)])
-    return settings.SITE_URL + path
+    site: str = settings.SITE_URL
+    return site + path
 
 
 def subscription_of(token: str) -> Subscription:

@@ -16,8 +16,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aipdash.core.requests import AuthenticatedHttpRequest
+from aipdash.dashboard.filters import FilterError
 from aipdash.digests import alerts, digest, mails, schedule
-from aipdash.digests.access import FilterError, ViewClosed, check_at_send, open_view
+from aipdash.digests.access import ViewClosed, check_at_send, open_view
 from aipdash.digests.forms import SubscriptionForm
 from aipdash.digests.models import SentMail, Subscription
 from aipdash.digests.tokens import BadLink, subscription_of
@@ -126,9 +127,8 @@ def preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         context={"digest": content, "subscription": sub},
         unsubscribe=sub,
     )
-    html = message.alternatives[0].content
-    response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    return response
+    html, _mimetype = message.alternatives[0]
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 @login_not_required
