@@ -14,8 +14,7 @@ from django.utils import timezone
 from aipdash.digests import schedule
 from aipdash.digests.models import Subscription
 from tests.browser.helpers import csp_violations, watch
-from tests.digests.conftest import backdate, html_part
-from tests.digests.conftest import smtp, subscribe, subscriber  # noqa: F401 (fixtures)
+from tests.digests.conftest import backdate, html_part, smtp, subscribe, subscriber  # noqa: F401 (fixtures)
 from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory, TargetFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
