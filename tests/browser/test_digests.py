@@ -14,12 +14,16 @@ from django.utils import timezone
 from aipdash.digests import schedule
 from aipdash.digests.models import Subscription
 from tests.browser.helpers import csp_violations, watch
-from tests.digests.conftest import backdate, html_part, smtp, subscribe, subscriber  # noqa: F401 (fixtures)
+from tests.digests import conftest as digests
+from tests.digests.conftest import backdate, html_part
 from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory, TargetFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
+
+# The digests' fixtures (tests/digests/conftest.py): the SMTP server and the subscriber.
+smtp, subscribe, subscriber = digests.smtp, digests.subscribe, digests.subscriber
 
 
 def test_the_subscriptions_page(page, live_server, subscriber, screenshot):
