@@ -83,3 +83,14 @@ def test_two_schedulers_record_one_digest(smtp, due, subscriber):
     second = schedule.prepare(sub, slot)  # a second worker at the same minute
     assert first is not None and second is None
     assert SentMail.objects.count() == 1
+
+
+def test_by_default_mails_are_printed_to_the_log(subscribe, settings, capsys):
+    """EMAIL_URL's default (make run): the console backend prints the mail for a developer."""
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    now = timezone.now()
+    subscribe(name="Printed", hour=now.hour, created_at=now - dt.timedelta(days=2))
+    assert schedule.run(now + dt.timedelta(minutes=1)) == 1
+    printed = capsys.readouterr().out
+    assert "Subject: AIP daily digest: Printed" in printed
+    assert SentMail.objects.get().state == SentMail.State.SENT
