@@ -229,7 +229,7 @@ def scan(now: dt.datetime | None = None) -> int:
         totals = None
         if reader.touched[Commitment] and any(s.threshold_usd is not None for s in subscriptions):
             totals = (committed_totals(start), committed_totals(end))
-        by_user: dict[int, list[tuple[Subscription, list[Alert]]]] = defaultdict(list)
+        by_user: dict[int, list[tuple[Subscription, View, list[Alert]]]] = defaultdict(list)
         for sub in subscriptions:
             try:
                 view = check_at_send(sub.user, sub.query)
@@ -239,13 +239,13 @@ def scan(now: dt.datetime | None = None) -> int:
             if sub.alert_stale:
                 found += stale_alerts(sub, view)
             if found:
-                by_user[sub.user_id].append((sub, found))
+                by_user[sub.user_id].append((sub, view, found))
         queued = []
         for groups in by_user.values():
             user = groups[0][0].user
             if not user.email:
                 continue
-            count = sum(len(found) for _sub, found in groups)
+            count = sum(len(found) for _sub, _view, found in groups)
             message = mails.build(
                 to=user.email,
                 subject=f"AIP alert: {count} change{'s' if count != 1 else ''} in your views",
@@ -256,10 +256,10 @@ def scan(now: dt.datetime | None = None) -> int:
                         {
                             "subscription": sub,
                             "alerts": found,
-                            "view_url": view_address(check_at_send(user, sub.query)),
+                            "view_url": view_address(view),
                             "unsubscribe_url": unsubscribe_url(sub),
                         }
-                        for sub, found in groups
+                        for sub, view, found in groups
                     ],
                     "count": count,
                     "start": start,

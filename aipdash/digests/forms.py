@@ -82,6 +82,14 @@ class SubscriptionForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
+        alerts = ("alert_stage", "alert_slip", "alert_commitment", "alert_stale")
+        if (
+            cleaned.get("frequency") == Subscription.Frequency.NEVER
+            and not any(cleaned.get(name) for name in alerts)
+            and cleaned.get("threshold_usd") is None
+            and not self.errors
+        ):
+            self.add_error("frequency", "Pick a digest, or at least one alert below.")
         if not getattr(self.user, "email", ""):
             raise forms.ValidationError(
                 "Your account has no email address: ask an administrator to add one."

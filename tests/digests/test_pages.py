@@ -111,3 +111,14 @@ def test_the_preview_is_the_mail_s_html_under_a_policy_of_its_own(ana_client, su
 def test_signed_out_visitors_go_to_the_login(client):
     response = client.get("/subscriptions/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_subscription_of_nothing_is_refused(ana_client):
+    response = ana_client.post(
+        "/subscriptions/new/", {**GOOD, "frequency": "never", "alert_stage": ""}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["frequency"] == [
+        "Pick a digest, or at least one alert below."
+    ]
+    assert not Subscription.objects.exists()
