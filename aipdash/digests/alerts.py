@@ -70,7 +70,8 @@ def window_end(now: dt.datetime) -> dt.datetime:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND xact_start IS NOT NULL AND pid <> pg_backend_pid() AND state <> 'idle'"
+            "AND backend_type = 'client backend' AND xact_start IS NOT NULL "
+            "AND pid <> pg_backend_pid() AND state <> 'idle'"
         )
         (oldest,) = cursor.fetchone()
     return min(now, oldest) if oldest is not None else now
