@@ -5,10 +5,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aipdash.digests import schedule
-from aipdash.digests.models import SentMail
+from aipdash.digests import access, digest, schedule
+from aipdash.digests.models import SentMail, Subscription
 from tests.digests.conftest import backdate, html_part, text_part
 from tests.factories import CommitmentFactory, PartnerFactory, ProjectFactory
 
@@ -147,3 +150,27 @@ def test_weekly_slots_fall_on_the_weekday_and_hour_of_the_time_zone(subscribe):
     assert schedule.next_slot(sub, now) == dt.datetime(
         2025, 12, 15, 9, 0, tzinfo=schedule.zone_of("Asia/Tokyo")
     )
+
+
+def _digest_queries(subscribe, changed):
+    """Queries to build a digest whose window holds `changed` edited projects."""
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    projects = [ProjectFactory(stage="development") for _ in range(changed)]
+    for project in projects:
+        backdate(project, week_ago - dt.timedelta(days=1))
+        project.stage = "construction"
+        project.save()
+    sub = subscribe(query="country=US", created_at=week_ago)
+    view = access.open_view(sub.user, sub.query)
+    cache.clear()  # both cold
+    with CaptureQueriesContext(connection) as queries:
+        content = digest.build(sub, view, week_ago, timezone.now())
+    assert content.changes.total >= changed
+    return len(queries)
+
+
+def test_a_digest_costs_no_more_queries_for_30_changes_than_for_3(subscribe, subscriber):
+    few = _digest_queries(subscribe, 3)
+    Subscription.objects.all().delete()
+    many = _digest_queries(subscribe, 30)
+    assert many <= few  # (the first may fill a per-process cache the second finds)
