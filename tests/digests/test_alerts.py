@@ -5,6 +5,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -111,3 +113,23 @@ def test_a_record_going_stale_is_named_once(smtp, subscribe, before, settings):
     assert alerts.scan() == 1
     assert "- Record went stale: Project Old figures" in text_part(smtp.messages[0])
     assert alerts.scan() == 0
+
+
+def _scan_queries(subscribe, before, changed):
+    projects = [ProjectFactory(stage="development") for _ in range(changed)]
+    for project in projects:
+        backdate(project, before - dt.timedelta(days=1))
+    AlertCursor.objects.update_or_create(pk=1, defaults={"scanned_until": before})
+    for project in projects:
+        project.stage = "construction"
+        project.save()
+    with CaptureQueriesContext(connection) as queries:
+        assert alerts.scan() == 1
+    return len(queries)
+
+
+def test_a_scan_costs_no_more_queries_for_30_changes_than_for_3(smtp, subscribe, before):
+    subscribe(alert_stage=True, alert_commitment=True, created_at=before)
+    few = _scan_queries(subscribe, before, 3)
+    many = _scan_queries(subscribe, before, 30)
+    assert many <= few
