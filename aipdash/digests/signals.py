@@ -13,6 +13,7 @@ from aipdash.digests.tasks import scan_alerts
 from projects.models import Commitment, Participation, Project
 
 WATCHED = (Project, Commitment, Participation)
+MARK = "digests_scan_mark"  # on the connection: where this transaction's scan was registered
 
 
 def enqueue_scan() -> None:
@@ -27,7 +28,18 @@ def enqueue_scan() -> None:
 
 
 def _pending() -> bool:
-    return any(entry[1] is enqueue_scan for entry in connection.run_on_commit)
+    """Whether this transaction's callbacks already hold the scan. O(1): an import's
+    transaction holds a callback per row (the data version's), so the list is not searched;
+    the mark is the list and the place of ours in it (a savepoint's rollback makes a new list:
+    the scan is then registered again, and a second task finds nothing to mail)."""
+    mark = getattr(connection, MARK, None)
+    hooks = connection.run_on_commit
+    return (
+        mark is not None
+        and mark[0] is hooks
+        and len(hooks) > mark[1]
+        and hooks[mark[1]][1] is enqueue_scan
+    )
 
 
 def written(sender: Any, **kwargs: Any) -> None:
@@ -37,6 +49,8 @@ def written(sender: Any, **kwargs: Any) -> None:
     if connection.in_atomic_block and _pending():
         return
     transaction.on_commit(enqueue_scan)
+    if connection.in_atomic_block:
+        setattr(connection, MARK, (connection.run_on_commit, len(connection.run_on_commit) - 1))
 
 
 for model in WATCHED:
