@@ -9,10 +9,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from aipdash.digests import schedule
 from aipdash.digests.models import Subscription
+from aipdash.digests.tokens import unsubscribe_url
 from tests.browser.helpers import csp_violations, watch
 from tests.digests import conftest as digests
 from tests.digests.conftest import backdate, html_part
@@ -82,3 +84,18 @@ def test_a_digest_mail_reads_without_scripts_or_the_network(browser, smtp, subsc
     assert "$3bn" in text and "Old figures" in text and sub.name in text
     screenshot("digest-mail", of=page)
     context.close()
+
+
+def test_unsubscribe_from_a_mail_signed_out(page, live_server, subscribe, screenshot):
+    sub = subscribe(name="US data centres")
+    watch(page)
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + unsubscribe_url(sub).removeprefix(settings.SITE_URL))
+    assert "Unsubscribe from “US data centres”?" in page.inner_text("h1")
+    screenshot("unsubscribe")
+    page.click("button:has-text('Unsubscribe')")
+    page.wait_for_selector("h1:has-text('Unsubscribed')")
+    sub.refresh_from_db()
+    assert not sub.active
+    assert csp_violations(page) == []
+    assert page.problems == []
