@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks_db",  # the task queue of django.tasks, as a table
     "aipdash.jobs",  # work that outlives a request: jobs, their pages, the worker
     "aipdash.boardpack",  # board packs (PDF) made by the worker
+    "aipdash.digests",  # subscriptions: digests and alerts by email
     "partners",
     "projects",
     "axes",  # login throttling (see "Login throttling" below)
@@ -388,6 +389,32 @@ BOARDPACK_PER_LINK = env.int("BOARDPACK_PER_LINK", default=3)
 # A CSV, or a whole Excel workbook, of more rows than this is made by a job (its page, then the
 # download) instead of in the request; smaller ones download at once.
 EXPORT_JOB_ROWS = env.int("EXPORT_JOB_ROWS", default=20_000)
+# Email (aipdash/digests/): EMAIL_URL as django-environ reads it: smtp+tls://user:password@host:587
+# in production; by default the console backend, so `make run` prints every mail to its log.
+# Mails link back to the site at SITE_URL (a mail has no request to take the host from).
+# Django 6.1's MAILERS (the EMAIL_* settings are deprecated), made from django-environ's reading.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+_email_timeout = env.int("EMAIL_TIMEOUT", default=30)
+_mailer_options: dict[str, object] = {}
+if _email["EMAIL_BACKEND"].endswith(".smtp.EmailBackend"):
+    _mailer_options = {
+        "host": _email["EMAIL_HOST"],
+        "port": _email["EMAIL_PORT"],
+        "username": _email["EMAIL_HOST_USER"],
+        "password": _email["EMAIL_HOST_PASSWORD"],
+        "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+        "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+        "timeout": _email_timeout,
+    }
+elif _email.get("EMAIL_FILE_PATH"):
+    _mailer_options = {"file_path": _email["EMAIL_FILE_PATH"]}
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _mailer_options}}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="AIP Dashboard <aipdash@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A mail is tried this many times (an SMTP server refusing or away) before it is recorded as
+# failed.
+DIGEST_MAX_ATTEMPTS = env.int("DIGEST_MAX_ATTEMPTS", default=5)
 
 # Shared dashboard links (aipdash/sharing/services.py): how long they may last, and which origins
 # may

@@ -33,6 +33,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("api-tokens/", include("api.token_urls")),
     path("jobs/", include("aipdash.jobs.urls")),
+    path("", include("aipdash.digests.urls")),
     path("admin/", admin.site.urls),
 ]
 

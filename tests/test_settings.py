@@ -34,6 +34,7 @@ def production_env():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "aip.example.com",
         "SECURE_SSL_REDIRECT": "true",
+        "EMAIL_URL": "smtp+tls://aipdash:change-me@smtp.example.com:587",
     }
 
 
@@ -41,6 +42,15 @@ def test_check_deploy_is_clean_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "DEBUG", **production_env())
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_refuses_production_without_a_mail_server():
+    """The console backend (EMAIL_URL's default, for `make run`) sends no mail: Django 6.1's
+    deployment check refuses it, so the release unit stops before such a deploy."""
+    env = {k: v for k, v in production_env().items() if k != "EMAIL_URL"}
+    result = manage("check", "--deploy", **env)
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr + result.stdout
 
 
 def test_secret_key_is_required_when_debug_is_off():

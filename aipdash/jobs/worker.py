@@ -5,7 +5,8 @@ it running in the same transaction (SQLite: an exclusive transaction), so one ta
 worker however many run. It does not notice a worker that died mid-task (its task stays
 "running"): our jobs carry their own lease (runner.py), and every worker runs `Chores` in a
 thread: the reaper every JOB_LEASE_SECONDS / 3 seconds, the pruning of old jobs every hour
-(services.py). Both are idempotent, so any number of workers may run them.
+(services.py), and the chores features register (periodic.py: the digests' scheduler). All are
+idempotent, so any number of workers may run them.
 """
 
 import logging
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.db import DatabaseError, OperationalError, close_old_connections, connections
 from django_tasks_db.management.commands.db_worker import Worker
 
+from aipdash.jobs.periodic import CHORES
 from aipdash.jobs.services import prune_jobs, reap_lost_jobs
 
 logger = logging.getLogger("aipdash.jobs")
@@ -29,8 +31,10 @@ class Chores(threading.Thread):
     def __init__(self) -> None:
         super().__init__(name="job-chores", daemon=True)
         self.stopped = threading.Event()
-        self.interval = max(1.0, settings.JOB_LEASE_SECONDS / 3)
+        # At most 10 s, so a chore due every minute runs within 10 s of being due.
+        self.interval = min(10.0, max(1.0, settings.JOB_LEASE_SECONDS / 3))
         self.pruned_at = 0.0
+        self.ran_at: dict[str, float] = {}
 
     def run(self) -> None:
         try:
@@ -50,6 +54,15 @@ class Chores(threading.Thread):
                 self.pruned_at = time.monotonic()
         except DatabaseError:
             logger.exception("job chores: the database failed; trying again later")
+        for chore in list(CHORES.values()):
+            if time.monotonic() - self.ran_at.get(chore.name, -chore.every) < chore.every:
+                continue
+            self.ran_at[chore.name] = time.monotonic()
+            try:
+                chore.run()
+            except Exception:  # one chore's failure must not stop the others or the reaper
+                logger.exception("chore %s failed; it runs again when next due", chore.name)
+            close_old_connections()
 
 
 class JobWorker(Worker):

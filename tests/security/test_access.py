@@ -136,6 +136,17 @@ def site_rules(records, share, api_token):
         "s/<str:token>/exports/csv/<slug:chart>/": (f"/s/{token}/exports/csv/{CHART}/", public),
         "s/<str:token>/jobs/<uuid:job_id>/": (f"/s/{token}/jobs/{NO_JOB}/", (404,) * 5),
         "s/<str:token>/jobs/<uuid:job_id>/file": (f"/s/{token}/jobs/{NO_JOB}/file", (404,) * 5),
+        # Subscriptions (aipdash/digests/): a page of the site; a subscription only to its
+        # owner (none has this id: 404); unsubscribe by its signed link only (forged: 400).
+        "subscriptions/": ("/subscriptions/", page),
+        "subscriptions/new/": ("/subscriptions/new/", post_only),
+        "subscriptions/<int:pk>/": ("/subscriptions/999999/", (LOGIN, 403, 404, 404, 404)),
+        "subscriptions/<int:pk>/delete/": ("/subscriptions/999999/delete/", post_only),
+        "subscriptions/<int:pk>/preview/": (
+            "/subscriptions/999999/preview/",
+            (LOGIN, 403, 404, 404, 404),
+        ),
+        "unsubscribe/<str:token>/": ("/unsubscribe/forged/", (400,) * 5),
         **api_rules(records),
         "api/charts/": ("/api/charts/", API),
         "api/charts/<str:chart>/": (f"/api/charts/{CHART}/", API),
