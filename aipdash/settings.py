@@ -415,6 +415,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # A mail is tried this many times (an SMTP server refusing or away) before it is recorded as
 # failed.
 DIGEST_MAX_ATTEMPTS = env.int("DIGEST_MAX_ATTEMPTS", default=5)
+# Each digest carries its view's board pack (a PDF made by the worker's Chromium, as the
+# dashboard's button makes it); larger than DIGEST_PACK_MAX_BYTES it is linked, not attached.
+DIGEST_BOARD_PACK = env.bool("DIGEST_BOARD_PACK", default=True)
+DIGEST_PACK_MAX_BYTES = env.int("DIGEST_PACK_MAX_BYTES", default=5 * 1024 * 1024)
 
 # Shared dashboard links (aipdash/sharing/services.py): how long they may last, and which origins
 # may

@@ -15,9 +15,12 @@ import datetime as dt
 import logging
 import zoneinfo
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from aipdash.boardpack.pack import PackView, ViewUnavailable
+from aipdash.boardpack.render import PackFailed, render_board_pack
 from aipdash.digests import alerts, digest, mails, sending
 from aipdash.digests.access import ViewClosed, check_at_send
 from aipdash.digests.models import SentMail, Subscription
@@ -76,6 +79,28 @@ def due(now: dt.datetime) -> list[tuple[Subscription, dt.datetime]]:
     return out
 
 
+def board_pack(sub: Subscription, query: str) -> tuple[bytes | None, str]:
+    """The view's board pack to attach (the subscriber's view, as their own pack), and a line
+    for the mail saying what became of it: over DIGEST_PACK_MAX_BYTES it is not attached (the
+    mail links to the view, whose "Board pack" button makes it); a pack that fails does not
+    hold the digest back."""
+    if not settings.DIGEST_BOARD_PACK:
+        return None, ""
+    made_by = sub.user.get_full_name() or sub.user.get_username()
+    try:
+        pdf = render_board_pack(PackView(query=query, reader_id=sub.user_id), made_by=made_by)
+    except (ViewUnavailable, PackFailed) as error:
+        logger.warning("digest of subscription %s without its board pack: %s", sub.pk, error)
+        return None, "The board pack could not be made this time: open the view to make one."
+    limit: int = settings.DIGEST_PACK_MAX_BYTES
+    if len(pdf) > limit:
+        return None, (
+            f"The board pack ({len(pdf) // 1024:,} KB) is too large to attach: open the view "
+            "and press “Board pack (PDF)”."
+        )
+    return pdf, "The board pack of this view is attached (PDF)."
+
+
 def prepare(sub: Subscription, slot: dt.datetime) -> SentMail | None:
     """Build and record the digest of `sub` for the window ending at `slot` (queued, not sent);
     None when it is not to be mailed (the view no longer opens, no address, done already)."""
@@ -96,15 +121,16 @@ def prepare(sub: Subscription, slot: dt.datetime) -> SentMail | None:
         return None
     start = sub.digest_until or sub.created_at
     content = digest.build(sub, view, start, slot)
+    pdf, pack_note = board_pack(sub, view.query)
     message = mails.build(
         to=sub.user.email,
         subject=f"AIP {sub.get_frequency_display().lower()} digest: {sub.name}",
         template="digests/mail/digest",
-        context={"digest": content, "subscription": sub},
+        context={"digest": content, "subscription": sub, "pack_note": pack_note},
         unsubscribe=sub,
     )
-    # TODO(board pack, after i19a's merge): attach the view's PDF here, e.g.
-    # message.attach("board-pack.pdf", render_board_pack(view.query, made_by=sub.user), ...).
+    if pdf is not None:  # before the record: the recorded bytes are the mail as sent
+        message.attach(f"aip-board-pack-{slot:%Y-%m-%d}.pdf", pdf, "application/pdf")
     with transaction.atomic():
         mail = sending.record(
             user=sub.user,

@@ -123,3 +123,9 @@ def run_tasks() -> int:
 
 def tomorrow() -> dt.datetime:
     return timezone.now() + dt.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _no_board_pack_unless_asked(settings):
+    """A digest's board pack starts Chromium (seconds): only the tests about it make one."""
+    settings.DIGEST_BOARD_PACK = False

@@ -2,6 +2,8 @@
 stale records, the link to the view, plain-text and HTML parts, and the unsubscribe header."""
 
 import datetime as dt
+import shutil
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -174,3 +176,30 @@ def test_a_digest_costs_no_more_queries_for_30_changes_than_for_3(subscribe, sub
     Subscription.objects.all().delete()
     many = _digest_queries(subscribe, 30)
     assert many <= few  # (the first may fill a per-process cache the second finds)
+
+
+@pytest.mark.browser  # the pack is printed by Debian's Chromium
+def test_a_digest_carries_its_views_board_pack_or_says_why_not(smtp, subscribe, settings, tmp_path):
+    settings.DIGEST_BOARD_PACK = True
+    sub, *_ = _week(subscribe)
+    now = timezone.now() + dt.timedelta(days=1)
+    sub.hour = now.hour
+    sub.save()
+    assert schedule.run(now) == 1
+    message = smtp.messages[0]
+    [pdf] = [part for part in message.walk() if part.get_content_type() == "application/pdf"]
+    assert pdf.get_filename().startswith("aip-board-pack-")
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(pdf.get_payload(decode=True))
+    pdftotext = shutil.which("pdftotext") or "pdftotext"
+    words = subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True).stdout
+    assert "BOARD PACK" in words and "Abilene" in words  # the subscriber's view, on paper
+    assert "The board pack of this view is attached (PDF)." in text_part(message)
+
+    # Over the size limit: not attached, and the mail says where to make it.
+    settings.DIGEST_PACK_MAX_BYTES = 1000
+    later = now + dt.timedelta(days=1)
+    assert schedule.run(later) == 1
+    message = smtp.messages[1]
+    assert not [p for p in message.walk() if p.get_content_type() == "application/pdf"]
+    assert "is too large to attach" in text_part(message)
