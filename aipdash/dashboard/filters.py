@@ -14,12 +14,13 @@ form sends for "any", means no filter.
 """
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from urllib.parse import urlencode
 
 from django_countries import countries
 
 from aipdash.charts.data import LABELS
+from aipdash.history import asof, dates
 
 MAX_QUERY_LENGTH = 2048  # characters of the whole query string
 MAX_VALUE_LENGTH = 80  # characters of one value
@@ -34,7 +35,9 @@ CHOICES = {
 }
 MULTI = ("partner", "kind", "stage", "energy_source", "country")
 YEARS = ("online_from", "online_to")
-PARAMETERS = frozenset(MULTI + YEARS)
+# The day a view shows and the day it is compared with (aipdash/history/dates.py).
+DATES = dates.PARAMETERS
+PARAMETERS = frozenset(MULTI + YEARS + DATES)
 
 FIELD_LABELS = {
     "partner": "Partner",
@@ -44,6 +47,7 @@ FIELD_LABELS = {
     "country": "Country",
     "online_from": "Online from (year)",
     "online_to": "Online to (year)",
+    **dates.FIELD_LABELS,
     "query": "Address",
 }
 
@@ -71,10 +75,16 @@ class DashboardFilters:
     country: tuple[str, ...] = ()
     online_from: int | None = None
     online_to: int | None = None
+    # The portfolio as it stood at the end of this day (None: today's), and the day the view
+    # is compared with (None: no comparison): docs/as-of.md.
+    as_of: dt.date | None = None
+    compare: dt.date | None = None
 
     @classmethod
-    def from_query(cls, query, *, partner_slugs) -> "DashboardFilters":
-        """Parse a QueryDict (or a dict of lists); `partner_slugs` are the partners that exist."""
+    def from_query(cls, query, *, partner_slugs, first_day=None, today=None) -> "DashboardFilters":
+        """Parse a QueryDict (or a dict of lists); `partner_slugs` are the partners that exist.
+        `first_day` and `today` bound the dates (by default the portfolio's first record's day,
+        read only when a date is given, and today in the site's time zone)."""
         errors: dict[str, str] = {}
         lists = {key: list(query.getlist(key)) for key in query}
         total = sum(len(k) + len(v) + 2 for k, values in lists.items() for v in values)
@@ -136,6 +146,17 @@ class DashboardFilters:
             errors["online_to"] = (
                 f"The range runs backwards: {values['online_from']} is after {values['online_to']}."
             )
+        if any(dates._values(lists, key) for key in DATES):
+            try:
+                days = dates.ViewDates.from_query(
+                    lists,
+                    first_day=asof.first_day() if first_day is None else first_day,
+                    today=dates.today() if today is None else today,
+                )
+            except dates.DateError as error:
+                errors.update(error.errors)
+            else:
+                values |= {"as_of": days.as_of, "compare": days.compare}
         if errors:
             raise FilterError(errors)
         return cls(**values)
@@ -150,6 +171,9 @@ class DashboardFilters:
         for key in YEARS:
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
+        for key in DATES:
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key).isoformat()
         return data
 
     @classmethod
@@ -157,6 +181,7 @@ class DashboardFilters:
         """Filters stored by `to_json` (trusted: written by us); unknown keys are dropped."""
         values = {key: tuple(sorted(data[key])) for key in MULTI if data.get(key)}
         values |= {key: int(data[key]) for key in YEARS if data.get(key) is not None}
+        values |= {key: dt.date.fromisoformat(data[key]) for key in DATES if data.get(key)}
         return cls(**values)
 
     def items(self) -> list[tuple[str, str]]:
@@ -191,6 +216,25 @@ class DashboardFilters:
             or self.online_from is not None
             or self.online_to is not None
         )
+
+    @property
+    def reading(self) -> asof.Live | asof.AsOf:
+        """Where the view's rows come from: the live tables, or the history at the end of
+        its as-of day."""
+        return asof.Live() if self.as_of is None else asof.AsOf.end_of(self.as_of)
+
+    @property
+    def is_live(self) -> bool:
+        """Today's portfolio (compared with a day or not)."""
+        return self.as_of is None
+
+    def shown(self) -> "DashboardFilters":
+        """The view's own figures, without the comparison (what the selectors compute)."""
+        return replace(self, compare=None)
+
+    def earlier(self) -> "DashboardFilters | None":
+        """The same filters on the day compared with (None: no comparison)."""
+        return None if self.compare is None else replace(self, as_of=self.compare, compare=None)
 
     def online_range(self) -> tuple[dt.date | None, dt.date | None]:
         """The expected-online date bounds of the year range (inclusive)."""
