@@ -5,6 +5,9 @@ for a data island, and its table cells formatted for people. Views call `context
 `chart()` and `csv_lines()`; they hold no query and no figure logic.
 """
 
+from dataclasses import replace
+
+from django.conf import settings
 from django.db.models import Max, Min
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -20,6 +23,7 @@ from aipdash.core.cache.payloads import cached
 from aipdash.dashboard import filters as filters_
 from aipdash.dashboard import selectors
 from aipdash.dashboard.filters import YEAR_MAX, YEAR_MIN, DashboardFilters, FilterError
+from aipdash.history import asof, dates
 from partners.models import Partner
 from projects.models import Project, ProjectSum
 
@@ -93,6 +97,22 @@ def describe(filters: DashboardFilters) -> list[tuple[str, str]]:
     return filters_.describe(filters, partner_names())
 
 
+def first_day():
+    """The day of the portfolio's first record (the date fields' minimum), cached."""
+    return cached("first-day", "", asof.first_day, local=True)
+
+
+def past_context(filters: DashboardFilters) -> dict:
+    """What the date fields and the banner of a view of the past need."""
+    return {
+        "first_day": first_day(),
+        "today": dates.today(),
+        "time_zone": settings.TIME_ZONE,
+        "today_query": replace(filters, as_of=None, compare=None).canonical(),
+        "uncompared_query": replace(filters, compare=None).canonical(),
+    }
+
+
 def filter_options() -> dict:
     return cached("filter-options", "", _filter_options, local=True)
 
@@ -161,6 +181,7 @@ def context(
         "open": set(open_filters),
         "shared": shared,
         "options": options_for(filters, scope),
+        "past": SimpleLazyObject(lambda: past_context(filters)),
         "headline": SimpleLazyObject(lambda: headline(filters)),
         "chart_data": SimpleLazyObject(lambda: [chart_data(name, filters) for name in CHART_NAMES]),
         "chart_blocks": SimpleLazyObject(

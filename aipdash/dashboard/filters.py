@@ -262,4 +262,7 @@ def describe(filters: DashboardFilters, names: dict | None = None) -> list[tuple
             parts.append((FIELD_LABELS[key], ", ".join(names)))
     if filters.online_from is not None or filters.online_to is not None:
         parts.append((OPENABLE_LABELS["online"], years_text(filters)))
+    for key in DATES:
+        if getattr(filters, key) is not None:
+            parts.append((FIELD_LABELS[key], dates.spoken(getattr(filters, key))))
     return parts
