@@ -34,14 +34,23 @@ TABLE_ROWS_MAX = 500
 
 
 def chart_data(name: str, filters: DashboardFilters) -> ChartData:
-    """The chart's rows alone, cached: what the API returns (no figure, no table text)."""
-    return cached(
-        f"chart-data:{name}", filters.canonical(), lambda: selectors.CHARTS[name](filters)
-    )
+    """The chart's rows alone, cached: what the API returns (no figure, no table text). A
+    comparison's rows are the view's own (the earlier day's are chart_data of
+    `filters.earlier()`)."""
+    shown = filters.shown()
+    return cached(f"chart-data:{name}", shown.canonical(), lambda: selectors.CHARTS[name](shown))
 
 
 def _build(name: str, filters: DashboardFilters) -> ChartCard:
-    return card(chart_data(name, filters), rows_max=TABLE_ROWS_MAX)
+    earlier = filters.earlier()
+    if earlier is None:
+        return card(chart_data(name, filters), rows_max=TABLE_ROWS_MAX)
+    return card(
+        chart_data(name, filters),
+        rows_max=TABLE_ROWS_MAX,
+        earlier=chart_data(name, earlier),
+        earlier_label=f"On {dates.spoken(earlier.as_of)}" if earlier.as_of else "Earlier",
+    )
 
 
 def chart(name: str, filters: DashboardFilters) -> ChartCard:
@@ -79,9 +88,8 @@ def chart_html(name: str, filters: DashboardFilters, *, base_path: str, query: s
 def headline(filters: DashboardFilters) -> dict:
     # "-2": its keys changed (announced money and grid links apart); a process of the new code
     # must not read a dict of the old one cached under the same data version.
-    return cached(
-        "headline-2", filters.canonical(), lambda: selectors.headline(filters), local=True
-    )
+    shown = filters.shown()
+    return cached("headline-2", shown.canonical(), lambda: selectors.headline(shown), local=True)
 
 
 def partner_slugs() -> frozenset[str]:
