@@ -79,6 +79,9 @@ class DashboardFilters:
     # is compared with (None: no comparison): docs/as-of.md.
     as_of: dt.date | None = None
     compare: dt.date | None = None
+    # A frozen share link's instant (never from a query string: aipdash/sharing/services.py):
+    # the portfolio as it stood just before it, unless an as-of day is set.
+    at: dt.datetime | None = None
 
     @classmethod
     def from_query(cls, query, *, partner_slugs, first_day=None, today=None) -> "DashboardFilters":
@@ -191,7 +194,9 @@ class DashboardFilters:
             value = getattr(self, f.name)
             if value is None or value == ():
                 continue
-            if isinstance(value, tuple):
+            if isinstance(value, dt.datetime):  # a frozen instant, in UTC
+                pairs.append((f.name, value.astimezone(dt.UTC).isoformat()))
+            elif isinstance(value, tuple):
                 pairs.extend((f.name, v) for v in value)
             else:
                 pairs.append((f.name, str(value)))
@@ -221,12 +226,14 @@ class DashboardFilters:
     def reading(self) -> asof.Live | asof.AsOf:
         """Where the view's rows come from: the live tables, or the history at the end of
         its as-of day."""
-        return asof.Live() if self.as_of is None else asof.AsOf.end_of(self.as_of)
+        if self.as_of is not None:
+            return asof.AsOf.end_of(self.as_of)
+        return asof.Live() if self.at is None else asof.AsOf(self.at)
 
     @property
     def is_live(self) -> bool:
         """Today's portfolio (compared with a day or not)."""
-        return self.as_of is None
+        return self.as_of is None and self.at is None
 
     def shown(self) -> "DashboardFilters":
         """The view's own figures, without the comparison (what the selectors compute)."""
