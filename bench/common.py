@@ -19,6 +19,7 @@ def as_of_query():
 def compare_query():
     return f"compare={COMPARE_DAY}&{FILTER_QUERY}"
 
+
 CSV_CHART = "capacity_online"
 REFERENCE_CHART = "capacity_online"  # the chart partial of the 32-connection run's headline
 HX = {"HX-Request": "true"}

@@ -21,7 +21,7 @@ COLOUR = "rgba(90, 100, 115, 0.9)"
 def overlay(figure: Figure, earlier: Figure, label: str) -> Figure:
     """`figure` with the traces of `earlier` (the same chart on the earlier day) added, light."""
     added: list[dict[str, Any]] = []
-    totals: dict[tuple[str, str], dict[Any, float]] = {}
+    totals: dict[tuple[str, str, str], dict[Any, float]] = {}
     for trace in earlier.get("data", []):
         kind = trace.get("type", "scatter")
         if kind == "bar":
@@ -29,7 +29,7 @@ def overlay(figure: Figure, earlier: Figure, label: str) -> Figure:
             categories = trace.get("y" if horizontal else "x") or []
             values = trace.get("x" if horizontal else "y") or []
             axes = (trace.get("xaxis", "x"), trace.get("yaxis", "y"), "h" if horizontal else "v")
-            sums = totals.setdefault(axes, {})  # type: ignore[arg-type]
+            sums = totals.setdefault(axes, {})
             for category, value in zip(categories, values, strict=False):
                 sums[category] = sums.get(category, 0.0) + float(value or 0)
         elif kind == "scatter":
