@@ -93,7 +93,7 @@ def capital_bridge(filters: DashboardFilters) -> ChartData:
     leverage, and against the total target; each year says what it rests on."""
     groups = capital_groups(projects(filters))
     medians = cost_per_mw_medians()  # of the whole portfolio: a cost per MW is not a filter's
-    targets, target_qs = _targets()
+    targets, target_qs = _targets(filters)
     equity_target = next((t["amount_usd"] for t in targets if t["scope"] == "equity"), None)
     total_target = next((t["amount_usd"] for t in targets if t["scope"] == "total"), None)
     equity = committed_money(filters)["equity_committed"]
