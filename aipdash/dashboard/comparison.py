@@ -5,6 +5,8 @@ Its own module, read by the dashboard's views only: the changes list is the audi
 which sharing (a user of `blocks`) may not import.
 """
 
+from typing import Any
+
 from django.utils.functional import SimpleLazyObject
 
 from aipdash.audit import changes
@@ -13,7 +15,7 @@ from aipdash.dashboard.filters import DashboardFilters
 from aipdash.history import asof, compare
 
 
-def compared(filters: DashboardFilters) -> dict | None:
+def compared(filters: DashboardFilters) -> dict[str, Any] | None:
     """The comparison's context (None: the view compares with nothing)."""
     earlier = filters.earlier()
     if earlier is None or filters.compare is None:
@@ -25,5 +27,5 @@ def compared(filters: DashboardFilters) -> dict | None:
     }
 
 
-def lazily(filters: DashboardFilters) -> SimpleLazyObject:
+def lazily(filters: DashboardFilters) -> SimpleLazyObject:  # type: ignore[type-arg]
     return SimpleLazyObject(lambda: compared(filters))

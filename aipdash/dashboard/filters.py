@@ -207,10 +207,10 @@ class DashboardFilters:
             raise FilterError(errors)
         return cls(**values)
 
-    def to_json(self) -> dict[str, list[str] | int]:
+    def to_json(self) -> dict[str, list[str] | int | str]:
         """The filters as plain JSON (stored by shared links): only set filters, lists for
         the categorical ones. Not the scenario: a link stores its assumptions apart."""
-        data = {}
+        data: dict[str, list[str] | int | str] = {}
         for key in MULTI:
             if getattr(self, key):
                 data[key] = list(getattr(self, key))

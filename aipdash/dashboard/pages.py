@@ -8,8 +8,9 @@ dashboard's page helpers without importing its views.
 
 from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Concatenate
+from typing import Any, Concatenate
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -54,14 +55,14 @@ def bad_filters(
     return render(request, template, context, status=400)
 
 
-def dashboard_filters(request) -> DashboardFilters:
+def dashboard_filters(request: HttpRequest) -> DashboardFilters:
     """The query string's filters, with its scenario resolved for the reader: FilterError for
     a wrong filter and for a scenario the reader may not see (one query when there is one)."""
     filters = DashboardFilters.from_query(request.GET, partner_slugs=blocks.partner_slugs())
     return with_scenario(filters, request.user)
 
 
-def with_scenario(filters: DashboardFilters, user) -> DashboardFilters:
+def with_scenario(filters: DashboardFilters, user: User | AnonymousUser) -> DashboardFilters:
     """`filters` with its scenario's assumptions, if `user` may see it; FilterError naming it
     otherwise (the same for an unknown one and another user's private one)."""
     if filters.scenario is None:
@@ -73,7 +74,7 @@ def with_scenario(filters: DashboardFilters, user) -> DashboardFilters:
     return filters.with_scenario(AppliedScenario.of(scenario))
 
 
-def scenario_choices(user) -> list[dict]:
+def scenario_choices(user: User | AnonymousUser) -> list[dict[str, Any]]:
     """The scenarios the filter bar offers the reader: slug, name, owner and last change."""
     return [
         {

@@ -6,6 +6,7 @@ them with the same selectors on two readings).
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from aipdash.core.formatting import power, usd
 
@@ -23,7 +24,9 @@ class Change:
     direction: str
 
 
-def change(now: float | Decimal | None, then: float | Decimal | None, fmt: Callable) -> Change:
+def change(
+    now: float | Decimal | None, then: float | Decimal | None, fmt: Callable[[float], str]
+) -> Change:
     """The change from `then` to `now` (an unknown value counts as zero), formatted by `fmt`."""
     a, b = float(now or 0), float(then or 0)
     delta = a - b
@@ -38,7 +41,7 @@ def count(n: float) -> str:
 
 
 # The headline's figures compared, by tile: (where in the headline dict, how to print it).
-FIGURES: dict[str, tuple[Callable[[Mapping], object], Callable]] = {
+FIGURES: dict[str, tuple[Callable[[Mapping[str, Any]], Any], Callable[[float], str]]] = {
     "equity_committed": (lambda h: h["equity_committed"], usd),
     "total_committed": (lambda h: h["total_committed"], usd),
     "raised": (lambda h: h["raised"]["amount_raised_usd"] if h["raised"] else None, usd),
@@ -49,9 +52,6 @@ FIGURES: dict[str, tuple[Callable[[Mapping], object], Callable]] = {
 }
 
 
-def headline_changes(now: Mapping, then: Mapping) -> dict[str, Change]:
+def headline_changes(now: Mapping[str, Any], then: Mapping[str, Any]) -> dict[str, Change]:
     """Each compared headline figure's change from the headline `then` to `now`."""
-    return {
-        key: change(read(now), read(then), fmt)  # type: ignore[arg-type]
-        for key, (read, fmt) in FIGURES.items()
-    }
+    return {key: change(read(now), read(then), fmt) for key, (read, fmt) in FIGURES.items()}

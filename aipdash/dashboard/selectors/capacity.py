@@ -60,7 +60,7 @@ def _scenario_column(filters: DashboardFilters) -> tuple[Column, ...]:
     return (Column(beside.SCENARIO_MW, f"Capacity under “{filters.applied.name}”", "MW"),)
 
 
-def _scenario_extras(filters: DashboardFilters) -> dict:
+def _scenario_extras(filters: DashboardFilters) -> dict[str, str]:
     return {"scenario": filters.applied.name} if filters.applied is not None else {}
 
 
@@ -197,7 +197,7 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
         {"date": d, "side": side, "mw": value}
         for (d, side), value in sorted(mw.items(), key=lambda kv: (_sortable(kv[0][0]), kv[0][1]))
     ]
-    columns = (
+    columns: tuple[Column, ...] = (
         Column("date", "Expected online"),
         Column("side", "Side"),
         Column("mw", "Capacity", "MW"),

@@ -58,7 +58,7 @@ CAPACITY_SIDE = {
 }
 
 
-def _capacity(rows: Iterable[dict], key: str = "mw") -> dict:
+def _capacity(rows: Iterable[dict[str, Any]], key: str = "mw") -> dict[str, Any]:
     """MW operational and in the pipeline per CAPACITY_SIDE, and the number of projects, from
     the rows of project_sums (no query of its own). Summed exactly (Decimal), made a float
     once: the figure does not depend on the order of the rows."""

@@ -42,7 +42,7 @@ def _cases(filters: DashboardFilters) -> list[tuple[str, Assumptions]]:
     return cases
 
 
-def _scenario_extras(filters: DashboardFilters) -> dict:
+def _scenario_extras(filters: DashboardFilters) -> dict[str, str]:
     return {"scenario": filters.applied.name} if filters.applied is not None else {}
 
 
@@ -54,7 +54,7 @@ def power_balance(filters: DashboardFilters) -> ChartData:
     moved = {case: arithmetic.apply_to_phases(groups, a) for case, a in _cases(filters)}
     years = arithmetic.years_of(*moved.values())
     this_year = dt.date.today().year
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     in_words: dict[str, str] = {}
     for case, case_rows in moved.items():
         balance = arithmetic.power_balance(case_rows, years, from_year=this_year)
@@ -99,7 +99,7 @@ def capital_bridge(filters: DashboardFilters) -> ChartData:
     equity_target = next((t["amount_usd"] for t in targets if t["scope"] == "equity"), None)
     total_target = next((t["amount_usd"] for t in targets if t["scope"] == "total"), None)
     equity = committed_money(filters)["equity_committed"]
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     extras: dict[str, Any] = {"leverage": {}, "financed_usd": {}, "undated": {}}
     for case, a in _cases(filters):
         leverage = arithmetic.resolve_leverage(a, equity_target, total_target)
