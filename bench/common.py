@@ -3,10 +3,24 @@
 Every view is a dict: key (stable, used in the JSON), label (for people), path, headers.
 """
 
+import datetime as dt
 import math
 
 FILTER_QUERY = "stage=construction"  # the filter change: one box of the Stage filter
 SCENARIO = "everything-a-year-late"  # shipped with the demo (aipdash/scenarios/demo.py)
+# Issue 18: the same filter change as of a day (today: every row of the history stands, the
+# largest as-of read) and compared with an earlier day (two readings and the changes list).
+COMPARE_DAY = "2025-06-30"  # the demo's records are there that day (bench databases load it)
+
+
+def as_of_query():
+    return f"as_of={dt.date.today().isoformat()}&{FILTER_QUERY}"
+
+
+def compare_query():
+    return f"compare={COMPARE_DAY}&{FILTER_QUERY}"
+
+
 CSV_CHART = "capacity_online"
 REFERENCE_CHART = "capacity_online"  # the chart partial of the 32-connection run's headline
 HX = {"HX-Request": "true"}
@@ -54,6 +68,18 @@ def views(chart_names, token):
             "key": "scenario-filter",
             "label": f"Filter change under a scenario /?{FILTER_QUERY}&scenario={SCENARIO}",
             "path": f"/?scenario={SCENARIO}&{FILTER_QUERY}",
+            "headers": dict(HX),
+        },
+        {
+            "key": "asof",
+            "label": f"As of today /?{as_of_query()} (htmx, all charts)",
+            "path": f"/?{as_of_query()}",
+            "headers": dict(HX),
+        },
+        {
+            "key": "compare",
+            "label": f"Compared /?{compare_query()} (htmx, all charts)",
+            "path": f"/?{compare_query()}",
             "headers": dict(HX),
         },
         {

@@ -31,6 +31,7 @@ from projects.models import Project, Stage
 
 SESSION_KEY = "aip_changes_since"
 LIST_LIMIT = 12
+FIELDS_LIMIT = 4  # fields listed per change
 
 # The portfolio's models with an audit trail, in the order the panel names them.
 TRACKED = registry.PORTFOLIO_MODELS  # what the panel counts: the whole portfolio
@@ -45,6 +46,8 @@ class Change:
     label: str
     url: str
     who: str
+    # A change's fields: (field, before, after), when asked for (a comparison's list).
+    fields: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class StageMove:
 @dataclass
 class Changes:
     since: dt.datetime | None
+    until: dt.datetime | None = None  # None: up to now
     added: int = 0
     changed: int = 0
     deleted: int = 0
@@ -111,12 +115,18 @@ def for_request(request: HttpRequest) -> Changes:
     return summary(_window_start(request, user), staff=user.is_staff)
 
 
-def _counts(since: dt.datetime) -> Iterator[tuple[str, str, int]]:
+def _window(since: dt.datetime, until: dt.datetime | None) -> Q:
+    """Versions written after `since` and (when given) before `until`."""
+    q = Q(history_date__gt=since)
+    return q & Q(history_date__lt=until) if until is not None else q
+
+
+def _counts(since: dt.datetime, until: dt.datetime | None = None) -> Iterator[tuple[str, str, int]]:
     """(model label, history_type, count) for every tracked table: one GROUP BY query each."""
     for model in _models():
         rows = (
             history_model(model)
-            .objects.filter(history_date__gt=since)
+            .objects.filter(_window(since, until))
             .order_by()
             .values_list("history_type")
             .annotate(n=Count("history_id"))
@@ -159,12 +169,38 @@ def _url(model: type[Model], instance: Model, staff: bool) -> str:
     return ""
 
 
-def _recent(model: type[Model], since: dt.datetime, staff: bool) -> list[Change]:
-    """At most LIST_LIMIT of the model's latest versions since then, with where to read them."""
+def _fields(row: Any) -> tuple[tuple[str, str, str], ...]:
+    """A changed version's fields before → after (one query for the version before it)."""
+    before = row.prev_record
+    if before is None:
+        return ()
+    delta = row.diff_against(before, excluded_fields=["version"])
+    out = []
+    for item in delta.changes[:FIELDS_LIMIT]:
+        field_ = row.instance._meta.get_field(item.field)
+        label = str(getattr(field_, "verbose_name", item.field))
+        out.append((label[:1].upper() + label[1:], _shown(item.old), _shown(item.new)))
+    return tuple(out)
+
+
+def _shown(value: object) -> str:
+    text = "—" if value is None or value == "" else str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _recent(
+    model: type[Model],
+    since: dt.datetime,
+    staff: bool,
+    until: dt.datetime | None = None,
+    diffs: bool = False,
+) -> list[Change]:
+    """At most LIST_LIMIT of the model's latest versions since then, with where to read them
+    (and, with `diffs`, what a change changed)."""
     history = history_model(model)
     relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
     rows = (
-        history.objects.filter(history_date__gt=since)
+        history.objects.filter(_window(since, until))
         .select_related("history_user", *relations)
         .order_by("-history_date", "-history_id")[:LIST_LIMIT]
     )
@@ -184,13 +220,17 @@ def _recent(model: type[Model], since: dt.datetime, staff: bool) -> list[Change]
                 label=label,
                 url="" if action == "deleted" else _url(model, instance, staff),
                 who=row.history_user.get_username() if row.history_user else "",
+                fields=_fields(row) if diffs and row.history_type == "~" else (),
             )
         )
     return out
 
 
-def _stage_moves(since: dt.datetime) -> tuple[int, list[StageMove]]:
-    """Projects whose stage now differs from their stage at `since`: (count, first few)."""
+def _stage_moves(
+    since: dt.datetime, until: dt.datetime | None = None
+) -> tuple[int, list[StageMove]]:
+    """Projects whose stage now (or at `until`) differs from their stage at `since`: (count,
+    first few)."""
     history = Project.history.model
     before = Subquery(
         history.objects.filter(id=OuterRef("pk"), history_date__lte=since)
@@ -202,10 +242,18 @@ def _stage_moves(since: dt.datetime) -> tuple[int, list[StageMove]]:
         .order_by("-history_date", "-history_id")
         .values("history_user__username")[:1]
     )
+    after: Any = F("stage")
+    if until is not None:
+        after = Subquery(
+            history.objects.filter(id=OuterRef("pk"), history_date__lt=until)
+            .exclude(history_type="-")
+            .order_by("-history_date", "-history_id")
+            .values("stage")[:1]
+        )
     moved = (
-        Project.objects.filter(pk__in=history.objects.filter(history_date__gt=since).values("id"))
-        .annotate(before=before)
-        .filter(~Q(before=F("stage")), before__isnull=False)
+        Project.objects.filter(pk__in=history.objects.filter(_window(since, until)).values("id"))
+        .annotate(before=before, after=after)
+        .filter(~Q(before=F("after")), before__isnull=False, after__isnull=False)
     )
     count = moved.count()
     labels = dict(Stage.choices)
@@ -216,20 +264,28 @@ def _stage_moves(since: dt.datetime) -> tuple[int, list[StageMove]]:
             url=p.get_absolute_url(),
             # (`before` is never empty here: the query keeps the rows that had a stage then.)
             before=labels.get(p.before, p.before) or "",
-            after=p.get_stage_display(),
+            after=labels.get(p.after, p.after) or "",
             who=p.who or "",
         )
         for p in rows
     ]
 
 
-def summary(since: dt.datetime | None, *, staff: bool = False) -> Changes:
-    """What changed after `since` (None: a first visit, nothing to compare with)."""
-    changes = Changes(since=since)
+def summary(
+    since: dt.datetime | None,
+    *,
+    staff: bool = False,
+    until: dt.datetime | None = None,
+    diffs: bool = False,
+) -> Changes:
+    """What changed after `since` (None: a first visit, nothing to compare with) and before
+    `until` (None: now); `diffs`: each change's fields before → after ("what changed between
+    30 Jun 2025 and today", a comparison's list)."""
+    changes = Changes(since=since, until=until)
     if since is None:
         return changes
     by_model: dict[str, int] = {}
-    for table, history_type, n in _counts(since):
+    for table, history_type, n in _counts(since, until):
         action = ACTIONS.get(history_type, "changed")
         setattr(changes, action, getattr(changes, action) + n)
         by_model[table] = by_model.get(table, 0) + n
@@ -238,9 +294,9 @@ def summary(since: dt.datetime | None, *, staff: bool = False) -> Changes:
     recent: list[Change] = []
     for model in _models():
         if by_model.get(model._meta.label):
-            recent.extend(_recent(model, since, staff))
+            recent.extend(_recent(model, since, staff, until, diffs))
     recent.sort(key=lambda c: c.when, reverse=True)
     changes.recent = recent[:LIST_LIMIT]
     if by_model.get("projects.Project"):
-        changes.stage_move_count, changes.stage_moves = _stage_moves(since)
+        changes.stage_move_count, changes.stage_moves = _stage_moves(since, until)
     return changes

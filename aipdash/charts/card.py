@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString
 from aipdash.charts import alttext
 from aipdash.charts.build import build
 from aipdash.charts.data import LABELS, ChartData, Column
+from aipdash.charts.earlier import overlay
 from aipdash.core.formatting import percent, power, usd
 
 # How a number of each unit reads in a table (the figures' hover text uses the same functions).
@@ -103,10 +104,20 @@ def cell(column: Column, value: object) -> str:
     return str(value)
 
 
-def card(data: ChartData, *, filename: str = "", rows_max: int | None = None) -> ChartCard:
+def card(
+    data: ChartData,
+    *,
+    filename: str = "",
+    rows_max: int | None = None,
+    earlier: ChartData | None = None,
+    earlier_label: str = "",
+) -> ChartCard:
     """The card of `data`: its figure built and escaped, its first `rows_max` rows (all when
-    None) formatted by `cell`."""
+    None) formatted by `cell`; with `earlier` (the same chart on an earlier day), that state
+    drawn over it as a lighter trace named `earlier_label` (charts/earlier.py)."""
     figure = build(data)
+    if earlier is not None and data.chart != "project_map":
+        figure = overlay(figure, build(earlier), earlier_label)
     text = json.dumps(figure, cls=DjangoJSONEncoder, separators=(",", ":"))
     rows = data.rows if rows_max is None else data.rows[:rows_max]
     return ChartCard(

@@ -5,9 +5,12 @@ for a data island, and its table cells formatted for people. Views call `context
 `chart()` and `csv_lines()`; they hold no query and no figure logic.
 """
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Max, Min
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -23,6 +26,7 @@ from aipdash.core.cache.payloads import cached
 from aipdash.dashboard import filters as filters_
 from aipdash.dashboard import selectors
 from aipdash.dashboard.filters import YEAR_MAX, YEAR_MIN, DashboardFilters, FilterError
+from aipdash.history import asof, dates
 from partners.models import Partner
 from projects.models import Project, ProjectSum
 
@@ -33,14 +37,23 @@ TABLE_ROWS_MAX = 500
 
 
 def chart_data(name: str, filters: DashboardFilters) -> ChartData:
-    """The chart's rows alone, cached: what the API returns (no figure, no table text)."""
-    return cached(
-        f"chart-data:{name}", filters.cache_text(), lambda: selectors.CHARTS[name](filters)
-    )
+    """The chart's rows alone, cached: what the API returns (no figure, no table text). A
+    comparison's rows are the view's own (the earlier day's are chart_data of
+    `filters.earlier()`)."""
+    shown = filters.shown()
+    return cached(f"chart-data:{name}", shown.cache_text(), lambda: selectors.CHARTS[name](shown))
 
 
 def _build(name: str, filters: DashboardFilters) -> ChartCard:
-    return card(chart_data(name, filters), rows_max=TABLE_ROWS_MAX)
+    earlier = filters.earlier()
+    if earlier is None:
+        return card(chart_data(name, filters), rows_max=TABLE_ROWS_MAX)
+    return card(
+        chart_data(name, filters),
+        rows_max=TABLE_ROWS_MAX,
+        earlier=chart_data(name, earlier),
+        earlier_label=f"On {dates.spoken(earlier.as_of)}" if earlier.as_of else "Earlier",
+    )
 
 
 def chart(name: str, filters: DashboardFilters) -> ChartCard:
@@ -78,9 +91,8 @@ def chart_html(name: str, filters: DashboardFilters, *, base_path: str, query: s
 def headline(filters: DashboardFilters) -> dict[str, Any]:
     # "-2": its keys changed (announced money and grid links apart); a process of the new code
     # must not read a dict of the old one cached under the same data version.
-    return cached(
-        "headline-2", filters.cache_text(), lambda: selectors.headline(filters), local=True
-    )
+    shown = filters.shown()
+    return cached("headline-2", shown.cache_text(), lambda: selectors.headline(shown), local=True)
 
 
 def partner_slugs() -> frozenset[str]:
@@ -94,6 +106,22 @@ def partner_names() -> dict[str, str]:
 def describe(filters: DashboardFilters) -> list[tuple[str, str]]:
     """A view's filters for people, partners by name."""
     return filters_.describe(filters, partner_names())
+
+
+def first_day() -> "dt.date | None":
+    """The day of the portfolio's first record (the date fields' minimum), cached."""
+    return cached("first-day", "", asof.first_day, local=True)
+
+
+def past_context(filters: DashboardFilters) -> dict[str, Any]:
+    """What the date fields and the banner of a view of the past need."""
+    return {
+        "first_day": first_day(),
+        "today": dates.today(),
+        "time_zone": settings.TIME_ZONE,
+        "today_query": replace(filters, as_of=None, compare=None).canonical(),
+        "uncompared_query": replace(filters, compare=None).canonical(),
+    }
 
 
 def filter_options() -> dict[str, list[Any]]:
@@ -166,6 +194,7 @@ def context(
         "open": set(open_filters),
         "shared": shared,
         "options": options_for(filters, scope),
+        "past": SimpleLazyObject(lambda: past_context(filters)),
         "headline": SimpleLazyObject(lambda: headline(filters)),
         "chart_data": SimpleLazyObject(lambda: [chart_data(name, filters) for name in CHART_NAMES]),
         "chart_blocks": SimpleLazyObject(

@@ -17,7 +17,7 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,6 +25,7 @@ from django.utils.datastructures import MultiValueDict
 from django_countries import countries
 
 from aipdash.charts.data import LABELS
+from aipdash.history import asof, dates
 from aipdash.scenarios.applied import AppliedScenario
 
 MAX_QUERY_LENGTH = 2048  # characters of the whole query string
@@ -45,7 +46,9 @@ YEARS = ("online_from", "online_to")
 # (pages.with_scenario), since it depends on who asks.
 SCENARIO = "scenario"
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-PARAMETERS = frozenset((*MULTI, *YEARS, SCENARIO))
+# The day a view shows and the day it is compared with (aipdash/history/dates.py).
+DATES = dates.PARAMETERS
+PARAMETERS = frozenset((*MULTI, *YEARS, SCENARIO, *DATES))
 
 FIELD_LABELS = {
     "partner": "Partner",
@@ -56,6 +59,7 @@ FIELD_LABELS = {
     "online_from": "Online from (year)",
     "online_to": "Online to (year)",
     "scenario": "Scenario",
+    **dates.FIELD_LABELS,
     "query": "Address",
 }
 
@@ -87,12 +91,26 @@ class DashboardFilters:
     # The scenario resolved for the reader (pages.with_scenario): its assumptions and the
     # version its figures are cached under. Not part of the address.
     applied: AppliedScenario | None = field(default=None, compare=False, repr=False)
+    # The portfolio as it stood at the end of this day (None: today's), and the day the view
+    # is compared with (None: no comparison): docs/as-of.md.
+    as_of: dt.date | None = None
+    compare: dt.date | None = None
+    # A frozen share link's instant (never from a query string: aipdash/sharing/services.py):
+    # the portfolio as it stood just before it, unless an as-of day is set.
+    at: dt.datetime | None = None
 
     @classmethod
     def from_query(
-        cls, query: MultiValueDict[str, str], *, partner_slugs: Iterable[str]
+        cls,
+        query: MultiValueDict[str, str],
+        *,
+        partner_slugs: Iterable[str],
+        first_day: dt.date | None = None,
+        today: dt.date | None = None,
     ) -> "DashboardFilters":
-        """Parse a QueryDict (or a MultiValueDict); `partner_slugs` are the partners that exist."""
+        """Parse a QueryDict (or a dict of lists); `partner_slugs` are the partners that exist.
+        `first_day` and `today` bound the dates (by default the portfolio's first record's day,
+        read only when a date is given, and today in the site's time zone)."""
         errors: dict[str, str] = {}
         lists = {key: list(query.getlist(key)) for key in query}
         total = sum(len(k) + len(v) + 2 for k, values in lists.items() for v in values)
@@ -165,20 +183,43 @@ class DashboardFilters:
             errors["online_to"] = (
                 f"The range runs backwards: {values['online_from']} is after {values['online_to']}."
             )
+        if any(dates._values(lists, key) for key in DATES):
+            try:
+                days = dates.ViewDates.from_query(
+                    lists,
+                    first_day=asof.first_day() if first_day is None else first_day,
+                    today=dates.today() if today is None else today,
+                )
+            except dates.DateError as error:
+                errors.update(error.errors)
+            else:
+                values |= {"as_of": days.as_of, "compare": days.compare}
+        past = [key for key in DATES if values.get(key) is not None]
+        if values.get(SCENARIO) is not None and past:
+            # The scenario's figures read today's tables (the medians, the phases' projects):
+            # not a past day's. Named on both sides, so either can be removed.
+            said = " and ".join(FIELD_LABELS[key] for key in past)
+            message = f"A scenario applies to today's portfolio only: remove Scenario, or {said}."
+            errors.setdefault(SCENARIO, message)
+            for key in past:
+                errors.setdefault(key, message)
         if errors:
             raise FilterError(errors)
         return cls(**values)
 
-    def to_json(self) -> dict[str, list[str] | int]:
+    def to_json(self) -> dict[str, list[str] | int | str]:
         """The filters as plain JSON (stored by shared links): only set filters, lists for
         the categorical ones. Not the scenario: a link stores its assumptions apart."""
-        data = {}
+        data: dict[str, list[str] | int | str] = {}
         for key in MULTI:
             if getattr(self, key):
                 data[key] = list(getattr(self, key))
         for key in YEARS:
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
+        for key in DATES:
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key).isoformat()
         return data
 
     @classmethod
@@ -186,6 +227,7 @@ class DashboardFilters:
         """Filters stored by `to_json` (trusted: written by us); unknown keys are dropped."""
         values: dict[str, Any] = {key: tuple(sorted(data[key])) for key in MULTI if data.get(key)}
         values |= {key: int(data[key]) for key in YEARS if data.get(key) is not None}
+        values |= {key: dt.date.fromisoformat(data[key]) for key in DATES if data.get(key)}
         return cls(**values)
 
     def items(self) -> list[tuple[str, str]]:
@@ -197,7 +239,9 @@ class DashboardFilters:
             value = getattr(self, f.name)
             if value is None or value == ():
                 continue
-            if isinstance(value, tuple):
+            if isinstance(value, dt.datetime):  # a frozen instant, in UTC
+                pairs.append((f.name, value.astimezone(dt.UTC).isoformat()))
+            elif isinstance(value, tuple):
                 pairs.extend((f.name, v) for v in value)
             else:
                 pairs.append((f.name, str(value)))
@@ -242,6 +286,27 @@ class DashboardFilters:
             or self.online_to is not None
         )
 
+    @property
+    def reading(self) -> asof.Live | asof.AsOf:
+        """Where the view's rows come from: the live tables, or the history at the end of
+        its as-of day."""
+        if self.as_of is not None:
+            return asof.AsOf.end_of(self.as_of)
+        return asof.Live() if self.at is None else asof.AsOf(self.at)
+
+    @property
+    def is_live(self) -> bool:
+        """Today's portfolio (compared with a day or not)."""
+        return self.as_of is None and self.at is None
+
+    def shown(self) -> "DashboardFilters":
+        """The view's own figures, without the comparison (what the selectors compute)."""
+        return replace(self, compare=None)
+
+    def earlier(self) -> "DashboardFilters | None":
+        """The same filters on the day compared with (None: no comparison)."""
+        return None if self.compare is None else replace(self, as_of=self.compare, compare=None)
+
     def online_range(self) -> tuple[dt.date | None, dt.date | None]:
         """The expected-online date bounds of the year range (inclusive)."""
         start = dt.date(self.online_from, 1, 1) if self.online_from is not None else None
@@ -270,6 +335,9 @@ def describe(
             parts.append((FIELD_LABELS[key], ", ".join(shown)))
     if filters.online_from is not None or filters.online_to is not None:
         parts.append((OPENABLE_LABELS["online"], years_text(filters)))
+    for key in DATES:
+        if getattr(filters, key) is not None:
+            parts.append((FIELD_LABELS[key], dates.spoken(getattr(filters, key))))
     if filters.applied is not None:
         parts.append((FIELD_LABELS[SCENARIO], filters.applied.name))
     return parts

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from aipdash.audit import changes
-from aipdash.dashboard import blocks, fastpath
+from aipdash.dashboard import blocks, comparison, fastpath
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.pages import (
     DASHBOARD_TEMPLATE,
@@ -32,6 +32,7 @@ def dashboard_view(request: HttpRequest, filters: DashboardFilters) -> HttpRespo
     if not partial and request.META.get("QUERY_STRING", "") != canonical:
         return redirect(address(base, canonical))
     context = blocks.context(filters, base_path=base)
+    context["compared"] = comparison.lazily(filters)
     if partial:
         response = render(request, DASHBOARD_TEMPLATE + "#charts", context)
         response["HX-Push-Url"] = address(base, canonical)  # not the raw fields, empty ones

@@ -29,7 +29,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import timezone
 
-from aipdash.core.cache.versions import bump_data_version
+from aipdash.core.cache.versions import bump_data_version, bump_past_version
 from aipdash.history.asof import history_of, start_of_day
 from aipdash.records import registry
 
@@ -100,6 +100,9 @@ def write_versions(versions: Iterable[Version]) -> int:
             written += _insert(model, batch.pop(model))
     for model, rows in batch.items():
         written += _insert(model, rows)
+    if written:
+        # History dated before now changes views of past days, cached under the past version.
+        bump_past_version()
     return written
 
 

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -20,6 +22,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast
 
@@ -37,7 +41,10 @@ def _provenance() -> dict[str, Max | Count]:
 
 
 def phase_groups(
-    phase_qs: QuerySet[ProjectPhase] | None = None, project_qs: QuerySet[Project] | None = None
+    phase_qs: QuerySet[ProjectPhase] | None = None,
+    project_qs: QuerySet[Project] | None = None,
+    *,
+    by_keys: bool = False,
 ) -> list[Row]:
     """MW coming online grouped by stage, kind and month, with the provenance of the rows
     (source title and URL, newest as-of date, n_illustrative), as capacity_online reads them:
@@ -47,9 +54,14 @@ def phase_groups(
     without a date has month None.
 
     Row: {"stage", "kind", "month": date | None, "mw": Decimal | None, "source_title",
-    "source_url", "newest", "n_illustrative"}. Two queries."""
+    "source_url", "newest", "n_illustrative"}. Two queries.
+
+    `by_keys`: the querysets are historical rows (a past day's: aipdash/history/asof.py),
+    whose foreign keys join today's tables; the phases' project is then reached by its key."""
     phase_qs = ProjectPhase.objects.all() if phase_qs is None else phase_qs
     project_qs = Project.objects.all() if project_qs is None else project_qs
+    if by_keys:
+        return _phase_groups_by_keys(phase_qs, project_qs)
     rows = list(
         phase_qs.exclude(stage=Stage.CANCELLED)
         .exclude(project__stage=Stage.CANCELLED)
@@ -60,6 +72,36 @@ def phase_groups(
     rows += list(
         project_qs.exclude(stage=Stage.CANCELLED)
         .exclude(Exists(ProjectPhase.objects.filter(project=OuterRef("pk"))))
+        .order_by()
+        .values("stage", "kind", *SOURCE_KEYS, month=Month("expected_online"))
+        .annotate(mw=Sum("capacity_mw"), **_provenance())
+    )
+    return rows
+
+
+def _phase_groups_by_keys(
+    phase_qs: QuerySet[ProjectPhase], project_qs: QuerySet[Project]
+) -> list[Row]:
+    """phase_groups() of historical rows: the project's kind and stage through the projects'
+    keys, never a join across `__` (it would read today's project). Two queries."""
+    counted = project_qs.exclude(stage=Stage.CANCELLED)
+    kind = Case(
+        *(
+            When(project_id__in=counted.filter(kind=k).values("id"), then=Value(k))
+            for k in sorted(Project.Kind.values)
+        ),
+        default=Value(None),
+        output_field=CharField(),
+    )
+    rows = list(
+        phase_qs.exclude(stage=Stage.CANCELLED)
+        .filter(project_id__in=counted.values("id"))
+        .order_by()
+        .values("stage", *SOURCE_KEYS, kind=kind, month=Month("expected_online"))
+        .annotate(mw=Sum("capacity_mw"), **_provenance())
+    )
+    rows += list(
+        counted.exclude(id__in=phase_qs.values("project_id"))
         .order_by()
         .values("stage", "kind", *SOURCE_KEYS, month=Month("expected_online"))
         .annotate(mw=Sum("capacity_mw"), **_provenance())

@@ -31,6 +31,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from aipdash.dashboard.filters import (
+    DATES,
     MULTI,
     OPENABLE,
     OPENABLE_LABELS,
@@ -170,9 +171,14 @@ def scoped_filters(
             errors[key] = f"Outside this shared view, which covers {years_text(captured)}."
         else:
             values[key] = mine
+    for key in DATES:
+        # The day of a shared view is the link's (a day it captured, or its frozen moment).
+        if getattr(asked, key) is not None:
+            errors[key] = "This shared view does not let you change the date it shows."
+        values[key] = getattr(captured, key)
     if errors:
         raise FilterError(errors)
-    result = DashboardFilters(**values)
+    result = DashboardFilters(**values, at=link.frozen_at)
     if result.online_from and result.online_to and result.online_from > result.online_to:
         raise FilterError({"online_to": "The range runs backwards."})
     return result, asked

@@ -6,7 +6,7 @@
   FundraisingUpdate, MarketIndicator);
 - notes.py: dated notes on the portfolio's timeline (Note);
 - facts.py: the read models the database's triggers keep for the dashboard's sums
-  (FactSource, CommitmentFact, CommitmentSum, CapacitySum, ProjectSum);
+  (FactSource, CommitmentFact, CommitmentSpan, CommitmentSum, CapacitySum, ProjectSum);
 - fields.py: the money and capacity fields and their database checks.
 
 Everything is re-exported here: `from projects.models import Project` stays the way to import.
@@ -15,6 +15,7 @@ Everything is re-exported here: `from projects.models import Project` stays the 
 from projects.models.facts import (
     CapacitySum,
     CommitmentFact,
+    CommitmentSpan,
     CommitmentSum,
     FactSource,
     ProjectSum,
@@ -46,6 +47,7 @@ __all__ = [
     "CapacitySum",
     "Commitment",
     "CommitmentFact",
+    "CommitmentSpan",
     "CommitmentSum",
     "FactSource",
     "FundraisingUpdate",

@@ -238,3 +238,47 @@ class ProjectSum(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} projects ({self.stage}) in {self.country}, {self.online_year}"
+
+
+class CommitmentSpan(models.Model):
+    """One version of a commitment as the dashboard sums it (the columns of CommitmentFact)
+    with the span of time it stood: from its history row's date (`valid_from`) to the next
+    version's (`valid_to`, empty while it is the latest). The commitment sums of a past moment
+    `t` are then one scan of this narrow table, `valid_from < t <= valid_to` (or no end), not
+    an anti-join of the wide commitment history (docs/as-of.md, "validity ranges").
+
+    Kept by database triggers on the commitment HISTORY (migration 0021), not on the live
+    table: a version written into the past (the demo's past, `complete()`, a restore) dates its
+    span by its history_date, as the as-of reading does. A deletion's version is a span too
+    (`deleted`), so that it ends the span before it. Only the triggers write here.
+
+    Mind on SQLite: a migration that rebuilds projects_historicalcommitment drops these
+    triggers with it (see CommitmentFact); it must create them again."""
+
+    history_id = models.BigIntegerField(primary_key=True)
+    commitment_id = models.BigIntegerField()
+    valid_from = models.DateTimeField()
+    valid_to = models.DateTimeField(null=True)
+    deleted = models.BooleanField()
+    partner_id = models.BigIntegerField()
+    project_id = models.BigIntegerField(null=True)
+    instrument = models.SmallIntegerField()
+    status = models.SmallIntegerField()
+    month = models.DateField()
+    amount_cents = models.BigIntegerField()
+    source_id = models.BigIntegerField()
+    as_of = models.DateField()
+    illustrative = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            # The triggers find a commitment's spans in order (the next one's start).
+            models.Index(
+                fields=["commitment_id", "valid_from", "history_id"], name="commitmentspan_order"
+            ),
+            # An early day reads the few spans begun before it.
+            models.Index(fields=["valid_from"], name="commitmentspan_from"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Commitment {self.commitment_id} from {self.valid_from:%Y-%m-%d %H:%M}"

@@ -46,13 +46,19 @@ ALL_DRAWN = """() => {
   return charts.length > 0 && charts.every((c) => c.querySelector('g.trace'));
 }"""
 
-# The dashboard's charts region, swapped in after a filter change, has drawn every chart. Mark
-# the old region first (`document.querySelector('#dashboard-charts').__old = true`).
+# The dashboard's charts region, swapped in after a filter change, has drawn every chart with
+# its new figure. Mark the old region first (`document.querySelector('#dashboard-charts').__old
+# = true`). charts.js keeps drawn charts across the swap and redraws those out of view later
+# (issue 16): a kept chart has its marks before it shows the new figure, so each chart's drawn
+# figure (`__drawnFigure`) is compared with its data island.
 REGION_DRAWN = """() => {
   const region = document.querySelector('#dashboard-charts');
   if (!region || region.__old) return false;
   const charts = [...region.querySelectorAll('.plotly-chart')];
-  return charts.length > 0 && charts.every((c) => c.querySelector('g.trace'));
+  return charts.length > 0 && charts.every((c) => {
+    const island = document.getElementById(c.dataset.figureId);
+    return c.querySelector('g.trace') && island && c.__drawnFigure === island.textContent;
+  });
 }"""
 
 

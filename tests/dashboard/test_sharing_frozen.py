@@ -8,10 +8,12 @@ import re
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.sharing import services
 from aipdash.sharing.models import ShareLink
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +79,39 @@ def test_the_admin_lists_the_frozen_moment(admin_client, viewer):
     make(viewer, frozen=True)
     page = admin_client.get(reverse("admin:aipdash_sharelink_changelist")).text
     assert "column-frozen_at" in page
+
+
+def _figures(client, token):
+    """The shared page's headline and a chart's CSV, as a viewer reads them."""
+    page = client.get(f"/s/{token}/")
+    assert page.status_code == 200, page.text[:500]
+    csv = client.get(f"/s/{token}/charts/commitments_by_partner.csv")
+    assert csv.status_code == 200
+    tiles = re.findall(r'class="kpi__value">([^<]*)<', page.text)
+    return page.text, tiles, b"".join(csv.streaming_content)
+
+
+def test_a_frozen_links_page_and_csv_stay_as_they_stood(
+    client, viewer, django_capture_on_commit_callbacks
+):
+    """Later edits show on a live link, never on a frozen one, also after rotation; the page
+    says when it stood; a viewer's own date is refused."""
+    partner = factories.PartnerFactory(slug="gip", short_name="GIP")
+    factories.CommitmentFactory(partner=partner, amount_usd="1000000000.00", status="committed")
+    frozen, live = make(viewer, frozen=True), make(viewer, frozen=False)
+    page, tiles_then, csv_then = _figures(client, frozen.token)
+    assert "The portfolio as it stood on" in page and "when this link was shared" in page
+    _, live_then, _ = _figures(client, live.token)
+    assert live_then == tiles_then
+
+    with django_capture_on_commit_callbacks(execute=True):  # the data version moves on
+        factories.CommitmentFactory(partner=partner, amount_usd="2500000000.00", status="committed")
+    rotated = services.rotate(ShareLink.objects.get(pk=frozen.link.pk))
+    _, tiles_now, csv_now = _figures(client, rotated.token)
+    assert (tiles_now, csv_now) == (tiles_then, csv_then)
+    _, live_now, _ = _figures(client, live.token)
+    assert live_now != live_then  # the live link moved
+
+    refused = client.get(f"/s/{rotated.token}/?as_of={timezone.localdate().isoformat()}")
+    assert refused.status_code == 400
+    assert "does not let you change the date" in refused.text

@@ -3,6 +3,8 @@ bar, composed with every filter in one canonical address, refused with a 400 tha
 the reader may not see it (unknown or another user's private: the same answer), never served
 by the fast path, keyed in the cache by the scenario's version, refused on a shared view."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.http import QueryDict
@@ -11,6 +13,7 @@ from django.urls import reverse
 from aipdash.dashboard.blocks import CHART_NAMES
 from aipdash.dashboard.filters import DashboardFilters, FilterError
 from aipdash.dashboard.pages import with_scenario
+from aipdash.history import dates as history_dates
 from aipdash.scenarios.models import Scenario
 from aipdash.sharing import services
 from aipdash.sharing.models import ShareLink
@@ -158,3 +161,54 @@ def test_the_api_gives_a_charts_figures_under_a_visible_scenario(client, viewer,
     assert any(
         float(r["mw_scenario"]) == float(r["mw"]) / 2 for r in rows if r["stage"] == "development"
     )
+
+
+@pytest.mark.parametrize(
+    ("dates", "labels"),
+    [
+        ("as_of=2025-06-30", {"As of"}),
+        ("compare=2025-06-30", {"Compared with"}),
+        ("as_of=2025-09-30&compare=2025-06-30", {"As of", "Compared with"}),
+    ],
+)
+def test_a_scenario_of_a_past_day_is_refused_naming_both(dates, labels):
+    # The scenario's figures rest on today's tables (the medians, the phases): not composed yet.
+    query = QueryDict(f"scenario=late&{dates}")
+    with pytest.raises(FilterError) as raised:
+        DashboardFilters.from_query(
+            query,
+            partner_slugs={"gip"},
+            first_day=dt.date(2025, 1, 1),
+            today=dt.date(2026, 1, 1),
+        )
+    errors = raised.value.errors
+    assert "scenario" in errors and set(errors) - {"scenario"} <= {"as_of", "compare"}
+    assert "Scenario" in errors["scenario"]
+    assert all(label in errors["scenario"] for label in labels)
+    # Each alone is a view.
+    alone = DashboardFilters.from_query(
+        QueryDict(dates),
+        partner_slugs={"gip"},
+        first_day=dt.date(2025, 1, 1),
+        today=dt.date(2026, 1, 1),
+    )
+    assert alone.scenario is None and (alone.as_of or alone.compare)
+
+
+def test_a_scenario_as_of_a_day_is_a_400_on_every_path(viewer_client, viewer, portfolio):  # noqa: F811
+    ScenarioFactory(slug="late")
+    today = history_dates.today().isoformat()
+    for path in (DASHBOARD, reverse("chart", args=[CHART_NAMES[0]])):
+        for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):
+            response = viewer_client.get(path, {"scenario": "late", "as_of": today}, **htmx)
+            assert response.status_code == 400, (path, htmx)
+            assert "A scenario applies to today&#x27;s portfolio only" in response.text
+    csv = viewer_client.get(
+        reverse("chart-csv", args=[CHART_NAMES[0]]), {"scenario": "late", "compare": today}
+    )
+    assert csv.status_code == 400
+    api = viewer_client.get(
+        reverse("api:chart", args=[CHART_NAMES[0]]), {"scenario": "late", "as_of": today}
+    )
+    assert api.status_code == 400 and "scenario" in api.text
+    assert viewer_client.get(DASHBOARD, {"as_of": today}).status_code in (200, 302)

@@ -15,8 +15,10 @@ would run the same aggregations. The first to miss takes a short lock in the cac
 or the cache can't be reached (Redis down: every request computes, as before).
 """
 
+import datetime as dt
 import functools
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -25,9 +27,16 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
+from django.utils import timezone
 
 from aipdash.core import replicas
-from aipdash.core.cache.versions import _failed, _request, data_version, wal_position
+from aipdash.core.cache.versions import (
+    _failed,
+    _request,
+    data_version,
+    past_version,
+    wal_position,
+)
 
 PAYLOAD_TTL = 60 * 60 * 24  # old versions' payloads go away by themselves
 # The stampede lock: held at most LOCK_TIMEOUT seconds (a holder that dies frees it then);
@@ -36,6 +45,11 @@ PAYLOAD_TTL = 60 * 60 * 24  # old versions' payloads go away by themselves
 LOCK_TIMEOUT = 30
 LOCK_WAIT = 15.0
 POLL_START, POLL_MAX = 0.02, 0.2
+PAST_TTL = 60 * 60 * 24 * 30  # a past day's view does not change (docs/as-of.md)
+# A view of a past day: its canonical filters name an as-of day (aipdash/dashboard/filters.py)
+# or an instant (a frozen link's "at").
+_PAST = re.compile(r"(?:^|&)as_of=(\d{4}-\d{2}-\d{2})(?:&|\||$)")
+_FROZEN = re.compile(r"(?:^|&)at=")
 LOCAL_ENTRIES = 64
 _local: OrderedDict[str, Any] = OrderedDict()  # versioned key -> value, most recent last
 _local_lock = threading.Lock()
@@ -52,8 +66,9 @@ def cached[T](
     """The cached value for (kind, filters, data version), computed once on a miss; computed
     every time, and not stored, while the cache can't vouch for the version. `local`: keep a
     copy in this process too (for small values read on every request)."""
-    version = data_version()
-    if version is None:
+    past = is_past(filters_canonical)
+    version = ("past-" + token) if past and (token := past_version()) else data_version()
+    if version is None or (past and not version.startswith("past-")):
         return compute()
     key = cache_key(kind, filters_canonical, version)
     # Within one request a value is read from the cache (and unpickled) once: the commitment
@@ -81,6 +96,15 @@ def on_replica[**P, R](view: Callable[P, R]) -> Callable[P, R]:
         return replicas.compute(needed, lambda: view(*args, **kwargs))
 
     return wrapped
+
+
+def is_past(filters_canonical: str) -> bool:
+    """Whether a view's figures are immutable: as of a day before today (site time zone), or
+    at a frozen instant. Those are cached under the past version, for PAST_TTL."""
+    if _FROZEN.search(filters_canonical):
+        return True
+    found = _PAST.search(filters_canonical)
+    return found is not None and dt.date.fromisoformat(found[1]) < timezone.localdate()
 
 
 def _cached[T](key: str, compute: Callable[[], T], local: bool) -> T:
@@ -112,7 +136,7 @@ def _compute_once[T](key: str, compute: Callable[[], T]) -> T:
             try:
                 value = compute()
                 # At once, not at the request's end: others are waiting for it.
-                cache.set(key, value, timeout=PAYLOAD_TTL)
+                cache.set(key, value, timeout=_ttl(key))
                 return value
             finally:
                 # A holder slower than LOCK_TIMEOUT may free a later holder's lock: at worst
@@ -137,14 +161,23 @@ def _store(key: str, value: Any) -> None:
             pending = _request.pending = {}
         pending[key] = value
     else:
-        cache.set(key, value, timeout=PAYLOAD_TTL)
+        cache.set(key, value, timeout=_ttl(key))
 
 
 def _store_pending(**kwargs: Any) -> None:
     """At the end of a request (its response sent): what it computed, in one round trip."""
     pending, _request.pending = getattr(_request, "pending", None), None
     if pending:
-        cache.set_many(pending, timeout=PAYLOAD_TTL)
+        past = {key: value for key, value in pending.items() if ":past-" in key}
+        if past:
+            cache.set_many(past, timeout=PAST_TTL)
+        rest = {key: value for key, value in pending.items() if key not in past}
+        if rest:
+            cache.set_many(rest, timeout=PAYLOAD_TTL)
+
+
+def _ttl(key: str) -> int:
+    return PAST_TTL if ":past-" in key else PAYLOAD_TTL
 
 
 def _forget_pending(**kwargs: Any) -> None:

@@ -203,5 +203,22 @@ def bump_data_version() -> None:
     DATA.bump()
 
 
+# The past version: replaced only by the writers that write history INTO THE PAST (the demo's
+# past, records given the history they lacked: aipdash/history/writing.py). A view of a day
+# before today reads only versions written before that day ended, so every other write leaves
+# it as it was: such views are keyed by this token instead of the data version (payloads.py).
+PAST = Version("aipdash:past-version", "past_version")
+
+
+def past_version() -> str | None:
+    """The current past version, or None when the cache can't vouch for one."""
+    return PAST.current()
+
+
+def bump_past_version() -> None:
+    """Call after writing history dated before the moment it is written."""
+    PAST.bump()
+
+
 def on_portfolio_write(sender: type[models.Model], **kwargs: Any) -> None:
     bump_data_version()

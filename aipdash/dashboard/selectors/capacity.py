@@ -60,7 +60,7 @@ def _scenario_column(filters: DashboardFilters) -> tuple[Column, ...]:
     return (Column(beside.SCENARIO_MW, f"Capacity under “{filters.applied.name}”", "MW"),)
 
 
-def _scenario_extras(filters: DashboardFilters) -> dict:
+def _scenario_extras(filters: DashboardFilters) -> dict[str, str]:
     return {"scenario": filters.applied.name} if filters.applied is not None else {}
 
 
@@ -112,8 +112,39 @@ def _capacity_online_from_sums(filters: DashboardFilters) -> list[Row]:
     ]
 
 
+def _capacity_online_as_of(filters: DashboardFilters) -> list[Row]:
+    """capacity_online's rows as of a past day: the phases and projects as they stood, their
+    project's kind and stage through the projects' keys (a historical row's foreign key joins
+    the live table: aipdash/history/asof.py)."""
+    reading = filters.reading
+    counted = projects(filters).exclude(stage=Stage.CANCELLED).exclude(kind=Project.Kind.GRID)
+    data_centres = counted.filter(kind=Project.Kind.DATA_CENTRE).values("id")
+    phase_qs = (
+        reading.rows(ProjectPhase)
+        .filter(project_id__in=counted.values("id"))
+        .exclude(stage=Stage.CANCELLED)
+    )
+    side = Case(When(project_id__in=data_centres, then=Value("demand")), default=Value("supply"))
+    rows = list(
+        phase_qs.order_by()
+        .values(*SOURCE_KEYS, date=Month("expected_online"), side=side)
+        .annotate(mw=Sum("capacity_mw"), **_provenance_aggregates())
+    )
+    whole_qs = counted.filter(expected_online__isnull=False).exclude(
+        id__in=reading.rows(ProjectPhase).values("project_id")
+    )
+    rows += list(
+        whole_qs.order_by()
+        .values(*SOURCE_KEYS, date=Month("expected_online"), side=WHOLE_SIDE)
+        .annotate(mw=Sum("capacity_mw"), **_provenance_aggregates())
+    )
+    return rows
+
+
 def _capacity_online_from_phases(filters: DashboardFilters) -> list[Row]:
     """capacity_online's rows from the phases and projects themselves, for any filters."""
+    if not filters.is_live:
+        return _capacity_online_as_of(filters)
     phase_qs = (
         phases(filters)
         .exclude(stage=Stage.CANCELLED)
@@ -133,12 +164,9 @@ def _capacity_online_from_phases(filters: DashboardFilters) -> list[Row]:
         .filter(expected_online__isnull=False)
         .exclude(Exists(ProjectPhase.objects.filter(project=OuterRef("pk"))))
     )
-    whole_side = Case(
-        When(kind=Project.Kind.DATA_CENTRE, then=Value("demand")), default=Value("supply")
-    )
     rows += list(
         whole_qs.order_by()
-        .values(*SOURCE_KEYS, date=Month("expected_online"), side=whole_side)
+        .values(*SOURCE_KEYS, date=Month("expected_online"), side=WHOLE_SIDE)
         .annotate(mw=Sum("capacity_mw"), **_provenance_aggregates())
     )
     return rows
@@ -147,6 +175,9 @@ def _capacity_online_from_phases(filters: DashboardFilters) -> list[Row]:
 SIDE = Case(
     When(project__kind=Project.Kind.DATA_CENTRE, then=Value("demand")),
     default=Value("supply"),
+)
+WHOLE_SIDE = Case(
+    When(kind=Project.Kind.DATA_CENTRE, then=Value("demand")), default=Value("supply")
 )
 
 
@@ -166,7 +197,7 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
         {"date": d, "side": side, "mw": value}
         for (d, side), value in sorted(mw.items(), key=lambda kv: (_sortable(kv[0][0]), kv[0][1]))
     ]
-    columns = (
+    columns: tuple[Column, ...] = (
         Column("date", "Expected online"),
         Column("side", "Side"),
         Column("mw", "Capacity", "MW"),
@@ -272,7 +303,8 @@ def project_map(filters: DashboardFilters) -> ChartData:
     first (it also counts); the per-project one only when the count allows it."""
     qs = projects(filters).filter(latitude__isnull=False, longitude__isnull=False)
     # Per country, stage and source: the provenance comes from these rows too.
-    parts = _map_parts_of_projects(qs) if filters.partner else _map_parts_of_sums(filters)
+    by_rows = filters.partner or not filters.is_live  # the kept sums are today's
+    parts = _map_parts_of_projects(qs) if by_rows else _map_parts_of_sums(filters)
     by_place: dict[tuple[str, str], dict[str, Any]] = {}
     for part in parts:
         g = by_place.setdefault(

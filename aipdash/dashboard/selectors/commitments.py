@@ -149,7 +149,15 @@ def commitment_sums(filters: DashboardFilters) -> CommitmentSums:
 
 def _parts(filters: DashboardFilters, *, kept: bool) -> tuple[SumRow, ...]:
     """commitment_sums' rows from the kept sums (`kept`, for the filters _sums_answer allows)
-    or from the facts and the sums without a project (any filters)."""
+    or from the facts and the sums without a project (any filters). As of a past day, from the
+    commitments' validity spans at its end (one scan of a narrow table, docs/as-of.md)."""
+    if not filters.is_live:
+        facts = filters.reading.commitment_facts()
+        if filters.narrows_projects:
+            facts = facts.filter(
+                Q(project_id__isnull=True) | Q(project_id__in=projects(filters).values("id"))
+            )
+        return _summed(_committed_by(facts, filters), None)
     if kept:
         sums = CommitmentSum.objects.all()
         if filters.narrows_projects:
@@ -236,26 +244,32 @@ def _commitment_chart(
     # amount / 100: the float of the exact Decimal sum (both round the same number once).
     if by_date:
         rows = _partner_rows(
-            {
-                "partner_id": partner,
-                "date": dt.date.fromordinal(month),
-                "instrument": _INSTRUMENTS[instrument],
-                "amount_usd": amount / 100,
-            }
-            for (partner, instrument, month), amount in cents.items()
+            [
+                {
+                    "partner_id": partner,
+                    "date": dt.date.fromordinal(month),
+                    "instrument": _INSTRUMENTS[instrument],
+                    "amount_usd": amount / 100,
+                }
+                for (partner, instrument, month), amount in cents.items()
+            ],
+            filters,
         )
     else:
         rows = _partner_rows(
-            {
-                "partner_id": partner,
-                "instrument": _INSTRUMENTS[instrument],
-                "status": _STATUSES[status],
-                "amount_usd": amount / 100,
-            }
-            for (partner, instrument, status), amount in cents.items()
+            [
+                {
+                    "partner_id": partner,
+                    "instrument": _INSTRUMENTS[instrument],
+                    "status": _STATUSES[status],
+                    "amount_usd": amount / 100,
+                }
+                for (partner, instrument, status), amount in cents.items()
+            ],
+            filters,
         )
     rows.sort(key=lambda row: tuple(_sortable(row.get(key)) for key in order_by))
-    targets, target_qs = _targets()
+    targets, target_qs = _targets(filters)
     return ChartData(
         chart=chart,
         title=title,

@@ -5,6 +5,7 @@ per-project sums, the targets, and small row helpers.
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, TypedDict
 
@@ -79,8 +80,9 @@ def on_kept_dimensions(filters: DashboardFilters) -> bool:
     stage, energy source) only: the capacity and commitment charts then read those sums
     (projects.CapacitySum, ...) instead of the rows. Country, the online years and the
     partner's projects are not columns of theirs (each would multiply their rows by the
-    number of its values), so those filters read the rows."""
-    return not (
+    number of its values), so those filters read the rows. As of a past day, the rows (the
+    sums are today's)."""
+    return filters.is_live and not (
         filters.country
         or filters.online_from is not None
         or filters.online_to is not None
@@ -111,10 +113,31 @@ def source_names(ids: Iterable[int]) -> dict[int, tuple[str, str]]:
 
 
 def projects(filters: DashboardFilters) -> QuerySet[Project]:
-    return Project.objects.filter(project_conditions(filters))
+    """The filtered projects: live rows, or as of a day their versions (historical rows,
+    relations reached through keys as they stood: aipdash/history/asof.py)."""
+    if filters.is_live:
+        return Project.objects.filter(project_conditions(filters))
+    reading = filters.reading
+    qs = reading.rows(Project).filter(project_conditions(replace(filters, partner=())))
+    if filters.partner:
+        taking_part = reading.rows(Participation).filter(
+            partner_id__in=reading.ids(Partner, slug__in=filters.partner)
+        )
+        qs = qs.filter(id__in=taking_part.values("project_id"))
+    return qs
 
 
 def commitments(filters: DashboardFilters) -> QuerySet[Commitment]:
+    if not filters.is_live:
+        reading = filters.reading
+        qs = reading.rows(Commitment)
+        if filters.partner:
+            qs = qs.filter(partner_id__in=reading.ids(Partner, slug__in=filters.partner))
+        if filters.narrows_projects:
+            qs = qs.filter(
+                Q(project_id__isnull=True) | Q(project_id__in=projects(filters).values("id"))
+            )
+        return qs
     qs = Commitment.objects.all()
     if filters.partner:
         qs = qs.filter(partner__slug__in=filters.partner)
@@ -124,6 +147,10 @@ def commitments(filters: DashboardFilters) -> QuerySet[Commitment]:
 
 
 def phases(filters: DashboardFilters) -> QuerySet[ProjectPhase]:
+    if not filters.is_live:
+        return filters.reading.rows(ProjectPhase).filter(
+            project_id__in=projects(filters).values("id")
+        )
     return ProjectPhase.objects.filter(project_conditions(filters, via="project__"))
 
 
@@ -185,7 +212,7 @@ def project_sums(filters: DashboardFilters) -> list[Row]:
     return cached(
         "project-sums",
         filters.canonical(),
-        lambda: _project_sums_rows(filters, kept=not filters.partner),
+        lambda: _project_sums_rows(filters, kept=filters.is_live and not filters.partner),
     )
 
 
@@ -294,8 +321,8 @@ def merged(*parts: Provenance) -> Provenance:
     }
 
 
-def _targets() -> tuple[list[Row], QuerySet[Target]]:
-    qs = Target.objects.order_by("amount_usd")
+def _targets(filters: DashboardFilters) -> tuple[list[Row], QuerySet[Target]]:
+    qs = filters.reading.rows(Target).order_by("amount_usd")
     rows = [  # iterating fills qs's result cache: _targets_provenance reads it again for free
         {
             "name": t.name,
@@ -310,12 +337,15 @@ def _targets() -> tuple[list[Row], QuerySet[Target]]:
     return rows, qs
 
 
-def _partner_rows(rows: Iterable[Row]) -> list[Row]:
+def _partner_rows(rows: Iterable[Row], filters: DashboardFilters) -> list[Row]:
     """Rows grouped by `partner_id`, with the partner's short name under `partner`, its slug and
     colour (one small query for the partners: grouping a million commitments by an integer is
     much cheaper than joining the partner table and grouping by its text columns)."""
     partners = {
-        p["id"]: p for p in Partner.objects.order_by().values("id", "short_name", "slug", "colour")
+        p["id"]: p
+        for p in filters.reading.rows(Partner)
+        .order_by()
+        .values("id", "short_name", "slug", "colour")
     }
     out = []
     for row in rows:
@@ -348,7 +378,7 @@ def _floats(rows: Iterable[Mapping[str, Any]], *keys: str) -> tuple[Row, ...]:
 def _committed_by[M: Model](qs: QuerySet[M], filters: DashboardFilters) -> QuerySet[M]:
     """`qs` (facts or partnership sums) narrowed to the filtered partners' own commitments."""
     if filters.partner:
-        qs = qs.filter(partner_id__in=Partner.objects.filter(slug__in=filters.partner).values("pk"))
+        qs = qs.filter(partner_id__in=filters.reading.ids(Partner, slug__in=filters.partner))
     return qs
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import (
     Exists,
     OuterRef,
+    Q,
 )
 
 from aipdash.charts.data import Row, Source
@@ -16,6 +17,7 @@ from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors.commitments import (
     COUNTED_AS_COMMITTED_IN_WORDS,
     commitment_provenance,
+    commitment_sums,
     committed_money,
 )
 from aipdash.dashboard.selectors.common import (
@@ -56,7 +58,7 @@ CAPACITY_SIDE = {
 }
 
 
-def _capacity(rows: Iterable[dict], key: str = "mw") -> dict:
+def _capacity(rows: Iterable[dict[str, Any]], key: str = "mw") -> dict[str, Any]:
     """MW operational and in the pipeline per CAPACITY_SIDE, and the number of projects, from
     the rows of project_sums (no query of its own). Summed exactly (Decimal), made a float
     once: the figure does not depend on the order of the rows."""
@@ -87,11 +89,13 @@ def headline(filters: DashboardFilters) -> dict[str, Any]:
     queries."""
     commitment_qs = commitments(filters)
     money = committed_money(filters)
-    targets, target_qs = _targets()
+    targets, target_qs = _targets(filters)
     equity_target = next((t for t in reversed(targets) if t["scope"] == "equity"), None)
     total_target = next((t for t in reversed(targets) if t["scope"] == "total"), None)
+    reading = filters.reading
     raised = (
-        FundraisingUpdate.objects.filter(target__scope=Target.Scope.EQUITY)
+        reading.rows(FundraisingUpdate)
+        .filter(target_id__in=reading.ids(Target, scope=Target.Scope.EQUITY))
         .order_by("-as_of")
         .values("amount_raised_usd", "as_of", "source_title", "source_url", "illustrative")
         .first()
@@ -105,10 +109,21 @@ def headline(filters: DashboardFilters) -> dict[str, Any]:
             "name": filters.applied.name,
             "mw": beside.headline_beside(capacity["mw"], after),
         }
-    partner_qs = Partner.objects.filter(
-        Exists(Participation.objects.filter(partner=OuterRef("pk"), project__in=projects(filters)))
-        | Exists(commitment_qs.filter(partner=OuterRef("pk")))
-    )
+    if filters.is_live:
+        partner_qs = Partner.objects.filter(
+            Exists(
+                Participation.objects.filter(partner=OuterRef("pk"), project__in=projects(filters))
+            )
+            | Exists(commitment_qs.filter(partner=OuterRef("pk")))
+        )
+    else:  # as it stood: keys, no joins; the committing partners from the sums already read
+        taking_part = reading.rows(Participation).filter(
+            project_id__in=projects(filters).values("id")
+        )
+        committing = {row[0] for row in commitment_sums(filters).rows}
+        partner_qs = reading.rows(Partner).filter(
+            Q(id__in=taking_part.values("partner_id")) | Q(id__in=committing)
+        )
     if filters.partner:
         partner_qs = partner_qs.filter(slug__in=filters.partner)
 

@@ -11,7 +11,7 @@ from projects.models import (
 
 def market_context(filters: DashboardFilters) -> ChartData:
     """The same whatever the filters: published series points, each with its source."""
-    qs = MarketIndicator.objects.filter(series__in=[DC_SERIES, REFERENCE_SERIES])
+    qs = filters.reading.rows(MarketIndicator).filter(series__in=[DC_SERIES, REFERENCE_SERIES])
     points = list(
         qs.order_by("series", "region", "scenario", "year", "as_of").values(
             "series",

@@ -30,6 +30,7 @@ from aipdash.dashboard.selectors.common import (
 from aipdash.scenarios import arithmetic, beside
 from aipdash.scenarios.assumptions import Assumptions
 from aipdash.scenarios.selectors import capital_groups, cost_per_mw_medians, phase_groups
+from projects.models import Project
 
 RECORDED_ASSUMPTIONS = Assumptions()
 
@@ -50,7 +51,7 @@ def power_balance(filters: DashboardFilters) -> ChartData:
     """By year, data-centre IT load online against generation and storage online (cumulative),
     recorded and under the scenario; the first year, from this year on, that demand exceeds
     supply, in words (`extras["in_words"]`, per case)."""
-    groups = phase_groups(phases(filters), projects(filters))
+    groups = phase_groups(phases(filters), projects(filters), by_keys=not filters.is_live)
     moved = {case: arithmetic.apply_to_phases(groups, a) for case, a in _cases(filters)}
     years = arithmetic.years_of(*moved.values())
     this_year = dt.date.today().year
@@ -93,8 +94,9 @@ def capital_bridge(filters: DashboardFilters) -> ChartData:
     per MW; after attrition), against equity committed with the debt it supports at the
     leverage, and against the total target; each year says what it rests on."""
     groups = capital_groups(projects(filters))
-    medians = cost_per_mw_medians()  # of the whole portfolio: a cost per MW is not a filter's
-    targets, target_qs = _targets()
+    # Of the whole portfolio (a cost per MW is not a filter's), as it stood on the view's day.
+    medians = cost_per_mw_medians(filters.reading.rows(Project))
+    targets, target_qs = _targets(filters)
     equity_target = next((t["amount_usd"] for t in targets if t["scope"] == "equity"), None)
     total_target = next((t["amount_usd"] for t in targets if t["scope"] == "total"), None)
     equity = Decimal(str(committed_money(filters)["equity_committed"]))
