@@ -14,12 +14,14 @@ install:
 
 # Migrate the SQLite file under var/ (and the jobs' file beside it), load the demo data (only
 # into an empty portfolio, so that editors' changes never make a start fail), ensure a login,
-# serve on 127.0.0.1:8000 with the jobs' worker beside the server (Ctrl-C stops both). The
+# serve on 127.0.0.1:8000 with the jobs' worker beside the server (Ctrl-C stops both); Debian's
+# Chromium is installed when missing (scripts/ensure-chromium: the worker prints board packs). The
 # server and the worker share a cache in var/cache (the data version an import replaces).
 run: export DEBUG ?= true
 run: export LOG_FORMAT ?= text
 run: export LOCAL_CACHE_DIR ?= $(CURDIR)/var/cache
 run: install
+	@scripts/ensure-chromium
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) migrate_jobs
