@@ -29,11 +29,13 @@ run: install
 	$(MANAGE) ensure_login --url http://$(HOST):$(PORT)/
 	@scripts/serve-with-worker $(HOST):$(PORT)
 
-# COVERAGE=1 (CI's SQLite run without the browser tests): the coverage of the application's
-# code (pyproject.toml, [tool.coverage]; subprocesses included) is printed, and the run fails below the floor: 96.74%
-# measured on the suite without its browser tests on SQLite (7 Dec 2026), rounded down.
-COVERAGE_FLOOR := 96
-COVERAGE_ARGS := --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
+# COVERAGE=1: the coverage of the application's code (pyproject.toml, [tool.coverage];
+# subprocesses included) is added to .coverage and printed, and the run fails below the floor.
+# CI measures both of its passes together (.ci/run: PostgreSQL with the browser, replica and
+# pooler tests, COVERAGE_FLOOR=0; then SQLite, which holds the floor over both): the code of
+# one database or of the browser is covered by the pass that has it. Floor: see README.
+COVERAGE_FLOOR ?= 96
+COVERAGE_ARGS := --cov --cov-append --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 
 # Lint, then the whole suite. Uses DATABASE_URL when set (PostgreSQL in CI), SQLite otherwise.
 # PYTEST_ARGS adds pytest options; COVERAGE=1 measures the coverage and holds its floor (CI).

@@ -35,6 +35,11 @@ def site(live_server, groups):
     return live_server.url
 
 
+def _has_area(mark):
+    box = mark.bounding_box()
+    return box is not None and box["width"] > 0 and box["height"] > 0
+
+
 def test_hostile_names_draw_as_text_in_every_chart(site, page, screenshot):
     page.add_init_script(WATCH_CSP)
     page.goto(f"{site}/accounts/login/")
@@ -53,7 +58,10 @@ def test_hostile_names_draw_as_text_in_every_chart(site, page, screenshot):
         page.wait_for_load_state("networkidle")
         # Hover over the marks: the hover text (with the names) is drawn too.
         hovered = []
-        for mark in page.locator(".plotly-chart g.trace .points path").all()[:8]:
+        marks = page.locator(".plotly-chart g.trace .points path").all()
+        # A mark of no area (a bar of zero, as the capital bridge draws for a portfolio without
+        # costs) cannot be pointed at, by a person or by Playwright.
+        for mark in [m for m in marks if _has_area(m)][:8]:
             mark.scroll_into_view_if_needed()
             mark.hover(force=True)
             page.wait_for_timeout(80)
