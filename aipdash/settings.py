@@ -1,6 +1,9 @@
 """Settings for AIP Dashboard, driven by the environment (12-factor).
 
 Production differs from development only by environment variables; see README.md.
+Over 500 lines on purpose: Django reads one settings module, and every setting here sits with
+the environment variable it comes from and a line on why (deploy/aipdash.env.example and
+docs/operations.md list the same names); splitting it would hide which one is in force.
 With DEBUG off (the default) SECRET_KEY must be set and `manage.py check --deploy` is clean.
 """
 

@@ -1,5 +1,8 @@
 """Bulk import and export of the portfolio (django-import-export resources).
 
+Over 500 lines on purpose: five declarative resources side by side, whose columns and natural
+keys must stay in step with each other and with docs/data-in-and-out.md; they are read together.
+
 One resource per kind of record: projects, phases, participations, commitments and notes. A row
 names the records it refers to by slug (a project's investment, a participation's partner), so
 that a file written by hand or exported from another installation means the same thing here.

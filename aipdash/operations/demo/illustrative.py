@@ -1,5 +1,9 @@
 """The illustrative portfolio: what the dashboard needs that no source publishes.
 
+Over 500 lines on purpose: it is data written as code (campuses, phases, partners'
+commitments), read top to bottom as one story; split, the totals it adds up to would be
+checked across files.
+
 Aligned's 50 campuses (about 600 MW operating, 700 MW under construction, more than 5 GW in
 all), their phases, the power projects that supply them, who takes part in what, and the
 partners' commitments (equity to the partnership adding up to the $12.5bn raised by
@@ -10,10 +14,6 @@ Pure and deterministic: no database, no clock. Each section draws from its own
 `random.Random` seeded with a fixed string, so the same records come out on every run and on
 every machine, and changing one section does not reshuffle the others. Records refer to each
 other by natural key (slugs); the loader resolves them.
-
-Over 500 lines on purpose: it is data written as code (campuses, phases, partners'
-commitments), read top to bottom as one story; split, the totals it adds up to would be
-checked across files.
 """
 
 import datetime as dt
