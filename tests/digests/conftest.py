@@ -10,13 +10,11 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Group, User
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Worker
-from django_tasks_db.models import DBTaskResult
 
 from aipdash.digests.models import Subscription
-from aipdash.jobs.router import jobs_database
+from tests.io.conftest import run_jobs
 
 
 class Inbox:
@@ -98,27 +96,8 @@ def text_part(message: EmailMessage) -> str:
 
 
 def run_tasks() -> int:
-    """Run the queued tasks as a worker does, in this process (see tests/io/conftest.py)."""
-    worker = Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test",
-        excluded_queue_names=[],
-    )
-    ran = 0
-    while True:
-        with transaction.atomic(using=jobs_database()):
-            task = DBTaskResult.objects.ready().get_locked()
-            if task is not None:
-                task.claim(worker.worker_id)
-        if task is None:
-            return ran
-        worker.run_task(task)
-        ran += 1
+    """Run the queued tasks as a worker does, in this process (tests/io/conftest.py)."""
+    return run_jobs()
 
 
 def tomorrow() -> dt.datetime:

@@ -53,8 +53,9 @@ def csv_file(name, header, rows):
     return SimpleUploadedFile(name, buffer.getvalue().encode(), content_type="text/csv")
 
 
-def run_jobs():
-    """Run the queued jobs as a worker does, in this process, until the queue is empty:
+def run_jobs() -> int:
+    """Run the queued jobs (and any task) as a worker does, in this process, until the queue is
+    empty; how many ran:
     django-tasks-db's claim (a locked row marked running) and its worker's `run_task`. Not
     its loop, which closes the connection between tasks (and so the test's transaction);
     without the reaper's thread, which tests/jobs tries on its own."""
@@ -68,14 +69,16 @@ def run_jobs():
         worker_id="test",
         excluded_queue_names=[],
     )
+    ran = 0
     while True:
         with transaction.atomic(using=jobs_database()):
             task = DBTaskResult.objects.ready().get_locked()
             if task is not None:
                 task.claim(worker.worker_id)
         if task is None:
-            return
+            return ran
         worker.run_task(task)
+        ran += 1
 
 
 def after_jobs(client, response):
