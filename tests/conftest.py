@@ -1,6 +1,9 @@
+import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
@@ -10,6 +13,35 @@ from aipdash.records.grants import ensure_groups
 from aipdash.sharing import services
 from tests.browser.helpers import admin_sign_in, watch
 from tests.factories import PASSWORDS
+
+
+def _a_database_and_a_cache_per_worker() -> None:
+    """Under pytest-xdist (`make test` runs the suite in two processes), each worker process
+    has a PostgreSQL database name and a Redis database of its own: tests clear the cache and
+    create and drop scratch databases named after DATABASE_URL's (tests/jobs/scratch.py,
+    tests/multiprocess/), which two workers must not share. pytest-django already gives each
+    worker its own test database (test_<name>_gw0). Worker gwN uses Redis database
+    (REDIS_URL's + 1 + N) mod 16: CI's 15 gives 0 and 1. The environment carries both to the
+    servers and workers the tests start; this process's cache is not connected yet (settings
+    are read, no cache has been used), so its LOCATION changes with it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    number = int(worker.removeprefix("gw"))
+    if database_url := os.environ.get("DATABASE_URL", ""):
+        parts = urlsplit(database_url)
+        if parts.scheme.startswith("postgres"):
+            name = f"{parts.path.lstrip('/')}_{worker}"
+            os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
+    if redis_url := os.environ.get("REDIS_URL", ""):
+        parts = urlsplit(redis_url)
+        base = int(parts.path.lstrip("/") or 0)
+        mine = urlunsplit(parts._replace(path=f"/{(base + 1 + number) % 16}"))
+        os.environ["REDIS_URL"] = settings.REDIS_URL = mine
+        settings.CACHES["default"]["LOCATION"] = mine
+
+
+_a_database_and_a_cache_per_worker()
 
 CHROMIUM = "/usr/bin/chromium"
 # Not test-results/: pytest-playwright empties that folder at the start of every session.

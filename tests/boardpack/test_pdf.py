@@ -14,6 +14,7 @@ from aipdash.boardpack.pack import PackView, ViewUnavailable
 from aipdash.boardpack.render import make_pack
 from aipdash.dashboard import blocks
 from aipdash.dashboard.filters import DashboardFilters
+from aipdash.jobs.context import JobContext
 from aipdash.jobs.models import Job, JobFile
 from aipdash.sharing import services
 from partners.models import Partner
@@ -31,13 +32,23 @@ def demo(db):
 
 @pytest.mark.browser
 def test_the_dashboard_pack_reads_as_text_and_every_chart_is_drawn(
-    demo, editor, tmp_path, chromium_ready
+    demo, editor, tmp_path, chromium_ready, monkeypatch
 ):
+    steps = []  # each step the job reported, in order: what its progress bar shows
+    reported = JobContext.progress
+
+    def spy(self, done, total=None, message=None):
+        steps.append((done, total, message))
+        reported(self, done, total, message)
+
+    monkeypatch.setattr(JobContext, "progress", spy)
     job = start_pack(owner=editor, view=PackView(query=""), made_by="Ana Silva")
     run_jobs()
     job.refresh_from_db()
     assert job.state == Job.State.DONE, job.message
     assert job.done == job.total == 5
+    assert [(done, total) for done, total, _words in steps] == [(n, 5) for n in range(5)]
+    assert all(words for _done, _total, words in steps)  # each step says what is being done
     file = JobFile.objects.get(job=job, role=JobFile.RESULT)
     assert file.content_type == "application/pdf" and file.name.startswith("aip-board-pack-")
     pdf = bytes(file.content)
