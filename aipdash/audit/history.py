@@ -20,7 +20,13 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-HISTORY_OWN_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type"}
+HISTORY_OWN_FIELDS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_valid_to",
+}
 CHUNK = 2_000  # keys per statement (SQLite allows 32,766 parameters; PostgreSQL 65,535)
 
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from aipdash.records import registry
 from projects.models import CommitmentFact, CommitmentSpan
+from projects.models.spans import VALID_TO, Spanned
 
 DELETED = "-"
 
@@ -65,6 +66,12 @@ def versions(model: type[Model], before: dt.datetime) -> QuerySet[Any]:
     history = history_of(model)
     key = model._meta.pk.attname
     written = history._default_manager.filter(history_date__lt=before)
+    if is_spanned(model):
+        # Each version carries where the next begins (projects/models/spans.py): a range
+        # condition, no anti-join. A version superseded at its own instant (a bulk write's tie)
+        # ends where it begins, so it never stands.
+        standing = Q(**{f"{VALID_TO}__isnull": True}) | Q(**{f"{VALID_TO}__gte": before})
+        return written.filter(standing).exclude(history_type=DELETED).order_by()
     # A later version of the same record, also written before the moment: its existence
     # means this row was no longer current. The tie on history_date (a bulk write gives many
     # rows one date) is broken by history_id, the order in which they were written.
@@ -74,6 +81,13 @@ def versions(model: type[Model], before: dt.datetime) -> QuerySet[Any]:
         **{key: OuterRef(key)},
     )
     return written.filter(~Exists(later)).exclude(history_type=DELETED).order_by()
+
+
+def is_spanned(model: type[Model]) -> bool:
+    """Whether the versions of `model` carry their span (history_valid_to, kept by triggers:
+    projects, phases and participations); the other models' few versions are read by an
+    anti-join."""
+    return issubclass(history_of(model), Spanned)
 
 
 def commitment_spans(before: dt.datetime) -> QuerySet[CommitmentSpan]:

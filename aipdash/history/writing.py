@@ -48,7 +48,13 @@ ENTRY_DATE_FIELDS = {
     "projects.Commitment": "committed_on",
     "projects.Note": "date",
 }
-_HISTORY_OWN = {"history_id", "history_date", "history_change_reason", "history_type"}
+_HISTORY_OWN = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_valid_to",
+}
 
 
 @dataclass(frozen=True)

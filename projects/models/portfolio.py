@@ -22,6 +22,7 @@ from aipdash.records.provenance import (
     plausible_date_validators,
 )
 from projects.models.fields import ZERO, at_most_max_usd, money_field, mw_field, not_negative
+from projects.models.spans import Spanned
 
 
 class Stage(models.TextChoices):
@@ -159,7 +160,7 @@ class Project(Provenance):
     capital_cost_usd = money_field("capital cost (USD)", null=True, blank=True)
     description = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[Spanned])  # versions carry their span: spans.py
 
     class Meta:
         ordering = ["name"]
@@ -250,7 +251,7 @@ class ProjectPhase(Provenance):
     capacity_mw = mw_field("capacity (MW)")
     expected_online = models.DateField("expected online", validators=plausible_date_validators())
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[Spanned])  # versions carry their span: spans.py
 
     constraint_error_fields = {"phase_unique_sequence_per_project": "sequence"}
 
@@ -322,7 +323,7 @@ class Participation(Provenance):
         help_text="Equity stake in the project; empty for roles without one.",
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[Spanned])  # versions carry their span: spans.py
 
     constraint_error_fields = {"participation_one_role_per_partner_per_project": "role"}
 

@@ -116,26 +116,38 @@ class Past:
 
     def versions(self, record: Model) -> list[Version]:
         """The record's versions, oldest first; the last one is the record as it is."""
-        entered = self.entry(record)
-        as_of = record.as_of  # type: ignore[attr-defined]
-        steps: list[tuple[dt.date, dict[str, Any]]] = [(entered, {})]
-        online = self.online_day(record)
-        if getattr(record, "stage", None) == Stage.OPERATIONAL and online and online > entered:
-            steps = [(entered, {"stage": Stage.CONSTRUCTION}), (online, {})]
-        if as_of > steps[-1][0]:
-            steps.append((as_of, {}))
-        versions = []
-        for number, (day, changes) in enumerate(steps):
-            versions.append(
-                Version(
-                    record,
-                    at=start_of_day(day),
-                    history_type="+" if number == 0 else "~",
-                    changes={**changes, "as_of": min(as_of, day)},
-                    reason=self.reason,
-                )
+        dated = steps(
+            entered=self.entry(record),
+            as_of=record.as_of,  # type: ignore[attr-defined]
+            stage=getattr(record, "stage", None),
+            online=self.online_day(record),
+        )
+        return [
+            Version(
+                record,
+                at=start_of_day(day),
+                history_type="+" if number == 0 else "~",
+                changes=changes,
+                reason=self.reason,
             )
-        return versions
+            for number, (day, changes) in enumerate(dated)
+        ]
+
+
+def steps(
+    *, entered: dt.date, as_of: dt.date, stage: str | None, online: dt.date | None
+) -> list[tuple[dt.date, dict[str, Any]]]:
+    """The days of a record's versions, oldest first, each with the fields that differed then
+    from the record as it is (the module's rules): it enters on `entered`; operational
+    (`stage`) and online after it entered, it was under construction until `online`; each
+    version's as-of date is the earlier of the record's and the version's day; from `as_of` on
+    it stands as it is. The synthetic generator dates its rows by the same rules."""
+    dated: list[tuple[dt.date, dict[str, Any]]] = [(entered, {})]
+    if stage == Stage.OPERATIONAL and online and online > entered:
+        dated = [(entered, {"stage": Stage.CONSTRUCTION}), (online, {})]
+    if as_of > dated[-1][0]:
+        dated.append((as_of, {}))
+    return [(day, {**changes, "as_of": min(as_of, day)}) for day, changes in dated]
 
 
 def write_past(records: Iterable[Model], *, reason: str) -> int:

@@ -30,10 +30,12 @@ find their project through an array of the new projects' ids (8 bytes a project)
 loading projects. Measured: docs/performance.md, "Scale data".
 
 Bulk writes and the raw deletes of `delete()` send no signals, so the audit trail is written in
-bulk: after each batch, in its transaction, one `INSERT … SELECT` per table adds a historical
-row for every new row (audit/history.py), with the change reason naming the command and seed;
-`delete()` adds the "deleted" rows the same way before deleting. The data version is bumped
-once at the end instead of per row.
+bulk: after each batch, in its transaction, the historical rows of the new rows are written the
+way the rows are (bulk.py), dated by the records' own dates (synthetic_past.py: a project
+enters when announced, moves stage when its phases came online, a commitment on its date), so
+that the portfolio of a past day is a smaller one; the change reason names the command and
+seed. `delete()` adds the "deleted" rows with one `INSERT … SELECT` per table before deleting
+(audit/history.py). The data version (and the past version) is bumped once at the end.
 """
 
 import random
@@ -45,10 +47,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
 
-from aipdash.audit.history import HistoryOptions, record_history, record_history_of_keys
-from aipdash.core.cache.versions import bump_data_version
+from aipdash.audit.history import HistoryOptions, history_model, record_history
+from aipdash.core.cache.versions import bump_data_version, bump_past_version
+from aipdash.history.asof import start_of_day
+from aipdash.history.writing import Version, write_versions
 from aipdash.operations.demo import bulk
 from aipdash.operations.demo import synthetic_draws as draws
+from aipdash.operations.demo.past import PARTNERSHIP_ANNOUNCED, steps
 from aipdash.operations.demo.synthetic_draws import (
     AS_OF,
     PROVENANCE,
@@ -57,6 +62,7 @@ from aipdash.operations.demo.synthetic_draws import (
     prefix,
     project_slug,
 )
+from aipdash.operations.demo.synthetic_past import Dating, entry_of
 from partners.models import Partner
 from projects.models import (
     CapacitySum,
@@ -221,9 +227,24 @@ def ensure_partners() -> list[int]:
                     **PROVENANCE,
                 )
                 partner.full_clean()
-                reason = SOURCE_TITLE + " (generate_portfolio)"
-                partner._change_reason = reason  # type: ignore[attr-defined]  # simple-history's
+                # Its creation version is dated when the partnership was announced, so that
+                # the synthetic records of any later day have their partners (synthetic_past).
+                partner.skip_history_when_saving = True  # type: ignore[attr-defined]  # simple-history's
                 partner.save()
+                del partner.skip_history_when_saving  # type: ignore[attr-defined]
+                dated = steps(
+                    entered=PARTNERSHIP_ANNOUNCED, as_of=partner.as_of, stage=None, online=None
+                )
+                write_versions(
+                    Version(
+                        partner,
+                        at=start_of_day(day),
+                        history_type="+" if number == 0 else "~",
+                        changes=changes,
+                        reason=SOURCE_TITLE + " (generate_portfolio)",
+                    )
+                    for number, (day, changes) in enumerate(dated)
+                )
     return list(Partner.objects.order_by("slug").values_list("pk", flat=True))
 
 
@@ -255,8 +276,11 @@ def load(
     progress = progress or (lambda stage, done, total: None)
     partner_ids = ensure_partners()
 
+    # The history is dated by the records' own dates (synthetic_past.py), written in bulk.
+    dating = Dating(change_reason(seed), partner_ids)
     rng = random.Random(f"synthetic:{seed}:projects")  # noqa: S311 (bench data, not security)
-    project_ids = array("q")  # the new projects' ids, by number - 1
+    project_ids = array("q")  # the new projects' ids, by number - 1 (ascending)
+    project_entries = array("i")  # their entry days, as ordinals
     progress("projects", 0, projects)
     for start in range(1, projects + 1, project_batch):
         batch: list[draws.Row] = []
@@ -271,19 +295,36 @@ def load(
             new = bulk.insert(Project, batch)
             # The children get their project's id, now known.
             children: dict[type[Model], list[draws.Row]] = {ProjectPhase: [], Participation: []}
-            for pk, its_phases, its_participations in zip(new, phases, participations, strict=True):
+            for pk, project, its_phases, its_participations in zip(
+                new, batch, phases, participations, strict=True
+            ):
+                project["id"] = pk
                 for row in its_phases:
                     row["project_id"] = pk
                 for row in its_participations:
                     row["project_id"] = pk
                 children[ProjectPhase] += its_phases
                 children[Participation] += its_participations
-            created: HistoryOptions = {"history_type": "+", "reason": change_reason(seed)}
-            record_history_of_keys(Project, new, **created)
             for model, rows in children.items():
-                # By their own ids (the primary key's index), not their projects': PostgreSQL
-                # read every participation for each chunk of project ids as the table grew.
-                record_history_of_keys(model, bulk.insert(model, rows), **created)
+                for pk, row in zip(bulk.insert(model, rows), rows, strict=True):
+                    row["id"] = pk
+            history: dict[type[Model], list[draws.Row]] = {
+                Project: [],
+                ProjectPhase: [],
+                Participation: [],
+            }
+            for project, its_phases, its_participations in zip(
+                batch, phases, participations, strict=True
+            ):
+                entered, project_rows, phase_rows, participation_rows = dating.project(
+                    project, its_phases, its_participations
+                )
+                project_entries.append(entered.toordinal())
+                history[Project] += project_rows
+                history[ProjectPhase] += phase_rows
+                history[Participation] += participation_rows
+            for model, rows in history.items():
+                bulk.insert(history_model(model), rows)
         project_ids.extend(new)
         counts.update(
             projects=len(batch),
@@ -301,13 +342,24 @@ def load(
             for number in range(start, min(start + commitment_batch, commitments + 1))
         ]
         with transaction.atomic():
-            new = bulk.insert(Commitment, drawn)
-            record_history_of_keys(Commitment, new, history_type="+", reason=change_reason(seed))
+            dated: list[draws.Row] = []
+            for pk, row in zip(bulk.insert(Commitment, drawn), drawn, strict=True):
+                row["id"] = pk
+                project_id = row["project_id"]
+                project_entry = (
+                    None
+                    if not isinstance(project_id, int)
+                    else entry_of(project_id, project_ids, project_entries)
+                )
+                dated += dating.commitment(row, project_entry)
+            bulk.insert(history_model(Commitment), dated)
         counts.update(commitments=len(drawn))
         progress("commitments", counts["commitments"], commitments)
 
-    # bulk writes sent no post_save: invalidate every cached chart once.
+    # bulk writes sent no post_save: invalidate every cached chart once, and the views of past
+    # days (history was written into the past).
     bump_data_version()
+    bump_past_version()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Fresh statistics, so that the first dashboard queries plan on the real sizes.
