@@ -43,12 +43,14 @@ _request = threading.local()  # .version: what the current request read
 
 
 def _request_started(**kwargs: Any) -> None:
-    _request.active, _request.version = True, None
+    # Every token is read anew per request (the past version too: kept from one request to the
+    # next, a thread would serve past views under a token another process has replaced).
+    _request.active, _request.version, _request.past_version = True, None, None
     _request.values = {}
 
 
 def _request_finished(**kwargs: Any) -> None:
-    _request.active, _request.version = False, None
+    _request.active, _request.version, _request.past_version = False, None, None
     _request.values = {}
 
 
