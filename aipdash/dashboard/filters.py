@@ -15,6 +15,7 @@ form sends for "any", means no filter.
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -286,18 +287,25 @@ class DashboardFilters:
             or self.online_to is not None
         )
 
-    @property
+    @functools.cached_property
     def reading(self) -> asof.Live | asof.AsOf:
         """Where the view's rows come from: the live tables, or the history at the end of
-        its as-of day."""
+        its as-of day (or at a frozen link's instant). A moment after which no version was
+        written reads the live tables: the portfolio stood then as it stands now
+        (asof.unchanged_since). Worked out once per filters."""
         if self.as_of is not None:
-            return asof.AsOf.end_of(self.as_of)
-        return asof.Live() if self.at is None else asof.AsOf(self.at)
+            moment = asof.end_of_day(self.as_of)
+        elif self.at is not None:
+            moment = self.at
+        else:
+            return asof.Live()
+        return asof.Live() if asof.unchanged_since(moment) else asof.AsOf(moment)
 
     @property
     def is_live(self) -> bool:
-        """Today's portfolio (compared with a day or not)."""
-        return self.as_of is None and self.at is None
+        """The rows are read from the live tables: today's portfolio (compared with a day or
+        not), or a day since which nothing changed."""
+        return self.reading.is_live
 
     def shown(self) -> "DashboardFilters":
         """The view's own figures, without the comparison (what the selectors compute)."""

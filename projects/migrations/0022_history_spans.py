@@ -1,7 +1,7 @@
 """history_valid_to on the history of projects, phases and participations: each version ends
 where the record's next one (by history_date, then history_id) begins; the latest has none
 (projects/models/spans.py). Kept by triggers on the three history tables; the history already
-there is given its ends once.
+there is given its ends once. And an index for the changes between two days (below).
 
 A version inserted gives the versions of its record their ends again, so the order of writing
 does not matter (the demo and the generator write a record's past after its present row). A
@@ -134,6 +134,15 @@ def drop_triggers(apps, schema_editor):
                 schema_editor.execute(f"DROP TRIGGER {table}_ends_{op}")
 
 
+# The changes between two days (aipdash/audit/changes.py, a comparison's list and "since your
+# last visit") read each history's latest versions in a window, newest first, ties by
+# history_id: with this index a backward scan that stops at the few listed, where
+# simple-history's index on history_date alone sorted every version of a tied moment (a bulk
+# write dates thousands of rows alike: 122 ms -> 0.05 ms at 10k projects). Made with SQL, as
+# projects/0015's (the historical models have no Meta of ours); the same on both databases.
+CHANGES_INDEXED = (*TABLES, "projects_historicalcommitment")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("projects", "0021_commitment_spans"),
@@ -153,4 +162,11 @@ class Migration(migrations.Migration):
             )
         ),
         migrations.RunPython(create_triggers, drop_triggers),
+        *(
+            migrations.RunSQL(
+                f"CREATE INDEX {table}_changes ON {table} (history_date, history_id)",
+                f"DROP INDEX {table}_changes",
+            )
+            for table in CHANGES_INDEXED
+        ),
     ]

@@ -13,6 +13,7 @@ from django.utils.datastructures import MultiValueDict
 
 from aipdash.dashboard import selectors
 from aipdash.dashboard.filters import DashboardFilters, FilterError
+from aipdash.history import asof
 from aipdash.operations.demo.loader import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +47,18 @@ def figures(filters):
     )
 
 
+@pytest.fixture
+def from_history(monkeypatch):
+    """As of today read from the history and spans, not from the live tables (which a day
+    since which nothing changed reads: asof.unchanged_since, tested below)."""
+    monkeypatch.setattr(asof, "unchanged_since", lambda moment: False)
+
+
 @pytest.mark.parametrize("values", FILTERS, ids=str)
-def test_as_of_today_gives_todays_figures(demo, values):
+def test_as_of_today_gives_todays_figures(demo, values, from_history):
     today = DashboardFilters(**values)
     as_of_today = dataclasses.replace(today, as_of=timezone.localdate())
+    assert not as_of_today.is_live
     live_charts, live_headline = figures(today)
     past_charts, past_headline = figures(as_of_today)
     for name in live_charts:
@@ -83,3 +92,15 @@ def test_dates_join_the_filters_and_name_their_field(demo):
         with pytest.raises(FilterError) as error:
             DashboardFilters.from_query(MultiValueDict(bad), partner_slugs=set())
         assert set(error.value.errors) == {field}
+
+
+def test_a_moment_since_which_nothing_changed_reads_the_live_tables(demo):
+    """Nothing was written after it: the portfolio stood then as now, read at today's cost."""
+    as_of_today = DashboardFilters(as_of=timezone.localdate())
+    assert as_of_today.is_live and isinstance(as_of_today.reading, asof.Live)
+    assert figures(as_of_today) == figures(DashboardFilters())
+    # Before the last version (the demo's latest day): the history.
+    last = asof.last_moment()
+    before_last = DashboardFilters(at=last)
+    assert not before_last.is_live and before_last.reading == asof.AsOf(last)
+    assert DashboardFilters(at=last + dt.timedelta(microseconds=1)).is_live
