@@ -290,21 +290,21 @@ class DashboardFilters:
     @functools.cached_property
     def reading(self) -> asof.Live | asof.AsOf:
         """Where the view's rows come from: the live tables, or the history at the end of
-        its as-of day (or at a frozen link's instant). A moment after which no version was
-        written reads the live tables: the portfolio stood then as it stands now
-        (asof.unchanged_since). Worked out once per filters."""
+        its as-of day (or at a frozen link's instant). As of today reads the live tables: its
+        end is still to come, so every version written so far stands (asof.is_now_or_later).
+        Worked out once per filters."""
         if self.as_of is not None:
             moment = asof.end_of_day(self.as_of)
         elif self.at is not None:
             moment = self.at
         else:
             return asof.Live()
-        return asof.Live() if asof.unchanged_since(moment) else asof.AsOf(moment)
+        return asof.Live() if asof.is_now_or_later(moment) else asof.AsOf(moment)
 
     @property
     def is_live(self) -> bool:
         """The rows are read from the live tables: today's portfolio (compared with a day or
-        not), or a day since which nothing changed."""
+        not, or as of today)."""
         return self.reading.is_live
 
     def shown(self) -> "DashboardFilters":

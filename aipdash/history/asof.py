@@ -29,10 +29,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, Max, Min, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from aipdash.core.cache.payloads import cached
 from aipdash.records import registry
 from projects.models import CommitmentFact, CommitmentSpan
 from projects.models.spans import VALID_TO, Spanned
@@ -130,23 +129,11 @@ def first_moment() -> dt.datetime | None:
     return min(filter(None, moments), default=None)
 
 
-def last_moment() -> dt.datetime | None:
-    """When the latest version of any portfolio record is dated. One indexed MAX per
-    historical table."""
-    moments = [
-        history_of(model)._default_manager.aggregate(last=Max("history_date"))["last"]
-        for model in registry.portfolio_models()
-    ]
-    return max(filter(None, moments), default=None)
-
-
-def unchanged_since(moment: dt.datetime) -> bool:
-    """Whether no version of any portfolio record is dated at or after `moment`: the portfolio
-    then stood at `moment` as it stands now, so its reading is the live tables and the sums the
-    database keeps (today's cost, not the history's). The latest moment is cached per data
-    version: every write that adds a version replaces it (docs/as-of.md, "Unchanged since")."""
-    last = cached("history-last-moment", "", last_moment, local=True)
-    return last is not None and last < moment
+def is_now_or_later(moment: dt.datetime) -> bool:
+    """Whether `moment` is not yet past: every version written so far was written before it
+    (none is dated after it was written), so the portfolio as of `moment` is the live tables
+    and the sums the database keeps, at today's cost (as of today: its end is tomorrow)."""
+    return moment > timezone.now()
 
 
 def first_day() -> dt.date | None:

@@ -49,9 +49,9 @@ def figures(filters):
 
 @pytest.fixture
 def from_history(monkeypatch):
-    """As of today read from the history and spans, not from the live tables (which a day
-    since which nothing changed reads: asof.unchanged_since, tested below)."""
-    monkeypatch.setattr(asof, "unchanged_since", lambda moment: False)
+    """As of today read from the history and spans, not from the live tables (which as of
+    today reads: asof.is_now_or_later, tested below)."""
+    monkeypatch.setattr(asof, "is_now_or_later", lambda moment: False)
 
 
 @pytest.mark.parametrize("values", FILTERS, ids=str)
@@ -94,13 +94,14 @@ def test_dates_join_the_filters_and_name_their_field(demo):
         assert set(error.value.errors) == {field}
 
 
-def test_a_moment_since_which_nothing_changed_reads_the_live_tables(demo):
-    """Nothing was written after it: the portfolio stood then as now, read at today's cost."""
+def test_as_of_today_reads_the_live_tables(demo):
+    """Its end is still to come: every version written so far stands, read at today's cost.
+    A frozen instant, past by then, reads the history."""
     as_of_today = DashboardFilters(as_of=timezone.localdate())
     assert as_of_today.is_live and isinstance(as_of_today.reading, asof.Live)
     assert figures(as_of_today) == figures(DashboardFilters())
-    # Before the last version (the demo's latest day): the history.
-    last = asof.last_moment()
-    before_last = DashboardFilters(at=last)
-    assert not before_last.is_live and before_last.reading == asof.AsOf(last)
-    assert DashboardFilters(at=last + dt.timedelta(microseconds=1)).is_live
+    yesterday = DashboardFilters(as_of=timezone.localdate() - dt.timedelta(days=1))
+    assert not yesterday.is_live
+    moment = timezone.now()
+    frozen = DashboardFilters(at=moment)
+    assert not frozen.is_live and frozen.reading == asof.AsOf(moment)
