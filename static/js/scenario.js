@@ -4,13 +4,15 @@
    form (form="dashboard-filters"), so the form's request carries them and the address keeps
    them (Back, Forward, reload, bookmarks). This file:
 
-   - moving a value asks for the charts region with it, 250 ms after the last move (the filter
-     form's own htmx request, hx-sync="this:replace": a newer value replaces one in flight);
+   - moving a value asks for the charts region with it: at once after a quiet spell, else at
+     most one request per 250 ms (the filter form's own htmx request, hx-sync="this:replace":
+     a newer value replaces one in flight);
    - leaves out of that request the values equal to the saved scenario's (the address stays
      short; the server drops them anyway);
    - puts a 400's message on its field (the server checks every value: one set of bounds and
      messages, aipdash/scenarios/assumptions.py); the charts stay as they were;
-   - keeps Save, "Save as…" and "Undo unsaved values" pointing at the address shown;
+   - keeps Save, "Save as…", "Undo unsaved values" and "Share this view" pointing at the
+     address shown (a filter change or a moved value redraws the charts, not these links);
    - picking another scenario in the filter bar loads the page for it (the form shows that
      scenario's values), without the values of the one left.
    Plain ES2017, no framework. */
@@ -31,17 +33,24 @@
     });
   }
 
+  var sentAt = 0; // when the last request was sent (Date.now())
+
   function redraw() {
     timer = null;
+    sentAt = Date.now();
     var form = filterForm();
     if (form && window.htmx) window.htmx.trigger(form, "submit");
   }
 
+  // A move after a quiet spell redraws at once; moves that follow within DELAY (typing "120",
+  // holding an arrow key) are gathered into one request at the end of it, which reads the
+  // form's values as they are then.
   document.addEventListener("input", function (event) {
     var el = event.target;
-    if (!el || !el.matches || !el.matches(INPUT)) return;
-    if (timer) window.clearTimeout(timer);
-    timer = window.setTimeout(redraw, DELAY);
+    if (!el || !el.matches || !el.matches(INPUT) || timer) return;
+    var since = Date.now() - sentAt;
+    if (since >= DELAY) redraw();
+    else timer = window.setTimeout(redraw, DELAY - since);
   });
 
   // Values equal to the saved scenario's say nothing: not sent.
@@ -100,7 +109,7 @@
     document.querySelectorAll("[data-scenario-view]").forEach(function (el) {
       el.value = query;
     });
-    document.querySelectorAll("a[data-scenario-save-as]").forEach(function (link) {
+    document.querySelectorAll("a[data-scenario-save-as], a[data-follow-address]").forEach(function (link) {
       var url = new URL(link.href, window.location.href);
       link.href = url.pathname + (query ? "?" + query : "");
     });
