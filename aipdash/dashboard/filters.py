@@ -293,9 +293,7 @@ class DashboardFilters:
             applied = AppliedScenario.of(scenario) if scenario is not None else None
             return dataclasses.replace(self.with_scenario(applied), draft=())
         edited = AppliedScenario.draft(scenario, drafts.apply(base, draft))
-        return dataclasses.replace(
-            self.with_scenario(edited), draft=tuple(sorted(draft.items()))
-        )
+        return dataclasses.replace(self.with_scenario(edited), draft=tuple(sorted(draft.items())))
 
     def recorded(self) -> "DashboardFilters":
         """The same view without the scenario: the recorded figures beside it."""

@@ -87,7 +87,9 @@ def groups(filters: DashboardFilters, scenario: Scenario | None) -> list[Group]:
 
     def field(name: str, **extra: Any) -> Field:
         label, unit = drafts.DRAFT_FIELDS[name]
-        return Field(name=name, label=label, unit=unit, value=values[name], saved=saved[name], **extra)
+        return Field(
+            name=name, label=label, unit=unit, value=values[name], saved=saved[name], **extra
+        )
 
     def basis_of(group: str) -> str:
         return basis.get(GROUP_LABELS[group]) or basis_in_words(DEFAULT_BASIS[group])
@@ -146,7 +148,9 @@ def groups(filters: DashboardFilters, scenario: Scenario | None) -> list[Group]:
                 ),
             ),
         ),
-        Group("cost_per_mw", GROUP_LABELS["cost_per_mw"], basis_of("cost_per_mw"), tuple(cost_fields)),
+        Group(
+            "cost_per_mw", GROUP_LABELS["cost_per_mw"], basis_of("cost_per_mw"), tuple(cost_fields)
+        ),
         Group(
             "demand_case",
             GROUP_LABELS["demand_case"],

@@ -29,7 +29,9 @@ from aipdash.scenarios.selectors import ScenarioNotFound, scenario_for, visible_
 def _view(request: AuthenticatedHttpRequest, text: str) -> DashboardFilters:
     """The dashboard view a form was sent from, resolved for the user (FilterError)."""
     if len(text) > MAX_QUERY_LENGTH:
-        raise FilterError({"query": f"The address is too long (over {MAX_QUERY_LENGTH} characters)."})
+        raise FilterError(
+            {"query": f"The address is too long (over {MAX_QUERY_LENGTH} characters)."}
+        )
     filters = DashboardFilters.from_query(QueryDict(text), partner_slugs=blocks.partner_slugs())
     return with_scenario(filters, request.user)
 

@@ -20,5 +20,7 @@ urlpatterns = [
         scenario_views.scenario_duplicate,
         name="scenario-duplicate",
     ),
-    path("scenarios/<slug:slug>/history/", scenario_views.scenario_history, name="scenario-history"),
+    path(
+        "scenarios/<slug:slug>/history/", scenario_views.scenario_history, name="scenario-history"
+    ),
 ]

@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from aipdash.scenarios import drafts
-
 from aipdash.scenarios.assumptions import (
     COST_FIELDS,
     GROUPS,

@@ -93,7 +93,8 @@ def parse(lists: Mapping[str, list[str]]) -> tuple[dict[str, str], dict[str, str
             continue
         given[name] = values[0].strip()
     per_kind = {
-        (kind, stage): given.pop(name) for (kind, stage), name in KIND_ATTRITION_FIELDS.items()
+        (kind, stage): given.pop(name)
+        for (kind, stage), name in KIND_ATTRITION_FIELDS.items()
         if name in given
     }
     try:
@@ -164,7 +165,9 @@ def at_default(assumptions: Assumptions, group: str) -> bool:
 CHANGED_HERE = Basis(Basis.OURS, "Changed in the scenario form; no source given.")
 
 
-def basis_of(group: str, assumptions: Assumptions, base_basis: Basis | None, changed: bool) -> Basis:
+def basis_of(
+    group: str, assumptions: Assumptions, base_basis: Basis | None, changed: bool
+) -> Basis:
     """Where a draft's group of assumptions comes from: the base scenario's basis when the draft
     leaves it; else the default's source at the default; else an assumption of ours, said so."""
     if not changed and base_basis is not None:
@@ -172,4 +175,3 @@ def basis_of(group: str, assumptions: Assumptions, base_basis: Basis | None, cha
     if at_default(assumptions, group):
         return DEFAULT_BASIS[group]
     return CHANGED_HERE
-

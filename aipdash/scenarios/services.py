@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from aipdash.core.roles import has_role
@@ -38,8 +37,10 @@ def may_keep_scenarios(user: User | AnonymousUser) -> bool:
 
 def may_change(user: User | AnonymousUser, scenario: Scenario) -> bool:
     """Whether `user` may save over `scenario` from the dashboard: only its owner."""
-    return may_keep_scenarios(user) and scenario.owner_id is not None and (
-        scenario.owner_id == user.pk
+    return (
+        may_keep_scenarios(user)
+        and scenario.owner_id is not None
+        and (scenario.owner_id == user.pk)
     )
 
 
@@ -158,9 +159,8 @@ def _value_words(name: str, value: object) -> str:
     if name.startswith("cost_per_mw_"):
         return "the portfolio's median" if value is None else f"${_number(value)}"
     if name == "attrition_by_kind":
-        if not value:
+        if not value or not isinstance(value, Mapping):
             return "none"
-        assert isinstance(value, Mapping)
         return "; ".join(
             f"{kind.replace('_', ' ')} "
             + ", ".join(f"{stage} {_number(pct)} %" for stage, pct in sorted(stages.items()))
@@ -188,7 +188,11 @@ def change_in_words(name: str, old: object, new: object) -> str:
         )
     label = label[0].lower() + label[1:]
     unit = next(
-        (u for prefix, u in UNITS.items() if name.startswith(prefix) and name != "attrition_by_kind"),
+        (
+            u
+            for prefix, u in UNITS.items()
+            if name.startswith(prefix) and name != "attrition_by_kind"
+        ),
         "",
     )
     return f"{label}: {_value_words(name, old)} → {_value_words(name, new)}{unit}"
@@ -235,4 +239,3 @@ def last_change(scenario: Scenario) -> tuple[dt.datetime, str]:
         return scenario.updated, "not recorded"
     who = record.history_user.get_username() if record.history_user else "not recorded"
     return record.history_date, who
-

@@ -6,8 +6,8 @@ from collections.abc import Collection
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import AnonymousUser, User
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import QueryDict
 
 from aipdash.dashboard.filters import OPENABLE, OPENABLE_LABELS, DashboardFilters, FilterError

@@ -166,7 +166,9 @@ def scoped_filters(
             "A shared view shows the scenario it was made with, or none: not one of yours."
         )
     for name, _value in asked.draft:
-        errors[name] = "A shared view shows the assumptions it was made with: they cannot be changed."
+        errors[name] = (
+            "A shared view shows the assumptions it was made with: they cannot be changed."
+        )
     values: dict[str, Any] = {}  # DashboardFilters' fields: a tuple of values, or a year
     for key in MULTI:
         mine, base = getattr(asked, key), getattr(captured, key)

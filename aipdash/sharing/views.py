@@ -59,7 +59,9 @@ def share_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Share this view": the current filters, a label, an expiry and what the viewer may
     change. The link is shown once, right after it is made."""
     if request.method == "POST":
-        form = ShareLinkForm(request.POST, partner_slugs=dashboard.partner_slugs(), user=request.user)
+        form = ShareLinkForm(
+            request.POST, partner_slugs=dashboard.partner_slugs(), user=request.user
+        )
         if form.is_valid():
             try:
                 issued = services.create(

@@ -18,7 +18,7 @@ from aipdash.sharing.models import ShareLink
 from tests.dashboard.test_selectors import portfolio  # noqa: F401 (fixture)
 from tests.factories import ScenarioFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("portfolio")]
 DASHBOARD = reverse("dashboard")
 
 
@@ -47,7 +47,11 @@ def other_user(name: str = "other") -> User:
         ("demand_case=worst", "demand_case", "published cases"),
         ("leverage=nan", "leverage", "from 0 to 10"),
         ("attrition_fusion_announced_pct=5", "attrition_fusion_announced_pct", "not a filter"),
-        ("attrition_generation_operational_pct=5", "attrition_generation_operational_pct", "not a filter"),
+        (
+            "attrition_generation_operational_pct=5",
+            "attrition_generation_operational_pct",
+            "not a filter",
+        ),
         ("leverage=1&leverage=2", "leverage", "one value"),
     ],
 )
@@ -120,12 +124,12 @@ def test_a_new_draft_from_the_defaults_needs_no_scenario(viewer):
 
 def test_the_draft_basis_says_what_changed(viewer):
     ScenarioFactory(slug="late", slip_development_months=12)
-    lines = dict(
-        (label, basis)
+    lines = {
+        label: basis
         for label, _words, basis in with_scenario(
             parse("scenario=late&leverage=1.2"), viewer
         ).applied.lines
-    )
+    }
     assert "Changed in the scenario form; no source given." in lines["Leverage"]
     assert "publicpower.org" not in lines["Leverage"]
     assert "Set in this scenario" in lines["Schedule slip"]  # as the saved one says
@@ -134,7 +138,7 @@ def test_the_draft_basis_says_what_changed(viewer):
 # The dashboard with a draft -----------------------------------------------------------------
 
 
-def test_the_dashboard_draws_a_draft_and_keeps_it_in_the_address(viewer_client, portfolio):  # noqa: F811
+def test_the_dashboard_draws_a_draft_and_keeps_it_in_the_address(viewer_client):
     ScenarioFactory(slug="late", name="Late", slip_development_months=12)
     response = viewer_client.get(
         DASHBOARD, {"scenario": "late", "slip_development_months": "12", "leverage": "2"}
@@ -153,20 +157,18 @@ def test_the_dashboard_draws_a_draft_and_keeps_it_in_the_address(viewer_client, 
     assert Scenario.objects.get(slug="late").leverage is None  # nothing saved
 
 
-def test_a_bad_draft_is_a_400_naming_the_field_on_every_path(viewer_client, portfolio):  # noqa: F811
+def test_a_bad_draft_is_a_400_naming_the_field_on_every_path(viewer_client):
     for path in (DASHBOARD, reverse("chart", args=["capacity_pipeline"])):
         for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):
             response = viewer_client.get(path, {"slip_development_months": "121"}, **htmx)
             assert response.status_code == 400
             assert "Slip, development" in response.text
             assert 'data-field="slip_development_months"' in response.text
-    csv = viewer_client.get(
-        reverse("chart-csv", args=["capacity_pipeline"]), {"leverage": "11"}
-    )
+    csv = viewer_client.get(reverse("chart-csv", args=["capacity_pipeline"]), {"leverage": "11"})
     assert csv.status_code == 400
 
 
-def test_a_draft_over_another_users_private_scenario_is_refused(viewer_client, portfolio):  # noqa: F811
+def test_a_draft_over_another_users_private_scenario_is_refused(viewer_client):
     ScenarioFactory(
         slug="theirs",
         name="Their secret",
@@ -178,13 +180,11 @@ def test_a_draft_over_another_users_private_scenario_is_refused(viewer_client, p
     assert "Their secret" not in response.text
 
 
-def test_the_draft_moves_the_figures(viewer_client, portfolio):  # noqa: F811
+def test_the_draft_moves_the_figures(viewer_client):
     url = reverse("api:chart", args=["capacity_pipeline"])
     rows = viewer_client.get(url, {"attrition_development_pct": "50"}).json()["rows"]
     development = [r for r in rows if r["stage"] == "development"]
-    assert development and all(
-        float(r["mw_scenario"]) == float(r["mw"]) / 2 for r in development
-    )
+    assert development and all(float(r["mw_scenario"]) == float(r["mw"]) / 2 for r in development)
 
 
 # Save -----------------------------------------------------------------------------------------
@@ -194,10 +194,12 @@ def save(client, slug, view):
     return client.post(reverse("scenario-save", args=[slug]), {"view": view})
 
 
-def test_the_owner_saves_a_new_version_with_a_history_row(viewer_client, viewer, portfolio):  # noqa: F811
+def test_the_owner_saves_a_new_version_with_a_history_row(viewer_client, viewer):
     mine = ScenarioFactory(slug="mine", owner=viewer, visibility=Scenario.Visibility.PRIVATE)
     version, rows = mine.version, mine.history.count()
-    response = save(viewer_client, "mine", "kind=generation&scenario=mine&slip_development_months=12")
+    response = save(
+        viewer_client, "mine", "kind=generation&scenario=mine&slip_development_months=12"
+    )
     assert response.status_code == 302
     assert response.url == DASHBOARD + "?kind=generation&scenario=mine"  # the draft is saved
     mine.refresh_from_db()
@@ -207,7 +209,7 @@ def test_the_owner_saves_a_new_version_with_a_history_row(viewer_client, viewer,
     assert mine.history.first().history_user == viewer
 
 
-def test_a_changed_group_loses_the_source_stated_for_other_values(viewer_client, viewer, portfolio):  # noqa: F811
+def test_a_changed_group_loses_the_source_stated_for_other_values(viewer_client, viewer):
     ours = {"kind": "ours", "note": "Stress case."}
     mine = ScenarioFactory(
         slug="mine",
@@ -227,7 +229,9 @@ def test_a_changed_group_loses_the_source_stated_for_other_values(viewer_client,
     [("other", Scenario.Visibility.EVERYONE), (None, Scenario.Visibility.EVERYONE)],
 )
 def test_nobody_saves_over_another_users_or_the_demos_scenario(
-    viewer_client, portfolio, owner, visibility  # noqa: F811
+    viewer_client,
+    owner,
+    visibility,
 ):
     scenario = ScenarioFactory(
         slug="theirs", owner=other_user() if owner else None, visibility=visibility
@@ -240,7 +244,7 @@ def test_nobody_saves_over_another_users_or_the_demos_scenario(
     assert scenario.slip_development_months == 0 and scenario.version == version
 
 
-def test_save_of_a_private_scenario_of_another_user_is_a_404(viewer_client, portfolio):  # noqa: F811
+def test_save_of_a_private_scenario_of_another_user_is_a_404(viewer_client):
     ScenarioFactory(slug="theirs", owner=other_user(), visibility=Scenario.Visibility.PRIVATE)
     assert save(viewer_client, "theirs", "scenario=theirs&leverage=1").status_code == 404
 
@@ -255,7 +259,7 @@ def test_save_of_a_private_scenario_of_another_user_is_a_404(viewer_client, port
         "scenario=mine&attrition_nuclear_announced_pct=5",
     ],
 )
-def test_a_bad_value_saves_nothing(viewer_client, viewer, portfolio, view):  # noqa: F811
+def test_a_bad_value_saves_nothing(viewer_client, viewer, view):
     mine = ScenarioFactory(slug="mine", owner=viewer)
     version, rows = mine.version, mine.history.count()
     response = save(viewer_client, "mine", view)
@@ -270,7 +274,8 @@ def test_a_bad_value_saves_nothing(viewer_client, viewer, portfolio, view):  # n
 
 
 def test_save_as_makes_a_scenario_of_ones_own_and_the_address_names_it(
-    viewer_client, viewer, portfolio  # noqa: F811
+    viewer_client,
+    viewer,
 ):
     ScenarioFactory(
         slug="demo-late",
@@ -300,7 +305,9 @@ def test_save_as_makes_a_scenario_of_ones_own_and_the_address_names_it(
     [({"name": ""}, "This field is required"), ({"name": "x" * 121}, "at most 120")],
 )
 def test_save_as_without_a_good_name_says_so_and_saves_nothing(
-    viewer_client, portfolio, data, words  # noqa: F811
+    viewer_client,
+    data,
+    words,
 ):
     response = viewer_client.post(
         reverse("scenario-save-as"),
@@ -310,8 +317,10 @@ def test_save_as_without_a_good_name_says_so_and_saves_nothing(
     assert not Scenario.objects.exists()
 
 
-def test_duplicate_makes_a_private_copy_of_ones_own(viewer_client, viewer, portfolio):  # noqa: F811
-    ScenarioFactory(slug="demo", name="Queued Up", attrition_by_kind={"generation": {"announced": 86}})
+def test_duplicate_makes_a_private_copy_of_ones_own(viewer_client, viewer):
+    ScenarioFactory(
+        slug="demo", name="Queued Up", attrition_by_kind={"generation": {"announced": 86}}
+    )
     response = viewer_client.post(reverse("scenario-duplicate", args=["demo"]))
     assert response.status_code == 302
     copy = Scenario.objects.get(name="Copy of Queued Up")
@@ -320,10 +329,8 @@ def test_duplicate_makes_a_private_copy_of_ones_own(viewer_client, viewer, portf
     assert copy.slug != "demo"
 
 
-def test_another_users_private_scenario_is_neither_duplicated_nor_shown(viewer_client, portfolio):  # noqa: F811
-    ScenarioFactory(
-        slug="theirs", name="Their secret", owner=other_user(), visibility="private"
-    )
+def test_another_users_private_scenario_is_neither_duplicated_nor_shown(viewer_client):
+    ScenarioFactory(slug="theirs", name="Their secret", owner=other_user(), visibility="private")
     assert viewer_client.post(reverse("scenario-duplicate", args=["theirs"])).status_code == 404
     assert viewer_client.get(reverse("scenario-history", args=["theirs"])).status_code == 404
     assert "Their secret" not in viewer_client.get(reverse("scenario-list")).text
@@ -332,7 +339,7 @@ def test_another_users_private_scenario_is_neither_duplicated_nor_shown(viewer_c
 # The list and the history ---------------------------------------------------------------------
 
 
-def test_the_list_names_owner_visibility_and_last_change(viewer_client, viewer, portfolio):  # noqa: F811
+def test_the_list_names_owner_visibility_and_last_change(viewer_client, viewer):
     mine = ScenarioFactory(slug="mine", name="Mine", owner=viewer, visibility="private")
     ScenarioFactory(slug="demo", name="Shipped one")
     save(viewer_client, "mine", "scenario=mine&leverage=2")
@@ -346,9 +353,13 @@ def test_the_list_names_owner_visibility_and_last_change(viewer_client, viewer, 
     assert 'href="/scenarios/"' in viewer_client.get(DASHBOARD).text  # the nav and the form
 
 
-def test_the_history_says_who_changed_which_assumption_when(viewer_client, viewer, portfolio):  # noqa: F811
+def test_the_history_says_who_changed_which_assumption_when(viewer_client, viewer):
     mine = ScenarioFactory(slug="mine", owner=viewer)
-    save(viewer_client, "mine", "scenario=mine&slip_development_months=12&attrition_generation_announced_pct=86")
+    save(
+        viewer_client,
+        "mine",
+        "scenario=mine&slip_development_months=12&attrition_generation_announced_pct=86",
+    )
     save(viewer_client, "mine", "scenario=mine&leverage=1.5&cost_per_mw_grid_usd=2000000")
     entries = services.history_in_words(mine)
     assert [e.what for e in entries] == ["changed", "changed", "created"]
@@ -376,7 +387,7 @@ def share(client, view, **extra):
     return response, token.group(1) if token else None
 
 
-def test_a_link_keeps_the_scenario_as_it_was(viewer_client, viewer, client, portfolio):  # noqa: F811
+def test_a_link_keeps_the_scenario_as_it_was(viewer_client, viewer, client):
     mine = ScenarioFactory(slug="mine", name="Late", owner=viewer, slip_development_months=12)
     _response, token = share(viewer_client, "scenario=mine")
     save(viewer_client, "mine", "scenario=mine&slip_development_months=24")  # a later edit
@@ -394,7 +405,7 @@ def test_a_link_keeps_the_scenario_as_it_was(viewer_client, viewer, client, port
     assert api.status_code == 200 and "Capacity under “Late”" in api.text
 
 
-def test_a_link_of_a_draft_keeps_the_drafts_values(viewer_client, viewer, client, portfolio):  # noqa: F811
+def test_a_link_of_a_draft_keeps_the_drafts_values(viewer_client, viewer, client):
     ScenarioFactory(slug="demo", name="Shipped")
     _response, token = share(viewer_client, "leverage=1.2&scenario=demo")
     link = ShareLink.objects.get()
@@ -405,10 +416,17 @@ def test_a_link_of_a_draft_keeps_the_drafts_values(viewer_client, viewer, client
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("scenario=demo", "scenario"), ("leverage=1", "leverage"), ("slip_announced_months=3", "slip_announced_months")],
+    [
+        ("scenario=demo", "scenario"),
+        ("leverage=1", "leverage"),
+        ("slip_announced_months=3", "slip_announced_months"),
+    ],
 )
 def test_a_viewer_adds_no_scenario_or_value_of_their_own(
-    viewer_client, client, portfolio, query, field  # noqa: F811
+    viewer_client,
+    client,
+    query,
+    field,
 ):
     ScenarioFactory(slug="demo")
     _response, token = share(viewer_client, "")
@@ -418,14 +436,14 @@ def test_a_viewer_adds_no_scenario_or_value_of_their_own(
     assert f'data-field="{field}"' in response.text
 
 
-def test_a_link_under_a_scenario_is_not_frozen(viewer_client, portfolio):  # noqa: F811
+def test_a_link_under_a_scenario_is_not_frozen(viewer_client):
     ScenarioFactory(slug="demo")
     response, token = share(viewer_client, "scenario=demo", frozen="on")
     assert token is None and "cannot be frozen" in response.text
     assert not ShareLink.objects.exists()
 
 
-def test_the_share_form_lists_the_scenarios_assumptions(viewer_client, portfolio):  # noqa: F811
+def test_the_share_form_lists_the_scenarios_assumptions(viewer_client):
     ScenarioFactory(slug="demo", name="Shipped", slip_development_months=12)
     html = viewer_client.get(reverse("share-new") + "?scenario=demo").text
     assert "Under the scenario <strong>“Shipped”</strong>" in html
