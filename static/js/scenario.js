@@ -124,12 +124,12 @@
     });
   }
 
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail && event.detail.successful) clearFieldErrors();
+  });
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
-    if (target && target.id === "dashboard-charts") {
-      clearFieldErrors();
-      followAddress();
-    }
+    if (target && target.id === "dashboard-charts") followAddress();
   });
   window.addEventListener("popstate", function () {
     window.setTimeout(followAddress, 0);

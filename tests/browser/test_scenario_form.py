@@ -10,6 +10,7 @@ import pytest
 
 from aipdash.scenarios.models import Scenario
 from tests.browser.helpers import REGION_DRAWN, csp_violations
+from tests.conftest import SCREENSHOTS
 from tests.browser.test_dashboard import dashboard  # noqa: F401 (fixture)
 from tests.browser.test_sharing import anonymous  # noqa: F401 (fixture)
 
@@ -52,6 +53,7 @@ def test_the_scenario_form_redraws_saves_and_shares(dashboard, anonymous, screen
     assert "changed in the form, not saved" in page.inner_text(".scenario-banner")
     assert Scenario.objects.get(slug=LATE).slip_development_months == 12  # nothing saved
     screenshot("scenario-form-moved")
+    page.screenshot(path=SCREENSHOTS / "scenario-form-viewport.png")  # the panel beside charts
     assert csp_violations(page) == [] and page.problems == []
 
     # A bad value: its message on its field, the charts as they were, the address unchanged.
@@ -63,9 +65,10 @@ def test_the_scenario_form_redraws_saves_and_shares(dashboard, anonymous, screen
     assert page.get_attribute("#sf-slip_development_months", "aria-invalid") == "true"
     assert page.url == url and traces(page) == after
     screenshot("scenario-form-bad-value")
+    page.locator("#scenario-panel").screenshot(path=SCREENSHOTS / "scenario-form-bad-field.png")
     page.problems[:] = [p for p in page.problems if "400" not in p]
     move(page, "slip_development_months", "30")
-    assert error.is_hidden()
+    error.wait_for(state="hidden")
 
     # Save as…: a scenario of the viewer's own; the address names it.
     page.click("a[data-scenario-save-as]")
