@@ -183,9 +183,9 @@ def change_in_words(name: str, old: object, new: object) -> str:
     if name in drafts.DRAFT_FIELDS or name == "attrition_by_kind":
         label = "attrition by kind" if name == "attrition_by_kind" else drafts.DRAFT_FIELDS[name][0]
     else:
-        label = {"assumption_sources": "sources stated for"}.get(
-            name, str(Scenario._meta.get_field(name).verbose_name)
-        )
+        field = Scenario._meta.get_field(name)
+        verbose = getattr(field, "verbose_name", name)  # a relation's reverse side has none
+        label = {"assumption_sources": "sources stated for"}.get(name, str(verbose))
     label = label[0].lower() + label[1:]
     unit = next(
         (

@@ -10,9 +10,9 @@ import pytest
 
 from aipdash.scenarios.models import Scenario
 from tests.browser.helpers import REGION_DRAWN, csp_violations
-from tests.conftest import SCREENSHOTS
 from tests.browser.test_dashboard import dashboard  # noqa: F401 (fixture)
 from tests.browser.test_sharing import anonymous  # noqa: F401 (fixture)
+from tests.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
