@@ -18,6 +18,12 @@ over the wire, headers included; 0 for a response served from the browser's cach
   drawn, from the browser's absolute clock (performance.timeOrigin + now()), so that a Back
   that reloads the whole page is timed as well; how many of them reloaded it (a marker on
   `window` did not survive).
+- scenario form: on the demo's "Everything a year late", the slip of development set to 18
+  and back to 12 in turn in the scenario form (an input event, as a keystroke or an arrow of
+  the number field gives); the time from the move to every chart of the swapped region drawn;
+  both values are drawn once first (warm); median over the runs. scenario.js sends a move
+  after a quiet spell at once (moves within 250 ms of a request are gathered), so the time is
+  the move's, with no debounce wait in it when the moves are apart, as here.
 """
 
 import statistics
@@ -76,6 +82,37 @@ HISTORY_DRAWN = """() => {
   if (!region || region.__benchOld || region.__benchDrawnAt === undefined) return null;
   return {at: region.__benchDrawnAt, sameWindow: window.__benchSameWindow === true,
           charts: region.querySelectorAll('.plotly-chart').length, url: location.href};
+}"""
+
+# The demo scenario the scenario step moves a value of, and the field it moves.
+SCENARIO = "everything-a-year-late"
+SCENARIO_FIELD = "slip_development_months"
+
+SCENARIO_MOVE = """async ([name, value]) => {
+  const shows = (c) => c.querySelector('g.trace')
+    && c.__drawnFigure === document.getElementById(c.dataset.figureId).textContent;
+  const region = document.querySelector('#dashboard-charts');
+  region.__benchOld = true;
+  const input = document.querySelector(`[data-scenario-input][name=${name}]`);
+  const started = performance.now();
+  input.value = value;
+  input.dispatchEvent(new Event('input', {bubbles: true}));
+  return await new Promise((resolve, reject) => {
+    const check = () => {
+      const now = performance.now();
+      const fresh = document.querySelector('#dashboard-charts');
+      if (fresh && !fresh.__benchOld) {
+        const charts = [...fresh.querySelectorAll('.plotly-chart')];
+        if (charts.length && charts.every(shows)) {
+          resolve({ms: now - started, charts: charts.length, url: location.search});
+          return;
+        }
+      }
+      if (now - started > 300000) { reject(new Error('charts not redrawn in 300 s')); return; }
+      requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  });
 }"""
 
 FILTER_CHANGE = """async (value) => {
@@ -206,6 +243,7 @@ def measure(base, session_cookie, *, first_runs=5, filter_runs=20, filter_warmup
                     repeat = wire.take()
                     changes = _filter_changes(page, wire, filter_runs, filter_warmup)
                     steps = _history_steps(page, wire, filter_runs, filter_warmup, timeout)
+                    moves = _scenario_moves(page, wire, base, filter_runs, filter_warmup, timeout)
                 context.close()
         finally:
             browser.close()
@@ -220,6 +258,7 @@ def measure(base, session_cookie, *, first_runs=5, filter_runs=20, filter_warmup
     ]
     warm = [c["ms"] for c in changes["runs"]]
     back = [r["ms"] for r in steps["runs"]]
+    moved = [r["ms"] for r in moves["runs"]]
     return {
         "chromium": version,
         "first_load": {
@@ -274,6 +313,19 @@ def measure(base, session_cookie, *, first_runs=5, filter_runs=20, filter_warmup
             "bytes_median": statistics.median(r["bytes"] for r in steps["runs"]),
             "charts": steps["charts"],
         },
+        "scenario_move": {
+            "scenario": SCENARIO,
+            "field": SCENARIO_FIELD,
+            "runs": len(moved),
+            "warmup_runs": filter_warmup,
+            "ms_median": statistics.median(moved),
+            "ms_p95": percentile(moved, 95),
+            "ms_min": min(moved),
+            "ms_max": max(moved),
+            "ms_all": [round(v, 1) for v in moved],
+            "bytes_median": statistics.median(r["bytes"] for r in moves["runs"]),
+            "charts": moves["charts"],
+        },
         "console_errors": console_errors[:20],
         "console_error_count": len(console_errors),
     }
@@ -315,4 +367,24 @@ def _history_steps(page, wire, runs, warmup, timeout):
                     "bytes": _transferred(wire.take()),
                 }
             )
+    return {"runs": out, "charts": charts}
+
+
+def _scenario_moves(page, wire, base, runs, warmup, timeout):
+    """The scenario form's slip of development moved between 18 and 12 months in turn, on the
+    demo scenario; the first `warmup` moves draw (and cache) both values, not counted. Moves
+    are apart (a network idle between them), as a reader's are."""
+    page.goto(f"{base}/?scenario={SCENARIO}", wait_until="load")
+    page.wait_for_function("() => window.__benchDrawnAt !== undefined", timeout=timeout)
+    page.wait_for_load_state("networkidle")
+    out = []
+    charts = 0
+    for i in range(warmup + runs):
+        wire.take()
+        result = page.evaluate(SCENARIO_MOVE, [SCENARIO_FIELD, "18" if i % 2 == 0 else "12"])
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)  # past scenario.js's gathering window: each move is apart
+        charts = result["charts"]
+        if i >= warmup:
+            out.append({"ms": result["ms"], "bytes": _transferred(wire.take())})
     return {"runs": out, "charts": charts}

@@ -217,6 +217,6 @@ def partial_response(request: HttpRequest, chart: str) -> HttpResponse | None:
         filters = DashboardFilters.from_query(request.GET, partner_slugs=partner_slugs())
     except FilterError:
         return None
-    if filters.scenario is not None:
+    if filters.scenario is not None or filters.draft:
         return None  # whether the reader may see the scenario: the full stack checks
     return chart_response(chart, filters, base_path=reverse("dashboard"), query=filters.canonical())

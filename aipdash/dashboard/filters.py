@@ -28,7 +28,10 @@ from django_countries import countries
 from aipdash.charts.data import LABELS
 from aipdash.core.cache.payloads import cached
 from aipdash.history import asof, dates
+from aipdash.scenarios import drafts
 from aipdash.scenarios.applied import AppliedScenario
+from aipdash.scenarios.assumptions import Assumptions
+from aipdash.scenarios.models import Scenario
 
 MAX_QUERY_LENGTH = 2048  # characters of the whole query string
 MAX_VALUE_LENGTH = 80  # characters of one value
@@ -50,7 +53,10 @@ SCENARIO = "scenario"
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 # The day a view shows and the day it is compared with (aipdash/history/dates.py).
 DATES = dates.PARAMETERS
-PARAMETERS = frozenset((*MULTI, *YEARS, SCENARIO, *DATES))
+# The scenario form's values not saved yet (aipdash/scenarios/drafts.py): each assumption a
+# field of the address, over `scenario` (or the defaults: a new scenario).
+DRAFT = tuple(drafts.DRAFT_FIELDS)
+PARAMETERS = frozenset((*MULTI, *YEARS, SCENARIO, *DATES, *DRAFT))
 
 FIELD_LABELS = {
     "partner": "Partner",
@@ -62,6 +68,7 @@ FIELD_LABELS = {
     "online_to": "Online to (year)",
     "scenario": "Scenario",
     **dates.FIELD_LABELS,
+    **{name: label for name, (label, _unit) in drafts.DRAFT_FIELDS.items()},
     "query": "Address",
 }
 
@@ -100,6 +107,10 @@ class DashboardFilters:
     # A frozen share link's instant (never from a query string: aipdash/sharing/services.py):
     # the portfolio as it stood just before it, unless an as-of day is set.
     at: dt.datetime | None = None
+    # The scenario form's unsaved values, (field, value) sorted by field: part of the address.
+    # Resolved for the reader with the scenario (`resolve`), which drops the values that equal
+    # the scenario's own.
+    draft: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_query(
@@ -177,6 +188,11 @@ class DashboardFilters:
         elif given:
             values[SCENARIO] = given[0]
 
+        draft, draft_errors = drafts.parse(lists)
+        errors.update(draft_errors)
+        if draft:
+            values["draft"] = tuple(sorted(draft.items()))
+
         if (
             values.get("online_from") is not None
             and values.get("online_to") is not None
@@ -197,7 +213,7 @@ class DashboardFilters:
             else:
                 values |= {"as_of": days.as_of, "compare": days.compare}
         past = [key for key in DATES if values.get(key) is not None]
-        if values.get(SCENARIO) is not None and past:
+        if (values.get(SCENARIO) is not None or values.get("draft")) and past:
             # The scenario's figures read today's tables (the medians, the phases' projects):
             # not a past day's. Named on both sides, so either can be removed.
             said = " and ".join(FIELD_LABELS[key] for key in past)
@@ -234,9 +250,9 @@ class DashboardFilters:
 
     def items(self) -> list[tuple[str, str]]:
         """(key, value) pairs of the canonical form: keys sorted, values sorted, no defaults."""
-        pairs: list[tuple[str, str]] = []
+        pairs: list[tuple[str, str]] = list(self.draft)
         for f in sorted(fields(self), key=lambda f: f.name):
-            if f.name == "applied":
+            if f.name in ("applied", "draft"):
                 continue
             value = getattr(self, f.name)
             if value is None or value == ():
@@ -247,7 +263,7 @@ class DashboardFilters:
                 pairs.extend((f.name, v) for v in value)
             else:
                 pairs.append((f.name, str(value)))
-        return pairs
+        return sorted(pairs, key=lambda pair: pair[0])  # stable: a filter's values stay sorted
 
     def canonical(self) -> str:
         """The query string of this view, without '?': the same view, the same text."""
@@ -256,21 +272,38 @@ class DashboardFilters:
     def cache_text(self) -> str:
         """What the view's cached figures are keyed by: its canonical form and, under a
         scenario, the scenario's version (saving it replaces the version: nothing stale)."""
-        if self.scenario is None:
+        if self.scenario is None and not self.draft and self.applied is None:
             return self.canonical()
-        if self.applied is None or self.applied.slug != self.scenario:
+        if self.applied is None or self.applied.slug != (self.scenario or ""):
             # A path that did not resolve the scenario for its reader: never serve figures.
-            raise ValueError(f"Scenario “{self.scenario}” not resolved for this view.")
+            what = self.scenario or "the form's"
+            raise ValueError(f"Scenario “{what}” not resolved for this view.")
         return f"{self.canonical()}|scenario-version={self.applied.version}"
 
     def with_scenario(self, applied: AppliedScenario | None) -> "DashboardFilters":
         return dataclasses.replace(
-            self, scenario=applied.slug if applied else None, applied=applied
+            self, scenario=(applied.slug or None) if applied else None, applied=applied
         )
+
+    def resolve(self, scenario: Scenario | None) -> "DashboardFilters":
+        """The view under `scenario` (the one its address names, which the reader may see; None
+        for none) and its draft: the draft's values that change the scenario stay in the
+        address, the others go; with a change left, the figures are the draft's."""
+        base = scenario.assumptions if scenario is not None else Assumptions()
+        draft = drafts.prune(base, dict(self.draft))
+        if not draft:
+            applied = AppliedScenario.of(scenario) if scenario is not None else None
+            return dataclasses.replace(self.with_scenario(applied), draft=())
+        edited = AppliedScenario.draft(scenario, drafts.apply(base, draft))
+        return dataclasses.replace(self.with_scenario(edited), draft=tuple(sorted(draft.items())))
 
     def recorded(self) -> "DashboardFilters":
         """The same view without the scenario: the recorded figures beside it."""
-        return dataclasses.replace(self, scenario=None, applied=None)
+        return dataclasses.replace(self, scenario=None, applied=None, draft=())
+
+    def saved(self) -> "DashboardFilters":
+        """The same view without the form's unsaved values (its scenario as saved)."""
+        return dataclasses.replace(self, draft=())
 
     @property
     def is_default(self) -> bool:
@@ -348,7 +381,8 @@ def describe(
         if getattr(filters, key) is not None:
             parts.append((FIELD_LABELS[key], dates.spoken(getattr(filters, key))))
     if filters.applied is not None:
-        parts.append((FIELD_LABELS[SCENARIO], filters.applied.name))
+        edited = " (changed in the form, not saved)" if filters.applied.edited else ""
+        parts.append((FIELD_LABELS[SCENARIO], filters.applied.name + edited))
     return parts
 
 

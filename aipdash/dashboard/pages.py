@@ -20,7 +20,6 @@ from django_htmx.middleware import HtmxDetails
 
 from aipdash.dashboard import blocks
 from aipdash.dashboard.filters import FIELD_LABELS, SCENARIO, DashboardFilters, FilterError
-from aipdash.scenarios.applied import AppliedScenario
 from aipdash.scenarios.selectors import ScenarioNotFound, scenario_for, visible_scenarios
 
 DASHBOARD_TEMPLATE = "dashboard/index.html"
@@ -40,7 +39,10 @@ def bad_filters(
 ) -> HttpResponse:
     """400: the page (or, for htmx, the charts region) saying which field is wrong."""
     context = {
-        "errors": [(FIELD_LABELS.get(field, field), message) for field, message in errors.items()],
+        # (label, message, field): the scenario form puts each message on its field.
+        "errors": [
+            (FIELD_LABELS.get(field, field), message, field) for field, message in errors.items()
+        ],
         "options": blocks.filter_options(),
         "filters": DashboardFilters(),
         "selected": DashboardFilters(),
@@ -63,15 +65,17 @@ def dashboard_filters(request: HttpRequest) -> DashboardFilters:
 
 
 def with_scenario(filters: DashboardFilters, user: User | AnonymousUser) -> DashboardFilters:
-    """`filters` with its scenario's assumptions, if `user` may see it; FilterError naming it
-    otherwise (the same for an unknown one and another user's private one)."""
-    if filters.scenario is None:
+    """`filters` with its scenario's assumptions and the form's unsaved values over them, if
+    `user` may see the scenario; FilterError naming it otherwise (the same for an unknown one
+    and another user's private one). A draft without a scenario is a new one, from the
+    defaults."""
+    if filters.scenario is None and not filters.draft:
         return filters
     try:
-        scenario = scenario_for(user, filters.scenario)
+        scenario = scenario_for(user, filters.scenario) if filters.scenario else None
     except ScenarioNotFound as missing:
         raise FilterError({SCENARIO: str(missing)}) from None
-    return filters.with_scenario(AppliedScenario.of(scenario))
+    return filters.resolve(scenario)
 
 
 def scenario_choices(user: User | AnonymousUser) -> list[dict[str, Any]]:

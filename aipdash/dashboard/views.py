@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from aipdash.audit import changes
-from aipdash.dashboard import blocks, comparison, fastpath
+from aipdash.dashboard import blocks, comparison, fastpath, scenario_form
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.pages import (
     DASHBOARD_TEMPLATE,
@@ -39,6 +39,7 @@ def dashboard_view(request: HttpRequest, filters: DashboardFilters) -> HttpRespo
         return response
     context["changes"] = changes.for_request(request)  # "Since your last visit"
     context["scenarios"] = scenario_choices(request.user)
+    context["scenario_form"] = scenario_form.context(filters, request.user)
     return render(request, DASHBOARD_TEMPLATE, context)
 
 

@@ -15,7 +15,6 @@ from django.http import QueryDict
 from aipdash.core.roles import has_role
 from aipdash.dashboard import selectors
 from aipdash.dashboard.filters import MAX_QUERY_LENGTH, SCENARIO, DashboardFilters, FilterError
-from aipdash.scenarios.applied import AppliedScenario
 from aipdash.scenarios.models import Scenario
 from aipdash.scenarios.selectors import ScenarioNotFound, scenario_for
 
@@ -62,7 +61,9 @@ def open_view(user: User | AnonymousUser, text: str) -> View:
             scenario = scenario_for(user, filters.scenario)
         except ScenarioNotFound as error:
             raise FilterError({SCENARIO: str(error)}) from None
-        filters = filters.with_scenario(AppliedScenario.of(scenario))
+    if scenario is not None or filters.draft:
+        # The scenario form's unsaved values, as the page draws them (drafts are the user's).
+        filters = filters.resolve(scenario)
     return View(filters=filters, scenario=scenario)
 
 

@@ -5,9 +5,13 @@ the dashboard reads only this value, never the model.
 """
 
 import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from aipdash.scenarios import drafts
 from aipdash.scenarios.assumptions import (
     COST_FIELDS,
     GROUPS,
@@ -17,6 +21,7 @@ from aipdash.scenarios.assumptions import (
 )
 from aipdash.scenarios.models import Scenario
 
+NEW_NAME = "New scenario"
 GROUP_LABELS = {
     "slip": "Schedule slip",
     "attrition": "Attrition",
@@ -76,6 +81,9 @@ class AppliedScenario:
     owner: str = ""  # who keeps it, for people ("" for the demo's)
     # (assumption, its values in words, where they come from): an export's "Scenario" sheet.
     lines: tuple[tuple[str, str, str], ...] = ()
+    # Changed in the scenario form and not saved: the figures are the form's, not the saved
+    # scenario's (the banner says so).
+    edited: bool = False
 
     @classmethod
     def of(cls, scenario: Scenario) -> "AppliedScenario":
@@ -95,6 +103,82 @@ class AppliedScenario:
         )
 
     @classmethod
-    def unsaved(cls, slug: str, name: str, assumptions: Assumptions) -> "AppliedScenario":
-        digest = hashlib.sha256(assumptions.canonical().encode()).hexdigest()[:32]
-        return cls(slug=slug, name=name, version=f"unsaved-{digest}", assumptions=assumptions)
+    def unsaved(
+        cls,
+        slug: str,
+        name: str,
+        assumptions: Assumptions,
+        *,
+        owner: str = "",
+        lines: tuple[tuple[str, str, str], ...] = (),
+        edited: bool = False,
+    ) -> "AppliedScenario":
+        # Keyed by everything a figure or its block shows (the name, the sources), not the
+        # assumptions alone: two drafts that differ only in name never share a cached block.
+        text = json.dumps([slug, name, owner, assumptions.canonical(), lines, edited])
+        digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+        return cls(
+            slug=slug,
+            name=name,
+            version=f"unsaved-{digest}",
+            assumptions=assumptions,
+            owner=owner,
+            lines=lines,
+            edited=edited,
+        )
+
+    @classmethod
+    def draft(cls, base: Scenario | None, assumptions: Assumptions) -> "AppliedScenario":
+        """The scenario form's unsaved values over `base` (None: a new scenario from the
+        defaults): each group's basis is the base's where the draft leaves it."""
+        start = base.assumptions if base is not None else Assumptions()
+        changed = drafts.changed_groups(start, assumptions)
+        words = values_in_words(assumptions)
+        lines = tuple(
+            (
+                GROUP_LABELS[group],
+                words[group],
+                basis_in_words(
+                    drafts.basis_of(
+                        group,
+                        assumptions,
+                        base.basis(group) if base is not None else None,
+                        group in changed,
+                    )
+                ),
+            )
+            for group in GROUPS
+        )
+        return cls.unsaved(
+            base.slug if base is not None else "",
+            base.name if base is not None else NEW_NAME,
+            assumptions,
+            owner=base.owner.get_username() if base is not None and base.owner else "",
+            lines=lines,
+            edited=True,
+        )
+
+    # -- a shared link's copy ----------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """What a shared link stores: the scenario as it is now, whatever later saves do."""
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "owner": self.owner,
+            "assumptions": self.assumptions.to_fields(),
+            "lines": [list(line) for line in self.lines],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "AppliedScenario":
+        """A copy stored by `to_json`, checked again by the assumptions' rules."""
+        return cls.unsaved(
+            str(data["slug"]),
+            str(data["name"]),
+            Assumptions.from_fields(data["assumptions"]),
+            owner=str(data.get("owner", "")),
+            lines=tuple(
+                (str(label), str(words), str(basis)) for label, words, basis in data["lines"]
+            ),
+        )

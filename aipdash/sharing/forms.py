@@ -7,9 +7,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import QueryDict
 
 from aipdash.dashboard.filters import OPENABLE, OPENABLE_LABELS, DashboardFilters, FilterError
+from aipdash.dashboard.pages import with_scenario
+from aipdash.sharing.services import FROZEN_SCENARIO
 
 
 class ShareLinkForm(forms.Form):
@@ -39,9 +42,16 @@ class ShareLinkForm(forms.Form):
     )
     view = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, partner_slugs: Collection[str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        partner_slugs: Collection[str],
+        user: User | AnonymousUser,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.partner_slugs = partner_slugs
+        self.user = user
         self.fields["days"].widget.attrs["max"] = settings.SHARE_LINK_MAX_DAYS
 
     def clean_days(self) -> int:
@@ -51,17 +61,20 @@ class ShareLinkForm(forms.Form):
         return days
 
     def clean_view(self) -> DashboardFilters:
-        """The view to share, as the dashboard's canonical query string, parsed again here."""
+        """The view to share, as the dashboard's canonical query string, parsed again here, its
+        scenario (and the form's unsaved values over it) resolved for the user: the link stores
+        a copy of what they see."""
         try:
             view = DashboardFilters.from_query(
                 QueryDict(self.cleaned_data["view"]), partner_slugs=self.partner_slugs
             )
+            return with_scenario(view, self.user)
         except FilterError as error:
             raise forms.ValidationError(f"The view cannot be shared: {error}") from error
-        if view.scenario is not None:
-            # A link does not store a scenario's assumptions yet (issue 17, step 5): say so
-            # rather than share the recorded figures under the scenario's name.
-            raise forms.ValidationError(
-                "A view under a scenario cannot be shared yet: share it without the scenario."
-            )
-        return view
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        view = cleaned.get("view")
+        if cleaned.get("frozen") and view is not None and view.applied is not None:
+            self.add_error("frozen", FROZEN_SCENARIO)
+        return cleaned

@@ -10,7 +10,8 @@ class ShareLink(models.Model):
     """A read-only view of the dashboard for people without a login.
 
     The token is never stored: only its SHA-256 hash, looked up on each visit. `filters` is the
-    captured view (the canonical filters, keys on the allowlist only); `open_filters` lists the
+    captured view (the canonical filters, keys on the allowlist only), and `scenario` a copy of
+    the scenario it was under (AppliedScenario.to_json), if any; `open_filters` lists the
     filters the viewer may still narrow within it. A FROZEN link (`frozen_at` set, the moment it
     was made) shows the portfolio as it stood then, forever: a board pre-read that does not move
     under its reader (docs/as-of.md says how the shared page reads it).
@@ -41,6 +42,14 @@ class ShareLink(models.Model):
         blank=True,
         help_text="Frozen: the link shows the portfolio as it stood at this moment (when the "
         "link was made), not as it is. Empty: the link shows the portfolio as it is.",
+    )
+    scenario = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The scenario the view was under, copied when the link was made (its name, "
+        "owner, assumptions and their basis): later changes to the scenario do not change "
+        "what the link shows. Empty: the recorded portfolio.",
     )
     view_count = models.PositiveIntegerField(default=0)
     last_viewed_at = models.DateTimeField(null=True, blank=True)
@@ -82,3 +91,7 @@ class ShareLink(models.Model):
     @property
     def is_active(self) -> bool:
         return not self.is_revoked and not self.is_expired
+
+    @property
+    def scenario_name(self) -> str:
+        return str(self.scenario["name"]) if self.scenario else ""

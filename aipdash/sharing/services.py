@@ -40,6 +40,7 @@ from aipdash.dashboard.filters import (
     FilterError,
     years_text,
 )
+from aipdash.scenarios.applied import AppliedScenario
 from aipdash.sharing.models import ShareLink
 
 TOKEN_BYTES = 32  # 256 bits
@@ -47,6 +48,11 @@ TOKEN_LENGTH = 43  # urlsafe base64 of 32 bytes, without padding
 # What a viewer may be allowed to change: each categorical filter, and the year range as one.
 # Query parameters of a shared view that are not filters.
 VIEW_PARAMETERS = frozenset({"embed"})
+# A scenario's figures read today's portfolio (docs/scenarios.md): not a frozen moment's.
+FROZEN_SCENARIO = (
+    "A link under a scenario cannot be frozen: a scenario's figures are of today's portfolio. "
+    "Untick “Freeze the figures”, or share the view without the scenario."
+)
 
 
 class LinkUnavailable(Exception):
@@ -95,6 +101,8 @@ def create(
     days: int,
     frozen: bool = False,
 ) -> IssuedLink:
+    """A new link to `filters` (resolved for `user`: under a scenario, its copy goes with the
+    link, so that later saves of the scenario do not change what the link shows)."""
     opened = sorted(set(open_filters))
     errors: dict[str, str] = {}
     if not label.strip():
@@ -104,6 +112,10 @@ def create(
     unknown = [key for key in opened if key not in OPENABLE]
     if unknown:
         errors["open_filters"] = f"“{unknown[0]}” is not a filter."
+    if (filters.scenario is not None or filters.draft) and filters.applied is None:
+        errors["scenario"] = "The view's scenario was not checked for you."  # a caller's slip
+    if filters.applied is not None and frozen:
+        errors["frozen"] = FROZEN_SCENARIO
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -115,6 +127,7 @@ def create(
         created_at=now,
         expires_at=now + dt.timedelta(days=days),
         frozen_at=now if frozen else None,
+        scenario=filters.applied.to_json() if filters.applied is not None else None,
     )
     token = _issue(link)
     link.full_clean()
@@ -149,7 +162,13 @@ def scoped_filters(
     opened = set(link.open_filters)
     errors: dict[str, str] = {}
     if asked.scenario is not None:
-        errors["scenario"] = "A shared view shows the figures it was made with: no scenario."
+        errors["scenario"] = (
+            "A shared view shows the scenario it was made with, or none: not one of yours."
+        )
+    for name, _value in asked.draft:
+        errors[name] = (
+            "A shared view shows the assumptions it was made with: they cannot be changed."
+        )
     values: dict[str, Any] = {}  # DashboardFilters' fields: a tuple of values, or a year
     for key in MULTI:
         mine, base = getattr(asked, key), getattr(captured, key)
@@ -181,7 +200,7 @@ def scoped_filters(
     result = DashboardFilters(**values, at=link.frozen_at)
     if result.online_from and result.online_to and result.online_from > result.online_to:
         raise FilterError({"online_to": "The range runs backwards."})
-    return result, asked
+    return result.with_scenario(scenario_of(link)), asked
 
 
 def open_labels(link: ShareLink) -> list[str]:
@@ -189,8 +208,14 @@ def open_labels(link: ShareLink) -> list[str]:
 
 
 def scope_of(link: ShareLink) -> DashboardFilters:
-    """The view a link captured."""
-    return DashboardFilters.from_json(link.filters)
+    """The view a link captured, with the scenario it stored (if any)."""
+    return DashboardFilters.from_json(link.filters).with_scenario(scenario_of(link))
+
+
+def scenario_of(link: ShareLink) -> AppliedScenario | None:
+    """The scenario a link stored, as it was when the link was made (None: the recorded
+    portfolio). Its figures are cached under a digest of that copy."""
+    return AppliedScenario.from_json(link.scenario) if link.scenario else None
 
 
 def count_view(link: ShareLink) -> None:

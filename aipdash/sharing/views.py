@@ -59,7 +59,9 @@ def share_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Share this view": the current filters, a label, an expiry and what the viewer may
     change. The link is shown once, right after it is made."""
     if request.method == "POST":
-        form = ShareLinkForm(request.POST, partner_slugs=dashboard.partner_slugs())
+        form = ShareLinkForm(
+            request.POST, partner_slugs=dashboard.partner_slugs(), user=request.user
+        )
         if form.is_valid():
             try:
                 issued = services.create(
@@ -85,7 +87,9 @@ def share_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 request, error.errors, DASHBOARD_TEMPLATE, base_path=reverse("dashboard")
             )
         form = ShareLinkForm(
-            initial={"view": filters.canonical()}, partner_slugs=dashboard.partner_slugs()
+            initial={"view": filters.canonical()},
+            partner_slugs=dashboard.partner_slugs(),
+            user=request.user,
         )
     view = filters or DashboardFilters()
     return render(
@@ -95,6 +99,7 @@ def share_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "view": view,
             "described": dashboard.describe(view),
+            "scenario": view.applied,
             "dashboard_url": address(reverse("dashboard"), view.canonical()),
         },
     )

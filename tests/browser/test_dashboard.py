@@ -174,7 +174,8 @@ CONTROLS_OFF_THE_URL = """() => {
       const wanted = params.getAll(control.name).includes(control.value);
       if (control.checked !== wanted) off.push(`${control.name}=${control.value}`);
     } else if (control.tagName === 'SELECT') {
-      const wanted = params.get(control.name) || '';
+      // Absent from the address: the control's default (the scenario form's saved value).
+      const wanted = params.get(control.name) || control.dataset.default || '';
       if (control.value !== wanted) off.push(`${control.name}: ${control.value} not ${wanted}`);
     }
   }

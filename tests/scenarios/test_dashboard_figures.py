@@ -191,7 +191,9 @@ def test_the_page_names_the_scenario_and_the_tiles_show_it(viewer_client, small,
     assert "<strong>Late &amp; lost</strong>" in html  # the banner
     assert "generation and storage 300 MW → <strong>150 MW</strong>" in html
     assert "(−150 MW)" in html
-    assert "What if" not in viewer_client.get(reverse("dashboard")).text
+    recorded = viewer_client.get(reverse("dashboard")).text
+    assert 'class="scenario-banner"' not in recorded  # the "What if…" form is folded there
+    assert 'id="scenario-panel">' in recorded
 
 
 def test_cached_equals_uncached_and_a_save_is_seen_at_once(small, late_and_lost):

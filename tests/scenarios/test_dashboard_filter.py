@@ -128,7 +128,7 @@ def test_the_fast_path_leaves_a_scenario_to_the_full_stack(viewer_client, groups
     assert viewer_client.get(chart, {"scenario": "theirs"}).status_code == 400
 
 
-def test_a_shared_view_takes_no_scenario(viewer, portfolio):  # noqa: F811
+def test_a_shared_view_takes_no_scenario_of_its_viewer(viewer, portfolio):  # noqa: F811
     ScenarioFactory(slug="late")
     link = ShareLink(filters={}, open_filters=["stage"], label="x")
     with pytest.raises(FilterError) as raised:
@@ -136,13 +136,17 @@ def test_a_shared_view_takes_no_scenario(viewer, portfolio):  # noqa: F811
     assert set(raised.value.errors) == {"scenario"}
 
 
-def test_a_view_under_a_scenario_is_not_shared_as_the_recorded_one(viewer_client, portfolio):  # noqa: F811
-    ScenarioFactory(slug="late")
+def test_a_view_under_a_scenario_is_shared_with_a_copy_of_it(viewer_client, portfolio):  # noqa: F811
+    # Not the recorded figures under the scenario's name: the link keeps the scenario's
+    # assumptions (tests/scenarios/test_editing.py follows the copy through later saves).
+    ScenarioFactory(slug="late", name="Late", slip_development_months=12)
     response = viewer_client.post(
         reverse("share-new"), {"label": "x", "days": 7, "view": "scenario=late"}
     )
-    assert "cannot be shared yet" in response.text
-    assert not ShareLink.objects.exists()
+    assert response.status_code == 200
+    link = ShareLink.objects.get()
+    assert link.scenario["name"] == "Late"
+    assert link.scenario["assumptions"]["slip_development_months"] == 12
 
 
 def test_the_api_refuses_a_scenario_the_token_may_not_see(client, viewer, groups):

@@ -107,6 +107,14 @@ def site_rules(records, share, api_token):
         "s/<str:token>/charts/<slug:chart>.csv": (f"/s/{token}/charts/{CHART}.csv", public),
         "s/<str:token>/export.xlsx": (f"/s/{token}/export.xlsx", public),
         "portfolio/": ("/portfolio/", page),
+        # Scenarios (issue 17): everyone with a role keeps their own; another's private one, or
+        # none by that slug, is not found; Save and Duplicate are POSTs
+        # (tests/scenarios/test_editing.py).
+        "scenarios/": ("/scenarios/", page),
+        "scenarios/new/": ("/scenarios/new/", page),
+        "scenarios/<slug:slug>/save/": ("/scenarios/none/save/", post_only),
+        "scenarios/<slug:slug>/duplicate/": ("/scenarios/none/duplicate/", post_only),
+        "scenarios/<slug:slug>/history/": ("/scenarios/none/history/", (LOGIN, 403, 404, 404, 404)),
         "healthz": ("/healthz", public),
         "favicon.ico": ("/favicon.ico", ("302 /static/img/favicon",) * 5),
         "accounts/login/": ("/accounts/login/", public),
