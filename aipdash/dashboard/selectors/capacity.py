@@ -41,6 +41,7 @@ from aipdash.dashboard.selectors.common import (
     projects,
     provenance_of_rows,
     source_names,
+    view_notes,
 )
 from aipdash.records import staleness
 from aipdash.scenarios import beside
@@ -216,7 +217,7 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
         chart="capacity_online",
         title=TITLES["capacity_online"],
         columns=columns,
-        extras=_scenario_extras(filters),
+        extras={**_scenario_extras(filters), "notes": view_notes(filters)},
         rows=_floats(rows, "mw"),
         note="Cumulative MW by expected online date of each phase: data-centre IT load "
         "against the generation and storage capacity secured for it. Cancelled capacity is "
@@ -346,6 +347,8 @@ def project_map(filters: DashboardFilters) -> ChartData:
             )
     else:
         stale_before = staleness.cutoff()
+        # A project's page shows the same day as the view (a frozen link's viewer opens none).
+        page_query = f"?as_of={filters.as_of.isoformat()}" if filters.as_of else ""
         for point in qs.order_by("-capacity_mw", "slug").values(
             "slug",
             "name",
@@ -364,7 +367,7 @@ def project_map(filters: DashboardFilters) -> ChartData:
             row["projects"] = 1
             row["stale"] = as_of is not None and as_of < stale_before
             row["confirmed"] = as_of  # the map's hover says since when a stale project is
-            row["url"] = f"/projects/{row['slug']}/"
+            row["url"] = f"/projects/{row['slug']}/{page_query}"
             rows.append(row)
     if filters.applied is not None:
         # Sized by the MW under the scenario; a grouped point (no kind) takes the stage's rate.
