@@ -145,7 +145,8 @@ def partner_detail(partner: Partner, reading: Reading) -> PartnerDetail:
     )
     records.attach(commitments, "project", projects)
     records.attach(participations, "project", projects)
-    records.attach([*commitments, *participations], "partner", {partner.pk: partner})
+    records.attach(commitments, "partner", {partner.pk: partner})
+    records.attach(participations, "partner", {partner.pk: partner})
     participations.sort(key=lambda p: (p.project.name if p.project else "", p.role))
     counted = [c for c in commitments if c.status in Commitment.COUNTED_AS_COMMITTED]
     equity = [c.amount_usd for c in counted if c.instrument == Commitment.Instrument.EQUITY]

@@ -149,7 +149,8 @@ def project_detail(project: Project, reading: Reading) -> ProjectDetail:
     )
     records.attach(participations, "partner", partners)
     records.attach(commitments, "partner", partners)
-    records.attach([*phases, *participations, *commitments], "project", {project.pk: project})
+    for rows in (phases, participations, commitments):
+        records.attach(rows, "project", {project.pk: project})
     # Largest stake first, then by partner and role (a stake may be empty: last).
     participations.sort(
         key=lambda p: (

@@ -9,7 +9,7 @@ relation cache (`attach`): a template's `commitment.partner.name` then reads no 
 today or as of a day. docs/as-of.md, "The partner and project pages".
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Model, Q
@@ -50,10 +50,10 @@ def by_id[M: Model](reading: Reading, model: type[M], ids: Iterable[Any]) -> dic
     return {record.pk: record for record in instances(reading, model, id__in=wanted)}
 
 
-def attach(records: Sequence[Model], relation: str, related: dict[int, Model]) -> None:
-    """Each record's `relation` (a foreign key's name) set from `related` by its key, in the
-    relation cache: no query when a template reads it. A key not in `related` reads as None
-    (the related record did not stand then), never as today's row."""
+def attach(records: Sequence[Model], relation: str, related: Mapping[int, Model]) -> None:
+    """Each record's `relation` (a foreign key's name; records of one model) set from `related`
+    by its key, in the relation cache: no query when a template reads it. A key not in
+    `related` reads as None (the related record did not stand then), never as today's row."""
     if not records:
         return
     field = records[0]._meta.get_field(relation)
