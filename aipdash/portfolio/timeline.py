@@ -51,7 +51,7 @@ def stage_changes(
 ) -> list[Event]:
     """Each change of the project's stage in its history (written before `until`, when given):
     (when, old → new, by whom). The first version (the record's creation) is not a change."""
-    history = project.history.all()  # type: ignore[attr-defined]  # simple-history's manager
+    history = project.history.all()
     if until is not None:
         history = history.filter(history_date__lt=until)
     versions = list(
