@@ -58,16 +58,16 @@ def note_markers(page, figure_id):
     return chart.locator("g.scatterlayer > g.trace").nth(index).locator("path.point")
 
 
-def hover(page, marker):
-    """The hover text shown over a marker."""
+def hover(page, figure_id, marker):
+    """The hover text a chart shows over one of its markers."""
     marker.hover(force=True)
     page.wait_for_timeout(80)
-    return page.locator(".hoverlayer").inner_text()
+    return page.locator(f'[data-figure-id="{figure_id}"] .hoverlayer').text_content()
 
 
 def hover_notes(page, figure_id):
     """Hover each note marker of a chart; the hover texts shown."""
-    return [hover(page, marker) for marker in note_markers(page, figure_id).all()]
+    return [hover(page, figure_id, marker) for marker in note_markers(page, figure_id).all()]
 
 
 def test_notes_on_the_dashboards_time_charts(site, screenshot):
@@ -81,8 +81,9 @@ def test_notes_on_the_dashboards_time_charts(site, screenshot):
     assert page.locator("img[src='x']").count() == 0
     # Hovered on the hostile note for the screenshot.
     hostile = next(i for i, text in enumerate(texts) if "Hostile note" in text)
-    hover(page, note_markers(page, "chart-commitments-over-time-data").nth(hostile))
-    screenshot("notes-dashboard-hover")
+    chart = "chart-commitments-over-time-data"
+    hover(page, chart, note_markers(page, chart).nth(hostile))
+    screenshot("notes-dashboard-hover", element=page.locator("#chart-commitments-over-time"))
     page.mouse.move(0, 0)
 
     card = page.locator("#chart-commitments-over-time")
@@ -93,10 +94,11 @@ def test_notes_on_the_dashboards_time_charts(site, screenshot):
     assert HOSTILE in hostile_row.inner_text()
     assert hostile_row.locator("a").count() == 0  # a script address is no link
     assert table.locator("a[href^='https://']").count() >= 8
-    card.scroll_into_view_if_needed()
-    screenshot("notes-dashboard-view-data")
+    screenshot("notes-dashboard-view-data", element=card)
 
-    assert hover_notes(page, "chart-capacity-online-data")
+    online = hover_notes(page, "chart-capacity-online-data")
+    assert any("Aligned Data Centers" in text for text in online)
+    screenshot("notes-capacity-online-hover", element=page.locator("#chart-capacity-online"))
     assert page.dialogs == [] and page.problems == [] and csp_violations(page) == []
 
 
@@ -130,6 +132,7 @@ def test_a_project_page_as_of_a_day(site, screenshot):
     texts = hover_notes(page, "chart-project-phases-data")
     assert any("a dated note of January" in text for text in texts)
     assert all(HOSTILE not in text for text in texts)  # made today: not on 31 Jan 2025
+    page.mouse.move(0, 0)
     screenshot("project-as-of")
 
     page.click("#past-banner a.past-banner__today")
