@@ -79,7 +79,6 @@ def marked(figure: Figure, notes: Iterable[Mapping[str, Any]]) -> Figure:
         },
         "hovertext": [_hover(note) for note in dated],
         "hovertemplate": "%{hovertext}<extra></extra>",
-        "meta": {"notes": len(x)},
     }
     lines = [
         {

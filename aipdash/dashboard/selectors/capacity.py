@@ -297,6 +297,12 @@ def _map_parts_of_projects(qs: QuerySet[Project]) -> list[Row]:
     )
 
 
+def _page_query(filters: DashboardFilters) -> dict[str, str]:
+    """As of a day, what a link to a project's page adds so that the page shows the same day
+    (the rows' urls stay the record's address; a frozen link's viewer opens no page)."""
+    return {"page_query": f"?as_of={filters.as_of.isoformat()}"} if filters.as_of else {}
+
+
 def project_map(filters: DashboardFilters) -> ChartData:
     """A point per project; past MAP_POINTS_MAX projects, a point per country and stage (at
     the mean position of its projects, their capacity summed), so that the figure, the page and
@@ -347,8 +353,6 @@ def project_map(filters: DashboardFilters) -> ChartData:
             )
     else:
         stale_before = staleness.cutoff()
-        # A project's page shows the same day as the view (a frozen link's viewer opens none).
-        page_query = f"?as_of={filters.as_of.isoformat()}" if filters.as_of else ""
         for point in qs.order_by("-capacity_mw", "slug").values(
             "slug",
             "name",
@@ -367,7 +371,7 @@ def project_map(filters: DashboardFilters) -> ChartData:
             row["projects"] = 1
             row["stale"] = as_of is not None and as_of < stale_before
             row["confirmed"] = as_of  # the map's hover says since when a stale project is
-            row["url"] = f"/projects/{row['slug']}/{page_query}"
+            row["url"] = f"/projects/{row['slug']}/"
             rows.append(row)
     if filters.applied is not None:
         # Sized by the MW under the scenario; a grouped point (no kind) takes the stage's rate.
@@ -395,6 +399,6 @@ def project_map(filters: DashboardFilters) -> ChartData:
         ),
         rows=_floats(rows, "mw", "latitude", "longitude", beside.SCENARIO_MW),
         note=note,
-        extras={"grouped": grouped, **_scenario_extras(filters)},
+        extras={"grouped": grouped, **_scenario_extras(filters), **_page_query(filters)},
         **provenance_of_rows(parts),
     )
