@@ -149,10 +149,14 @@ def groups(db):
 def screenshot(page):
     """Save a full-page screenshot under test-screenshots/ for a person to look at."""
 
-    def take(name, of=None):
-        """`of`: another page (a second browser context) instead of the test's own."""
+    def take(name, of=None, element=None):
+        """`of`: another page (a second browser context) instead of the test's own; `element`:
+        a locator, to save that element alone (a chart with its hover label, say)."""
         SCREENSHOTS.mkdir(exist_ok=True)
-        (of or page).screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+        if element is not None:
+            element.screenshot(path=SCREENSHOTS / f"{name}.png")
+        else:
+            (of or page).screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
     return take
 

@@ -51,6 +51,9 @@ A page chart's "?query" goes to the dashboard: its div carries `data-drill-base=
 
 The time series (commitments_over_time, capacity_online, partner_commitments) carry no
 customdata: they are read, not clicked, and their points are many.
+
+Dated notes: the charts with a time axis (`notes.TIME_CHARTS`) are marked with the notes of
+their view (`extras["notes"]`) once drawn: a marker and a dotted line per note (charts/notes.py).
 """
 
 import json
@@ -58,6 +61,7 @@ from collections.abc import Callable
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from aipdash.charts import notes
 from aipdash.charts.dashboard_figures import (
     capacity_online,
     capacity_pipeline,
@@ -104,7 +108,11 @@ def build(data: ChartData) -> Figure:
         builder = BUILDERS[data.chart]
     except KeyError:
         raise KeyError(f"No chart builder for {data.chart!r}") from None
-    return builder(escaped(data))  # names typed by people are never plotly markup
+    safe = escaped(data)  # names typed by people are never plotly markup
+    figure = builder(safe)
+    if data.chart in notes.TIME_CHARTS:
+        figure = notes.marked(figure, safe.extras.get(notes.KEY) or ())
+    return figure
 
 
 def figure_json(fig: Figure) -> str:

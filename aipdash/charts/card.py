@@ -15,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from aipdash.charts import alttext
+from aipdash.charts import alttext, notes
 from aipdash.charts.build import build
 from aipdash.charts.data import LABELS, ChartData, Column
 from aipdash.charts.earlier import overlay
@@ -44,6 +44,9 @@ class ChartCard:
     cells: tuple[tuple[str, ...], ...]  # the first rows of the data (all unless capped)
     rows_total: int
     filename: str  # of the PNG that Plotly's toolbar downloads, without ".png"
+    # The view's dated notes, for the "View data" table (charts/notes.py): time charts only.
+    note_rows: tuple[dict[str, str], ...] = ()
+    note_header: tuple[str, ...] = notes.HEADER
 
     @property
     def name(self) -> str:
@@ -128,4 +131,5 @@ def card(
         cells=tuple(tuple(cell(c, row.get(c.key)) for c in data.columns) for row in rows),
         rows_total=len(data.rows),
         filename=filename or f"aip-{data.chart.replace('_', '-')}",
+        note_rows=notes.table_rows(data.extras.get(notes.KEY) or ()),
     )

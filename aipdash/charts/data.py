@@ -44,6 +44,11 @@ project_participations  partner, partner_slug, colour, stake_percent, roles
 annual electricity use); for partner_commitments and partner_capacity, `partner`, `partner_slug`
 and `colour` (the partner's short name, slug and chart colour); for project_phases,
 `capacity_mw` (the project's own stated capacity, or None) and `kind` (the project's kind).
+project_map's `page_query` ("?as_of=2025-06-30", only as of a day) is added to its points'
+page links. The time charts (commitments_over_time, capacity_online, partner_commitments,
+project_phases) also carry `notes`: the dated notes of their view, oldest first, each
+{"date", "text", "partner", "project", "source_title", "source_url"} (partner: a short name,
+project: a name, "" when the note is not about one; aipdash/history/notes.py, charts/notes.py).
 Labels for codes (stage, kind, instrument, energy source, role...) are in `LABELS`, and each
 chart's canonical order of categories in `ORDER`.
 """

@@ -12,6 +12,7 @@ One legend entry, "<label>", toggles every earlier trace (one legend group).
 
 from typing import Any
 
+from aipdash.charts.notes import GROUP as NOTES_GROUP
 from aipdash.charts.theme import Figure
 
 GROUP = "earlier"
@@ -23,6 +24,8 @@ def overlay(figure: Figure, earlier: Figure, label: str) -> Figure:
     added: list[dict[str, Any]] = []
     totals: dict[tuple[str, str, str], dict[Any, float]] = {}
     for trace in earlier.get("data", []):
+        if trace.get("legendgroup") == NOTES_GROUP:  # the notes are the view's, drawn once
+            continue
         kind = trace.get("type", "scatter")
         if kind == "bar":
             horizontal = trace.get("orientation") == "h"

@@ -6,6 +6,7 @@ An empty one says what is not recorded (`catalogue.PAGE_EMPTY_TEXT`).
 import datetime as dt
 from collections import defaultdict
 
+from aipdash.charts import notes
 from aipdash.charts.dashboard_figures.capacity import stacked_capacity
 from aipdash.charts.data import ChartData, Row
 from aipdash.charts.theme import (
@@ -58,7 +59,7 @@ def partner_commitments(data: ChartData) -> Figure:
     if not by_day:
         return _page_empty(chart)
     days = sorted({day for _, day in by_day})
-    x_range = _date_range(days)
+    x_range = _date_range(sorted({*days, *notes.days(data.extras)}))  # room for the notes too
     colour = data.extras.get("colour") or OTHER_COLOUR
 
     traces: list[Attributes] = []
@@ -170,7 +171,7 @@ def project_phases(data: ChartData) -> Figure:
     stated = _num(data.extras.get("capacity_mw"))
     unit, scale = _power_unit(max(running, stated))
     days = [_iso(row["date"]) for row, _, _ in points]
-    x_range = _date_range(days)
+    x_range = _date_range(sorted({*days, *notes.days(data.extras)}))  # room for the notes too
     colour = KIND_COLOURS.get(data.extras.get("kind", ""), BLUE)
 
     # The step line: from zero up at the first date, flat after the last to the plot's edge.

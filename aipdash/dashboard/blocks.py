@@ -40,7 +40,9 @@ def chart_data(name: str, filters: DashboardFilters) -> ChartData:
     comparison's rows are the view's own (the earlier day's are chart_data of
     `filters.earlier()`)."""
     shown = filters.shown()
-    return cached(f"chart-data:{name}", shown.cache_text(), lambda: selectors.CHARTS[name](shown))
+    # "-2": the time charts' extras carry their notes now; a past day's rows are cached for
+    # 30 days without the data version, and must not be read without them.
+    return cached(f"chart-data-2:{name}", shown.cache_text(), lambda: selectors.CHARTS[name](shown))
 
 
 def _build(name: str, filters: DashboardFilters) -> ChartCard:
@@ -56,9 +58,10 @@ def _build(name: str, filters: DashboardFilters) -> ChartCard:
 
 
 def chart(name: str, filters: DashboardFilters) -> ChartCard:
-    # "card:" (was "chart:"): the cached object's class moved (charts.card.ChartCard); a process
-    # of the new code must not unpickle a block of the old one cached under the same version.
-    return cached(f"card:{name}", filters.cache_text(), lambda: _build(name, filters))
+    # "card-2:" (was "chart:", then "card:"): the cached object's class moved
+    # (charts.card.ChartCard), then gained the notes' rows; a process of the new code must not
+    # unpickle a card of the old one cached under the same version.
+    return cached(f"card-2:{name}", filters.cache_text(), lambda: _build(name, filters))
 
 
 # A shared view's base path is `/s/<token>/`: a working token, which no cache may keep (the
@@ -83,7 +86,8 @@ def chart_html(name: str, filters: DashboardFilters, *, base_path: str, query: s
             {"chart": _build(name, filters), "base_path": mark, "query": query},
         )
 
-    block = cached(f"chart-html:{name}", f"{filters.cache_text()}|{query}", render, local=True)
+    key = f"{filters.cache_text()}|{query}"
+    block = cached(f"chart-html-2:{name}", key, render, local=True)  # -2: with its notes
     return mark_safe(block.replace(BASE_PATH_MARK, escape(base_path)))  # noqa: S308 (our template)
 
 

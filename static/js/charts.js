@@ -6,6 +6,7 @@
      <div class="plotly-chart" data-figure-id="chart-x-data"
           data-filename="aip-x"                 optional: PNG name (default: the island's id)
           data-drill-base="/"                   optional: where "?query" drill-downs go
+          data-drill-keep="&as_of=2025-06-30"   optional: added to each "?query" drill-down
           data-topojson-url="/static/vendor/plotly/topojson/"></div>
      <script type="application/json" id="chart-x-data">{"data": [...], "layout": {...}}</script>
 
@@ -73,7 +74,9 @@
     var sourcesOnly = div.closest('[data-drill="sources-only"]') !== null;
     if (sourcesOnly && !/^https?:\/\//i.test(target)) return;
     if (target.charAt(0) === "?") {
-      window.location.assign((div.dataset.drillBase || window.location.pathname) + target);
+      // data-drill-keep: what the page's own view adds ("&as_of=...", a page as of a day).
+      var keep = div.dataset.drillKeep || "";
+      window.location.assign((div.dataset.drillBase || window.location.pathname) + target + keep);
     } else if (target.charAt(0) === "/" && target.charAt(1) !== "/") {
       window.location.assign(target);
     } else if (/^https?:\/\//i.test(target)) {

@@ -40,6 +40,8 @@ def project_map(data: ChartData) -> Figure:
         return _empty(chart)
     # sizemode "area": diameter = sqrt(size / sizeref), so the largest gets MAP_MAX_DIAMETER.
     sizeref = (largest or 1.0) / MAP_MAX_DIAMETER**2
+    # As of a day, a project's page opens on that day (`extras["page_query"]`: "?as_of=...").
+    page_query = data.extras.get("page_query") or ""
 
     traces = []
     for stage in _ordered("stage", set(by_stage)):
@@ -59,9 +61,10 @@ def project_map(data: ChartData) -> Figure:
             )
             if scenario and row.get("mw") is not None:
                 notes += f"<br>Under “{scenario}”: {power(_num(row.get(size_key)))}"
+            url = row.get("url") or ""
             customdata.append(
                 [
-                    row.get("url") or "",
+                    url + page_query if url.startswith("/") else url,
                     row.get("name") or row.get("slug") or "",
                     "All kinds"
                     if grouped and not row.get("kind")

@@ -41,6 +41,7 @@ from aipdash.dashboard.selectors.common import (
     projects,
     provenance_of_rows,
     source_names,
+    view_notes,
 )
 from aipdash.records import staleness
 from aipdash.scenarios import beside
@@ -216,7 +217,7 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
         chart="capacity_online",
         title=TITLES["capacity_online"],
         columns=columns,
-        extras=_scenario_extras(filters),
+        extras={**_scenario_extras(filters), "notes": view_notes(filters)},
         rows=_floats(rows, "mw"),
         note="Cumulative MW by expected online date of each phase: data-centre IT load "
         "against the generation and storage capacity secured for it. Cancelled capacity is "
@@ -294,6 +295,12 @@ def _map_parts_of_projects(qs: QuerySet[Project]) -> list[Row]:
             **_provenance_aggregates(),
         )
     )
+
+
+def _page_query(filters: DashboardFilters) -> dict[str, str]:
+    """As of a day, what a link to a project's page adds so that the page shows the same day
+    (the rows' urls stay the record's address; a frozen link's viewer opens no page)."""
+    return {"page_query": f"?as_of={filters.as_of.isoformat()}"} if filters.as_of else {}
 
 
 def project_map(filters: DashboardFilters) -> ChartData:
@@ -392,6 +399,6 @@ def project_map(filters: DashboardFilters) -> ChartData:
         ),
         rows=_floats(rows, "mw", "latitude", "longitude", beside.SCENARIO_MW),
         note=note,
-        extras={"grouped": grouped, **_scenario_extras(filters)},
+        extras={"grouped": grouped, **_scenario_extras(filters), **_page_query(filters)},
         **provenance_of_rows(parts),
     )

@@ -38,6 +38,7 @@ from aipdash.dashboard.selectors.common import (
     on_kept_dimensions,
     projects,
     source_names,
+    view_notes,
 )
 from projects.models import (
     Commitment,
@@ -297,7 +298,7 @@ def commitments_by_partner(filters: DashboardFilters) -> ChartData:
 
 
 def commitments_over_time(filters: DashboardFilters) -> ChartData:
-    return _commitment_chart(
+    data = _commitment_chart(
         filters,
         chart="commitments_over_time",
         title=TITLES["commitments_over_time"],
@@ -313,6 +314,7 @@ def commitments_over_time(filters: DashboardFilters) -> ChartData:
             Column("instrument", "Instrument"),
         ),
     )
+    return dataclasses.replace(data, extras={**data.extras, "notes": view_notes(filters)})
 
 
 def commitment_provenance(filters: DashboardFilters) -> Provenance:

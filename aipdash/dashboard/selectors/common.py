@@ -23,6 +23,7 @@ from django.db.models import (
 from aipdash.charts.data import Row, Source
 from aipdash.core.cache.payloads import cached
 from aipdash.dashboard.filters import DashboardFilters
+from aipdash.history import notes
 from partners.models import Partner
 from projects.models import (
     Commitment,
@@ -152,6 +153,21 @@ def phases(filters: DashboardFilters) -> QuerySet[ProjectPhase]:
             project_id__in=projects(filters).values("id")
         )
     return ProjectPhase.objects.filter(project_conditions(filters, via="project__"))
+
+
+def view_notes(filters: DashboardFilters) -> list[Row]:
+    """The dated notes of the view, for its time charts (aipdash/history/notes.py): the
+    partnership's, those about a partner when the view includes it (every partner unless the
+    partner filter narrows them) and those about a project of the filtered projects; as they
+    stood on the view's day."""
+    reading = filters.reading
+    return notes.matching(
+        reading,
+        partners=reading.ids(Partner, slug__in=filters.partner) if filters.partner else None,
+        projects=projects(filters).values("id")
+        if filters.partner or filters.narrows_projects
+        else None,
+    )
 
 
 # Provenance --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ Totals over commitments and participations are correlated subqueries, not joins:
 multi-valued relations in one query would multiply the sums.
 """
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,28 +14,29 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
-    F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, Greatest
-from django.shortcuts import get_object_or_404
+from django.db.models.functions import Coalesce
 
 from aipdash.charts.catalogue import CAPACITY_COLUMNS, TITLES
 from aipdash.charts.data import ORDER, ChartData, Column
+from aipdash.history import notes
+from aipdash.history.notes import NoteRow
+from aipdash.portfolio.selectors import records
 from aipdash.portfolio.selectors.projects import (
-    ILLUSTRATIVE_COUNT,
+    ZERO,
+    Row,
     Sources,
     chart_provenance,
     collect_sources,
     floats,
-    plain_rows,
 )
+from aipdash.portfolio.selectors.records import Reading
 from partners.models import Partner
 from projects.models import Commitment, Participation, Project
 
@@ -110,6 +112,7 @@ class PartnerDetail:
     debt_usd: Decimal | None
     announced_usd: Decimal | None  # equity and debt only announced: not a commitment yet
     sources: Sources
+    notes: list[NoteRow]  # its own, its projects' and the partnership's (history/notes.py)
 
     @property
     def project_count(self) -> int:
@@ -124,18 +127,27 @@ class PartnerDetail:
         return self.sources.illustrative_records > 0
 
 
-def partner_detail(slug: str) -> PartnerDetail:
-    """The partner (404 when unknown), its subsidiaries, commitments and participations: four
-    queries whatever their number.
-    """
-    partner = get_object_or_404(Partner.objects.select_related("parent"), slug=slug)
-    subsidiaries = list(partner.subsidiaries.order_by("name"))
-    commitments = list(
-        partner.commitments.select_related("project").order_by("-committed_on", "pk")
+def partner_detail(partner: Partner, reading: Reading) -> PartnerDetail:
+    """The partner's parent and subsidiaries, commitments, participations (their projects and
+    the partner in each relation's cache) and notes, under `reading` (today, or as they stood:
+    selectors/records.py): five queries, and three at most for the notes, whatever their
+    number. Find the partner with `records.find()`."""
+    kin = records.instances(reading, Partner, Q(id=partner.parent_id) | Q(parent_id=partner.id))
+    records.attach([partner], "parent", {p.pk: p for p in kin})
+    subsidiaries = sorted((p for p in kin if p.parent_id == partner.id), key=lambda p: p.name)
+    commitments = records.instances(reading, Commitment, partner_id=partner.id)
+    commitments.sort(key=lambda c: (-c.committed_on.toordinal(), c.pk))
+    participations = records.instances(reading, Participation, partner_id=partner.id)
+    projects = records.by_id(
+        reading,
+        Project,
+        {c.project_id for c in commitments} | {p.project_id for p in participations},
     )
-    participations = list(
-        partner.participations.select_related("project").order_by("project__name", "role")
-    )
+    records.attach(commitments, "project", projects)
+    records.attach(participations, "project", projects)
+    records.attach(commitments, "partner", {partner.pk: partner})
+    records.attach(participations, "partner", {partner.pk: partner})
+    participations.sort(key=lambda p: (p.project.name if p.project else "", p.role))
     counted = [c for c in commitments if c.status in Commitment.COUNTED_AS_COMMITTED]
     equity = [c.amount_usd for c in counted if c.instrument == Commitment.Instrument.EQUITY]
     debt = [c.amount_usd for c in counted if c.instrument == Commitment.Instrument.DEBT]
@@ -149,11 +161,14 @@ def partner_detail(slug: str) -> PartnerDetail:
         debt_usd=sum(debt) if debt else None,
         announced_usd=sum(announced) if announced else None,
         sources=collect_sources([partner, *commitments, *participations]),
+        notes=notes.matching(
+            reading, partners=[partner.pk], projects={p.project_id for p in participations}
+        ),
     )
 
 
 # The partner page's charts ---------------------------------------------------------------------
-# One grouped query each, whatever the number of commitments or projects; rows as
+# From the page's records (PartnerDetail): no query of their own, today or as of a day; rows as
 # `aipdash.charts.data` says.
 
 
@@ -161,18 +176,22 @@ def _partner_extras(partner: Partner) -> dict[str, str]:
     return {"partner": partner.short_name, "partner_slug": partner.slug, "colour": partner.colour}
 
 
-def commitments_chart(partner: Partner) -> ChartData:
+def commitments_chart(detail: PartnerDetail) -> ChartData:
     """The partner's commitments by day and instrument, summed, committed or called (as the
-    dashboard counts them): one query."""
-    rows = plain_rows(
-        partner.commitments.filter(status__in=Commitment.COUNTED_AS_COMMITTED)
-        .order_by()
-        .values("instrument", date=F("committed_on"))
-        .annotate(
-            amount_usd=Sum("amount_usd"), newest=Max("as_of"), n_illustrative=ILLUSTRATIVE_COUNT
+    dashboard counts them), with its notes."""
+    grouped: dict[tuple[dt.date, str], Row] = {}
+    for c in detail.commitments:
+        if c.status not in Commitment.COUNTED_AS_COMMITTED:
+            continue
+        row = grouped.setdefault(
+            (c.committed_on, c.instrument),
+            {"instrument": c.instrument, "date": c.committed_on, "amount_usd": ZERO}
+            | {"newest": None, "n_illustrative": 0},
         )
-        .order_by("date", "instrument")
-    )
+        row["amount_usd"] += c.amount_usd
+        row["newest"] = max(filter(None, (row["newest"], c.as_of)), default=None)
+        row["n_illustrative"] += c.illustrative
+    rows = [grouped[key] for key in sorted(grouped)]
     provenance = chart_provenance(rows)
     return ChartData(
         chart="partner_commitments",
@@ -186,30 +205,39 @@ def commitments_chart(partner: Partner) -> ChartData:
         note="Cumulative, to the partnership as a whole and to its projects; equity and debt "
         "stacked, so the top of the stack is all capital committed or called / deployed "
         "(money only announced is left out, as on the dashboard).",
-        extras=_partner_extras(partner),
+        extras={**_partner_extras(detail.partner), "notes": detail.notes},
         **provenance,
     )
 
 
-def capacity_chart(partner: Partner) -> ChartData:
-    """The projects the partner takes part in, by stage and kind: one grouped query. A project
-    counts once, at its full capacity, however many roles the partner has in it; its
-    participations count for the as-of date and the illustrative flag."""
-    takes_part = Participation.objects.filter(project=OuterRef("pk"), partner=partner)
-    newest_part = takes_part.order_by("-as_of").values("as_of")[:1]
-    rows = plain_rows(
-        Project.objects.filter(Exists(takes_part))
-        .order_by()
-        .values("stage", "kind")
-        .annotate(
-            mw=Sum("capacity_mw"),
-            projects=Count("pk"),
-            newest=Max(Greatest("as_of", Subquery(newest_part))),
-            n_illustrative=Count(
-                "pk", filter=Q(illustrative=True) | Q(Exists(takes_part.filter(illustrative=True)))
-            ),
+def capacity_chart(detail: PartnerDetail) -> ChartData:
+    """The projects the partner takes part in, by stage and kind. A project counts once, at its
+    full capacity, however many roles the partner has in it; its participations count for the
+    as-of date and the illustrative flag."""
+    projects: dict[int, Project] = {}
+    newest_part: dict[int, dt.date] = {}
+    part_illustrative: set[int] = set()
+    for p in detail.participations:
+        if p.project is None:
+            continue
+        projects[p.project.pk] = p.project
+        newest_part[p.project.pk] = max(p.as_of, newest_part.get(p.project.pk, p.as_of))
+        if p.illustrative:
+            part_illustrative.add(p.project.pk)
+    grouped: dict[tuple[str, str], Row] = {}
+    for pk, project in projects.items():
+        row = grouped.setdefault(
+            (project.stage, project.kind),
+            {"stage": project.stage, "kind": project.kind, "mw": None, "projects": 0}
+            | {"newest": None, "n_illustrative": 0},
         )
-    )
+        if project.capacity_mw is not None:
+            row["mw"] = (row["mw"] or ZERO) + project.capacity_mw
+        row["projects"] += 1
+        newest = max(filter(None, (project.as_of, newest_part.get(pk))), default=None)
+        row["newest"] = max(filter(None, (row["newest"], newest)), default=None)
+        row["n_illustrative"] += project.illustrative or pk in part_illustrative
+    rows = list(grouped.values())
     provenance = chart_provenance(rows)
     stage_rank = {code: i for i, code in enumerate(ORDER["stage"])}
     kind_rank = {code: i for i, code in enumerate(ORDER["kind"])}
@@ -221,6 +249,6 @@ def capacity_chart(partner: Partner) -> ChartData:
         rows=tuple(floats(row, "mw") for row in rows),
         note="Each project at its full capacity, whatever the partner's stake: IT load for "
         "data-centre campuses, nameplate for generation and storage.",
-        extras=_partner_extras(partner),
+        extras=_partner_extras(detail.partner),
         **provenance,
     )

@@ -1,7 +1,8 @@
 """Reads about the portfolio: projects, deals, one project's page and the sources it cites.
 
 Each function runs a fixed number of queries whatever the number of rows (no query in a loop);
-the tests assert it.
+the tests assert it. A project's page reads under a reading (today, or as of a day:
+selectors/records.py); its charts are made from the page's records.
 """
 
 import datetime as dt
@@ -10,12 +11,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from django.db.models import Count, F, Max, Q, QuerySet, StringAgg, Sum, Value
-from django.shortcuts import get_object_or_404
+from django.db.models import Count, QuerySet
 
 from aipdash.charts.catalogue import TITLES
 from aipdash.charts.data import LABELS, ORDER, ChartData, Column
+from aipdash.history import notes
+from aipdash.history.notes import NoteRow
+from aipdash.portfolio.selectors import records
+from aipdash.portfolio.selectors.records import Reading
 from aipdash.records.provenance import Provenance
+from partners.models import Partner
 from projects.models import (
     Commitment,
     Investment,
@@ -107,6 +112,7 @@ class ProjectDetail:
     participations: list[Participation]
     commitments: list[Commitment]
     sources: Sources
+    notes: list[NoteRow]  # its own, its partners' and the partnership's (history/notes.py)
 
     @property
     def illustrative(self) -> bool:
@@ -116,20 +122,43 @@ class ProjectDetail:
     def phased_mw(self) -> Decimal | None:
         return sum((p.capacity_mw for p in self.phases), ZERO) if self.phases else None
 
+    @property
+    def own_notes(self) -> list[NoteRow]:
+        """The notes about this project (its timeline lists them): the others are the
+        partnership's or its partners'."""
+        return [note for note in self.notes if note["project"]]
 
-def project_detail(slug: str) -> ProjectDetail:
-    """The project (404 when unknown) with its deal, phases, participations and commitments: four
-    queries whatever their number.
-    """
-    project = get_object_or_404(Project.objects.select_related("investment"), slug=slug)
-    phases = list(project.phases.order_by("sequence"))
-    participations = list(
-        project.participations.select_related("partner").order_by(
-            F("stake_percent").desc(nulls_last=True), "partner__name", "role"
-        )
+
+def project_detail(project: Project, reading: Reading) -> ProjectDetail:
+    """The project's deal, phases, participations and commitments (their partners and the
+    project in each relation's cache) and notes, under `reading` (today, or as they stood:
+    selectors/records.py): five queries, and three at most for the notes, whatever their
+    number. Find the project with `records.find()`."""
+    records.attach(
+        [project], "investment", records.by_id(reading, Investment, [project.investment_id])
     )
-    commitments = list(
-        project.commitments.select_related("partner").order_by("-committed_on", "pk")
+    phases = records.instances(reading, ProjectPhase, project_id=project.id)
+    phases.sort(key=lambda phase: phase.sequence)
+    participations = records.instances(reading, Participation, project_id=project.id)
+    commitments = records.instances(reading, Commitment, project_id=project.id)
+    commitments.sort(key=lambda c: (-c.committed_on.toordinal(), c.pk))
+    partners = records.by_id(
+        reading,
+        Partner,
+        {p.partner_id for p in participations} | {c.partner_id for c in commitments},
+    )
+    records.attach(participations, "partner", partners)
+    records.attach(commitments, "partner", partners)
+    for rows in (phases, participations, commitments):
+        records.attach(rows, "project", {project.pk: project})
+    # Largest stake first, then by partner and role (a stake may be empty: last).
+    participations.sort(
+        key=lambda p: (
+            p.stake_percent is None,
+            -(p.stake_percent or 0),
+            p.partner.name if p.partner else "",
+            p.role,
+        )
     )
     return ProjectDetail(
         project=project,
@@ -139,13 +168,15 @@ def project_detail(slug: str) -> ProjectDetail:
         sources=collect_sources(
             [project, project.investment, *phases, *participations, *commitments]
         ),
+        notes=notes.matching(
+            reading, partners={p.partner_id for p in participations}, projects=[project.pk]
+        ),
     )
 
 
 # The project page's charts ---------------------------------------------------------------------
-# One query each, whatever the number of phases or partners; rows as `aipdash.charts.data` says.
-
-ILLUSTRATIVE_COUNT = Count("pk", filter=Q(illustrative=True))
+# From the page's records (ProjectDetail): no query of their own, today or as of a day; rows as
+# `aipdash.charts.data` says.
 
 
 class ChartProvenance(TypedDict):
@@ -153,12 +184,6 @@ class ChartProvenance(TypedDict):
 
     as_of: dt.date | None
     illustrative: bool
-
-
-def plain_rows(queryset: QuerySet[Any, Any]) -> list[Row]:
-    """A values() query's rows: plain dicts, which the charts' functions change (the Django
-    plugin types each as a TypedDict of the query's keys, whose keys can't be taken out)."""
-    return list(queryset)
 
 
 def chart_provenance(rows: list[Row]) -> ChartProvenance:
@@ -185,27 +210,30 @@ def floats(row: Row, *keys: str) -> Row:
     }
 
 
-def phases_chart(project: Project) -> ChartData:
-    """The project's phases by expected online date: one query."""
-    rows = plain_rows(
-        project.phases.order_by("expected_online", "sequence").values(
-            "sequence",
-            "name",
-            "stage",
-            "as_of",
-            "illustrative",
-            date=F("expected_online"),
-            mw=F("capacity_mw"),
-        )
-    )
+def phases_chart(detail: ProjectDetail) -> ChartData:
+    """The project's phases by expected online date, with its notes: from the page's records,
+    no query of its own."""
+    project = detail.project
+    phases = sorted(detail.phases, key=lambda phase: (phase.expected_online, phase.sequence))
+    rows: list[Row] = [
+        {
+            "sequence": phase.sequence,
+            "phase": f"Phase {phase.sequence}: {phase.name}"
+            if phase.name
+            else f"Phase {phase.sequence}",
+            "stage": phase.stage,
+            "date": phase.expected_online,
+            "mw": phase.capacity_mw,
+            "as_of": phase.as_of,
+            "illustrative": phase.illustrative,
+        }
+        for phase in phases
+    ]
     provenance = chart_provenance(rows)
     if rows:  # the stated capacity's line comes from the project itself
         provenance = chart_provenance(
             [dict(provenance), {"as_of": project.as_of, "illustrative": project.illustrative}]
         )
-    for row in rows:
-        name = row.pop("name")
-        row["phase"] = f"Phase {row['sequence']}: {name}" if name else f"Phase {row['sequence']}"
     mw_note = "IT load" if project.kind == Project.Kind.DATA_CENTRE else "nameplate capacity"
     return ChartData(
         chart="project_phases",
@@ -221,36 +249,42 @@ def phases_chart(project: Project) -> ChartData:
         extras={
             "capacity_mw": float(project.capacity_mw) if project.capacity_mw is not None else None,
             "kind": project.kind,
+            "notes": detail.notes,
         },
         **provenance,
     )
 
 
-def participations_chart(project: Project) -> ChartData:
+def participations_chart(detail: ProjectDetail) -> ChartData:
     """Who takes part in the project: one row per partner, its stakes summed and its roles
-    listed; one grouped query."""
-    grouped = plain_rows(
-        project.participations.order_by()
-        .values(
-            partner_name=F("partner__short_name"),
-            partner_slug=F("partner__slug"),
-            colour=F("partner__colour"),
+    listed; from the page's records, no query of its own."""
+    grouped: dict[int, Row] = {}
+    for p in detail.participations:
+        partner = p.partner
+        row = grouped.setdefault(
+            p.partner_id,
+            {
+                "partner": partner.short_name if partner else "",
+                "partner_slug": partner.slug if partner else "",
+                "colour": partner.colour if partner else "",
+                "stake_percent": None,
+                "role_codes": [],
+                "newest": None,
+                "n_illustrative": 0,
+            },
         )
-        .annotate(
-            stake_percent=Sum("stake_percent"),
-            role_codes=StringAgg("role", Value(",")),
-            newest=Max("as_of"),
-            n_illustrative=ILLUSTRATIVE_COUNT,
-        )
-    )
-    provenance = chart_provenance(grouped)
+        if p.stake_percent is not None:
+            row["stake_percent"] = (row["stake_percent"] or ZERO) + p.stake_percent
+        row["role_codes"].append(p.role)
+        row["newest"] = max(filter(None, (row["newest"], p.as_of)), default=None)
+        row["n_illustrative"] += p.illustrative
+    provenance = chart_provenance(list(grouped.values()))
     rank = {code: i for i, code in enumerate(ORDER["role"])}
     rows: list[Row] = []
-    for row in grouped:
-        codes = sorted(set(row.pop("role_codes").split(",")), key=lambda c: rank.get(c, 99))
+    for row in grouped.values():
+        codes = sorted(set(row.pop("role_codes")), key=lambda c: rank.get(c, 99))
         rows.append(
             {
-                "partner": row.pop("partner_name"),
                 **floats(row, "stake_percent"),
                 "roles": ", ".join(LABELS["role"].get(code, code) for code in codes),
             }
