@@ -8,6 +8,8 @@ lay the result out as chart rows. Without a scenario both charts show the record
 (the default assumptions: no slip, no attrition, the partnership's leverage, the median cost per
 MW). A fixed number of queries: the phases (2), the projects by stage, kind and month (1), the
 medians (1 + one per kind), the targets and the commitments (cached with the other charts).
+Under filters on kind, stage and energy source only, the phases and projects come from the
+sums the database keeps (projects.PhaseGroupSum, CapitalSum), not from every row.
 """
 
 import datetime as dt
@@ -21,7 +23,9 @@ from aipdash.dashboard.selectors.commitments import commitment_provenance, commi
 from aipdash.dashboard.selectors.common import (
     _targets,
     _targets_provenance,
+    kept_conditions,
     merged,
+    on_kept_dimensions,
     phases,
     project_provenance,
     projects,
@@ -29,7 +33,13 @@ from aipdash.dashboard.selectors.common import (
 )
 from aipdash.scenarios import arithmetic, beside
 from aipdash.scenarios.assumptions import Assumptions
-from aipdash.scenarios.selectors import capital_groups, cost_per_mw_medians, phase_groups
+from aipdash.scenarios.selectors import (
+    capital_groups,
+    cost_per_mw_medians,
+    kept_capital_groups,
+    kept_phase_groups,
+    phase_groups,
+)
 from projects.models import Project
 
 RECORDED_ASSUMPTIONS = Assumptions()
@@ -47,11 +57,28 @@ def _scenario_extras(filters: DashboardFilters) -> dict[str, Any]:
     return {"scenario": filters.applied.name} if filters.applied is not None else {}
 
 
+def grouped_phases(filters: DashboardFilters) -> list[Row]:
+    """The view's phases (and projects without phases) grouped by stage, kind and month, as
+    the scenario arithmetic reads them: from the kept sums when the filters allow, else from
+    the rows (a past day's through their keys)."""
+    if on_kept_dimensions(filters):
+        return kept_phase_groups(kept_conditions(filters))
+    return phase_groups(phases(filters), projects(filters), by_keys=not filters.is_live)
+
+
+def grouped_capital(filters: DashboardFilters) -> list[Row]:
+    """The view's projects grouped by stage, kind and month with their capital costs: from
+    the kept sums when the filters allow, else from the rows."""
+    if on_kept_dimensions(filters):
+        return kept_capital_groups(kept_conditions(filters))
+    return capital_groups(projects(filters))
+
+
 def power_balance(filters: DashboardFilters) -> ChartData:
     """By year, data-centre IT load online against generation and storage online (cumulative),
     recorded and under the scenario; the first year, from this year on, that demand exceeds
     supply, in words (`extras["in_words"]`, per case)."""
-    groups = phase_groups(phases(filters), projects(filters), by_keys=not filters.is_live)
+    groups = grouped_phases(filters)
     moved = {case: arithmetic.apply_to_phases(groups, a) for case, a in _cases(filters)}
     years = arithmetic.years_of(*moved.values())
     this_year = dt.date.today().year
@@ -93,7 +120,7 @@ def capital_bridge(filters: DashboardFilters) -> ChartData:
     """By year, the capital the projects online by its end need (recorded cost, else MW × cost
     per MW; after attrition), against equity committed with the debt it supports at the
     leverage, and against the total target; each year says what it rests on."""
-    groups = capital_groups(projects(filters))
+    groups = grouped_capital(filters)
     # Of the whole portfolio (a cost per MW is not a filter's), as it stood on the view's day.
     medians = cost_per_mw_medians(filters.reading.rows(Project))
     targets, target_qs = _targets(filters)
