@@ -6,8 +6,8 @@
   FundraisingUpdate, MarketIndicator);
 - notes.py: dated notes on the portfolio's timeline (Note);
 - facts.py: the read models the database's triggers keep for the dashboard's sums
-  (FactSource, CommitmentFact, CommitmentSpan, CommitmentSum, CapacitySum, ProjectSum,
-  PhaseGroupSum, CapitalSum, NO_MONTH);
+  (FactSource, CommitmentFact, CommitmentSpan, CommitmentSum, CommitmentTotal, CapacitySum,
+  ProjectSum, PhaseGroupSum, CapitalSum, NO_MONTH);
 - fields.py: the money and capacity fields and their database checks.
 
 Everything is re-exported here: `from projects.models import Project` stays the way to import.
@@ -20,6 +20,7 @@ from projects.models.facts import (
     CommitmentFact,
     CommitmentSpan,
     CommitmentSum,
+    CommitmentTotal,
     FactSource,
     PhaseGroupSum,
     ProjectSum,
@@ -59,6 +60,7 @@ __all__ = [
     "CommitmentFact",
     "CommitmentSpan",
     "CommitmentSum",
+    "CommitmentTotal",
     "FactSource",
     "FundraisingUpdate",
     "Investment",
