@@ -1,7 +1,7 @@
-"""The dashboard reads the sums the database keeps (projects.CommitmentSum, CapacitySum,
-ProjectSum, PhaseGroupSum, CapitalSum) whenever the filters allow, and the rows themselves otherwise: both ways give the
-same figures for every filter the sums answer (on a synthetic portfolio of every kind and
-stage, beside the demo records)."""
+"""The dashboard reads the sums the database keeps (projects.CommitmentSum, CommitmentTotal,
+CapacitySum, ProjectSum, PhaseGroupSum, CapitalSum) whenever the filters allow, and the rows
+themselves otherwise: both ways give the same figures for every filter the sums answer (on a
+synthetic portfolio of every kind and stage, beside the demo records)."""
 
 import datetime as dt
 import importlib

@@ -137,10 +137,10 @@ def commitment_sums(filters: DashboardFilters) -> CommitmentSums:
     sums per project kind, stage and energy source (projects.CommitmentSum) when the filters
     are on those columns or the partner's own commitments, one query over tens of thousands
     of rows whatever the number of commitments (without a project filter, the totals without
-    project columns, projects.CommitmentTotal: a few thousand); otherwise the commitments to projects from
-    their facts (projects.CommitmentFact), narrowed by the project filters, and those to the
-    partnership as a whole, which every view counts, from the sums. Then one small query for
-    the sources named."""
+    project columns, projects.CommitmentTotal: a few thousand); otherwise the commitments to
+    projects from their facts (projects.CommitmentFact), narrowed by the project filters, and
+    those to the partnership as a whole, which every view counts, from the sums. Then one small
+    query for the sources named."""
 
     def compute() -> CommitmentSums:
         parts = _parts(filters, kept=_sums_answer(filters))
