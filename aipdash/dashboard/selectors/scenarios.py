@@ -18,6 +18,7 @@ from typing import Any
 
 from aipdash.charts.catalogue import TITLES
 from aipdash.charts.data import ChartData, Column, Row
+from aipdash.core.cache.payloads import cached
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors.commitments import commitment_provenance, committed_money
 from aipdash.dashboard.selectors.common import (
@@ -116,13 +117,26 @@ def power_balance(filters: DashboardFilters) -> ChartData:
     )
 
 
+def _medians(filters: DashboardFilters) -> dict[str, tuple[Decimal, int]]:
+    """Each kind's median cost per MW: of the whole portfolio (a cost per MW is not a
+    filter's) as it stood on the view's day, so cached under the day alone and shared by
+    every view of it until the next write (its index-only scans slow down after a large
+    write until autovacuum: docs/performance.md)."""
+    the_day = DashboardFilters(as_of=filters.as_of, at=filters.at)
+    return cached(
+        "cost-per-mw-medians",
+        the_day.canonical(),
+        lambda: cost_per_mw_medians(filters.reading.rows(Project)),
+        local=True,
+    )
+
+
 def capital_bridge(filters: DashboardFilters) -> ChartData:
     """By year, the capital the projects online by its end need (recorded cost, else MW × cost
     per MW; after attrition), against equity committed with the debt it supports at the
     leverage, and against the total target; each year says what it rests on."""
     groups = grouped_capital(filters)
-    # Of the whole portfolio (a cost per MW is not a filter's), as it stood on the view's day.
-    medians = cost_per_mw_medians(filters.reading.rows(Project))
+    medians = _medians(filters)
     targets, target_qs = _targets(filters)
     equity_target = next((t["amount_usd"] for t in targets if t["scope"] == "equity"), None)
     total_target = next((t["amount_usd"] for t in targets if t["scope"] == "total"), None)
