@@ -1,14 +1,19 @@
 """The read models the database keeps for the dashboard's sums: a narrow copy of each
 commitment (CommitmentFact), its sources once each (FactSource), the commitments summed per
-project kind, stage and energy source, partner and month (CommitmentSum), the capacity
-coming online summed the same way (CapacitySum), and the projects per kind, stage, energy
-source, country and year (ProjectSum).
+project kind, stage and energy source, partner and month (CommitmentSum) and without the
+project columns (CommitmentTotal), the capacity coming online summed the same way
+(CapacitySum), and the projects per kind, stage, energy source, country and year
+(ProjectSum); for the scenario charts, the phases also by their own stage (PhaseGroupSum) and
+the projects' capital costs (CapitalSum).
 
-Only triggers write them (migrations 0007, 0010, 0016, 0017 and 0018), on every write however it is
-made; the application only reads them (aipdash/dashboard/selectors/). No history, no provenance
-of their own: they are derived, not records. FactSource also names the sources of the capacity
-sums (and of the project sums), so that every sum groups on a small integer.
+Only triggers write them (migrations 0007, 0010, 0016, 0017, 0018, 0022 and 0023), on every
+write however it is made; the application only reads them (aipdash/dashboard/selectors/,
+aipdash/scenarios/selectors.py). No history, no provenance of their own: they are derived, not
+records. FactSource also names the sources of the capacity sums (and of the project sums),
+so that every sum groups on a small integer.
 """
+
+import datetime as dt
 
 from django.db import models
 
@@ -152,6 +157,43 @@ class CommitmentSum(models.Model):
         return f"Partnership commitments of partner {self.partner_id}, {self.month:%b %Y}"
 
 
+class CommitmentTotal(models.Model):
+    """The commitments summed per partner, instrument, status, month, source, as-of date and
+    illustrative flag: CommitmentSum without its project columns, a few thousand rows (4,274 at
+    a million commitments, against CommitmentSum's 139,841). The views that do not narrow the
+    projects (the unfiltered page, a partner's own) read these instead of grouping
+    CommitmentSum. Kept by database triggers on projects_commitmentfact (migration 0023)."""
+
+    partner_id = models.BigIntegerField()
+    instrument = models.SmallIntegerField()
+    status = models.SmallIntegerField()
+    month = models.DateField()
+    source_id = models.BigIntegerField()
+    as_of = models.DateField()
+    illustrative = models.BooleanField()
+    amount_cents = models.BigIntegerField()
+    commitments = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "partner_id",
+                    "instrument",
+                    "status",
+                    "month",
+                    "source_id",
+                    "as_of",
+                    "illustrative",
+                ],
+                name="commitmenttotal_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Commitments of partner {self.partner_id}, {self.month:%b %Y}"
+
+
 class CapacitySum(models.Model):
     """Capacity coming online summed per project kind, stage and energy source, month, source,
     as-of date and illustrative flag: each phase that is not cancelled under its project's kind,
@@ -192,6 +234,84 @@ class CapacitySum(models.Model):
 
     def __str__(self) -> str:
         return f"Capacity of {self.kind} projects ({self.stage}), {self.month:%b %Y}"
+
+
+# The month under which PhaseGroupSum and CapitalSum keep what has no expected online date
+# (migration 0022: a key column is never NULL).
+NO_MONTH = dt.date(1, 1, 1)
+
+
+class PhaseGroupSum(models.Model):
+    """Capacity coming online as the scenario charts group it (scenarios.selectors
+    .phase_groups): per project kind, stage and energy source (what the filters are on), the
+    phase's own stage (`item_stage`: what a scenario's slip and attrition go by), month,
+    source, as-of date and illustrative flag. The phases that are not cancelled under their
+    project, and each project without phases as a whole under its own stage, dated or not
+    (month NO_MONTH). Cancelled projects and grid links are summed too (a project may leave
+    either state); the readers leave them out. MW in whole tenths, so sums stay exact.
+
+    Kept by database triggers on projects_projectphase and projects_project (migration 0022),
+    on the rules of CapacitySum."""
+
+    kind = models.CharField(max_length=20)
+    stage = models.CharField(max_length=20)
+    energy_source = models.CharField(max_length=20)
+    item_stage = models.CharField(max_length=20)
+    month = models.DateField()
+    source_id = models.BigIntegerField()
+    as_of = models.DateField()
+    illustrative = models.BooleanField()
+    mw_tenths = models.BigIntegerField()
+    items = models.IntegerField()  # phases and whole projects summed here
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "stage",
+                    "energy_source",
+                    "item_stage",
+                    "month",
+                    "source_id",
+                    "as_of",
+                    "illustrative",
+                ],
+                name="phasegroupsum_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Phases of {self.kind} projects ({self.stage}, {self.item_stage}), {self.month}"
+
+
+class CapitalSum(models.Model):
+    """Projects per kind, stage, energy source and month of their expected online date
+    (NO_MONTH: none), as the capital bridge groups them (scenarios.selectors.capital_groups):
+    how many, how many with a recorded capital cost and those costs in cents, how many without
+    one and their MW in tenths. Every project, cancelled ones too (the reader leaves them out).
+    Kept by database triggers on projects_project (migration 0022). A row holds at most
+    $92 quadrillion in cents (a bigint): 92,000 projects of the largest allowed cost."""
+
+    kind = models.CharField(max_length=20)
+    stage = models.CharField(max_length=20)
+    energy_source = models.CharField(max_length=20)
+    month = models.DateField()
+    with_cost = models.IntegerField()
+    cost_cents = models.BigIntegerField()
+    without_cost = models.IntegerField()
+    mw_without_cost_tenths = models.BigIntegerField()
+    projects = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "stage", "energy_source", "month"], name="capitalsum_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Capital of {self.kind} projects ({self.stage}), {self.month}"
 
 
 class ProjectSum(models.Model):

@@ -1,6 +1,7 @@
 """The sums the database keeps for the dashboard follow the records through every kind of
-write, by its own triggers: projects_capacitysum (migration 0016) follows the phases and the
-projects, projects_projectsum (0018) the projects (projects_commitmentsum, 0017, is checked
+write, by its own triggers: projects_capacitysum (migration 0016) and projects_phasegroupsum
+(0022) follow the phases and the projects, projects_projectsum (0018) and projects_capitalsum
+(0022) the projects (projects_commitmentsum, 0017, is checked
 with the commitment facts, in test_commitment_facts.py). Each test writes in every way (a
 save as the admin makes it, bulk_create, a queryset's update and delete, raw SQL, a project
 written before or after its phases in one transaction) and compares the kept rows with the
@@ -14,9 +15,12 @@ import pytest
 from django.db import connection, transaction
 
 from projects.models import (
+    NO_MONTH,
     CapacitySum,
+    CapitalSum,
     CommitmentSum,
     FactSource,
+    PhaseGroupSum,
     Project,
     ProjectPhase,
     ProjectSum,
@@ -106,18 +110,87 @@ def kept_projects():
     }
 
 
+def _month(day):
+    return day.replace(day=1) if day else NO_MONTH
+
+
+def expected_phase_groups():
+    """As expected_capacity(), and by the phase's own stage (a whole project: its stage);
+    a project without phases and without a date too, under NO_MONTH."""
+    sums = {}
+    for phase in ProjectPhase.objects.select_related("project").exclude(stage="cancelled"):
+        p = phase.project
+        key = (p.kind, p.stage, p.energy_source, phase.stage, _month(phase.expected_online))
+        _add(sums, (*key, *_provenance(phase)), phase.capacity_mw)
+    for p in Project.objects.filter(phases=None):
+        key = (p.kind, p.stage, p.energy_source, p.stage, _month(p.expected_online))
+        _add(sums, (*key, *_provenance(p)), p.capacity_mw)
+    return sums
+
+
+def kept_phase_groups():
+    sources = {s.pk: (s.source_title, s.source_url) for s in FactSource.objects.all()}
+    return {
+        (
+            s.kind,
+            s.stage,
+            s.energy_source,
+            s.item_stage,
+            s.month,
+            *sources[s.source_id],
+            s.as_of,
+            s.illustrative,
+        ): (s.mw_tenths, s.items)
+        for s in PhaseGroupSum.objects.all()
+    }
+
+
+def expected_capital():
+    """Each project under its kind, stage, energy source and month (NO_MONTH: none): with a
+    capital cost (how many, the cents), without one (how many, their MW in tenths), all."""
+    sums = {}
+    for p in Project.objects.all():
+        key = (p.kind, p.stage, p.energy_source, _month(p.expected_online))
+        with_cost, cents, without, tenths, count = sums.get(key, (0,) * 5)
+        if p.capital_cost_usd is None:
+            without, tenths = without + 1, tenths + int(p.capacity_mw * 10)
+        else:
+            with_cost, cents = with_cost + 1, cents + int(p.capital_cost_usd * 100)
+        sums[key] = (with_cost, cents, without, tenths, count + 1)
+    return sums
+
+
+def kept_capital():
+    return {
+        (s.kind, s.stage, s.energy_source, s.month): (
+            s.with_cost,
+            s.cost_cents,
+            s.without_cost,
+            s.mw_without_cost_tenths,
+            s.projects,
+        )
+        for s in CapitalSum.objects.all()
+    }
+
+
 def check():
     assert kept_capacity() == expected_capacity()
     assert kept_projects() == expected_projects()
+    assert kept_phase_groups() == expected_phase_groups()
+    assert kept_capital() == expected_capital()
 
 
 def test_capacity_follows_phases_and_projects_written_every_way():
-    campus = ProjectFactory(capacity_mw=Decimal("300.3"))
+    campus = ProjectFactory(capacity_mw=Decimal("300.3"), capital_cost_usd=Decimal("1234.56"))
     check()  # a project without phases counts as a whole
     assert list(kept_capacity().values()) == [(3003, 1)]
-    plant = ProjectFactory(kind="generation", energy_source="solar", stage="development")
+    assert list(kept_capital().values()) == [(1, 123456, 0, 0, 1)]
+    plant = ProjectFactory(
+        kind="generation", energy_source="solar", stage="development", capital_cost_usd=None
+    )
     ProjectFactory(expected_online=None, stage="announced")  # no date: in no month
     check()
+    assert any(key[4] == NO_MONTH for key in kept_phase_groups())  # but in the phase groups
 
     # Phases added the admin's way: the first takes the project's whole capacity out.
     first = ProjectPhaseFactory(project=campus, capacity_mw=Decimal("100.1"))
@@ -167,6 +240,13 @@ def test_capacity_follows_phases_and_projects_written_every_way():
             "UPDATE projects_projectphase SET stage = 'cancelled' WHERE id = %s", [first.pk]
         )
         cursor.execute("UPDATE projects_project SET capacity_mw = 1.1, as_of = '2026-01-01'")
+        cursor.execute(
+            "UPDATE projects_project SET capital_cost_usd = 0.07 WHERE id = %s", [plant.pk]
+        )
+    check()
+    Project.objects.filter(pk=campus.pk).update(
+        capital_cost_usd=None, expected_online=None, stage="paused"
+    )
     check()
     Project.objects.update(stage="cancelled")
     check()
@@ -232,7 +312,11 @@ def test_random_writes_keep_the_sums():
                 if stage == "operational"
                 else rng.choice([None, dt.date(2030, 5, 5)])
             )
-            Project.objects.filter(pk=project.pk).update(stage=stage, expected_online=online)
+            Project.objects.filter(pk=project.pk).update(
+                stage=stage,
+                expected_online=online,
+                capital_cost_usd=rng.choice([None, Decimal("12.34"), Decimal(10**9)]),
+            )
         elif action == 3:
             ProjectPhase.objects.filter(project=project).update(project=rng.choice(projects))
         else:
@@ -252,6 +336,8 @@ def test_random_writes_keep_the_sums():
         "capacitysum projectphase project commitment",
         "projectsum project projectphase commitment",
         "project projectsum commitment projectphase",
+        "phasegroupsum projectphase capitalsum commitment project",
+        "projectphase project commitment phasegroupsum capitalsum",
     ],
 )
 def test_emptying_the_tables_in_any_order_leaves_no_sums(order):
@@ -270,3 +356,5 @@ def test_emptying_the_tables_in_any_order_leaves_no_sums(order):
     assert not CapacitySum.objects.exists()
     assert not CommitmentSum.objects.exists()
     assert not ProjectSum.objects.exists()
+    assert not PhaseGroupSum.objects.exists()
+    assert not CapitalSum.objects.exists()

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser, Group, User
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors import capacity_online, capacity_pipeline, phases, projects
 from aipdash.dashboard.selectors.common import project_sums
+from aipdash.dashboard.selectors.scenarios import _medians
 from aipdash.scenarios import selectors
 from aipdash.scenarios.arithmetic import DEMAND_KINDS, SUPPLY_KINDS, apply_attrition
 from aipdash.scenarios.assumptions import Assumptions
@@ -210,3 +211,18 @@ def test_a_private_scenario_is_invisible_to_another_user(viewer, other_viewer, e
     # Someone else's private scenario and one that does not exist: the same answer.
     assert str(unknown.value) == "No scenario “mine” that you may see."
     assert str(missing.value) == "No scenario “no-such-scenario” that you may see."
+
+
+def test_the_medians_are_computed_once_for_every_view_of_a_day(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """A cost per MW is of the whole portfolio, not a view's filters: the capital bridge of
+    any view reads the medians the first view computed, until the next write."""
+    priced("data_centre", 10, mw=100)
+    first = _medians(DashboardFilters(stage=("construction",)))
+    assert first == selectors.cost_per_mw_medians()
+    with django_assert_num_queries(0):
+        assert _medians(DashboardFilters(kind=("grid",), partner=("x",))) == first
+    with django_capture_on_commit_callbacks(execute=True):  # a write: a new data version
+        priced("data_centre", 30, mw=100)
+    assert _medians(DashboardFilters())["data_centre"][1] == 2

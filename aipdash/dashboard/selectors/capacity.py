@@ -43,9 +43,9 @@ from aipdash.dashboard.selectors.common import (
     source_names,
     view_notes,
 )
+from aipdash.dashboard.selectors.scenarios import grouped_phases
 from aipdash.records import staleness
 from aipdash.scenarios import beside
-from aipdash.scenarios.selectors import phase_groups
 from projects.models import (
     CapacitySum,
     Project,
@@ -205,10 +205,8 @@ def capacity_online(filters: DashboardFilters) -> ChartData:
     )
     if filters.applied is not None:
         # The scenario as its own rows (case "scenario"), from the phases grouped by stage and
-        # kind (the sums above are not kept by stage and kind): two grouped queries more.
-        scenario_rows = beside.online_by_month(
-            phase_groups(phases(filters), projects(filters)), filters.applied.assumptions
-        )
+        # kind (the sums above are not kept by the phase's stage): two queries more.
+        scenario_rows = beside.online_by_month(grouped_phases(filters), filters.applied.assumptions)
         rows = [{**row, "case": beside.RECORDED} for row in rows] + [
             {**row, "case": beside.SCENARIO} for row in scenario_rows
         ]

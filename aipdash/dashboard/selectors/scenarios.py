@@ -8,6 +8,8 @@ lay the result out as chart rows. Without a scenario both charts show the record
 (the default assumptions: no slip, no attrition, the partnership's leverage, the median cost per
 MW). A fixed number of queries: the phases (2), the projects by stage, kind and month (1), the
 medians (1 + one per kind), the targets and the commitments (cached with the other charts).
+Under filters on kind, stage and energy source only, the phases and projects come from the
+sums the database keeps (projects.PhaseGroupSum, CapitalSum), not from every row.
 """
 
 import datetime as dt
@@ -16,12 +18,15 @@ from typing import Any
 
 from aipdash.charts.catalogue import TITLES
 from aipdash.charts.data import ChartData, Column, Row
+from aipdash.core.cache.payloads import cached
 from aipdash.dashboard.filters import DashboardFilters
 from aipdash.dashboard.selectors.commitments import commitment_provenance, committed_money
 from aipdash.dashboard.selectors.common import (
     _targets,
     _targets_provenance,
+    kept_conditions,
     merged,
+    on_kept_dimensions,
     phases,
     project_provenance,
     projects,
@@ -29,7 +34,13 @@ from aipdash.dashboard.selectors.common import (
 )
 from aipdash.scenarios import arithmetic, beside
 from aipdash.scenarios.assumptions import Assumptions
-from aipdash.scenarios.selectors import capital_groups, cost_per_mw_medians, phase_groups
+from aipdash.scenarios.selectors import (
+    capital_groups,
+    cost_per_mw_medians,
+    kept_capital_groups,
+    kept_phase_groups,
+    phase_groups,
+)
 from projects.models import Project
 
 RECORDED_ASSUMPTIONS = Assumptions()
@@ -47,11 +58,28 @@ def _scenario_extras(filters: DashboardFilters) -> dict[str, Any]:
     return {"scenario": filters.applied.name} if filters.applied is not None else {}
 
 
+def grouped_phases(filters: DashboardFilters) -> list[Row]:
+    """The view's phases (and projects without phases) grouped by stage, kind and month, as
+    the scenario arithmetic reads them: from the kept sums when the filters allow, else from
+    the rows (a past day's through their keys)."""
+    if on_kept_dimensions(filters):
+        return kept_phase_groups(kept_conditions(filters))
+    return phase_groups(phases(filters), projects(filters), by_keys=not filters.is_live)
+
+
+def grouped_capital(filters: DashboardFilters) -> list[Row]:
+    """The view's projects grouped by stage, kind and month with their capital costs: from
+    the kept sums when the filters allow, else from the rows."""
+    if on_kept_dimensions(filters):
+        return kept_capital_groups(kept_conditions(filters))
+    return capital_groups(projects(filters))
+
+
 def power_balance(filters: DashboardFilters) -> ChartData:
     """By year, data-centre IT load online against generation and storage online (cumulative),
     recorded and under the scenario; the first year, from this year on, that demand exceeds
     supply, in words (`extras["in_words"]`, per case)."""
-    groups = phase_groups(phases(filters), projects(filters), by_keys=not filters.is_live)
+    groups = grouped_phases(filters)
     moved = {case: arithmetic.apply_to_phases(groups, a) for case, a in _cases(filters)}
     years = arithmetic.years_of(*moved.values())
     this_year = dt.date.today().year
@@ -89,13 +117,26 @@ def power_balance(filters: DashboardFilters) -> ChartData:
     )
 
 
+def _medians(filters: DashboardFilters) -> dict[str, tuple[Decimal, int]]:
+    """Each kind's median cost per MW: of the whole portfolio (a cost per MW is not a
+    filter's) as it stood on the view's day, so cached under the day alone and shared by
+    every view of it until the next write (its index-only scans slow down after a large
+    write until autovacuum: docs/performance.md)."""
+    the_day = DashboardFilters(as_of=filters.as_of, at=filters.at)
+    return cached(
+        "cost-per-mw-medians",
+        the_day.canonical(),
+        lambda: cost_per_mw_medians(filters.reading.rows(Project)),
+        local=True,
+    )
+
+
 def capital_bridge(filters: DashboardFilters) -> ChartData:
     """By year, the capital the projects online by its end need (recorded cost, else MW × cost
     per MW; after attrition), against equity committed with the debt it supports at the
     leverage, and against the total target; each year says what it rests on."""
-    groups = capital_groups(projects(filters))
-    # Of the whole portfolio (a cost per MW is not a filter's), as it stood on the view's day.
-    medians = cost_per_mw_medians(filters.reading.rows(Project))
+    groups = grouped_capital(filters)
+    medians = _medians(filters)
     targets, target_qs = _targets(filters)
     equity_target = next((t["amount_usd"] for t in targets if t["scope"] == "equity"), None)
     total_target = next((t["amount_usd"] for t in targets if t["scope"] == "total"), None)
