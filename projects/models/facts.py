@@ -6,7 +6,7 @@ project columns (CommitmentTotal), the capacity coming online summed the same wa
 (ProjectSum); for the scenario charts, the phases also by their own stage (PhaseGroupSum) and
 the projects' capital costs (CapitalSum).
 
-Only triggers write them (migrations 0007, 0010, 0016, 0017, 0018, 0022 and 0023), on every
+Only triggers write them (migrations 0007, 0010, 0016, 0017, 0018, 0023 and 0024), on every
 write however it is made; the application only reads them (aipdash/dashboard/selectors/,
 aipdash/scenarios/selectors.py). No history, no provenance of their own: they are derived, not
 records. FactSource also names the sources of the capacity sums (and of the project sums),
@@ -162,7 +162,7 @@ class CommitmentTotal(models.Model):
     illustrative flag: CommitmentSum without its project columns, a few thousand rows (4,274 at
     a million commitments, against CommitmentSum's 139,841). The views that do not narrow the
     projects (the unfiltered page, a partner's own) read these instead of grouping
-    CommitmentSum. Kept by database triggers on projects_commitmentfact (migration 0023)."""
+    CommitmentSum. Kept by database triggers on projects_commitmentfact (migration 0024)."""
 
     partner_id = models.BigIntegerField()
     instrument = models.SmallIntegerField()
@@ -237,7 +237,7 @@ class CapacitySum(models.Model):
 
 
 # The month under which PhaseGroupSum and CapitalSum keep what has no expected online date
-# (migration 0022: a key column is never NULL).
+# (migration 0023: a key column is never NULL).
 NO_MONTH = dt.date(1, 1, 1)
 
 
@@ -250,7 +250,7 @@ class PhaseGroupSum(models.Model):
     (month NO_MONTH). Cancelled projects and grid links are summed too (a project may leave
     either state); the readers leave them out. MW in whole tenths, so sums stay exact.
 
-    Kept by database triggers on projects_projectphase and projects_project (migration 0022),
+    Kept by database triggers on projects_projectphase and projects_project (migration 0023),
     on the rules of CapacitySum."""
 
     kind = models.CharField(max_length=20)
@@ -290,7 +290,7 @@ class CapitalSum(models.Model):
     (NO_MONTH: none), as the capital bridge groups them (scenarios.selectors.capital_groups):
     how many, how many with a recorded capital cost and those costs in cents, how many without
     one and their MW in tenths. Every project, cancelled ones too (the reader leaves them out).
-    Kept by database triggers on projects_project (migration 0022). A row holds at most
+    Kept by database triggers on projects_project (migration 0023). A row holds at most
     $92 quadrillion in cents (a bigint): 92,000 projects of the largest allowed cost."""
 
     kind = models.CharField(max_length=20)

@@ -208,7 +208,7 @@ class Project(Provenance):
             models.Index(fields=["expected_online"], name="project_expected_online"),
             # The median cost per MW of each kind (scenarios.selectors.cost_per_mw_medians):
             # its middle row is read from this index alone, in order, instead of sorting
-            # every priced project (at 100k projects: ~560 ms -> tens of ms; migration 0022).
+            # every priced project (at 100k projects: ~560 ms -> tens of ms; migration 0023).
             models.Index(
                 F("kind"),
                 COST_PER_MW,

@@ -128,7 +128,7 @@ def _sums():
 
 
 def _totals():
-    """projects_commitmenttotal (migration 0023), keyed as _sums() without project columns."""
+    """projects_commitmenttotal (migration 0024), keyed as _sums() without project columns."""
     sources = {f.pk: (f.source_title, f.source_url) for f in FactSource.objects.all()}
     return {
         (

@@ -1,7 +1,7 @@
 """The sums the database keeps for the dashboard follow the records through every kind of
 write, by its own triggers: projects_capacitysum (migration 0016) and projects_phasegroupsum
-(0022) follow the phases and the projects, projects_projectsum (0018) and projects_capitalsum
-(0022) the projects (projects_commitmentsum, 0017, is checked
+(0023) follow the phases and the projects, projects_projectsum (0018) and projects_capitalsum
+(0023) the projects (projects_commitmentsum, 0017, is checked
 with the commitment facts, in test_commitment_facts.py). Each test writes in every way (a
 save as the admin makes it, bulk_create, a queryset's update and delete, raw SQL, a project
 written before or after its phases in one transaction) and compares the kept rows with the

@@ -400,7 +400,7 @@ def _id():
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0021_commitment_spans"),
+        ("projects", "0022_history_spans"),
     ]
 
     operations = [

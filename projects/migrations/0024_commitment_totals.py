@@ -96,7 +96,7 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0022_scenario_sums"),
+        ("projects", "0023_scenario_sums"),
     ]
 
     operations = [
