@@ -48,9 +48,11 @@ PROPERTIES = settings(
 STAGES = tuple(Stage.values)
 ENERGY_SOURCE = {"generation": "solar", "storage": "battery"}
 RECORDED, SCENARIO = "recorded", "scenario"
+OPERATIONAL_SINCE = dt.date(2024, 3, 15)
 
-days = st.none() | st.builds(dt.date, st.integers(2024, 2031), st.integers(1, 12), st.just(15))
-phase = st.tuples(st.sampled_from(STAGES), st.integers(0, 500), days)
+dated = st.builds(dt.date, st.integers(2024, 2031), st.integers(1, 12), st.just(15))
+days = st.none() | dated
+phase = st.tuples(st.sampled_from(STAGES), st.integers(0, 500), dated)  # a phase has its date
 project = st.fixed_dictionaries(
     {
         "kind": st.sampled_from(KINDS),
@@ -72,7 +74,9 @@ def make(portfolio: list[dict[str, Any]]) -> None:
             stage=p["stage"],
             energy_source=ENERGY_SOURCE.get(p["kind"], ""),
             capacity_mw=D(p["mw"]),
-            expected_online=p["online"],
+            # An operational project has its online date (a rule of the database).
+            expected_online=p["online"]
+            or (OPERATIONAL_SINCE if p["stage"] == "operational" else None),
             capital_cost_usd=None if p["cost_musd"] is None else D(p["cost_musd"]) * 10**6,
         )
         for stage, mw, online in p["phases"]:
