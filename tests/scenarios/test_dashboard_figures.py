@@ -261,7 +261,7 @@ def test_a_cached_page_under_a_scenario_is_the_uncached_one(viewer_client, small
     cache.clear()
     cold_partial, warm_partial = page(partial=True), page(partial=True)
     assert strip(cold) == strip(warm)
-    assert cold_partial == warm_partial
+    assert strip(cold_partial) == strip(warm_partial)
     assert "Late &amp; lost" in cold_partial
     # The API's rows too: every chart's, cold and warm.
     filters = under(late_and_lost, country=("US",))
