@@ -5,7 +5,7 @@ Screenshots: test-screenshots/scenario-compare*.png."""
 
 import pytest
 
-from tests.browser.helpers import ALL_DRAWN, csp_violations
+from tests.browser.helpers import ALL_DRAWN, PHONE, TOO_WIDE, csp_violations
 from tests.browser.test_dashboard import dashboard  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,10 +43,11 @@ def test_compare_with_from_the_dashboard_then_two_scenarios(dashboard, screensho
     screenshot("scenario-compare-two")
     assert csp_violations(page) == [] and page.problems == []
 
-    page.set_viewport_size({"width": 390, "height": 844})  # a phone: the sides one above the other
+    page.set_viewport_size(PHONE)  # a phone: the sides one above the other
+    page.reload()
     page.wait_for_function(ALL_DRAWN)
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390
+    too_wide = page.evaluate(TOO_WIDE)
+    assert too_wide["scroll"] <= PHONE["width"], too_wide
     screenshot("scenario-compare-phone")
     page.emulate_media(media="print")
     screenshot("scenario-compare-print")
