@@ -168,7 +168,6 @@ class Figures:
 
     capacity: dict[str, float]  # the headline's MW figures (CAPACITY_KEYS)
     first_gap_year: int | None  # None: not before the last year
-    gap_in_words: str
     balance: dict[str, float]  # demand_mw, supply_mw, gap_mw at the end of balance_year
     leverage: float | None
     financed_usd: float | None  # equity committed and the debt it supports
@@ -356,7 +355,6 @@ def compare(a: Side, b: Side) -> Comparison:
         figures[side.key] = Figures(
             capacity=_capacity(side),
             first_gap_year=(balance_extras.get("first_gap_year") or {}).get(side.case),
-            gap_in_words=(balance_extras.get("in_words") or {}).get(side.case, ""),
             balance={
                 key: _at(balance_rows, balance_year, key) if balance_year else 0.0
                 for key, _ in BALANCE_FIGURES
