@@ -39,8 +39,13 @@ COVERAGE_ARGS := --cov --cov-append --cov-report=term:skip-covered --cov-fail-un
 
 # Lint, then the whole suite. Uses DATABASE_URL when set (PostgreSQL in CI), SQLite otherwise.
 # PYTEST_ARGS adds pytest options; COVERAGE=1 measures the coverage and holds its floor (CI).
+# TEST_PROCESSES: pytest-xdist's worker processes (0: one process). Each test module runs whole
+# in one worker (--dist loadscope: a module's servers and clusters are made once); each worker
+# has its own databases and Redis database (tests/conftest.py).
+TEST_PROCESSES ?= 2
 test: install test-tools lint
-	$(UV) run --frozen pytest $(PYTEST_ARGS) $(if $(COVERAGE),$(COVERAGE_ARGS))
+	$(UV) run --frozen pytest -n $(TEST_PROCESSES) --dist loadscope $(PYTEST_ARGS) \
+		$(if $(COVERAGE),$(COVERAGE_ARGS))
 
 # Debian's Chromium and poppler-utils for the browser tests, PgBouncer for tests/scale_out/: installed
 # when missing.

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 
 from aipdash.core.cache import versions
@@ -104,6 +105,15 @@ def _no_request_left_open():
     versions._request_finished()
     yield
     versions._request_finished()
+
+
+@pytest.fixture(autouse=True)
+def _content_types_as_the_database_has_them():
+    """ContentType's cache lives as long as the process; a test that migrates
+    (tests/audit/test_migrations.py) gives the types new ids, and the rollback after it restores
+    the old ones: a type cached meanwhile would point at a row that is gone (the admin's log
+    then breaks its foreign key)."""
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)

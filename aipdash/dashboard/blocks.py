@@ -5,7 +5,6 @@ for a data island, and its table cells formatted for people. Views call `context
 `chart()` and `csv_lines()`; they hold no query and no figure logic.
 """
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -26,7 +25,7 @@ from aipdash.core.cache.payloads import cached
 from aipdash.dashboard import filters as filters_
 from aipdash.dashboard import selectors
 from aipdash.dashboard.filters import YEAR_MAX, YEAR_MIN, DashboardFilters, FilterError
-from aipdash.history import asof, dates
+from aipdash.history import dates
 from partners.models import Partner
 from projects.models import Project, ProjectSum
 
@@ -108,15 +107,10 @@ def describe(filters: DashboardFilters) -> list[tuple[str, str]]:
     return filters_.describe(filters, partner_names())
 
 
-def first_day() -> "dt.date | None":
-    """The day of the portfolio's first record (the date fields' minimum), cached."""
-    return cached("first-day", "", asof.first_day, local=True)
-
-
 def past_context(filters: DashboardFilters) -> dict[str, Any]:
     """What the date fields and the banner of a view of the past need."""
     return {
-        "first_day": first_day(),
+        "first_day": filters_.cached_first_day(),
         "today": dates.today(),
         "time_zone": settings.TIME_ZONE,
         "today_query": replace(filters, as_of=None, compare=None).canonical(),

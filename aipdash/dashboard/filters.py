@@ -25,6 +25,7 @@ from django.utils.datastructures import MultiValueDict
 from django_countries import countries
 
 from aipdash.charts.data import LABELS
+from aipdash.core.cache.payloads import cached
 from aipdash.history import asof, dates
 from aipdash.scenarios.applied import AppliedScenario
 
@@ -187,7 +188,7 @@ class DashboardFilters:
             try:
                 days = dates.ViewDates.from_query(
                     lists,
-                    first_day=asof.first_day() if first_day is None else first_day,
+                    first_day=cached_first_day() if first_day is None else first_day,
                     today=dates.today() if today is None else today,
                 )
             except dates.DateError as error:
@@ -341,3 +342,10 @@ def describe(
     if filters.applied is not None:
         parts.append((FIELD_LABELS[SCENARIO], filters.applied.name))
     return parts
+
+
+def cached_first_day() -> dt.date | None:
+    """The day of the portfolio's first record (the date fields' minimum), cached under the
+    data version: every view with a date checks against it, and it is ten queries (the first
+    version of each model's history)."""
+    return cached("first-day", "", asof.first_day, local=True)

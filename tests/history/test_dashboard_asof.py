@@ -7,7 +7,8 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
@@ -83,3 +84,24 @@ def test_dates_join_the_filters_and_name_their_field(demo):
         with pytest.raises(FilterError) as error:
             DashboardFilters.from_query(MultiValueDict(bad), partner_slugs=set())
         assert set(error.value.errors) == {field}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"as_of": "2025-06-30", "stage": "construction"},
+        {"as_of": dt.date.today().isoformat()},  # today: cached under the data version
+        {"compare": "2025-06-30", "stage": "construction"},
+        {"as_of": "2025-12-31", "compare": "2025-06-30"},
+    ],
+    ids=["past", "today", "compare", "past-compare"],
+)
+def test_a_warm_view_of_a_day_runs_no_portfolio_or_history_query(demo, viewer_client, query):
+    # The first day bounding the date fields and a comparison's list of changes are cached
+    # like the charts (each was ten or more history queries on every request).
+    assert viewer_client.get("/", query, headers={"HX-Request": "true"}).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = viewer_client.get("/", query, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "projects_" not in tables and "partners_" not in tables, tables
