@@ -61,6 +61,14 @@ def chart(name: str, filters: DashboardFilters) -> dict:
     return payload(blocks.chart_data(name, filters), filters)
 
 
+def scenario(filters: DashboardFilters) -> dict | None:
+    """The view's scenario as the API names it (None: the recorded portfolio alone)."""
+    applied = filters.applied
+    if applied is None:
+        return None
+    return {"slug": applied.slug, "name": applied.name, "version": applied.version}
+
+
 def payload(data: ChartData, filters: DashboardFilters) -> dict:
     units = {column.key: column.unit for column in data.columns}
     return {
@@ -68,6 +76,7 @@ def payload(data: ChartData, filters: DashboardFilters) -> dict:
         "title": data.title,
         "filters": filters.to_json(),
         "query": filters.canonical(),
+        "scenario": scenario(filters),
         "columns": [
             {"key": column.key, "label": column.label, "unit": column.unit}
             for column in data.columns
@@ -94,9 +103,19 @@ def headline(h: dict, filters: DashboardFilters) -> dict:
     figures = selectors.headline_figures(h)
     sources = selectors.headline_sources(h)
     dates = [f["as_of"] for f in figures if f["as_of"]]
+    beside = h["scenario"]
     return {
         "filters": filters.to_json(),
         "query": filters.canonical(),
+        "scenario": None
+        if beside is None
+        else {
+            **(scenario(filters) or {}),
+            "figures": [
+                {"key": key, **{case: exact(mw) for case, mw in values.items()}}
+                for key, values in beside["mw"].items()
+            ],
+        },
         "counted_statuses": [str(status) for status in Commitment.COUNTED_AS_COMMITTED],
         "figures": [
             {

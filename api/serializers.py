@@ -3,9 +3,13 @@ decimal strings (MW), codes as their stored values (the dashboard's filter value
 provenance of each record (source title and URL, as-of date, illustrative)."""
 
 from django_countries.serializers import CountryFieldMixin
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aipdash.records.provenance import PROVENANCE_FIELDS
+from aipdash.scenarios.applied import GROUP_LABELS, values_in_words
+from aipdash.scenarios.assumptions import GROUPS, Basis
+from aipdash.scenarios.models import Scenario
 from partners.models import Partner
 from projects import columns
 from projects.models import (
@@ -147,6 +151,12 @@ class ChartSourceSerializer(serializers.Serializer):
     as_of = serializers.DateField(allow_null=True)
 
 
+class ChartScenarioSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    version = serializers.CharField(help_text="Replaced by every save of the scenario.")
+
+
 class ChartSerializer(serializers.Serializer):
     chart = serializers.CharField()
     title = serializers.CharField()
@@ -154,6 +164,10 @@ class ChartSerializer(serializers.Serializer):
         child=serializers.JSONField(), help_text="The filters the figures are for."
     )
     query = serializers.CharField(help_text="Those filters as the dashboard's query string.")
+    scenario = ChartScenarioSerializer(
+        allow_null=True,
+        help_text="The scenario the figures are under, beside the recorded ones (null: none).",
+    )
     columns = ChartColumnSerializer(many=True)
     rows = serializers.ListField(
         child=serializers.DictField(child=serializers.JSONField(allow_null=True)),
@@ -185,12 +199,29 @@ class HeadlineFigureSerializer(serializers.Serializer):
     illustrative = serializers.BooleanField()
 
 
+class HeadlineScenarioFigureSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="A capacity figure's key (dc_pipeline, ...).")
+    recorded = serializers.CharField(help_text="MW as recorded, an exact decimal string.")
+    scenario = serializers.CharField(help_text="MW under the scenario.")
+    difference = serializers.CharField(help_text="MW under the scenario minus as recorded.")
+
+
+class HeadlineScenarioSerializer(ChartScenarioSerializer):
+    figures = HeadlineScenarioFigureSerializer(
+        many=True, help_text="The capacity figures under the scenario (money is as recorded)."
+    )
+
+
 class HeadlineSerializer(serializers.Serializer):
     filters = serializers.DictField(
         child=serializers.JSONField(), help_text="The filters the figures are for."
     )
     query = serializers.CharField(
         allow_blank=True, help_text="Those filters as the dashboard's query string."
+    )
+    scenario = HeadlineScenarioSerializer(
+        allow_null=True,
+        help_text="With `scenario`: its capacity figures beside the recorded ones (null: none).",
     )
     counted_statuses = serializers.ListField(
         child=serializers.CharField(),
@@ -217,3 +248,68 @@ class FilterErrorSerializer(serializers.Serializer):
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+# Scenarios (issue 17): a user's saved assumptions, not portfolio records -----------------------
+
+
+class ScenarioBasisSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[Basis.SOURCE, Basis.RECORDED, Basis.OURS],
+        help_text="source: a published source (title, URL, as-of date); recorded: the "
+        "recorded portfolio itself (the default); ours: an assumption of ours, said so.",
+    )
+    note = serializers.CharField(allow_blank=True)
+    title = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(allow_blank=True)
+    as_of = serializers.DateField(allow_null=True)
+
+
+class ScenarioAssumptionSerializer(serializers.Serializer):
+    group = serializers.ChoiceField(choices=list(GROUPS))
+    label = serializers.CharField()  # type: ignore[assignment]
+    values = serializers.DictField(
+        child=serializers.JSONField(allow_null=True),
+        help_text="The group's fields as stored: slips in whole months, attrition in percent "
+        "and leverage (debt per $ of equity) as exact decimal strings, costs per MW in USD "
+        "(null: the portfolio's median), attrition_by_kind as {kind: {stage: percent}}.",
+    )
+    in_words = serializers.CharField()
+    basis = ScenarioBasisSerializer(help_text="Where the group's values come from.")
+
+
+class ScenarioSerializer(serializers.ModelSerializer):
+    owner = serializers.SerializerMethodField(help_text="Username; null for the demo's own.")
+    last_change = serializers.DateTimeField(source="updated", read_only=True)
+    assumptions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Scenario
+        fields = (
+            "slug",
+            "name",
+            "owner",
+            "visibility",
+            "description",
+            "version",
+            "last_change",
+            "assumptions",
+        )
+
+    def get_owner(self, scenario: Scenario) -> str | None:
+        return scenario.owner.get_username() if scenario.owner is not None else None
+
+    @extend_schema_field(ScenarioAssumptionSerializer(many=True))
+    def get_assumptions(self, scenario: Scenario) -> list[dict[str, object]]:
+        fields = scenario.assumptions.to_fields()
+        words = values_in_words(scenario.assumptions)
+        return [
+            {
+                "group": group,
+                "label": GROUP_LABELS[group],
+                "values": {name: fields[name] for name in names},
+                "in_words": words[group],
+                "basis": {"title": "", "url": "", "as_of": None, **scenario.basis(group).to_json()},
+            }
+            for group, names in GROUPS.items()
+        ]

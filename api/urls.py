@@ -14,6 +14,7 @@ router.register("commitments", views.CommitmentViewSet, basename="commitment")
 router.register("targets", views.TargetViewSet, basename="target")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("notes", views.NoteViewSet, basename="note")
+router.register("scenarios", views.ScenarioViewSet, basename="scenario")
 
 urlpatterns = [
     *router.urls,

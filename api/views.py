@@ -27,6 +27,7 @@ from aipdash.dashboard.filters import (
     FilterError,
 )
 from aipdash.dashboard.pages import with_scenario
+from aipdash.scenarios.selectors import visible_scenarios
 from aipdash.sharing import services
 from api import chartpayload, serializers
 from api.permissions import ReadsCharts, ReadsRecords, is_share_link
@@ -150,22 +151,26 @@ def records_schema(serializer, *, summary, one, description=None, filtered=False
     )
 
 
+def only_paging(request) -> None:
+    """A list that takes no filters says so, rather than answer ?slug=gip with every record."""
+    unknown = sorted(set(request.query_params) - PAGE_PARAMETERS)
+    if unknown:
+        raise FiltersRejected(
+            {
+                name[:MAX_VALUE_LENGTH]: f"“{name[:MAX_VALUE_LENGTH]}” is not a "
+                "parameter of this list: it takes only page and page_size."
+                for name in unknown
+            }
+        )
+
+
 class RecordViewSet(PrivateResponses, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadsRecords]
     pagination_class = Pages
 
     def get_queryset(self):
-        # A list that takes no filters says so, rather than answer ?slug=gip with every record.
         if self.action == "list":
-            unknown = sorted(set(self.request.query_params) - PAGE_PARAMETERS)
-            if unknown:
-                raise FiltersRejected(
-                    {
-                        name[:MAX_VALUE_LENGTH]: f"“{name[:MAX_VALUE_LENGTH]}” is not a "
-                        "parameter of this list: it takes only page and page_size."
-                        for name in unknown
-                    }
-                )
+            only_paging(self.request)
         return super().get_queryset()
 
     # The records from a replica that has replayed the data version (aipdash/core/replicas.py);
@@ -288,6 +293,29 @@ class NoteViewSet(RecordViewSet):
     queryset = Note.objects.select_related("partner", "project").order_by("date", "pk")
 
 
+@records_schema(
+    serializers.ScenarioSerializer,
+    summary="Scenarios you may see",
+    description="Your own scenarios and those shared with everyone, by name: each with its "
+    "owner, visibility, version (replaced by every save) and last change, and every "
+    "assumption with where it comes from. Another user's private scenario is never listed, "
+    "and reading it by its slug is a 404. Give a slug as `scenario` to the chart endpoints.",
+    one="One scenario you may see",
+)
+class ScenarioViewSet(PrivateResponses, viewsets.ReadOnlyModelViewSet):
+    # A user's assumptions, not portfolio records: read from the primary (a replica replays
+    # the portfolio's data version, not a scenario's save), never through a share link.
+    serializer_class = serializers.ScenarioSerializer
+    permission_classes = [ReadsRecords]
+    pagination_class = Pages
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        if self.action == "list":
+            only_paging(self.request)
+        return visible_scenarios(self.request.user).order_by("name", "pk")
+
+
 # Charts ---------------------------------------------------------------------------------------
 
 
@@ -380,7 +408,7 @@ class HeadlineView(PrivateResponses, APIView):
         "storage; grid links' transfer capacity, in no other figure), projects and partners. "
         "Each says what it counts. With a shared link's token: only within the link's scope, "
         "as on the shared page.",
-        parameters=FILTER_PARAMETERS,
+        parameters=[*FILTER_PARAMETERS, SCENARIO_PARAMETER],
         responses={200: serializers.HeadlineSerializer, **ERRORS},
     )
     def get(self, request):

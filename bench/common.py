@@ -70,6 +70,14 @@ def views(chart_names, token):
             "path": f"/?scenario={SCENARIO}&{FILTER_QUERY}",
             "headers": dict(HX),
         },
+        # Two scenarios' figures side by side (the recorded portfolio and the scenario, each
+        # view's headline, power balance and capital bridge, and their differences).
+        {
+            "key": "scenario-compare",
+            "label": f"Compare /scenarios/compare/?b={SCENARIO}&{FILTER_QUERY}",
+            "path": f"/scenarios/compare/?b={SCENARIO}&{FILTER_QUERY}",
+            "headers": {},
+        },
         {
             "key": "asof",
             "label": f"As of today /?{as_of_query()} (htmx, all charts)",

@@ -110,6 +110,24 @@ def targets(r):
         cold < 400,
         _miss_above(cold, 400, "ms"),
     )
+    # Issue 17: a view under a scenario against the same view without it (both the stage
+    # filter's htmx partial): cold within 1.2x, warm cached like every chart.
+    plain, under = r["views"].get("filter"), r["views"].get("scenario-filter")
+    if plain and under:
+        for state, label, key in (
+            ("cold", "Cold", "cold"),
+            ("warm", "Warm, one at a time (cached)", "warm_sequential"),
+        ):
+            mine, base = under[key]["p95_ms"], plain[key]["p95_ms"]
+            ratio = mine / base if mine and base else INF
+            add(
+                f"{label} scenario view p95 / the same view without it",
+                "≤ 1.2×",
+                f"{ratio:.2f}× ({_ms(mine)} ms against {_ms(base)} ms)",
+                ratio <= 1.2,
+                f"{ratio - 1.2:.2f}× over",
+                f"{under['label']} against {plain['label']}" if state == "cold" else "",
+            )
     page = r["views"]["page"]["cold"]["p95_ms"]  # issue 16
     add(
         "Cold full page p95, unfiltered (every chart recomputed)",

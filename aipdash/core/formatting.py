@@ -77,6 +77,16 @@ def power_change(mw: Figure) -> str:
     return ("+" if value > 0 else "−") + power(abs(value))
 
 
+def usd_change(amount: Figure) -> str:
+    """A difference of money: +$1.2bn, −$350m, "no change"."""
+    if amount is None or amount == "":
+        return "—"
+    value = _decimal(amount)
+    if value == 0:
+        return "no change"
+    return ("+" if value > 0 else "−") + usd(abs(value))
+
+
 def percent(value: Figure) -> str:
     if value is None or value == "":
         return "—"

@@ -22,6 +22,7 @@ RECORDS = [
     "/api/targets/equity/",
     "/api/indicators/",
     "/api/notes/",
+    "/api/scenarios/",  # a user's own and the shared ones (tests/api/test_scenarios.py)
 ]
 CHARTS = [
     "/api/charts/",

@@ -3,6 +3,7 @@ invalid), through the WSGI app and a viewer's token. No answer may be a server e
 the schema the API publishes."""
 
 import json
+from decimal import Decimal
 
 import pytest
 import schemathesis
@@ -16,6 +17,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from api import tokens
+from tests.factories import ScenarioFactory
 
 pytestmark = pytest.mark.django_db
 CHECKS = [not_a_server_error, response_schema_conformance]
@@ -34,6 +36,16 @@ def test_connection_kept():
 
 @pytest.fixture
 def api_token(viewer, portfolio, test_connection_kept):
+    # A scenario of the viewer's with every kind of assumption, so the list has one to describe.
+    ScenarioFactory(
+        owner=viewer,
+        slug="late",
+        slip_announced_months=12,
+        attrition_by_kind={"generation": {"announced": 86}},
+        leverage=Decimal("1.5"),
+        cost_per_mw_grid_usd=Decimal(2_000_000),
+        assumption_sources={"leverage": {"kind": "ours", "note": "A stress case."}},
+    )
     return tokens.create(owner=viewer, label="schemathesis").secret
 
 
@@ -85,6 +97,8 @@ def test_the_schema_describes_every_endpoint(viewer_client, portfolio):
         "/api/indicators/{id}/",
         "/api/notes/",
         "/api/notes/{id}/",
+        "/api/scenarios/",
+        "/api/scenarios/{slug}/",
         "/api/charts/",
         "/api/charts/{chart}/",
         "/api/headline/",

@@ -6,6 +6,7 @@ save is seen at once; queries constant at two sizes."""
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -219,9 +220,7 @@ def count(function, filters):
     return len(queries)
 
 
-@pytest.mark.parametrize(
-    "name", ["capacity_pipeline", "capacity_online", "project_map", "headline"]
-)
+@pytest.mark.parametrize("name", [*selectors.CHARTS, "headline"])
 def test_queries_with_a_scenario_do_not_grow_with_the_data(small, late_and_lost, name):
     function = selectors.CHARTS.get(name) or selectors.headline
     grow(1)  # a commitment and a partner: an empty table skips a query, a larger one does not
@@ -232,6 +231,46 @@ def test_queries_with_a_scenario_do_not_grow_with_the_data(small, late_and_lost,
     recorded = count(function, DashboardFilters())
     # capacity online reads the phases grouped by stage and kind: two grouped queries more.
     assert small_counts[0] <= recorded + (2 if name == "capacity_online" else 0)
+
+
+def test_queries_of_a_cold_page_under_a_scenario_do_not_grow_with_the_data(
+    viewer_client, small, late_and_lost
+):
+    def cold_queries(query):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert viewer_client.get(reverse("dashboard") + query).status_code == 200
+        return len(queries)
+
+    views = ("?scenario=late-and-lost", "?country=US&online_from=2020&scenario=late-and-lost")
+    viewer_client.get(reverse("dashboard"))  # the session's first page starts its visit
+    grow(1)
+    before = [cold_queries(v) for v in views]
+    grow(15)
+    assert [cold_queries(v) for v in views] == before
+
+
+def test_a_cached_page_under_a_scenario_is_the_uncached_one(viewer_client, small, late_and_lost):
+    def page(partial=False):
+        headers = {"HTTP_HX_REQUEST": "true"} if partial else {}
+        return viewer_client.get(
+            reverse("dashboard") + "?country=US&scenario=late-and-lost", **headers
+        ).text
+
+    strip = lambda html: re.sub(r'(nonce|value)="[^"]*"', "", html)  # noqa: E731
+    cache.clear()
+    cold, warm = page(), page()
+    cache.clear()
+    cold_partial, warm_partial = page(partial=True), page(partial=True)
+    assert strip(cold) == strip(warm)
+    assert strip(cold_partial) == strip(warm_partial)
+    assert "Late &amp; lost" in cold_partial
+    # The API's rows too: every chart's, cold and warm.
+    filters = under(late_and_lost, country=("US",))
+    cache.clear()
+    for name in selectors.CHARTS:
+        assert blocks.chart_data(name, filters) == selectors.CHARTS[name](filters), name
+        assert blocks.chart_data(name, filters) == selectors.CHARTS[name](filters), name
 
 
 # -- The power balance and the capital bridge -------------------------------------------------

@@ -32,6 +32,7 @@ ADMIN_LOGIN = "302 /admin/login/?next="
 API = (401, 403, 200, 200, 200)  # never a login redirect (see the module's docstring)
 CHART = "commitments_by_partner"
 NO_JOB = "00000000-0000-4000-8000-000000000000"
+SHIPPED = "shipped"  # the scenario admin_rules makes, by its slug
 assert CHART in CHART_NAMES
 
 # What the editor group may do in the admin, per model (aipdash/core/roles.py). A model registered
@@ -98,6 +99,8 @@ def site_rules(records, share, api_token):
         "export.xlsx": ("/export.xlsx", page),
         "charts/<slug:chart>/": (f"/charts/{CHART}/", page),
         "charts/<slug:chart>.csv": (f"/charts/{CHART}.csv", page),
+        # The scenario admin_rules makes ("Shipped", seen by everyone) against the recorded.
+        "scenarios/compare/": (f"/scenarios/compare/?b={SHIPPED}", page),
         "shares/": ("/shares/", page),
         "shares/new/": ("/shares/new/", page),
         "shares/<int:pk>/revoke/": (f"/shares/{share.link.pk}/revoke/", post_only),
@@ -175,7 +178,11 @@ def api_rules(records):
         "indicators": ("pk", records.marketindicator.pk),
         "notes": ("pk", records.note.pk),
     }
-    rules = {}
+    rules = {
+        # A user's assumptions, not records: the one admin_rules makes, seen by everyone.
+        "api/^scenarios/$": ("/api/scenarios/", API),
+        "api/^scenarios/(?P<slug>[^/.]+)/$": (f"/api/scenarios/{SHIPPED}/", API),
+    }
     for prefix, (lookup, value) in lookups.items():
         rules[f"api/^{prefix}/$"] = (f"/api/{prefix}/", API)
         one = f"api/^{prefix}/(?P<{lookup}>[^/.]+)/$"
@@ -215,7 +222,9 @@ def admin_rules(records, share, viewer, axes_records):
         "auth.group": Group.objects.get(name="viewer"),
         "auth.user": viewer,
         "aipdash.sharelink": share.link,
-        "scenarios.scenario": Scenario.objects.create(name="Shipped", visibility="everyone"),
+        "scenarios.scenario": Scenario.objects.create(
+            name="Shipped", slug=SHIPPED, visibility="everyone"
+        ),
         **{f"axes.{o._meta.model_name}": o for o in axes_records},
         **{f"{o._meta.app_label}.{o._meta.model_name}": o for o in vars(records).values()},
     }

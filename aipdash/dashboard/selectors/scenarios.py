@@ -78,16 +78,19 @@ def grouped_capital(filters: DashboardFilters) -> list[Row]:
 def power_balance(filters: DashboardFilters) -> ChartData:
     """By year, data-centre IT load online against generation and storage online (cumulative),
     recorded and under the scenario; the first year, from this year on, that demand exceeds
-    supply, in words (`extras["in_words"]`, per case)."""
+    supply (`extras["first_gap_year"]`, None: not before the last year), and in words
+    (`extras["in_words"]`), per case."""
     groups = grouped_phases(filters)
     moved = {case: arithmetic.apply_to_phases(groups, a) for case, a in _cases(filters)}
     years = arithmetic.years_of(*moved.values())
     this_year = dt.date.today().year
     rows: list[Row] = []
     in_words: dict[str, str] = {}
+    first_gap_year: dict[str, int | None] = {}
     for case, case_rows in moved.items():
         balance = arithmetic.power_balance(case_rows, years, from_year=this_year)
         in_words[case] = balance.in_words()
+        first_gap_year[case] = balance.first_gap_year
         rows += [
             {
                 "year": y.year,
@@ -112,7 +115,11 @@ def power_balance(filters: DashboardFilters) -> ChartData:
         note="Online by the end of each year, by expected online date: data-centre IT load "
         "against the generation and storage secured. Grid links carry transfer capacity and "
         "are in neither; cancelled capacity and capacity without a date are left out.",
-        extras={"in_words": in_words, **_scenario_extras(filters)},
+        extras={
+            "in_words": in_words,
+            "first_gap_year": first_gap_year,
+            **_scenario_extras(filters),
+        },
         **provenance_of_rows(groups),
     )
 
