@@ -141,7 +141,10 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture
 def groups(db):
-    """The groups of the data migration; transactional tests flush them, so make sure."""
+    """The groups of the data migration (and the permissions they hold); a transactional test
+    flushes them, and its serialized rollback restores them only when the next such test starts:
+    a plain test after it in the same process (pytest-xdist runs each module whole, so the
+    transactional tests are not all last) must make sure."""
     ensure_groups()
 
 

@@ -228,6 +228,7 @@ def test_a_group_deleted_in_sql_takes_effect_at_once(viewer_client, portfolio): 
 def test_a_direct_permission_taken_away_in_sql_takes_effect_at_once(
     client,
     django_user_model,
+    groups,  # the permissions, which a transactional test run before may have flushed
     portfolio,  # noqa: F811
 ):
     """A user with `view_project` of their own (auth_user_user_permissions), no group."""

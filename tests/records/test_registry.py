@@ -23,7 +23,9 @@ def test_every_reader_follows_the_registry():
 
 
 @pytest.mark.django_db
-def test_the_groups_may_view_every_portfolio_model():
+def test_the_groups_may_view_every_portfolio_model(groups):
+    # `groups`: the data migration's groups, again; a transactional test run before this one in
+    # the same process (pytest-xdist runs modules whole) leaves the tables flushed.
     viewer = set(Group.objects.get(name="viewer").permissions.values_list("codename", flat=True))
     for model in registry.portfolio_models():
         assert f"view_{model._meta.model_name}" in viewer
