@@ -35,14 +35,20 @@ CHART_NAMES = tuple(selectors.CHARTS)
 TABLE_ROWS_MAX = 500
 
 
+# The cache kinds of a chart's rows and of its card. "-2": the time charts' extras carry their
+# notes now, and a past day's payloads are cached for 30 days without the data version: a
+# process of the new code must not read one of the old (the card was "chart:", then "card:",
+# when its class moved to charts.card.ChartCard).
+CHART_DATA = "chart-data-2"
+CARD = "card-2"
+
+
 def chart_data(name: str, filters: DashboardFilters) -> ChartData:
     """The chart's rows alone, cached: what the API returns (no figure, no table text). A
     comparison's rows are the view's own (the earlier day's are chart_data of
     `filters.earlier()`)."""
     shown = filters.shown()
-    # "-2": the time charts' extras carry their notes now; a past day's rows are cached for
-    # 30 days without the data version, and must not be read without them.
-    return cached(f"chart-data-2:{name}", shown.cache_text(), lambda: selectors.CHARTS[name](shown))
+    return cached(f"{CHART_DATA}:{name}", shown.cache_text(), lambda: selectors.CHARTS[name](shown))
 
 
 def _build(name: str, filters: DashboardFilters) -> ChartCard:
@@ -58,10 +64,7 @@ def _build(name: str, filters: DashboardFilters) -> ChartCard:
 
 
 def chart(name: str, filters: DashboardFilters) -> ChartCard:
-    # "card-2:" (was "chart:", then "card:"): the cached object's class moved
-    # (charts.card.ChartCard), then gained the notes' rows; a process of the new code must not
-    # unpickle a card of the old one cached under the same version.
-    return cached(f"card-2:{name}", filters.cache_text(), lambda: _build(name, filters))
+    return cached(f"{CARD}:{name}", filters.cache_text(), lambda: _build(name, filters))
 
 
 # A shared view's base path is `/s/<token>/`: a working token, which no cache may keep (the

@@ -14,6 +14,7 @@ import psycopg
 import pytest
 import redis
 
+from aipdash.dashboard import blocks
 from bench.server import Gunicorn, production_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,7 +85,7 @@ class Cluster:
         return redis.Redis.from_url(self.redis_url)
 
     def payload_keys(self, chart):
-        return list(self.redis().scan_iter(f"{self.prefix}:1:aipdash:card:{chart}:*"))
+        return list(self.redis().scan_iter(f"{self.prefix}:1:aipdash:{blocks.CARD}:{chart}:*"))
 
     def cache_value(self, key):
         raw = self.redis().get(f"{self.prefix}:1:{key}")

@@ -27,6 +27,7 @@ import pytest
 import redis
 import requests
 
+from aipdash.dashboard import blocks
 from bench.clusters import Cluster, PgBouncer, missing_binaries
 from bench.server import Gunicorn, production_env
 from tests.faults.conftest import PrivateRedis
@@ -119,7 +120,9 @@ class Stack:
         """Capacity in every payload of the chart cached under `version`."""
         client = redis.Redis(port=self.redis.port)
         totals = []
-        for key in client.scan_iter(f"{self.prefix}:1:aipdash:chart-data:{CHART}:{version}:*"):
+        for key in client.scan_iter(
+            f"{self.prefix}:1:aipdash:{blocks.CHART_DATA}:{CHART}:{version}:*"
+        ):
             data = pickle.loads(client.get(key))  # noqa: S301
             totals.append(sum(float(row["mw"] or 0) for row in data.rows))
         return totals
