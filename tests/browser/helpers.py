@@ -29,12 +29,35 @@ def csp_violations(page):
     return page.evaluate("window.__cspViolations")
 
 
+ABORTED = "aip-test: a request aborted on purpose"
+SETTLED = "aip-test: a swap settled"
+ABORT_LINES = ("htmx:afterRequest", "htmx:sendAbort", "undefined")
+WATCH_ABORTS = f"""
+document.addEventListener('htmx:abort', () => console.debug({ABORTED!r}), true);
+document.addEventListener('htmx:afterSettle', () => console.debug({SETTLED!r}), true);
+"""
+
+
 def watch(page):
     """Watch the page for CSP violations, console errors and uncaught exceptions; the last
     two are collected in page.problems."""
     problems = []
     page.add_init_script(WATCH_CSP)
-    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.add_init_script(WATCH_ABORTS)
+    aborting = {"now": False}
+
+    def on_console(message):
+        # charts.js aborts a request in flight on purpose (Back while a view loads), and htmx
+        # logs every aborted request as an error: those lines, between the abort and the next
+        # settled swap, are not problems; any other error is.
+        if message.type == "debug" and message.text in (ABORTED, SETTLED):
+            aborting["now"] = message.text == ABORTED
+        elif message.type == "error":
+            if aborting["now"] and message.text.startswith(ABORT_LINES):
+                return
+            problems.append(message.text)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.problems = problems
     return page

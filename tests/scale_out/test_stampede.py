@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from aipdash.core.cache import payloads
+from aipdash.core.cache import failsoft, payloads, versions
 from aipdash.dashboard import selectors
 from tests.faults.test_cache_failsoft import use_redis
 
@@ -65,8 +65,12 @@ def cold_requests(live_server, viewer):
 
 
 @pytest.fixture
-def redis_cache(private_redis, settings):
+def redis_cache(private_redis, settings, monkeypatch):
     use_redis(settings, private_redis.url)
+    # This process as newly started against this Redis (an earlier test's outage in the same
+    # process would otherwise have the first requests replace the data version).
+    monkeypatch.setattr(versions.DATA, "trusted_epoch", failsoft.outage_epoch())
+    monkeypatch.setattr(versions.DATA, "pending_bump", False)
     # The lock is under test here, not the fail-soft timeouts: on a loaded machine 64 threads
     # in one process can wait over a second for Redis's reply, which production's 1 s timeout
     # counts as Redis down (then each request computes, as it must when Redis is gone).

@@ -116,17 +116,20 @@ class Version:
         return version
 
     def _read(self) -> str | None:
-        epoch = outage_epoch()
-        if self.pending_bump or epoch != self.trusted_epoch:
+        if self.pending_bump or outage_epoch() != self.trusted_epoch:
             # Redis failed since this process last agreed on a token: a write may have been
-            # unable to change it. Replace it before trusting anything stored under it.
-            token = self._store_new()
-            if token is None:
-                return None
+            # unable to change it. Replace it before trusting anything stored under it: once,
+            # by one thread (each concurrent request storing a token of its own would compute
+            # its figures under its own version); the others then read that token.
             with self.lock:
-                self.pending_bump = False
-                self.trusted_epoch = epoch
-            return token
+                epoch = outage_epoch()
+                if self.pending_bump or epoch != self.trusted_epoch:
+                    token = self._store_new()
+                    if token is None:
+                        return None
+                    self.pending_bump = False
+                    self.trusted_epoch = epoch
+                    return token
         version: str | None = cache.get(self.key)
         if _failed():
             return None
